@@ -1,0 +1,1 @@
+"""Legame: turns brand-community exports into the few KPIs an executive acts on."""

@@ -1,0 +1,130 @@
+"""The command line: `python -m legame ingest|kpis|demo|clv ...`, calling the same package as the app.
+
+Kept quick to start: it imports neither Streamlit nor Plotly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from legame import warehouse
+from legame.config import load_config
+from legame.errors import LegameError
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from legame.ingest import load_file
+
+    config = load_config()
+    con = warehouse.connect(config)
+    failed = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            if not path.is_file():
+                raise LegameError(f"{name}: no such file.")
+            report = load_file(con, config, path, commit=not args.preview)
+        except LegameError as exc:
+            failed += 1
+            print(f"{path.name}: NOT LOADED — {exc}", file=sys.stderr)
+            continue
+        verb = "would load" if args.preview else "loaded"
+        print(
+            f"{report.file_name}: table {report.table}, {report.rows_to_load} rows {verb} "
+            f"({report.inserted} new, {report.replaced} replaced, {report.unchanged} unchanged), "
+            f"{report.rejected} rejected [{report.profile_label}]"
+        )
+        for reject in report.rejects[: args.show_rejects]:
+            print(
+                f"  row {reject['row']}, column {reject['column']!r}, "
+                f"value {reject['value']!r}: {reject['reason']}"
+            )
+    return 1 if failed else 0
+
+
+def _cmd_kpis(args: argparse.Namespace) -> int:
+    from legame.kpis import Period, compute
+
+    config = load_config()
+    con = warehouse.connect(config)
+    kpis = compute(con, config, Period(args.start, args.end), args.compare)
+    fmt = "json" if args.json else args.format
+    if fmt == "json":
+        print(json.dumps([k.as_dict() for k in kpis], indent=2, ensure_ascii=False, default=str))
+        return 0
+    rows = [
+        (
+            k.id,
+            k.display["value"],
+            k.display["comparison_value"],
+            k.display["delta"],
+            k.display["target"],
+            k.status or "",
+        )
+        for k in kpis
+    ]
+    header = ("kpi", "value", "comparison", "delta", "target", "status")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from legame.demo import write_demo
+
+    for path in write_demo(Path(args.out), seed=args.seed):
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m legame", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="load CSV exports into the warehouse")
+    ingest.add_argument("files", nargs="+", metavar="FILE")
+    ingest.add_argument("--preview", action="store_true", help="validate and report, load nothing")
+    ingest.add_argument("--show-rejects", type=int, default=5, metavar="N", help="rejected rows to print")
+    ingest.set_defaults(run=_cmd_ingest)
+
+    kpis = commands.add_parser("kpis", help="print every KPI for a period")
+    kpis.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
+    kpis.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
+    kpis.add_argument("--compare", choices=["previous", "year"], default="previous")
+    kpis.add_argument("--json", action="store_true", help="same as --format json")
+    kpis.add_argument("--format", choices=["table", "json"], default="table")
+    kpis.set_defaults(run=_cmd_kpis)
+
+    demo = commands.add_parser("demo", help="write the seeded demo exports")
+    demo.add_argument("--out", default="data/demo", metavar="DIR")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.set_defaults(run=_cmd_demo)
+
+    try:
+        from legame import cli_clv
+    except ImportError:
+        pass
+    else:
+        cli_clv.add_parser(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except LegameError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,68 @@
+"""Numbers and money written the way the configured locale writes them (it-IT, en-US, ...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "JPY": "¥"}
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """Separators and currency placement of one locale."""
+
+    decimal: str
+    thousands: str
+    currency_before: bool
+    currency_space: bool
+
+    @classmethod
+    def for_locale(cls, locale: str) -> NumberFormat:
+        if locale.lower().startswith(("en", "ja", "zh")):
+            return cls(".", ",", currency_before=True, currency_space=False)
+        if locale.lower().startswith(("de", "fr", "es", "pt")):
+            return cls(",", ".", currency_before=False, currency_space=True)
+        # it-IT and the rest of continental Europe: € 1.234,56
+        return cls(",", ".", currency_before=True, currency_space=True)
+
+    def number(self, value: float, decimals: int = 0, signed: bool = False) -> str:
+        text = f"{abs(value):,.{decimals}f}"
+        text = text.replace(",", "\0").replace(".", self.decimal).replace("\0", self.thousands)
+        if value < 0 and text.strip("0" + self.decimal + self.thousands):
+            return "−" + text
+        return ("+" if signed and value > 0 else "") + text
+
+    def money(self, value: float, currency: str, decimals: int | None = None, signed: bool = False) -> str:
+        if decimals is None:
+            decimals = 0 if abs(value) >= 1000 else 2
+        number = self.number(value, decimals, signed)
+        sign = number[0] if number[0] in "+−" else ""
+        digits = number[len(sign) :]
+        symbol = SYMBOLS.get(currency, currency)
+        space = " " if self.currency_space or len(symbol) > 1 else ""
+        if self.currency_before:
+            return f"{sign}{symbol}{space}{digits}"
+        return f"{sign}{digits}{space}{symbol}"
+
+
+def format_value(
+    value: float | None, unit: str, fmt: NumberFormat, currency: str, signed: bool = False
+) -> str:
+    """A KPI value with its unit: '4,1%', '€ 52,10', '+42', '3,20x', 'n/a'."""
+    if value is None:
+        return "n/a"
+    if unit == "currency":
+        return fmt.money(value, currency, signed=signed)
+    if unit == "%":
+        return fmt.number(value, 1, signed) + "%"
+    if unit == "pp":
+        return fmt.number(value, 1, signed) + " pp"
+    if unit == "points":
+        return fmt.number(value, 0, signed=True)
+    if unit == "x":
+        return fmt.number(value, 2, signed) + "x"
+    if unit == "count":
+        return fmt.number(value, 0, signed)
+    if unit == "months":
+        return fmt.number(value, 1, signed) + " months"
+    return fmt.number(value, 1, signed)

@@ -1,0 +1,151 @@
+"""Turn a profile into one SQL select that parses raw text into canonical columns.
+
+Every column yields its parsed value and, when the text could not be read, a
+reason; the pipeline rejects rows with a reason and loads the rest. Names and
+words from the profile and the file header enter the SQL only quoted
+(`ident`, `literal`); row values never do, and the salt is a bound parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from legame.ingest.profiles import ColumnMap, Profile
+from legame.warehouse import Column
+
+TRUE_WORDS = ("true", "1", "yes", "y", "t", "si", "sì")
+FALSE_WORDS = ("false", "0", "no", "n", "f")
+PERSON_ID_CHARS = 24
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def human_format(fmt: str) -> str:
+    """'%d/%m/%Y %H:%M' -> 'dd/mm/yyyy hh:mm', for messages a marketer reads."""
+    for code, word in (
+        ("%d", "dd"),
+        ("%m", "mm"),
+        ("%Y", "yyyy"),
+        ("%y", "yy"),
+        ("%H", "hh"),
+        ("%M", "mm"),
+        ("%S", "ss"),
+        ("%z", "+zzzz"),
+    ):
+        fmt = fmt.replace(code, word)
+    return fmt
+
+
+def _values_case(raw: str, values: dict[str, Any], fallback: str) -> str:
+    """Translate the export's words (exact, then case-insensitive) into canonical values."""
+    exact = " ".join(f"when {raw} = {literal(k)} then {literal(v)}" for k, v in values.items())
+    folded = " ".join(
+        f"when lower({raw}) = {literal(k.lower())} then {literal(v)}" for k, v in values.items()
+    )
+    return f"(case {exact} {folded} else {fallback} end)"
+
+
+def _number(raw: str, profile: Profile) -> str:
+    text = raw
+    if profile.thousands:
+        text = f"replace({text}, {literal(profile.thousands)}, '')"
+    if profile.decimal != ".":
+        text = f"replace({text}, {literal(profile.decimal)}, '.')"
+    return f"try_cast(replace({text}, ' ', '') as double)"
+
+
+def parse_expr(col: Column, cmap: ColumnMap, profile: Profile) -> tuple[str, str]:
+    """SQL for the parsed value of one column, and the reason given when it fails to parse."""
+    if cmap.source is None:
+        return f"{literal(cmap.value)}::{col.sql_type}", ""
+    raw = f"nullif(trim({ident(cmap.source)}), '')"
+    if cmap.values and col.kind not in ("choice",):
+        expected = ", ".join(cmap.values)
+        mapped = _values_case(raw, cmap.values, "null")
+        return f"({mapped})::{col.sql_type}", f"unknown value; expected one of {expected}"
+    if col.kind == "person" and cmap.email:
+        expr = f"case when {raw} like '%_@_%' then left(sha256($salt || lower({raw})), {PERSON_ID_CHARS}) end"
+        return expr, "not an email address"
+    if col.kind in ("text", "person"):
+        return (f"lower({raw})" if col.name == "channel" else raw), ""
+    if col.kind == "choice":
+        mapped = _values_case(raw, cmap.values, f"lower({raw})")
+        allowed = ", ".join(literal(c) for c in col.choices)
+        expr = f"case when {mapped} in ({allowed}) then {mapped} end"
+        return expr, f"unknown value; expected one of {', '.join(col.choices)}"
+    if col.kind in ("timestamp", "date"):
+        if cmap.fmt:
+            parsed = f"try_strptime({raw}, {literal(cmap.fmt)})"
+            if "%z" in cmap.fmt:
+                parsed = f"({parsed})::timestamptz"
+            reason = f"not a date in the form {human_format(cmap.fmt)}"
+        else:
+            parsed = f"try_cast({raw} as timestamptz)"
+            reason = "not a date in the form yyyy-mm-dd (optionally with a time)"
+        # Zoned times become UTC wall time (the connection runs in UTC).
+        return f"({parsed})::timestamp::{col.sql_type}", reason
+    if col.kind == "number":
+        return _number(raw, profile), "not a number"
+    if col.kind == "integer":
+        number = _number(raw, profile)
+        return (
+            f"case when {number} = round({number}) then ({number})::bigint end",
+            "not a whole number",
+        )
+    if col.kind == "boolean":
+        words = " ".join(
+            [f"when lower({raw}) = {literal(w)} then true" for w in TRUE_WORDS]
+            + [f"when lower({raw}) = {literal(w)} then false" for w in FALSE_WORDS]
+        )
+        return f"(case {words} end)", "not true/false (or yes/no, 1/0)"
+    raise ValueError(f"unknown column kind {col.kind}")
+
+
+def staging_select(profile: Profile) -> str:
+    """select _row, <canonical columns>, _errors from _raw.
+
+    `_errors` is a list of {column, value, reason} for the row's unreadable or
+    missing values; an empty list means the row can load.
+    """
+    table = profile.table
+    values: list[str] = []
+    checks: list[str] = []
+    for col in table.columns:
+        cmap = profile.columns.get(col.name)
+        if cmap is None:
+            # A key column that may be absent becomes '' so the key can still match.
+            empty = "''" if col.name in table.key else "null"
+            values.append(f"{empty}::{col.sql_type} as {col.name}")
+            continue
+        expr, reason = parse_expr(col, cmap, profile)
+        if col.name in table.key and not col.required:
+            expr = f"coalesce({expr}, '')"
+        values.append(f"{expr} as {col.name}")
+        if cmap.source is None:
+            continue
+        raw = f"nullif(trim({ident(cmap.source)}), '')"
+        label = literal(cmap.source)
+        if col.required:
+            checks.append(
+                f"case when {raw} is null then {{'column': {label}, 'value': null, "
+                f"'reason': 'missing value'}} end"
+            )
+        if reason:
+            checks.append(
+                f"case when {raw} is not null and ({expr}) is null then "
+                f"{{'column': {label}, 'value': {raw}, 'reason': {literal(reason)}}} end"
+            )
+    error_list = f"list_filter([{', '.join(checks)}], lambda e: e is not null)" if checks else "[]"
+    return f"select _row, {', '.join(values)}, {error_list} as _errors from _raw"

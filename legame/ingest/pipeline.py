@@ -1,0 +1,379 @@
+"""The ingest pipeline: sniff → detect profile → read → normalise + validate → merge.
+
+One file is one transaction. A preview runs the very same steps and rolls back,
+so what the user confirms is exactly what loads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from legame.config import Config
+from legame.errors import FatalFileError
+from legame.ingest.normalise import staging_select
+from legame.ingest.profiles import Profile, detect
+from legame.ingest.sniff import Sniffed, sniff
+
+PREVIEW_ROWS = 20
+REJECTS_SHOWN = 500
+
+
+@dataclass
+class LoadReport:
+    """What a file held and what loading it did (or would do, for a preview)."""
+
+    file_name: str
+    sha256: str
+    profile: str
+    profile_label: str
+    table: str
+    reason: str
+    encoding: str
+    delimiter: str
+    rows_read: int
+    inserted: int
+    replaced: int
+    unchanged: int
+    rejected: int
+    duplicates_in_file: int
+    min_date: date | None
+    max_date: date | None
+    ignored_columns: list[str]
+    rejects: list[dict[str, object]]
+    preview_columns: list[str]
+    preview_rows: list[tuple]
+    previously_loaded: str | None = None
+    load_id: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_to_load(self) -> int:
+        return self.inserted + self.replaced
+
+    @property
+    def committed(self) -> bool:
+        return self.load_id is not None
+
+    def summary(self) -> str:
+        verb = "loaded" if self.committed else "to load"
+        return (
+            f"{self.file_name} → {self.table} ({self.profile_label}): {self.rows_read} rows read, "
+            f"{self.inserted} new, {self.replaced} replaced, {self.unchanged} unchanged ({verb}), "
+            f"{self.rejected} rejected"
+        )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, file_name: str) -> None:
+    con.execute("drop table if exists reject_errors")
+    con.execute("drop table if exists reject_scans")
+    try:
+        con.execute(
+            """create or replace temp table _raw as
+               select row_number() over () as _row, *
+               from read_csv($path, header = true, delim = $delim, quote = '"', escape = '"',
+                             encoding = $encoding, all_varchar = true, names = $names,
+                             store_rejects = true, parallel = false)""",
+            {
+                "path": str(path),
+                "delim": sniffed.delimiter,
+                "encoding": sniffed.encoding,
+                "names": _unique_names(sniffed.header),
+            },
+        )
+    except duckdb.Error as exc:
+        raise FatalFileError(
+            f"{file_name} could not be read as a {sniffed.encoding} text file with "
+            f"{_delimiter_name(sniffed.delimiter)} between values: {_first_line(exc)}"
+        ) from None
+
+
+def _unique_names(header: tuple[str, ...]) -> list[str]:
+    seen: dict[str, int] = {}
+    names = []
+    for i, name in enumerate(header):
+        name = name or f"column{i + 1}"
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return names
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return {",": "commas", ";": "semicolons", "\t": "tabs", "|": "pipes"}[delimiter]
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0]
+
+
+def _structural_rejects(con: duckdb.DuckDBPyConnection, n_columns: int) -> list[tuple]:
+    """Lines DuckDB could not split into the header's columns, kept in `_structural`.
+
+    Returns (line, column, text, reason) tuples in line order.
+    """
+    rows = con.execute(
+        "select line, column_name, csv_line, error_type, error_message from reject_errors order by line"
+    ).fetchall()
+    out = []
+    seen: set[int] = set()
+    for line, column, text, kind, message in rows:
+        if line in seen:  # DuckDB may report several errors for one line; one reject per row
+            continue
+        seen.add(line)
+        found = re.search(r"Found:?\s*(\d+)", message or "")
+        if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS") and found:
+            reason = f"has {found.group(1)} values but the header has {n_columns} columns"
+        else:
+            reason = _first_line(Exception(message or kind))
+        out.append((int(line), column, (text or "")[:200], reason))
+    con.execute(
+        "create or replace temp table _structural "
+        "(row_number bigint, column_name varchar, value varchar, reason varchar)"
+    )
+    if out:
+        con.executemany("insert into _structural values (?, ?, ?, ?)", out)
+    return out
+
+
+def _stage(con: duckdb.DuckDBPyConnection, profile: Profile, salt: str) -> None:
+    con.execute(f"create or replace temp table _staged as {staging_select(profile)}", {"salt": salt})
+    table = profile.table
+    keys = ", ".join(table.key)
+    columns = ", ".join(c.name for c in table.columns)
+    # Within one file the last row for a key wins, like a later export would.
+    con.execute(
+        f"""create or replace temp table _good as
+            select {columns} from _staged where len(_errors) = 0
+            qualify row_number() over (partition by {keys} order by _row desc) = 1"""
+    )
+
+
+def _row_lines(con: duckdb.DuckDBPyConnection, structural: list[tuple]) -> None:
+    """Map each parsed row to its line in the file, skipping lines DuckDB rejected.
+
+    The k-th parsed row follows every rejected line j whose count of parsed rows
+    before it (line_j - 1 - j) is below k.
+    """
+    gaps = [line - 1 - j for j, (line, *_rest) in enumerate(structural, start=1)]
+    con.execute("create or replace temp table _gaps (gap bigint)")
+    if gaps:
+        con.executemany("insert into _gaps values (?)", [(g,) for g in gaps])
+
+
+def _rejects_sql() -> str:
+    return """
+        select _row + 1 + (select count(*) from _gaps where gap < _row) as row_number,
+               e.column as column_name, e.value as value, e.reason as reason
+        from (select _row, unnest(_errors) as e from _staged where len(_errors) > 0)
+    """
+
+
+def _diff_counts(con: duckdb.DuckDBPyConnection, profile: Profile) -> tuple[int, int, int]:
+    table = profile.table
+    on = " and ".join(f"g.{k} = t.{k}" for k in table.key)
+    data_cols = [c.name for c in table.columns if c.name not in table.key]
+    differs = " or ".join(f"g.{c} is distinct from t.{c}" for c in data_cols) or "false"
+    con.execute(
+        f"""create or replace temp table _matched as
+            select g.*, ({differs}) as _differs from _good g join {table.name} t on {on}"""
+    )
+    total = con.execute("select count(*) from _good").fetchone()[0]
+    replaced, unchanged = con.execute(
+        "select count(*) filter (where _differs), count(*) filter (where not _differs) from _matched"
+    ).fetchone()
+    return total - replaced - unchanged, replaced, unchanged
+
+
+def _merge(con: duckdb.DuckDBPyConnection, profile: Profile, load_id: int) -> None:
+    table = profile.table
+    on = " and ".join(f"{table.name}.{k} = m.{k}" for k in table.key)
+    keys = ", ".join(table.key)
+    columns = ", ".join(c.name for c in table.columns)
+    con.execute(f"delete from {table.name} using _matched m where m._differs and {on}")
+    con.execute(
+        f"""insert into {table.name} ({columns}, load_id)
+            select {columns}, $load_id from _good g
+            anti join (select {keys} from _matched where not _differs) m using ({keys})""",
+        {"load_id": load_id},
+    )
+
+
+def _previous_load(con: duckdb.DuckDBPyConnection, sha: str) -> str | None:
+    row = con.execute(
+        "select load_id, loaded_at from loads where sha256 = $sha order by load_id desc limit 1",
+        {"sha": sha},
+    ).fetchone()
+    return f"load #{row[0]} on {row[1]:%Y-%m-%d %H:%M} UTC" if row else None
+
+
+def _archive(path: Path, sha: str, file_name: str, config: Config) -> None:
+    raw_dir = config.path("warehouse", "raw_dir")
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    target = raw_dir / f"{sha}{Path(file_name).suffix.lower()}"
+    if not target.exists():
+        shutil.copyfile(path, target)
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    path: Path,
+    file_name: str | None = None,
+    *,
+    commit: bool = True,
+    loaded_by: str = "cli",
+    is_demo: bool = False,
+) -> LoadReport:
+    """Load one export into the warehouse in one transaction (or preview it, commit=False).
+
+    Raises UnrecognisedExport or FatalFileError, leaving the database unchanged,
+    when the file cannot be loaded at all; row-level problems become rejects.
+    """
+    path = Path(path)
+    file_name = file_name or path.name
+    sniffed = sniff(path, file_name)
+    profile, reason = detect(sniffed.header, config, file_name)
+    sha = file_sha256(path)
+    con.execute("begin transaction")
+    try:
+        report = _run(con, config, path, file_name, sniffed, profile, reason, sha)
+        if commit:
+            report.load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]
+            _merge(con, profile, report.load_id)
+            _record(con, report, loaded_by, is_demo)
+            _archive(path, sha, file_name, config)
+            con.execute("commit")
+        else:
+            con.execute("rollback")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return report
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    path: Path,
+    file_name: str,
+    sniffed: Sniffed,
+    profile: Profile,
+    reason: str,
+    sha: str,
+) -> LoadReport:
+    _read_raw(con, path, sniffed, file_name)
+    structural = _structural_rejects(con, len(sniffed.header))
+    parsed = con.execute("select count(*) from _raw").fetchone()[0]
+    rows_read = parsed + len(structural)
+    if rows_read == 0:
+        raise FatalFileError(f"{file_name} has a header but no data rows.")
+    _stage(con, profile, config.secret)
+    _row_lines(con, structural)
+    value_rejects = con.execute("select count(distinct row_number) from (" + _rejects_sql() + ")").fetchone()[
+        0
+    ]
+    good = con.execute("select count(*) from _good").fetchone()[0]
+    valid_rows = con.execute("select count(*) from _staged where len(_errors) = 0").fetchone()[0]
+    shown = con.execute(_rejects_sql() + f" order by row_number limit {REJECTS_SHOWN}").fetchall()
+    rejects = [
+        {"row": line, "column": column, "value": text, "reason": why}
+        for line, column, text, why in structural
+    ] + [{"row": r, "column": c, "value": v, "reason": why} for r, c, v, why in shown]
+    rejects.sort(key=lambda r: r["row"])
+    if good == 0:
+        first = rejects[0]
+        raise FatalFileError(
+            f"{file_name}: none of its {rows_read} rows can be loaded. First problem: row {first['row']}, "
+            f"column {first['column']!r}, value {first['value']!r}: {first['reason']}."
+        )
+    inserted, replaced, unchanged = _diff_counts(con, profile)
+    date_col = profile.table.date_column
+    min_date, max_date = con.execute(
+        f"select min({date_col})::date, max({date_col})::date from _good"
+    ).fetchone()
+    preview = con.execute(f"select * from _good order by {date_col} limit {PREVIEW_ROWS}")
+    report = LoadReport(
+        file_name=file_name,
+        sha256=sha,
+        profile=profile.name,
+        profile_label=profile.label,
+        table=profile.table.name,
+        reason=reason,
+        encoding=sniffed.encoding,
+        delimiter=sniffed.delimiter,
+        rows_read=rows_read,
+        inserted=inserted,
+        replaced=replaced,
+        unchanged=unchanged,
+        rejected=value_rejects + len(structural),
+        duplicates_in_file=valid_rows - good,
+        min_date=min_date,
+        max_date=max_date,
+        ignored_columns=[h for h in sniffed.header if h not in profile.source_columns],
+        rejects=rejects[:REJECTS_SHOWN],
+        preview_columns=[d[0] for d in preview.description],
+        preview_rows=preview.fetchall(),
+        previously_loaded=_previous_load(con, sha),
+    )
+    if report.duplicates_in_file:
+        report.notes.append(
+            f"{report.duplicates_in_file} rows repeat a key seen earlier in the file; the last one counts."
+        )
+    if any(c.email for c in profile.columns.values()):
+        report.notes.append("Emails are stored only as salted hashes: no personal data enters the database.")
+    return report
+
+
+def _record(con: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: str, is_demo: bool) -> None:
+    con.execute(
+        """insert into loads values ($id, $file, $sha, $profile, $table, $read, $inserted, $replaced,
+                                     $unchanged, $rejected, $dups, $min, $max,
+                                     current_timestamp::timestamp, $by, $demo)""",
+        {
+            "id": report.load_id,
+            "file": report.file_name,
+            "sha": report.sha256,
+            "profile": report.profile,
+            "table": report.table,
+            "read": report.rows_read,
+            "inserted": report.inserted,
+            "replaced": report.replaced,
+            "unchanged": report.unchanged,
+            "rejected": report.rejected,
+            "dups": report.duplicates_in_file,
+            "min": report.min_date,
+            "max": report.max_date,
+            "by": loaded_by,
+            "demo": is_demo,
+        },
+    )
+    con.execute(
+        "insert into rejects select $id, row_number, column_name, value, reason from ("
+        + _rejects_sql()
+        + ")",
+        {"id": report.load_id},
+    )
+    con.execute("insert into rejects select $id, * from _structural", {"id": report.load_id})
+
+
+def load_demo_if_empty(con: duckdb.DuckDBPyConnection, config: Config) -> list[LoadReport]:
+    """On a first start with an empty database, load the built-in demo exports like uploads."""
+    if con.execute("select count(*) from loads").fetchone()[0]:
+        return []
+    demo_dir = config.path("warehouse", "demo_dir")
+    files = sorted(p for p in demo_dir.iterdir() if p.suffix.lower() in (".csv", ".tsv", ".txt"))
+    return [load_file(con, config, p, loaded_by="demo", is_demo=True) for p in files]

@@ -1,0 +1,160 @@
+"""Export profiles: recognise a file by its header and map its columns onto a canonical table.
+
+Vendor profiles are data in config.yaml; the canonical profile of each table is
+derived from the warehouse schema, so a file using Legame's own column names
+always loads without configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from legame.config import Config
+from legame.errors import ConfigError, UnrecognisedExport
+from legame.warehouse import TABLES, Table
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Where one canonical column comes from and how its text is read."""
+
+    source: str | None = None  # the export's column; None with a fixed value
+    value: Any = None  # fixed value for every row
+    fmt: str | None = None  # strptime format for dates
+    values: dict[str, Any] = field(default_factory=dict)  # vendor word -> canonical value
+    email: bool = False  # the source is an email, stored only as a salted hash
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How one kind of export maps onto one canonical table."""
+
+    name: str
+    label: str
+    table: Table
+    detect: tuple[str, ...]
+    columns: dict[str, ColumnMap]
+    decimal: str = "."
+    thousands: str = ""
+
+    @property
+    def source_columns(self) -> set[str]:
+        return {m.source for m in self.columns.values() if m.source}
+
+
+def _column_map(spec: Any) -> ColumnMap:
+    if isinstance(spec, str):
+        return ColumnMap(source=spec)
+    if isinstance(spec, dict):
+        return ColumnMap(
+            source=spec.get("column"),
+            value=spec.get("value"),
+            fmt=spec.get("format"),
+            values={str(k): v for k, v in (spec.get("values") or {}).items()},
+            email=bool(spec.get("email", False)),
+        )
+    raise ConfigError(f"A profile column must be a column name or a mapping, not {spec!r}.")
+
+
+def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
+    """Build one profile from its config.yaml entry, checking it against the schema."""
+    table = TABLES.get(spec.get("table", ""))
+    if table is None:
+        raise ConfigError(
+            f"Profile {name}: table must be one of {', '.join(TABLES)}, not {spec.get('table')!r}."
+        )
+    columns = {canonical: _column_map(s) for canonical, s in (spec.get("columns") or {}).items()}
+    unknown = set(columns) - {c.name for c in table.columns}
+    if unknown:
+        raise ConfigError(f"Profile {name}: {table.name} has no column {', '.join(sorted(unknown))}.")
+    missing = [c.name for c in table.columns if c.required and c.name not in columns]
+    if missing:
+        raise ConfigError(f"Profile {name}: required column {', '.join(missing)} is not mapped.")
+    return Profile(
+        name=name,
+        label=spec.get("label", name),
+        table=table,
+        detect=tuple(spec.get("detect") or sorted({m.source for m in columns.values() if m.source})),
+        columns=columns,
+        decimal=spec.get("decimal", "."),
+        thousands=spec.get("thousands", ""),
+    )
+
+
+def canonical_profile(table: Table, header: tuple[str, ...]) -> Profile | None:
+    """The canonical profile of `table` if `header` uses its column names, else None.
+
+    A person column may be given as an email (`email` for `person_id`), which is
+    hashed; the other canonical columns are matched case-insensitively.
+    """
+    by_name = {h.strip().lower(): h for h in header}
+    columns: dict[str, ColumnMap] = {}
+    for col in table.columns:
+        if col.name in by_name:
+            columns[col.name] = ColumnMap(source=by_name[col.name])
+        elif col.name == "person_id" and "email" in by_name:
+            columns[col.name] = ColumnMap(source=by_name["email"], email=True)
+    if any(c.required and c.name not in columns for c in table.columns):
+        return None
+    return Profile(
+        name=f"canonical_{table.name}",
+        label=f"Legame {table.name} (canonical columns)",
+        table=table,
+        detect=tuple(m.source for m in columns.values() if m.source),
+        columns=columns,
+    )
+
+
+def vendor_profiles(config: Config) -> list[Profile]:
+    return [vendor_profile(name, spec) for name, spec in (config.get("profiles", default={}) or {}).items()]
+
+
+def detect(header: tuple[str, ...], config: Config, file_name: str) -> tuple[Profile, str]:
+    """Pick the profile for a header, with the reason in words.
+
+    Candidates are every vendor profile whose `detect` columns are all present and
+    every canonical profile whose required columns are. The one that maps the most
+    of the file's columns wins; ties go to the order profiles are listed in, with
+    canonical profiles last, so the choice never depends on chance.
+    """
+    present = {h.strip().lower() for h in header}
+    candidates: list[Profile] = [
+        p for p in vendor_profiles(config) if {d.lower() for d in p.detect} <= present
+    ]
+    candidates += [p for t in TABLES.values() if (p := canonical_profile(t, header))]
+    if not candidates:
+        raise UnrecognisedExport(_unrecognised_message(header, config, file_name))
+    scored = sorted(
+        enumerate(candidates),
+        key=lambda ic: (-len({s.lower() for s in ic[1].source_columns} & present), ic[0]),
+    )
+    chosen = scored[0][1]
+    reason = f"its header has the columns {', '.join(chosen.detect)}"
+    if len(scored) > 1:
+        others = ", ".join(p.label for _, p in scored[1:])
+        reason += f"; it also matched {others}, but {chosen.label} maps more of its columns"
+    return chosen, reason
+
+
+def _unrecognised_message(header: tuple[str, ...], config: Config, file_name: str) -> str:
+    """Name the closest table or profile and what the file lacks for it."""
+    present = {h.strip().lower() for h in header}
+    best_gap: tuple[int, str] | None = None
+    for table in TABLES.values():
+        needed = [c.name for c in table.columns if c.required]
+        lacking = [n for n in needed if n not in present and not (n == "person_id" and "email" in present)]
+        gap = (len(lacking), f"Legame's {table.name} format needs the column(s) {', '.join(lacking)}")
+        if best_gap is None or gap[0] < best_gap[0]:
+            best_gap = gap
+    for profile in vendor_profiles(config):
+        lacking = [d for d in profile.detect if d.lower() not in present]
+        gap = (len(lacking), f"a {profile.label} export would have {', '.join(lacking)}")
+        if best_gap is None or gap[0] < best_gap[0]:
+            best_gap = gap
+    shown = ", ".join(header[:12]) + (" …" if len(header) > 12 else "")
+    return (
+        f"{file_name}: no known export format has the columns {shown}. "
+        f"Closest: {best_gap[1]}. Rename the columns to Legame's own names "
+        "(see README, 'Load your own exports') or add a profile to config.yaml."
+    )

@@ -1,0 +1,62 @@
+"""First look at a file: its encoding, delimiter and header, read from the first bytes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from legame.errors import FatalFileError
+
+SAMPLE_BYTES = 64 * 1024
+DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """What the ingest pipeline needs to read the file with DuckDB."""
+
+    encoding: str  # a name DuckDB's read_csv accepts
+    delimiter: str
+    header: tuple[str, ...]
+
+
+def _encoding(sample: bytes) -> str:
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        # A cut through a multi-byte character at the sample's end is not an error.
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4:
+            return "latin-1"
+    return "utf-8"
+
+
+def _text(sample: bytes, encoding: str) -> str:
+    codec = {"utf-8": "utf-8-sig", "utf-16": "utf-16"}.get(encoding, "latin-1")
+    return sample.decode(codec, errors="ignore")
+
+
+def _delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def sniff(path: Path, file_name: str) -> Sniffed:
+    """Encoding from the byte-order mark or a UTF-8 trial; delimiter and header from line one."""
+    with open(path, "rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    if not sample.strip():
+        raise FatalFileError(f"{file_name} is empty.")
+    encoding = _encoding(sample)
+    text = _text(sample, encoding)
+    first_line = text.splitlines()[0] if text.splitlines() else ""
+    delimiter = _delimiter(first_line)
+    header = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
+    header = tuple(h.strip() for h in header)
+    if not any(header):
+        raise FatalFileError(f"{file_name}: the first line is empty; expected a header row.")
+    return Sniffed(encoding=encoding, delimiter=delimiter, header=header)

@@ -1,0 +1,162 @@
+"""Computes KPI objects for a period and its comparison period: value, delta, target, status, sentence.
+
+One computation feeds every view: the board's cards and charts, the finance
+table and the CLI's JSON all read the same `Kpi` objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from legame import queries
+from legame.config import Config
+from legame.fmt import NumberFormat, format_value
+from legame.kpis.narrative import sentence
+from legame.kpis.period import COMPARISONS, Period
+from legame.kpis.registry import KPIS, KpiDef
+from legame.kpis.status import Target, status
+
+# The unit a delta is shown in: a change of a percentage is in percentage points.
+DELTA_UNIT = {"%": "pp"}
+
+
+@dataclass
+class Kpi:
+    """One KPI for one period, with everything needed to show and explain it."""
+
+    id: str
+    label: str
+    plain_label: str
+    family: str
+    unit: str
+    direction: str
+    definition: str
+    value: float | None
+    na_reason: str | None
+    comparison_value: float | None
+    delta: float | None
+    delta_pct: float | None
+    target: float | None
+    status: str | None
+    assumptions: list[str]
+    freshness: date | None
+    sentence: str
+    display: dict[str, str]
+    period: Period
+    comparison_period: Period
+    comparison_kind: str = "previous"
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of `python -m legame kpis --json`."""
+        return {
+            "id": self.id,
+            "label": self.label,
+            "plain_label": self.plain_label,
+            "family": self.family,
+            "value": _round(self.value),
+            "unit": self.unit,
+            "comparison_value": _round(self.comparison_value),
+            "delta": _round(self.delta),
+            "delta_pct": _round(self.delta_pct),
+            "target": self.target,
+            "status": self.status,
+            "direction": self.direction,
+            "na_reason": self.na_reason,
+            "sentence": self.sentence,
+            "definition": self.definition,
+            "assumptions": self.assumptions,
+            "freshness": self.freshness.isoformat() if self.freshness else None,
+            "period": self.period.as_dict(),
+            "comparison_period": {**self.comparison_period.as_dict(), "kind": self.comparison_kind},
+            "display": self.display,
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+def settings(config: Config) -> dict[str, Any]:
+    """The config values KPI formulas and their words depend on."""
+    return {
+        "margin_rate": config.margin_rate,
+        "engagement_denominator": config.get("engagement_denominator", default="reach"),
+    }
+
+
+def _family_rows(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, dict[str, Any]]:
+    families = {k.family for k in KPIS.values()}
+    return {f: queries.run(con, f, start=period.start, end=period.end)[0] for f in sorted(families)}
+
+
+def _build(
+    kdef: KpiDef,
+    rows: dict[str, dict[str, Any]],
+    previous_rows: dict[str, dict[str, Any]],
+    config: Config,
+    period: Period,
+    comparison: Period,
+    comparison_kind: str,
+) -> Kpi:
+    values = settings(config)
+    value, na_reason = kdef.compute(rows[kdef.family], values)
+    comparison_value, _ = kdef.compute(previous_rows[kdef.family], values)
+    delta = None if value is None or comparison_value is None else value - comparison_value
+    delta_pct = delta / abs(comparison_value) * 100 if delta is not None and comparison_value else None
+    target = Target.from_config(config.get("targets", kdef.id, default=None))
+    fmt = NumberFormat.for_locale(config.get("locale", default="en-US"))
+
+    def show(v: float | None, unit: str = kdef.unit, signed: bool = False) -> str:
+        return format_value(v, unit, fmt, config.currency, signed)
+
+    kpi = Kpi(
+        id=kdef.id,
+        label=kdef.label.format(**values),
+        plain_label=kdef.plain_label,
+        family=kdef.family,
+        unit=kdef.unit,
+        direction=kdef.direction,
+        definition=kdef.definition.format(**values),
+        value=value,
+        na_reason=na_reason,
+        comparison_value=comparison_value,
+        delta=delta,
+        delta_pct=delta_pct,
+        target=target.value if target else None,
+        status=status(value, target, kdef.direction),
+        assumptions=[a.format(**values) for a in kdef.assumptions],
+        freshness=rows[kdef.family].get("latest_date"),
+        sentence="",
+        display={
+            "value": show(value),
+            "comparison_value": show(comparison_value),
+            "delta": show(delta, DELTA_UNIT.get(kdef.unit, kdef.unit), signed=True),
+            "delta_pct": "n/a" if delta_pct is None else fmt.number(delta_pct, 1, signed=True) + "%",
+            "target": show(target.value) if target else "no target",
+        },
+        period=period,
+        comparison_period=comparison,
+        comparison_kind=comparison_kind,
+    )
+    kpi.sentence = sentence(kdef, kpi, values)
+    return kpi
+
+
+def compute(
+    con: duckdb.DuckDBPyConnection, config: Config, period: Period, comparison_kind: str = "previous"
+) -> list[Kpi]:
+    """Every registered KPI for `period`, compared with the previous period or the same one a year ago."""
+    if comparison_kind not in COMPARISONS:
+        raise ValueError(f"comparison must be one of {', '.join(COMPARISONS)}")
+    comparison = period.comparison(comparison_kind)
+    rows = _family_rows(con, period)
+    previous_rows = _family_rows(con, comparison)
+    return [
+        _build(kdef, rows, previous_rows, config, period, comparison, comparison_kind)
+        for kdef in KPIS.values()
+    ]

@@ -1,0 +1,107 @@
+"""Periods: the presets on the board, custom ranges, and the period each is compared with."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from legame.errors import LegameError
+
+PRESETS = {
+    "this_month": "This month",
+    "last_month": "Last month",
+    "this_quarter": "This quarter",
+    "last_quarter": "Last quarter",
+    "year_to_date": "Year to date",
+    "last_12_months": "Last 12 months",
+    "custom": "Custom",
+}
+COMPARISONS = {"previous": "previous period", "year": "same period last year"}
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed range of days, [start, end]."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise LegameError(f"The period ends ({self.end}) before it starts ({self.start}).")
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def whole_months(self) -> int | None:
+        """Number of calendar months when the period is made of whole months, else None."""
+        if self.start.day != 1 or self.end != _month_end(self.end):
+            return None
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    def comparison(self, kind: str = "previous") -> Period:
+        """The previous period of equal length (whole months shift by months), or a year earlier."""
+        if kind == "year":
+            return Period(_add_months(self.start, -12), _add_months(self.end, -12))
+        if kind != "previous":
+            raise LegameError(f"Comparison must be one of {', '.join(COMPARISONS)}, not {kind!r}.")
+        months = self.whole_months
+        if months:
+            start = _add_months(self.start, -months)
+            return Period(start, _month_end(_add_months(start, months - 1)))
+        if self.start.day == 1:
+            # Month to date and the like: the same days of the months before.
+            span = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+            return Period(_add_months(self.start, -span), _add_months(self.end, -span))
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    @property
+    def label(self) -> str:
+        """'March 2025', 'Q1 2025', '2025', or '3 Jan – 9 Feb 2025'."""
+        months = self.whole_months
+        if months == 1:
+            return f"{calendar.month_name[self.start.month]} {self.start.year}"
+        if months == 3 and self.start.month % 3 == 1:
+            return f"Q{(self.start.month - 1) // 3 + 1} {self.start.year}"
+        if months == 12 and self.start.month == 1:
+            return str(self.start.year)
+        left = f"{self.start.day} {calendar.month_abbr[self.start.month]}"
+        if self.start.year != self.end.year:
+            left += f" {self.start.year}"
+        return f"{left} – {self.end.day} {calendar.month_abbr[self.end.month]} {self.end.year}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "label": self.label}
+
+
+def preset(name: str, anchor: date) -> Period:
+    """A named period ending at or before `anchor` (the latest day with data, or today)."""
+    quarter_start = date(anchor.year, 3 * ((anchor.month - 1) // 3) + 1, 1)
+    if name == "this_month":
+        return Period(anchor.replace(day=1), anchor)
+    if name == "last_month":
+        start = _add_months(anchor.replace(day=1), -1)
+        return Period(start, _month_end(start))
+    if name == "this_quarter":
+        return Period(quarter_start, anchor)
+    if name == "last_quarter":
+        start = _add_months(quarter_start, -3)
+        return Period(start, _month_end(_add_months(start, 2)))
+    if name == "year_to_date":
+        return Period(date(anchor.year, 1, 1), anchor)
+    if name == "last_12_months":
+        return Period(_add_months(anchor.replace(day=1), -11), anchor)
+    raise LegameError(f"Unknown period {name!r}; choose one of {', '.join(PRESETS)}.")

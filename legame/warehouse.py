@@ -1,0 +1,290 @@
+"""The DuckDB warehouse: the file, its canonical tables, versioned migrations.
+
+The canonical schema below is the one source of truth for table shapes: the
+migrations create it, the canonical ingest profile is derived from it, and the
+ingest pipeline casts every column to the type declared here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from legame.config import Config
+from legame.errors import DatabaseBusy
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column: its SQL type and how raw text is read into it."""
+
+    name: str
+    kind: str  # text | person | timestamp | date | number | integer | boolean | choice
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+    @property
+    def sql_type(self) -> str:
+        return {
+            "timestamp": "timestamp",
+            "date": "date",
+            "number": "double",
+            "integer": "bigint",
+            "boolean": "boolean",
+        }.get(self.kind, "varchar")
+
+
+@dataclass(frozen=True)
+class Table:
+    """One canonical table: its columns, natural key and the date column that dates a row."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    date_column: str
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def person_columns(self) -> tuple[str, ...]:
+        """Columns holding a person's id, which a profile may fill from an email."""
+        return tuple(c.name for c in self.columns if c.kind == "person")
+
+
+INTERACTION_KINDS = (
+    "comment",
+    "reply",
+    "answer",
+    "reaction",
+    "share",
+    "post",
+    "event",
+    "review",
+    "referral",
+    "ugc",
+)
+AUTHOR_TYPES = ("brand", "employee", "customer", "influencer")
+
+C = Column
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "people",
+            (
+                C("person_id", "person", required=True),
+                C("first_seen", "timestamp"),
+                C("is_member", "boolean"),
+                C("member_since", "date"),
+                C("acquisition_channel", "text"),
+                C("referred_by", "person"),
+                C("segment", "text"),
+            ),
+            key=("person_id",),
+            date_column="first_seen",
+        ),
+        Table(
+            "posts",
+            (
+                C("channel", "text", required=True),
+                C("post_id", "text", required=True),
+                C("published_at", "timestamp", required=True),
+                C("author_type", "choice", choices=AUTHOR_TYPES),
+                C("is_ugc", "boolean"),
+                C("reach", "integer"),
+                C("impressions", "integer"),
+                C("reactions", "integer"),
+                C("comments", "integer"),
+                C("shares", "integer"),
+                C("saves", "integer"),
+                C("clicks", "integer"),
+            ),
+            key=("channel", "post_id"),
+            date_column="published_at",
+        ),
+        Table(
+            "interactions",
+            (
+                C("event_id", "text", required=True),
+                C("person_id", "person", required=True),
+                C("occurred_at", "timestamp", required=True),
+                C("channel", "text"),
+                C("kind", "choice", required=True, choices=INTERACTION_KINDS),
+                C("post_id", "text"),
+            ),
+            key=("event_id",),
+            date_column="occurred_at",
+        ),
+        Table(
+            "orders",
+            (
+                C("order_id", "text", required=True),
+                C("person_id", "person", required=True),
+                C("ordered_at", "timestamp", required=True),
+                C("revenue", "number", required=True),
+                C("channel", "text"),
+                C("campaign", "text"),
+                C("is_refund", "boolean"),
+            ),
+            key=("order_id",),
+            date_column="ordered_at",
+        ),
+        Table(
+            "spend",
+            (
+                C("day", "date", required=True),
+                C("channel", "text", required=True),
+                C("campaign", "text"),
+                C("amount", "number", required=True),
+                C("impressions", "integer"),
+                C("clicks", "integer"),
+            ),
+            key=("day", "channel", "campaign"),
+            date_column="day",
+        ),
+        Table(
+            "surveys",
+            (
+                C("response_id", "text", required=True),
+                C("person_id", "person"),
+                C("answered_at", "timestamp", required=True),
+                C("score", "integer", required=True),
+                C("comment", "text"),
+            ),
+            key=("response_id",),
+            date_column="answered_at",
+        ),
+        Table(
+            "referrals",
+            (
+                C("referrer_id", "person", required=True),
+                C("referred_id", "person", required=True),
+                C("referred_at", "timestamp", required=True),
+            ),
+            key=("referrer_id", "referred_id"),
+            date_column="referred_at",
+        ),
+    )
+}
+
+
+def _table_ddl(table: Table) -> str:
+    # Key columns are not null: a key with a NULL in it could never be matched
+    # again, so re-loading the file would duplicate the row.
+    cols = [f"{c.name} {c.sql_type}{' not null' if c.name in table.key else ''}" for c in table.columns]
+    cols.append("load_id integer not null")
+    return f"create table {table.name} ({', '.join(cols)})"
+
+
+# Each migration moves the file from version n-1 to n. Never edit a released
+# migration: add the next one, so an older file is brought forward in order.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        *(_table_ddl(t) for t in TABLES.values()),
+        """create table loads (
+            load_id integer primary key,
+            file_name varchar not null,
+            sha256 varchar not null,
+            profile varchar not null,
+            table_name varchar not null,
+            rows_read bigint not null,
+            rows_inserted bigint not null,
+            rows_replaced bigint not null,
+            rows_unchanged bigint not null,
+            rows_rejected bigint not null,
+            duplicates_in_file bigint not null,
+            min_date date,
+            max_date date,
+            loaded_at timestamp not null,
+            loaded_by varchar not null,
+            is_demo boolean not null
+        )""",
+        """create table rejects (
+            load_id integer not null,
+            row_number bigint not null,
+            column_name varchar,
+            value varchar,
+            reason varchar not null
+        )""",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the file to the current schema version; returns the version found."""
+    con.execute(
+        "create table if not exists schema_version (version integer not null, applied_at timestamp not null)"
+    )
+    found = con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        con.execute("begin transaction")
+        try:
+            for statement in MIGRATIONS[version - 1]:
+                con.execute(statement)
+            con.execute(
+                "insert into schema_version values ($v, current_timestamp::timestamp)",
+                {"v": version},
+            )
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    return found
+
+
+def database_path(config: Config) -> Path:
+    """The warehouse file: LEGAME_DB if set, else the path in config.yaml."""
+    return Path(os.environ.get("LEGAME_DB") or config.root / config.get("warehouse", "path"))
+
+
+def connect(config: Config, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and migrate) the warehouse file, with a plain error when another process holds it."""
+    path = database_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseBusy(
+                f"The database {path} is in use by another process (probably the running app). "
+                "Stop the app, or load files through its Upload page."
+            ) from None
+        raise
+    con.execute("set TimeZone = 'UTC'")
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The latest load id: every cache keyed on it is invalidated by a new upload."""
+    return con.execute("select coalesce(max(load_id), 0) from loads").fetchone()[0]
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row count of every canonical table."""
+    return {
+        name: con.execute(f"select count(*) from {name}").fetchone()[0]  # names are ours
+        for name in TABLES
+    }
+
+
+def freshness(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """Latest date present in each canonical table (None when empty)."""
+    return {
+        name: con.execute(f"select max({t.date_column})::date from {name}").fetchone()[0]
+        for name, t in TABLES.items()
+    }
+
+
+def only_demo_data(con: duckdb.DuckDBPyConnection) -> bool:
+    """True while every load so far came from the built-in demo exports."""
+    demo, real = con.execute(
+        "select count(*) filter (where is_demo), count(*) filter (where not is_demo) from loads"
+    ).fetchone()
+    return demo > 0 and real == 0

@@ -1,0 +1,36 @@
+-- Community participation: how many members take part, how deeply, who answers.
+-- Grain: one row for the period [$start, $end].
+-- A member is a person flagged is_member whose member_since (if known) is on or before $end.
+-- Yields the inputs of active_community_ratio, interactions_per_active_member, peer_answer_share.
+with members as (
+    select person_id
+    from people
+    where is_member and coalesce(member_since, $end) <= $end
+),
+
+interactions_in_period as (
+    select person_id, kind, occurred_at
+    from interactions
+    where occurred_at >= $start and occurred_at < $end + interval 1 day
+),
+
+member_flagged as (
+    select
+        i.*,
+        m.person_id is not null as is_member
+    from interactions_in_period as i
+    left join members as m using (person_id)
+),
+
+final as (
+    select
+        (select count(*) from members) as members,
+        count(distinct person_id) filter (where is_member) as active_members,
+        count(*) filter (where is_member) as member_interactions,
+        count(*) filter (where kind = 'answer') as answers,
+        count(*) filter (where kind = 'answer' and is_member) as member_answers,
+        max(occurred_at)::date as latest_date
+    from member_flagged
+)
+
+select * from final

@@ -1,0 +1,24 @@
+-- Engagement of published content.
+-- Grain: one row for the period [$start, $end] (dates, both inclusive).
+-- Yields the inputs of engagement_rate, conversation_rate, amplification_rate, applause_rate.
+with posts_in_period as (
+    select *
+    from posts
+    where published_at >= $start and published_at < $end + interval 1 day
+),
+
+final as (
+    select
+        count(*) as posts,
+        coalesce(sum(reach), 0) as reach,
+        coalesce(sum(impressions), 0) as impressions,
+        coalesce(sum(reactions), 0) as reactions,
+        coalesce(sum(comments), 0) as comments,
+        coalesce(sum(shares), 0) as shares,
+        coalesce(sum(saves), 0) as saves,
+        coalesce(sum(clicks), 0) as clicks,
+        max(published_at)::date as latest_date
+    from posts_in_period
+)
+
+select * from final
