@@ -46,10 +46,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             f"{report.rejected} rejected [{report.profile_label}]"
         )
         for reject in report.rejects[: args.show_rejects]:
-            print(
-                f"  row {reject['row']}, column {reject['column']!r}, "
-                f"value {reject['value']!r}: {reject['reason']}"
-            )
+            print(f"  row {reject['row']}, column {reject['column']!r}, value {reject['value']!r}: {reject['reason']}")
     return 1 if failed else 0
 
 

@@ -50,10 +50,10 @@ def human_format(fmt: str) -> str:
 
 def _values_case(raw: str, values: dict[str, Any], fallback: str) -> str:
     """Translate the export's words (exact, then case-insensitive) into canonical values."""
+    if not values:
+        return fallback
     exact = " ".join(f"when {raw} = {literal(k)} then {literal(v)}" for k, v in values.items())
-    folded = " ".join(
-        f"when lower({raw}) = {literal(k.lower())} then {literal(v)}" for k, v in values.items()
-    )
+    folded = " ".join(f"when lower({raw}) = {literal(k.lower())} then {literal(v)}" for k, v in values.items())
     return f"(case {exact} {folded} else {fallback} end)"
 
 
@@ -139,8 +139,7 @@ def staging_select(profile: Profile) -> str:
         label = literal(cmap.source)
         if col.required:
             checks.append(
-                f"case when {raw} is null then {{'column': {label}, 'value': null, "
-                f"'reason': 'missing value'}} end"
+                f"case when {raw} is null then {{'column': {label}, 'value': null, 'reason': 'missing value'}} end"
             )
         if reason:
             checks.append(

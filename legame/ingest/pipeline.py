@@ -150,7 +150,9 @@ def _structural_rejects(con: duckdb.DuckDBPyConnection, n_columns: int) -> list[
 
 
 def _stage(con: duckdb.DuckDBPyConnection, profile: Profile, salt: str) -> None:
-    con.execute(f"create or replace temp table _staged as {staging_select(profile)}", {"salt": salt})
+    select = staging_select(profile)
+    # Only a profile that hashes emails binds the salt.
+    con.execute(f"create or replace temp table _staged as {select}", {"salt": salt} if "$salt" in select else None)
     table = profile.table
     keys = ", ".join(table.key)
     columns = ", ".join(c.name for c in table.columns)
@@ -283,15 +285,12 @@ def _run(
         raise FatalFileError(f"{file_name} has a header but no data rows.")
     _stage(con, profile, config.secret)
     _row_lines(con, structural)
-    value_rejects = con.execute("select count(distinct row_number) from (" + _rejects_sql() + ")").fetchone()[
-        0
-    ]
+    value_rejects = con.execute("select count(distinct row_number) from (" + _rejects_sql() + ")").fetchone()[0]
     good = con.execute("select count(*) from _good").fetchone()[0]
     valid_rows = con.execute("select count(*) from _staged where len(_errors) = 0").fetchone()[0]
     shown = con.execute(_rejects_sql() + f" order by row_number limit {REJECTS_SHOWN}").fetchall()
     rejects = [
-        {"row": line, "column": column, "value": text, "reason": why}
-        for line, column, text, why in structural
+        {"row": line, "column": column, "value": text, "reason": why} for line, column, text, why in structural
     ] + [{"row": r, "column": c, "value": v, "reason": why} for r, c, v, why in shown]
     rejects.sort(key=lambda r: r["row"])
     if good == 0:
@@ -302,9 +301,7 @@ def _run(
         )
     inserted, replaced, unchanged = _diff_counts(con, profile)
     date_col = profile.table.date_column
-    min_date, max_date = con.execute(
-        f"select min({date_col})::date, max({date_col})::date from _good"
-    ).fetchone()
+    min_date, max_date = con.execute(f"select min({date_col})::date, max({date_col})::date from _good").fetchone()
     preview = con.execute(f"select * from _good order by {date_col} limit {PREVIEW_ROWS}")
     report = LoadReport(
         file_name=file_name,
@@ -362,9 +359,7 @@ def _record(con: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: str, 
         },
     )
     con.execute(
-        "insert into rejects select $id, row_number, column_name, value, reason from ("
-        + _rejects_sql()
-        + ")",
+        "insert into rejects select $id, row_number, column_name, value, reason from (" + _rejects_sql() + ")",
         {"id": report.load_id},
     )
     con.execute("insert into rejects select $id, * from _structural", {"id": report.load_id})

@@ -61,9 +61,7 @@ def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
     """Build one profile from its config.yaml entry, checking it against the schema."""
     table = TABLES.get(spec.get("table", ""))
     if table is None:
-        raise ConfigError(
-            f"Profile {name}: table must be one of {', '.join(TABLES)}, not {spec.get('table')!r}."
-        )
+        raise ConfigError(f"Profile {name}: table must be one of {', '.join(TABLES)}, not {spec.get('table')!r}.")
     columns = {canonical: _column_map(s) for canonical, s in (spec.get("columns") or {}).items()}
     unknown = set(columns) - {c.name for c in table.columns}
     if unknown:
@@ -119,9 +117,7 @@ def detect(header: tuple[str, ...], config: Config, file_name: str) -> tuple[Pro
     canonical profiles last, so the choice never depends on chance.
     """
     present = {h.strip().lower() for h in header}
-    candidates: list[Profile] = [
-        p for p in vendor_profiles(config) if {d.lower() for d in p.detect} <= present
-    ]
+    candidates: list[Profile] = [p for p in vendor_profiles(config) if {d.lower() for d in p.detect} <= present]
     candidates += [p for t in TABLES.values() if (p := canonical_profile(t, header))]
     if not candidates:
         raise UnrecognisedExport(_unrecognised_message(header, config, file_name))

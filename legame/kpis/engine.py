@@ -156,7 +156,4 @@ def compute(
     comparison = period.comparison(comparison_kind)
     rows = _family_rows(con, period)
     previous_rows = _family_rows(con, comparison)
-    return [
-        _build(kdef, rows, previous_rows, config, period, comparison, comparison_kind)
-        for kdef in KPIS.values()
-    ]
+    return [_build(kdef, rows, previous_rows, config, period, comparison, comparison_kind) for kdef in KPIS.values()]

@@ -47,9 +47,7 @@ def _engagement(row: Row, settings: dict[str, Any]) -> Value:
 
 
 def _nps(row: Row, settings: dict[str, Any]) -> Value:
-    return ratio(
-        row["promoters"] - row["detractors"], row["answers"], "no survey answers in this period", 100
-    )
+    return ratio(row["promoters"] - row["detractors"], row["answers"], "no survey answers in this period", 100)
 
 
 def _romi(row: Row, settings: dict[str, Any]) -> Value:
@@ -58,15 +56,11 @@ def _romi(row: Row, settings: dict[str, Any]) -> Value:
 
 
 def _clv_historic(row: Row, settings: dict[str, Any]) -> Value:
-    return ratio(
-        row["net_revenue"] * settings["margin_rate"], row["customers"], "no customers have ordered yet"
-    )
+    return ratio(row["net_revenue"] * settings["margin_rate"], row["customers"], "no customers have ordered yet")
 
 
 MARGIN = "Gross margin {margin_rate:.0%} of revenue (config.yaml)."
-ATTRIBUTION = (
-    "Revenue attributed to marketing: orders carrying a campaign (last click, as the shop recorded it)."
-)
+ATTRIBUTION = "Revenue attributed to marketing: orders carrying a campaign (last click, as the shop recorded it)."
 
 KPIS: dict[str, KpiDef] = {
     k.id: k
@@ -136,9 +130,7 @@ KPIS: dict[str, KpiDef] = {
             "higher",
             "Interactions by members / members with at least one interaction in the period.",
             "Each active member took part {value} times",
-            lambda r, s: ratio(
-                r["member_interactions"], r["active_members"], "no member took part in this period"
-            ),
+            lambda r, s: ratio(r["member_interactions"], r["active_members"], "no member took part in this period"),
         ),
         KpiDef(
             "peer_answer_share",
@@ -149,9 +141,7 @@ KPIS: dict[str, KpiDef] = {
             "higher",
             "Answers given by community members / all answers in the period.",
             "Members gave {value} of the answers to other customers' questions",
-            lambda r, s: ratio(
-                r["member_answers"], r["answers"], "no answers were given in this period", 100
-            ),
+            lambda r, s: ratio(r["member_answers"], r["answers"], "no answers were given in this period", 100),
         ),
         KpiDef(
             "nps",
@@ -173,9 +163,7 @@ KPIS: dict[str, KpiDef] = {
             "higher",
             "New customers / clicks (ad clicks + link clicks on posts) in the period.",
             "{value} of clicks turned into a new customer",
-            lambda r, s: ratio(
-                r["new_customers"], r["clicks"], "no clicks were recorded in this period", 100
-            ),
+            lambda r, s: ratio(r["new_customers"], r["clicks"], "no clicks were recorded in this period", 100),
             ("Clicks: ad clicks from spend plus link clicks on posts published in the period.",),
         ),
         KpiDef(

@@ -1,0 +1,66 @@
+"""What the board page shows, computed in one place: KPIs, freshness, trend, demo flag."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from legame import queries, warehouse
+from legame.config import Config
+from legame.kpis import Kpi, Period, compute
+
+# The cards on the board, in the order an executive reads them: money first.
+BOARD_KPIS = (
+    "clv_historic",
+    "cac",
+    "roas",
+    "conversion_rate",
+    "nps",
+    "active_community_ratio",
+    "engagement_rate",
+)
+TREND_MONTHS = 12
+
+
+@dataclass
+class Board:
+    """Everything on the board for one period and comparison."""
+
+    period: Period
+    kpis: list[Kpi]
+    freshness: dict[str, date | None]
+    only_demo: bool
+    trend: list[dict[str, Any]]
+
+    @property
+    def cards(self) -> list[Kpi]:
+        by_id = {k.id: k for k in self.kpis}
+        return [by_id[i] for i in BOARD_KPIS]
+
+
+def anchor_date(con: duckdb.DuckDBPyConnection, today: date | None = None) -> date:
+    """The day presets count back from: the latest day with data, never after today."""
+    today = today or date.today()
+    latest = [d for d in warehouse.freshness(con).values() if d is not None]
+    return min(max(latest), today) if latest else today
+
+
+def trend_period(period: Period) -> Period:
+    """The months shown in the trend: the twelve months up to the period's end."""
+    end = period.end
+    months_back = end.year * 12 + end.month - 1 - (TREND_MONTHS - 1)
+    start = date(months_back // 12, months_back % 12 + 1, 1)
+    return Period(min(start, period.start), end)
+
+
+def build(con: duckdb.DuckDBPyConnection, config: Config, period: Period, comparison: str) -> Board:
+    return Board(
+        period=period,
+        kpis=compute(con, config, period, comparison),
+        freshness=warehouse.freshness(con),
+        only_demo=warehouse.only_demo_data(con),
+        trend=queries.run(con, "revenue_trend", start=trend_period(period).start, end=period.end),
+    )

@@ -1,0 +1,42 @@
+"""Uploads from the app: bytes in memory go through the same pipeline as files on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from legame import queries
+from legame.config import Config
+from legame.ingest.pipeline import LoadReport, load_file
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _with_temp_file(
+    con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes, **options: Any
+) -> LoadReport:
+    # DuckDB's reader needs a path; the suffix is kept for the raw archive.
+    with tempfile.TemporaryDirectory(prefix="legame-upload-") as folder:
+        path = Path(folder) / f"upload{Path(name).suffix.lower()}"
+        path.write_bytes(data)
+        return load_file(con, config, path, name, **options)
+
+
+def preview(con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes) -> LoadReport:
+    """What loading would do; the database is left as it was."""
+    return _with_temp_file(con, config, name, data, commit=False)
+
+
+def commit(con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes, loaded_by: str) -> LoadReport:
+    return _with_temp_file(con, config, name, data, loaded_by=loaded_by)
+
+
+def history(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every load, newest first, as the upload page lists them."""
+    return queries.run(con, "loads")

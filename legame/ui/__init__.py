@@ -1,0 +1,1 @@
+"""Streamlit glue: the shared connection, the role guard, and widgets every page reuses."""

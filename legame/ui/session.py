@@ -1,0 +1,75 @@
+"""One warehouse connection per server process, the role guard every page calls first, error display."""
+
+from __future__ import annotations
+
+import hmac
+import os
+
+import duckdb
+import streamlit as st
+
+from legame import warehouse
+from legame.config import Config, load_config
+from legame.errors import LegameError
+from legame.ingest import load_demo_if_empty
+
+ADMIN, VIEWER = "admin", "viewer"
+
+
+@st.cache_resource
+def config() -> Config:
+    return load_config()
+
+
+@st.cache_resource
+def _connection() -> duckdb.DuckDBPyConnection:
+    # The app owns the file for its lifetime; sessions take cursors from this one connection.
+    con = warehouse.connect(config())
+    load_demo_if_empty(con, config())
+    return con
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor on the shared connection: connections are not thread-safe, cursors are."""
+    return _connection().cursor()
+
+
+def _admin_password() -> str | None:
+    return os.environ.get("LEGAME_ADMIN_PASSWORD") or None
+
+
+def role() -> str | None:
+    """The session's role: admin when signed in or when no password is configured, else None."""
+    if _admin_password() is None or st.session_state.get("role") == ADMIN:
+        return ADMIN
+    return None
+
+
+def _sign_in() -> None:
+    st.title("Sign in")
+    st.caption("This Legame is protected: enter the admin password set in LEGAME_ADMIN_PASSWORD.")
+    with st.form("sign_in"):
+        password = st.text_input("Password", type="password")
+        if st.form_submit_button("Sign in", type="primary"):
+            if hmac.compare_digest(password.encode(), (_admin_password() or "").encode()):
+                st.session_state["role"] = ADMIN
+                st.rerun()
+            st.error("That password is not right.")
+
+
+def guard(required: str) -> str:
+    """First line of every page: resolve the role by itself and stop the page unless it suffices.
+
+    A page must not trust that app.py ran: a fresh server may serve a file of
+    pages/ directly (DESIGN.md, Roles and sharing).
+    """
+    current = role()
+    if current == ADMIN or (required == VIEWER and current == VIEWER):
+        return current
+    _sign_in()
+    st.stop()
+
+
+def show_error(exc: LegameError) -> None:
+    """The one place a LegameError is shown to a user."""
+    st.error(str(exc), icon=":material/error:")

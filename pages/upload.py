@@ -1,0 +1,53 @@
+"""Upload: drop exports, check what Legame recognised, then load them in one transaction each."""
+
+from legame.ui import session
+
+session.guard(session.ADMIN)
+
+import pandas as pd
+import streamlit as st
+
+from legame.errors import LegameError
+from legame.ingest import uploads
+from legame.ui import reports
+
+st.title("Upload data")
+st.write(
+    "Drop the exports you download from your tools (CSV or TSV). Legame recognises each file from "
+    "its header, shows what it will load and what it rejects, and loads nothing until you confirm."
+)
+files = st.file_uploader("Export files", type=["csv", "tsv", "txt"], accept_multiple_files=True, key="files")
+config = session.config()
+loaded = st.session_state.setdefault("loaded", {})
+
+ready = []
+for file in files or []:
+    data = file.getvalue()
+    with st.container(border=True):
+        if uploads.digest(data) in loaded:
+            st.success(loaded[uploads.digest(data)], icon=":material/check:")
+            continue
+        try:
+            report = uploads.preview(session.cursor(), config, file.name, data)
+        except LegameError as exc:
+            session.show_error(exc)
+            continue
+        reports.load_report(report)
+        ready.append((file.name, data))
+
+if ready and st.button(f"Load {len(ready)} file{'s' if len(ready) > 1 else ''}", type="primary"):
+    for name, data in ready:
+        try:
+            report = uploads.commit(session.cursor(), config, name, data, loaded_by="app")
+        except LegameError as exc:
+            session.show_error(exc)
+            continue
+        loaded[uploads.digest(data)] = f"Loaded as load #{report.load_id}: {report.summary()}"
+    st.rerun()
+
+st.subheader("Loads so far")
+history = uploads.history(session.cursor())
+if history:
+    st.dataframe(pd.DataFrame(history), hide_index=True)
+else:
+    st.caption("Nothing loaded yet.")

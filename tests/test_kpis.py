@@ -1,0 +1,148 @@
+"""Every KPI on a tiny dataset whose expected values are worked out by hand below."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from legame.ingest import load_file
+from legame.kpis import Period, compute
+from tests.conftest import write
+
+MARCH = Period(date(2025, 3, 1), date(2025, 3, 31))
+
+POSTS = """channel,post_id,published_at,author_type,is_ugc,reach,impressions,reactions,comments,shares,saves,clicks
+instagram,p1,2025-03-02,brand,false,1000,1500,40,10,5,3,2
+instagram,p2,2025-03-10 18:30,customer,true,500,600,20,4,1,0,5
+facebook,p3,2025-02-15,brand,false,800,900,10,2,2,0,1
+"""
+PEOPLE = """person_id,first_seen,is_member,member_since
+a,2024-12-01,true,2025-01-10
+b,2025-01-05,true,
+c,2025-01-07,false,
+d,2025-03-20,true,2025-04-02
+"""
+INTERACTIONS = """event_id,person_id,occurred_at,channel,kind
+e1,a,2025-03-03,forum,comment
+e2,a,2025-03-04,forum,answer
+e3,c,2025-03-05,forum,answer
+e4,b,2025-02-10,forum,reaction
+e5,d,2025-03-25,forum,answer
+"""
+SURVEYS = """response_id,person_id,answered_at,score
+s1,a,2025-03-01,10
+s2,b,2025-03-02,9
+s3,c,2025-03-03,7
+s4,d,2025-03-31 23:59:00,3
+s5,a,2025-04-01,0
+"""
+ORDERS = """order_id,person_id,ordered_at,revenue,channel,campaign,is_refund
+o1,a,2025-01-15,100,web,,false
+o2,a,2025-03-05,50,web,Spring,false
+o3,b,2025-03-06,80,web,Spring,false
+o4,c,2025-03-07,40,web,,false
+o5,c,2025-03-08,30,web,,true
+o6,d,2025-04-02,60,web,,false
+"""
+SPEND = """day,channel,campaign,amount,impressions,clicks
+2025-03-01,instagram,Spring,100,10000,60
+2025-03-15,google,Brand,160,5000,38
+"""
+
+
+@pytest.fixture
+def kpis(con, config, tmp_path: Path):
+    config.data["margin_rate"] = 0.4
+    for name, text in [
+        ("posts.csv", POSTS),
+        ("people.csv", PEOPLE),
+        ("interactions.csv", INTERACTIONS),
+        ("surveys.csv", SURVEYS),
+        ("orders.csv", ORDERS),
+        ("spend.csv", SPEND),
+    ]:
+        report = load_file(con, config, write(tmp_path, name, text), name)
+        assert report.rejected == 0, report.rejects
+    return {k.id: k for k in compute(con, config, MARCH)}
+
+
+def test_engagement_family(kpis):
+    # March posts p1 + p2: interactions (40+10+5+3+2) + (20+4+1+0+5) = 90 over reach 1000 + 500.
+    assert kpis["engagement_rate"].value == pytest.approx(90 / 1500 * 100)
+    # February: p3 alone, (10+2+2+0+1) / 800.
+    assert kpis["engagement_rate"].comparison_value == pytest.approx(15 / 800 * 100)
+    assert kpis["conversation_rate"].value == pytest.approx((10 + 4) / 2)
+    assert kpis["amplification_rate"].value == pytest.approx((5 + 1) / 2)
+    assert kpis["applause_rate"].value == pytest.approx((40 + 20) / 2)
+
+
+def test_community_family(kpis):
+    # Members at 31 March: a (joined Jan) and b (member, date unknown); d joins in April.
+    # Active in March: a only.
+    assert kpis["active_community_ratio"].value == pytest.approx(50.0)
+    assert kpis["interactions_per_active_member"].value == pytest.approx(2.0)
+    # Answers in March: e2 by a (member), e3 by c and e5 by d (not members then).
+    assert kpis["peer_answer_share"].value == pytest.approx(100 / 3)
+    # February: b active out of a and b.
+    assert kpis["active_community_ratio"].comparison_value == pytest.approx(50.0)
+
+
+def test_nps(kpis):
+    # March answers: 10, 9 (promoters), 7 (passive), 3 (detractor, 23:59 on the last day counts).
+    assert kpis["nps"].value == pytest.approx((2 - 1) / 4 * 100)
+    assert kpis["nps"].comparison_value is None
+
+
+def test_conversion_family(kpis):
+    # New customers in March: b (first order 6 Mar) and c (7 Mar); a first bought in January.
+    # Clicks: ad clicks 60 + 38, link clicks on March posts 2 + 5.
+    assert kpis["conversion_rate"].value == pytest.approx(2 / 105 * 100)
+    assert kpis["cac"].value == pytest.approx(260 / 2)
+    # Attributed revenue: o2 + o3 carry a campaign.
+    assert kpis["roas"].value == pytest.approx(130 / 260)
+    assert kpis["romi"].value == pytest.approx((130 * 0.4 - 260) / 260 * 100)
+
+
+def test_historic_clv(kpis):
+    # Up to 31 March: a 100 + 50, b 80, c 40 (o5 refunded counts nothing); margin 0.4.
+    assert kpis["clv_historic"].value == pytest.approx((150 + 80 + 40) * 0.4 / 3)
+    # Up to 28 February only a had bought: 100 * 0.4.
+    assert kpis["clv_historic"].comparison_value == pytest.approx(40.0)
+    assert kpis["clv_historic"].delta == pytest.approx(36.0 - 40.0)
+
+
+def test_zero_denominators_are_na_with_reason(con, config):
+    empty = {k.id: k for k in compute(con, config, MARCH)}
+    for kpi in empty.values():
+        assert kpi.value is None, kpi.id
+        assert kpi.na_reason, kpi.id
+        assert kpi.display["value"] == "n/a"
+        assert "cannot be worked out" in kpi.sentence
+    assert empty["cac"].na_reason == "no new customers in this period"
+    assert empty["nps"].na_reason == "no survey answers in this period"
+
+
+def test_february_without_spend_gives_na_not_zero(kpis, con, config):
+    february = {k.id: k for k in compute(con, config, Period(date(2025, 2, 1), date(2025, 2, 28)))}
+    assert february["roas"].value is None
+    assert february["roas"].na_reason == "no marketing spend in this period"
+    assert february["cac"].value is None
+
+
+def test_status_and_sentence_from_config_targets(kpis):
+    cac = kpis["cac"]  # 130 against a target of 60 (lower is better), watch within 15: off track
+    assert cac.target == 60
+    assert cac.status == "off track"
+    assert cac.sentence.startswith("Each new customer cost € 130,00 in marketing (target € 60,00)")
+    assert "no figure for the previous period (February 2025)" in cac.sentence
+    clv = kpis["clv_historic"]
+    assert "down from € 40,00 in the previous period (February 2025)" in clv.sentence
+
+
+def test_json_shape(kpis):
+    data = kpis["nps"].as_dict()
+    for key in ("id", "label", "value", "unit", "comparison_value", "delta", "target", "status", "sentence"):
+        assert key in data
+    assert data["period"] == {"start": "2025-03-01", "end": "2025-03-31", "label": "March 2025"}
