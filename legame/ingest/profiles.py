@@ -80,12 +80,8 @@ def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
     )
 
 
-def canonical_profile(table: Table, header: tuple[str, ...]) -> Profile | None:
-    """The canonical profile of `table` if `header` uses its column names, else None.
-
-    A person column may be given as an email (`email` for `person_id`), which is
-    hashed; the other canonical columns are matched case-insensitively.
-    """
+def _canonical_columns(table: Table, header: tuple[str, ...]) -> dict[str, ColumnMap]:
+    """The header's columns that carry `table`'s canonical names (an email may stand for person_id)."""
     by_name = {h.strip().lower(): h for h in header}
     columns: dict[str, ColumnMap] = {}
     for col in table.columns:
@@ -93,7 +89,21 @@ def canonical_profile(table: Table, header: tuple[str, ...]) -> Profile | None:
             columns[col.name] = ColumnMap(source=by_name[col.name])
         elif col.name == "person_id" and "email" in by_name:
             columns[col.name] = ColumnMap(source=by_name["email"], email=True)
+    return columns
+
+
+def _mostly_this_table(columns: dict[str, ColumnMap], header: tuple[str, ...]) -> bool:
+    # A file of orders that lacks `revenue` must not pass for a people file just
+    # because it has person_id: at least half its columns must belong here.
+    return 2 * len(columns) >= len(header)
+
+
+def canonical_profile(table: Table, header: tuple[str, ...]) -> Profile | None:
+    """The canonical profile of `table` if `header` uses its column names, else None."""
+    columns = _canonical_columns(table, header)
     if any(c.required and c.name not in columns for c in table.columns):
+        return None
+    if not _mostly_this_table(columns, header):
         return None
     return Profile(
         name=f"canonical_{table.name}",
@@ -138,19 +148,24 @@ def _unrecognised_message(header: tuple[str, ...], config: Config, file_name: st
     present = {h.strip().lower() for h in header}
     best_gap: tuple[int, str] | None = None
     for table in TABLES.values():
-        needed = [c.name for c in table.columns if c.required]
-        lacking = [n for n in needed if n not in present and not (n == "person_id" and "email" in present)]
+        columns = _canonical_columns(table, header)
+        if not _mostly_this_table(columns, header):
+            continue
+        lacking = [c.name for c in table.columns if c.required and c.name not in columns]
         gap = (len(lacking), f"Legame's {table.name} format needs the column(s) {', '.join(lacking)}")
         if best_gap is None or gap[0] < best_gap[0]:
             best_gap = gap
     for profile in vendor_profiles(config):
         lacking = [d for d in profile.detect if d.lower() not in present]
+        if len(lacking) == len(profile.detect):
+            continue
         gap = (len(lacking), f"a {profile.label} export would have {', '.join(lacking)}")
         if best_gap is None or gap[0] < best_gap[0]:
             best_gap = gap
     shown = ", ".join(header[:12]) + (" …" if len(header) > 12 else "")
+    closest = f"Closest: {best_gap[1]}. " if best_gap else ""
     return (
         f"{file_name}: no known export format has the columns {shown}. "
-        f"Closest: {best_gap[1]}. Rename the columns to Legame's own names "
+        f"{closest}Rename the columns to Legame's own names "
         "(see README, 'Load your own exports') or add a profile to config.yaml."
     )
