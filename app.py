@@ -9,4 +9,4 @@ st.set_page_config(page_title="Legame", page_icon=":material/hub:", layout="wide
 pages = [st.Page("pages/board.py", title="Board", icon=":material/dashboard:", default=True)]
 if session.role() == session.ADMIN:
     pages.append(st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"))
-st.navigation(pages).run()
+session.route(pages)

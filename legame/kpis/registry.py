@@ -126,7 +126,7 @@ KPIS: dict[str, KpiDef] = {
             "Interactions per active member",
             "Depth of participation",
             "community",
-            "count",
+            "per member",
             "higher",
             "Interactions by members / members with at least one interaction in the period.",
             "Each active member took part {value} times",

@@ -12,51 +12,53 @@ VIEWS = {"cards": "Cards and charts", "facts": "Facts table"}
 DEFAULT_PRESET = "last_quarter"
 
 
+def _from_url(key: str, options: dict[str, str], default: str) -> str:
+    value = st.query_params.get(key, default)
+    return value if value in options else default
+
+
+def _date_from_url(key: str, default: date) -> date:
+    try:
+        return date.fromisoformat(st.query_params.get(key, ""))
+    except ValueError:
+        return default
+
+
+def _choice(label: str, key: str, options: dict[str, str], default: str, widget=st.segmented_control) -> str:
+    """A picker whose value lives in the URL as a stable id (?period=last_quarter), not its label."""
+    initial = _from_url(key, options, default)
+    kwargs = {"index": list(options).index(initial)} if widget is st.selectbox else {"default": initial}
+    if widget is not st.selectbox:
+        kwargs["required"] = True
+    value = widget(label, list(options), format_func=options.get, key=f"widget_{key}", **kwargs)
+    st.query_params[key] = value
+    return value
+
+
 def period_controls(anchor: date) -> tuple[Period, str, str]:
-    """Preset or custom period, comparison and view; each bound to the URL so a link reopens it."""
-    left, middle, right = st.columns([5, 3, 3], vertical_alignment="bottom")
+    """Preset or custom period, comparison and view, kept in the URL so a copied link reopens the view."""
+    left, middle, right = st.columns([3, 4, 3], vertical_alignment="bottom")
     with left:
-        name = st.segmented_control(
-            "Period",
-            list(PRESETS),
-            format_func=PRESETS.get,
-            default=DEFAULT_PRESET,
-            required=True,
-            key="period",
-            bind="query-params",
-        )
+        name = _choice("Period", "period", PRESETS, DEFAULT_PRESET, widget=st.selectbox)
     with middle:
-        comparison = st.segmented_control(
-            "Compared with",
-            list(COMPARISONS),
-            format_func=lambda c: COMPARISONS[c].capitalize(),
-            default="previous",
-            required=True,
-            key="compare",
-            bind="query-params",
+        comparison = _choice(
+            "Compared with", "compare", {k: v.capitalize() for k, v in COMPARISONS.items()}, "previous"
         )
     with right:
-        view = st.segmented_control(
-            "View",
-            list(VIEWS),
-            format_func=VIEWS.get,
-            default="cards",
-            required=True,
-            key="view",
-            bind="query-params",
-        )
-    if name == "custom":
-        default = preset(DEFAULT_PRESET, anchor)
-        start_col, end_col, _ = st.columns([2, 2, 6])
-        start = start_col.date_input("From", default.start, key="from", bind="query-params")
-        end = end_col.date_input("To", default.end, key="to", bind="query-params")
-        if end < start:
-            st.warning("The end date is before the start date; showing the start date alone.")
-            end = start
-        period = Period(start, end)
-    else:
-        period = preset(name, anchor)
-    return period, comparison, view
+        view = _choice("View", "view", VIEWS, "cards")
+    if name != "custom":
+        for key in ("from", "to"):
+            st.query_params.pop(key, None)
+        return preset(name, anchor), comparison, view
+    default = preset(DEFAULT_PRESET, anchor)
+    start_col, end_col, _ = st.columns([2, 2, 6])
+    start = start_col.date_input("From", _date_from_url("from", default.start), key="widget_from")
+    end = end_col.date_input("To", _date_from_url("to", default.end), key="widget_to")
+    if end < start:
+        st.warning("The end date is before the start date; showing the start date alone.")
+        end = start
+    st.query_params["from"], st.query_params["to"] = start.isoformat(), end.isoformat()
+    return Period(start, end), comparison, view
 
 
 def demo_banner() -> None:

@@ -26,7 +26,8 @@ def load_report(report: LoadReport) -> None:
     if report.ignored_columns:
         st.caption("Columns not used: " + ", ".join(report.ignored_columns))
     if report.rejects:
-        st.warning(f"{report.rejected:,} rows will not load. Each is listed with its reason:")
+        rows = "1 row" if report.rejected == 1 else f"{report.rejected:,} rows"
+        st.warning(f"{rows} will not load. Each is listed with its reason:")
         st.dataframe(pd.DataFrame(report.rejects), hide_index=True, height=min(400, 40 + 35 * len(report.rejects)))
     with st.expander(f"Preview of the rows as Legame reads them (first {len(report.preview_rows)})"):
         st.dataframe(pd.DataFrame(report.preview_rows, columns=report.preview_columns), hide_index=True)

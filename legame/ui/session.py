@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hmac
+import inspect
 import os
+from pathlib import Path
 
 import duckdb
 import streamlit as st
@@ -14,6 +16,7 @@ from legame.errors import LegameError
 from legame.ingest import load_demo_if_empty
 
 ADMIN, VIEWER = "admin", "viewer"
+ROUTED, WANTED = "routed_by_app", "wanted_page"
 
 
 @st.cache_resource
@@ -63,11 +66,27 @@ def guard(required: str) -> str:
     A page must not trust that app.py ran: a fresh server may serve a file of
     pages/ directly (DESIGN.md, Roles and sharing).
     """
+    if not st.session_state.get(ROUTED):
+        # Reached without app.py (a fresh server serving pages/ directly): route through it,
+        # so the navigation this role may see is built before any page shows anything.
+        st.session_state[WANTED] = Path(inspect.stack()[1].filename).stem
+        st.switch_page("app.py")
     current = role()
     if current == ADMIN or (required == VIEWER and current == VIEWER):
         return current
     _sign_in()
     st.stop()
+
+
+def route(pages: list[st.Page]) -> None:
+    """Build this session's navigation and run the page; a page asked for before routing opens if allowed."""
+    navigation = st.navigation(pages)
+    st.session_state[ROUTED] = True
+    wanted = st.session_state.pop(WANTED, None)
+    for page in pages:
+        if wanted and page.url_path == wanted:
+            st.switch_page(page)
+    navigation.run()
 
 
 def show_error(exc: LegameError) -> None:

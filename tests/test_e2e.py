@@ -1,0 +1,178 @@
+"""End to end: a real `streamlit run` server on a free port, a real DuckDB file, Debian's headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from legame.config import ROOT
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A Streamlit server on its own database file; stopped when the test module ends."""
+
+    def __init__(self, folder: Path, **env: str) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        environment = {**os.environ, "LEGAME_DB": str(folder / "e2e.duckdb"), "LEGAME_SECRET": "e2e", **env}
+        self.log = open(folder / "server.log", "w")  # closed in stop()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"streamlit did not start; see {folder / 'server.log'}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    srv = Server(tmp_path_factory.mktemp("e2e"))
+    yield srv
+    srv.stop()
+
+
+def settled(page: Page, timeout: float = 60_000) -> None:
+    """Wait until Streamlit has finished running the page's script."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    page.wait_for_selector("[data-testid='stMain']", timeout=timeout)
+
+
+def open_page(browser, url: str, width: int = 1440) -> Page:
+    page = browser.new_page(viewport={"width": width, "height": 1000})
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=60_000)
+    settled(page)
+    return page
+
+
+def test_board_shows_kpi_cards_with_numbers(browser, server):
+    page = open_page(browser, server.url)
+    page.get_by_text("Demo data").first.wait_for()
+    metrics = page.locator("[data-testid='stMetric']")
+    metrics.first.wait_for()
+    assert metrics.count() == 7
+    values = [v.inner_text() for v in page.locator("[data-testid='stMetricValue']").all()]
+    assert all(any(ch.isdigit() for ch in v) for v in values), values
+    assert page.get_by_text("Revenue: community members and other customers").count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "board-1440.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.screenshot(path=ARTIFACTS / "board-390.png", full_page=True)
+    page.close()
+
+
+def test_period_in_the_url_opens_that_period(browser, server):
+    page = open_page(browser, f"{server.url}/?period=custom&from=2025-01-01&to=2025-03-31")
+    page.get_by_text("Q1 2025 compared with Q4 2024").wait_for()
+    page.close()
+
+
+def test_facts_view_shows_the_same_numbers_as_a_table(browser, server):
+    page = open_page(browser, f"{server.url}/?view=facts")
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    assert page.locator("[data-testid='stMetric']").count() == 0
+    page.close()
+
+
+def test_upload_through_the_browser_shows_the_load_report(browser, server, tmp_path):
+    csv = tmp_path / "my_orders.csv"
+    csv.write_text(
+        "order_id,email,ordered_at,revenue,channel,campaign,is_refund\n"
+        "E2E-1,new.buyer@example.com,2026-10-02,59.90,web,,false\n"
+        "E2E-2,new.buyer@example.com,2026-10-09,not-a-number,web,,false\n"
+    )
+    page = open_page(browser, f"{server.url}/upload")
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(csv))
+    page.get_by_text("Rows read").wait_for(timeout=30_000)
+    settled(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "upload-report.png", full_page=True)
+    assert page.get_by_text("my_orders.csv").count() >= 1
+    assert page.get_by_text("1 row will not load").count() == 1
+    page.get_by_role("button", name="Load 1 file").click()
+    page.get_by_text("Loaded as load #").wait_for(timeout=30_000)
+    settled(page)
+    assert page.get_by_text("1 new").count() >= 1
+    page.close()
+
+
+def test_pages_are_guarded_on_the_first_request_to_a_fresh_server(browser, tmp_path):
+    srv = Server(tmp_path, LEGAME_ADMIN_PASSWORD="correct horse")
+    try:
+        # The very first request to a fresh server goes straight to the admin page.
+        page = open_page(browser, f"{srv.url}/upload")
+        assert page.get_by_text("Sign in").count() >= 1
+        assert page.locator("[data-testid='stFileUploader']").count() == 0
+        page.close()
+        page = open_page(browser, srv.url)
+        assert page.locator("[data-testid='stMetric']").count() == 0
+        page.get_by_label("Password", exact=True).fill("correct horse")
+        page.get_by_role("button", name="Sign in").click()
+        page.locator("[data-testid='stMetric']").first.wait_for(timeout=60_000)
+        page.close()
+    finally:
+        srv.stop()
