@@ -43,6 +43,6 @@ def revenue_by_membership(trend: list[dict[str, Any]], period: Period, currency:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": -0.15},
         yaxis_title=f"Revenue ({currency})",
-        xaxis={"dtick": "M1", "tickformat": "%b\n%Y"},
+        xaxis={"dtick": "M1", "tickformat": "%b\n%Y", "ticklabelmode": "period"},
     )
     return fig

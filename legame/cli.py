@@ -31,6 +31,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     failed = 0
     for name in args.files:
         path = Path(name)
+        if path.suffix.lower() == ".md":
+            # `ingest data/demo/*` meets the folder's README: documentation, not an export.
+            print(f"{path.name}: skipped (documentation, not an export)")
+            continue
         try:
             if not path.is_file():
                 raise LegameError(f"{name}: no such file.")

@@ -22,10 +22,11 @@ st.subheader(f"{period.label} compared with {period.comparison(comparison).label
 if view == "facts":
     st.dataframe(pd.DataFrame(facts(board.kpis, config.currency)), hide_index=True)
 else:
-    columns = st.columns(4)
-    for i, kpi in enumerate(board.cards):
-        with columns[i % 4]:
-            cards.kpi_card(kpi)
+    # One row of columns per four cards, so a phone stacks them in reading order.
+    for row_start in range(0, len(board.cards), 4):
+        for column, kpi in zip(st.columns(4), board.cards[row_start : row_start + 4], strict=False):
+            with column:
+                cards.kpi_card(kpi)
     st.subheader("Revenue: community members and other customers")
     st.plotly_chart(charts.revenue_by_membership(board.trend, period, config.currency))
 controls.freshness_line(board.freshness)

@@ -101,8 +101,8 @@ def settled(page: Page, timeout: float = 60_000) -> None:
     page.wait_for_selector("[data-testid='stMain']", timeout=timeout)
 
 
-def open_page(browser, url: str, width: int = 1440) -> Page:
-    page = browser.new_page(viewport={"width": width, "height": 1000})
+def open_page(browser, url: str, width: int = 1440, height: int = 1000) -> Page:
+    page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(url)
     page.wait_for_selector("h1", timeout=60_000)
     settled(page)
@@ -110,7 +110,7 @@ def open_page(browser, url: str, width: int = 1440) -> Page:
 
 
 def test_board_shows_kpi_cards_with_numbers(browser, server):
-    page = open_page(browser, server.url)
+    page = open_page(browser, server.url, height=1700)
     page.get_by_text("Demo data").first.wait_for()
     metrics = page.locator("[data-testid='stMetric']")
     metrics.first.wait_for()
@@ -120,9 +120,11 @@ def test_board_shows_kpi_cards_with_numbers(browser, server):
     assert page.get_by_text("Revenue: community members and other customers").count() == 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "board-1440.png", full_page=True)
-    page.set_viewport_size({"width": 390, "height": 900})
-    page.screenshot(path=ARTIFACTS / "board-390.png", full_page=True)
     page.close()
+    phone = open_page(browser, server.url, width=390)
+    phone.locator("[data-testid='stMetric']").first.wait_for()
+    phone.screenshot(path=ARTIFACTS / "board-390.png", full_page=True)
+    phone.close()
 
 
 def test_period_in_the_url_opens_that_period(browser, server):
