@@ -113,38 +113,63 @@ def parse_expr(col: Column, cmap: ColumnMap, profile: Profile) -> tuple[str, str
     raise ValueError(f"unknown column kind {col.kind}")
 
 
-def staging_select(profile: Profile) -> str:
-    """select _row, <canonical columns>, _errors from _raw.
-
-    `_errors` is a list of {column, value, reason} for the row's unreadable or
-    missing values; an empty list means the row can load.
-    """
+def _parts(profile: Profile) -> tuple[list[str], list[str], list[str], list[str]]:
+    """SQL fragments: parsed and raw values (inner select), output columns, bad-row tests, error structs."""
     table = profile.table
-    values: list[str] = []
-    checks: list[str] = []
-    for col in table.columns:
+    inner: list[str] = []
+    outputs: list[str] = []
+    bad: list[str] = []
+    errors: list[str] = []
+    for i, col in enumerate(table.columns):
         cmap = profile.columns.get(col.name)
         if cmap is None:
             # A key column that may be absent becomes '' so the key can still match.
             empty = "''" if col.name in table.key else "null"
-            values.append(f"{empty}::{col.sql_type} as {col.name}")
+            outputs.append(f"{empty}::{col.sql_type} as {col.name}")
             continue
         expr, reason = parse_expr(col, cmap, profile)
-        if col.name in table.key and not col.required:
-            expr = f"coalesce({expr}, '')"
-        values.append(f"{expr} as {col.name}")
+        parsed, raw = f"_p{i}", f"_r{i}"
+        inner.append(f"{expr} as {parsed}")
+        keyed = col.name in table.key and not col.required
+        outputs.append(f"{f'coalesce({parsed}, {chr(39) * 2})' if keyed else parsed} as {col.name}")
         if cmap.source is None:
             continue
-        raw = f"nullif(trim({ident(cmap.source)}), '')"
+        inner.append(f"nullif(trim({ident(cmap.source)}), '') as {raw}")
         label = literal(cmap.source)
         if col.required:
-            checks.append(
+            bad.append(f"{raw} is null")
+            errors.append(
                 f"case when {raw} is null then {{'column': {label}, 'value': null, 'reason': 'missing value'}} end"
             )
         if reason:
-            checks.append(
-                f"case when {raw} is not null and ({expr}) is null then "
+            bad.append(f"({raw} is not null and {parsed} is null)")
+            errors.append(
+                f"case when {raw} is not null and {parsed} is null then "
                 f"{{'column': {label}, 'value': {raw}, 'reason': {literal(reason)}}} end"
             )
-    error_list = f"list_filter([{', '.join(checks)}], lambda e: e is not null)" if checks else "[]"
-    return f"select _row, {', '.join(values)}, {error_list} as _errors from _raw"
+    return inner, outputs, bad, errors
+
+
+def staging_select(profile: Profile) -> str:
+    """select _row, <canonical columns>, _bad from _raw, each value parsed once.
+
+    `_bad` is true for a row with a missing required value or a value that
+    could not be read; `errors_select` says which and why, for those rows only.
+    """
+    inner, outputs, bad, _ = _parts(profile)
+    inner_select = ", ".join(["_row", *inner])
+    return (
+        f"select _row, {', '.join(outputs)}, {' or '.join(bad) or 'false'} as _bad "
+        f"from (select {inner_select} from _raw)"
+    )
+
+
+def errors_select(profile: Profile) -> str:
+    """select _row, _errors (a list of {column, value, reason}) for the rows `staging_select` marked bad."""
+    inner, _, _, errors = _parts(profile)
+    inner_select = ", ".join(["_row", *inner])
+    error_list = f"list_filter([{', '.join(errors)}], lambda e: e is not null)" if errors else "[]"
+    return (
+        f"select _row, {error_list} as _errors from (select {inner_select} from _raw "
+        "where _row in (select _row from _staged where _bad))"
+    )

@@ -17,7 +17,7 @@ import duckdb
 
 from legame.config import Config
 from legame.errors import FatalFileError
-from legame.ingest.normalise import staging_select
+from legame.ingest.normalise import errors_select, literal, staging_select
 from legame.ingest.profiles import Profile, detect
 from legame.ingest.sniff import Sniffed, sniff
 
@@ -79,21 +79,22 @@ def file_sha256(path: Path) -> str:
 
 
 def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, file_name: str) -> None:
+    """`_raw`: the file's rows as text, numbered in file order.
+
+    Materialised once: parsing then runs in parallel over it, which is faster
+    than parsing inside the (ordered, single-threaded) read.
+    """
     con.execute("drop table if exists reject_errors")
     con.execute("drop table if exists reject_scans")
+    names = "[" + ", ".join(literal(n) for n in _unique_names(sniffed.header)) + "]"
     try:
         con.execute(
-            """create or replace temp table _raw as
-               select row_number() over () as _row, *
-               from read_csv($path, header = true, delim = $delim, quote = '"', escape = '"',
-                             encoding = $encoding, all_varchar = true, names = $names,
-                             store_rejects = true, parallel = false)""",
-            {
-                "path": str(path),
-                "delim": sniffed.delimiter,
-                "encoding": sniffed.encoding,
-                "names": _unique_names(sniffed.header),
-            },
+            f"""create or replace temp table _raw as
+                select row_number() over () as _row, *
+                from read_csv($path, header = true, delim = $delim, quote = '"', escape = '"',
+                              encoding = $encoding, all_varchar = true, names = {names},
+                              store_rejects = true, parallel = false)""",
+            {"path": str(path), "delim": sniffed.delimiter, "encoding": sniffed.encoding},
         )
     except duckdb.Error as exc:
         raise FatalFileError(
@@ -152,16 +153,28 @@ def _structural_rejects(con: duckdb.DuckDBPyConnection, n_columns: int) -> list[
 def _stage(con: duckdb.DuckDBPyConnection, profile: Profile, salt: str) -> None:
     select = staging_select(profile)
     # Only a profile that hashes emails binds the salt.
-    con.execute(f"create or replace temp table _staged as {select}", {"salt": salt} if "$salt" in select else None)
+    salted = {"salt": salt} if "$salt" in select else None
+    con.execute(f"create or replace temp table _staged as {select}", salted)
+    if con.execute("select count(*) filter (where _bad) from _staged").fetchone()[0]:
+        con.execute(f"create or replace temp table _errors as {errors_select(profile)}", salted)
+    else:
+        con.execute(
+            "create or replace temp table _errors "
+            '(_row bigint, _errors struct("column" varchar, value varchar, reason varchar)[])'
+        )
     table = profile.table
     keys = ", ".join(table.key)
     columns = ", ".join(c.name for c in table.columns)
-    # Within one file the last row for a key wins, like a later export would.
-    con.execute(
-        f"""create or replace temp table _good as
-            select {columns} from _staged where len(_errors) = 0
-            qualify row_number() over (partition by {keys} order by _row desc) = 1"""
-    )
+    repeats = con.execute(f"select count(*) - count(distinct ({keys})) from _staged where not _bad").fetchone()[0]
+    if repeats:
+        # Within one file the last row for a key wins, like a later export would.
+        con.execute(
+            f"""create or replace temp table _good as
+                select {columns} from _staged where not _bad
+                qualify row_number() over (partition by {keys} order by _row desc) = 1"""
+        )
+    else:
+        con.execute(f"create or replace temp table _good as select {columns} from _staged where not _bad")
 
 
 def _row_lines(con: duckdb.DuckDBPyConnection, structural: list[tuple]) -> None:
@@ -180,7 +193,7 @@ def _rejects_sql() -> str:
     return """
         select _row + 1 + (select count(*) from _gaps where gap < _row) as row_number,
                e.column as column_name, e.value as value, e.reason as reason
-        from (select _row, unnest(_errors) as e from _staged where len(_errors) > 0)
+        from (select _row, unnest(_errors) as e from _errors)
     """
 
 
@@ -287,7 +300,7 @@ def _run(
     _row_lines(con, structural)
     value_rejects = con.execute("select count(distinct row_number) from (" + _rejects_sql() + ")").fetchone()[0]
     good = con.execute("select count(*) from _good").fetchone()[0]
-    valid_rows = con.execute("select count(*) from _staged where len(_errors) = 0").fetchone()[0]
+    valid_rows = con.execute("select count(*) from _staged where not _bad").fetchone()[0]
     shown = con.execute(_rejects_sql() + f" order by row_number limit {REJECTS_SHOWN}").fetchall()
     rejects = [
         {"row": line, "column": column, "value": text, "reason": why} for line, column, text, why in structural
