@@ -19,9 +19,9 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from legame import warehouse  # noqa: E402
-from legame.config import Config, load_config  # noqa: E402
-from legame.ingest import load_file  # noqa: E402
+from legame import warehouse
+from legame.config import Config, load_config
+from legame.ingest import load_file
 
 
 def make_csv(path: Path, rows: int) -> None:

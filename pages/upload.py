@@ -9,9 +9,12 @@ import streamlit as st
 
 from legame.errors import LegameError
 from legame.ingest import uploads
-from legame.ui import reports
+from legame import warehouse
+from legame.ui import controls, reports
 
 st.title("Upload data")
+if warehouse.only_demo_data(session.cursor()):
+    controls.demo_banner()
 st.write(
     "Drop the exports you download from your tools (CSV or TSV). Legame recognises each file from "
     "its header, shows what it will load and what it rejects, and loads nothing until you confirm."
