@@ -7,9 +7,9 @@ session.guard(session.ADMIN)
 import pandas as pd
 import streamlit as st
 
+from legame import warehouse
 from legame.errors import LegameError
 from legame.ingest import uploads
-from legame import warehouse
 from legame.ui import controls, reports
 
 st.title("Upload data")
