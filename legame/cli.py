@@ -72,10 +72,11 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
             k.display["delta"],
             k.display["target"],
             k.status or "",
+            "noise" if k.noise else "",
         )
         for k in kpis
     ]
-    header = ("kpi", "value", "comparison", "delta", "target", "status")
+    header = ("kpi", "value", "comparison", "delta", "target", "status", "change")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())

@@ -48,9 +48,7 @@ class Config:
     def secret(self) -> str:
         """Server secret for salting email hashes: LEGAME_SECRET, else a local file never in git."""
         if self._secret is None:
-            self._secret = os.environ.get("LEGAME_SECRET") or _local_secret(
-                self.path("warehouse", "secret_file")
-            )
+            self._secret = os.environ.get("LEGAME_SECRET") or _local_secret(self.path("warehouse", "secret_file"))
         return self._secret
 
 

@@ -45,18 +45,16 @@ class NumberFormat:
         return f"{sign}{digits}{space}{symbol}"
 
 
-def format_value(
-    value: float | None, unit: str, fmt: NumberFormat, currency: str, signed: bool = False
-) -> str:
+def format_value(value: float | None, unit: str, fmt: NumberFormat, currency: str, signed: bool = False) -> str:
     """A KPI value with its unit: '4,1%', '€ 52,10', '+42', '3,20x', 'n/a'."""
     if value is None:
         return "n/a"
     if unit == "currency":
         return fmt.money(value, currency, signed=signed)
-    if unit == "%":
-        return fmt.number(value, 1, signed) + "%"
-    if unit == "pp":
-        return fmt.number(value, 1, signed) + " pp"
+    if unit in ("%", "pp"):
+        # Small shares keep two decimals so 0.04% does not read as 0.0%.
+        digits = 2 if 0 < abs(value) < 0.1 else 1
+        return fmt.number(value, digits, signed) + ("%" if unit == "%" else " pp")
     if unit == "points":
         return fmt.number(value, 0, signed=True)
     if unit == "x":

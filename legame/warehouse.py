@@ -217,9 +217,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Bring the file to the current schema version; returns the version found."""
-    con.execute(
-        "create table if not exists schema_version (version integer not null, applied_at timestamp not null)"
-    )
+    con.execute("create table if not exists schema_version (version integer not null, applied_at timestamp not null)")
     found = con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
     for version in range(found + 1, SCHEMA_VERSION + 1):
         con.execute("begin transaction")
@@ -277,8 +275,7 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def freshness(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     """Latest date present in each canonical table (None when empty)."""
     return {
-        name: con.execute(f"select max({t.date_column})::date from {name}").fetchone()[0]
-        for name, t in TABLES.items()
+        name: con.execute(f"select max({t.date_column})::date from {name}").fetchone()[0] for name, t in TABLES.items()
     }
 
 

@@ -38,53 +38,38 @@ order_days as (
         person_id,
         ordered_on,
         sum(revenue) as day_revenue,
-        count(*) filter (where revenue >= 0) as n_sales,
-        count(*) filter (where revenue < 0) as n_refunds
+        count(*) filter (where revenue >= 0) > 0
+        and (sum(revenue) > 0 or count(*) filter (where revenue < 0) = 0) as is_purchase
     from orders_in_calibration
     group by person_id, ordered_on
 ),
 
-purchase_days as (
+customers as (
     select
         person_id,
-        ordered_on,
-        day_revenue,
-        row_number() over (partition by person_id order by ordered_on) as purchase_number
+        min(ordered_on) filter (where is_purchase) as first_purchase_date,
+        max(ordered_on) filter (where is_purchase) as last_purchase_date,
+        count(*) filter (where is_purchase) - 1 as x,
+        sum(day_revenue) filter (where is_purchase) as purchase_revenue,
+        arg_min(day_revenue, ordered_on) filter (where is_purchase) as first_day_revenue,
+        -- refund-only days count here too: historic revenue is net
+        sum(day_revenue) as historic_revenue
     from order_days
-    where n_sales > 0 and (day_revenue > 0 or n_refunds = 0)
-),
-
-customer_purchases as (
-    select
-        person_id,
-        min(ordered_on) as first_purchase_date,
-        max(ordered_on) as last_purchase_date,
-        count(*) - 1 as x,
-        avg(day_revenue) filter (where purchase_number > 1) as monetary_value
-    from purchase_days
     group by person_id
-),
-
-customer_revenue as (
-    select
-        person_id,
-        sum(revenue) as historic_revenue
-    from orders_in_calibration
-    group by person_id
+    having count(*) filter (where is_purchase) > 0
 ),
 
 final as (
     select
-        customer_purchases.person_id,
-        customer_purchases.first_purchase_date,
-        customer_purchases.x,
-        (customer_purchases.last_purchase_date - customer_purchases.first_purchase_date)
-        / $unit_days as t_x,
-        (cast($calibration_end as date) - customer_purchases.first_purchase_date) / $unit_days as "T",
-        customer_purchases.monetary_value,
-        customer_revenue.historic_revenue
-    from customer_purchases
-    inner join customer_revenue using (person_id)
+        person_id,
+        first_purchase_date,
+        x,
+        (last_purchase_date - first_purchase_date) / $unit_days as t_x,
+        (cast($calibration_end as date) - first_purchase_date) / $unit_days as "T",
+        -- the mean of the repeat purchase days: every purchase day but the first
+        (purchase_revenue - first_day_revenue) / nullif(x, 0) as monetary_value,
+        historic_revenue
+    from customers
 )
 
 select * from final

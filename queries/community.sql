@@ -1,5 +1,5 @@
 -- Community participation: how many members take part, how deeply, who answers.
--- Grain: one row for the period [$start, $end].
+-- Grain: one row for the period [$start, $end], optionally interactions on one $channel.
 -- A member is a person flagged is_member whose member_since (if known) is on or before $end.
 -- Yields the inputs of active_community_ratio, interactions_per_active_member, peer_answer_share.
 with members as (
@@ -12,6 +12,7 @@ interactions_in_period as (
     select person_id, kind, occurred_at
     from interactions
     where occurred_at >= $start and occurred_at < $end + interval 1 day
+        and ($channel is null or channel = $channel)
 ),
 
 member_flagged as (

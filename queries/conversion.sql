@@ -1,9 +1,12 @@
--- Conversion and return on marketing spend.
--- Grain: one row for the period [$start, $end].
--- A new customer is a person whose first paid (not refunded, positive) order falls in the period.
+-- Conversion, the funnel, and return on marketing spend.
+-- Grain: one row for the period [$start, $end], optionally one $channel and/or one $campaign (null = all).
+-- A new customer is a person whose first paid (not refunded, positive) order falls in the period;
+--   with a filter, the first order's channel/campaign must match it.
 -- Attributed revenue: orders in the period that carry a campaign (last click, as the shop recorded it).
 -- Clicks: ad clicks from spend plus link clicks on posts published in the period.
--- Yields the inputs of conversion_rate, cac, roas, romi.
+-- Funnel: reach -> engaged people (anyone who interacted) -> clicks -> leads (contacts created)
+--   -> new customers -> their revenue in the period.
+-- Yields the inputs of conversion_rate, cac, roas, romi, payback_months, funnel.
 with paid_orders as (
     select *
     from orders
@@ -11,24 +14,31 @@ with paid_orders as (
 ),
 
 first_orders as (
-    select person_id, min(ordered_at) as first_ordered_at
+    select person_id, arg_min(channel, ordered_at) as channel, arg_min(campaign, ordered_at) as campaign,
+        min(ordered_at) as first_ordered_at
     from paid_orders
     group by person_id
 ),
 
 new_customers as (
-    select count(*) as new_customers
+    select person_id
     from first_orders
     where first_ordered_at >= $start and first_ordered_at < $end + interval 1 day
+        and ($channel is null or channel = $channel)
+        and ($campaign is null or campaign = $campaign)
 ),
 
 orders_in_period as (
     select
         coalesce(sum(revenue), 0) as revenue,
         coalesce(sum(revenue) filter (where coalesce(campaign, '') <> ''), 0) as attributed_revenue,
+        coalesce(sum(revenue) filter (where person_id in (select person_id from new_customers)), 0)
+            as new_customer_revenue,
         max(ordered_at)::date as latest_order_date
     from paid_orders
     where ordered_at >= $start and ordered_at < $end + interval 1 day
+        and ($channel is null or channel = $channel)
+        and ($campaign is null or campaign = $campaign)
 ),
 
 spend_in_period as (
@@ -38,25 +48,47 @@ spend_in_period as (
         max(day) as latest_spend_date
     from spend
     where day between $start and $end
+        and ($channel is null or channel = $channel)
+        and ($campaign is null or campaign = $campaign)
 ),
 
-post_clicks as (
-    select coalesce(sum(clicks), 0) as post_clicks
+posts_in_period as (
+    select coalesce(sum(clicks), 0) as post_clicks, coalesce(sum(reach), 0) as reach
     from posts
     where published_at >= $start and published_at < $end + interval 1 day
+        and ($channel is null or channel = $channel)
+        and $campaign is null
+),
+
+engaged as (
+    select count(distinct person_id) as engaged_people
+    from interactions
+    where occurred_at >= $start and occurred_at < $end + interval 1 day
+        and ($channel is null or channel = $channel)
+),
+
+leads as (
+    select count(*) as leads
+    from people
+    where first_seen >= $start and first_seen < $end + interval 1 day
+        and ($channel is null or lower(acquisition_channel) = $channel)
 ),
 
 final as (
     select
-        n.new_customers,
+        (select count(*) from new_customers) as new_customers,
         o.revenue,
         o.attributed_revenue,
+        o.new_customer_revenue,
         s.spend,
         s.ad_clicks,
         p.post_clicks,
         s.ad_clicks + p.post_clicks as clicks,
+        p.reach,
+        e.engaged_people,
+        l.leads,
         greatest(o.latest_order_date, s.latest_spend_date) as latest_date
-    from new_customers as n, orders_in_period as o, spend_in_period as s, post_clicks as p
+    from orders_in_period as o, spend_in_period as s, posts_in_period as p, engaged as e, leads as l
 )
 
 select * from final

@@ -1,10 +1,11 @@
 -- Engagement of published content.
--- Grain: one row for the period [$start, $end] (dates, both inclusive).
+-- Grain: one row for the period [$start, $end] (dates, both inclusive), optionally one $channel.
 -- Yields the inputs of engagement_rate, conversation_rate, amplification_rate, applause_rate.
 with posts_in_period as (
     select *
     from posts
     where published_at >= $start and published_at < $end + interval 1 day
+        and ($channel is null or channel = $channel)
 ),
 
 final as (

@@ -49,7 +49,7 @@ def test_ingest_demo_twice_equals_once_and_kpis_json(tmp_path):
         assert kpi["period"]["label"] == "Q1 2025"
 
     table = legame(tmp_path, "kpis", "--from", "2025-01-01", "--to", "2025-03-31")
-    assert table.stdout.splitlines()[0].split() == ["kpi", "value", "comparison", "delta", "target", "status"]
+    assert table.stdout.splitlines()[0].split() == ["kpi", "value", "comparison", "delta", "target", "status", "change"]
 
 
 def test_a_failed_file_exits_1_and_loads_nothing_from_it(tmp_path):

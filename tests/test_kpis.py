@@ -30,6 +30,11 @@ e2,a,2025-03-04,forum,answer
 e3,c,2025-03-05,forum,answer
 e4,b,2025-02-10,forum,reaction
 e5,d,2025-03-25,forum,answer
+e6,b,2025-03-12,instagram,share
+e7,c,2025-03-13,reviews,review
+"""
+REFERRALS = """referrer_id,referred_id,referred_at
+a,b,2025-03-01
 """
 SURVEYS = """response_id,person_id,answered_at,score
 s1,a,2025-03-01,10
@@ -62,6 +67,7 @@ def kpis(con, config, tmp_path: Path):
         ("surveys.csv", SURVEYS),
         ("orders.csv", ORDERS),
         ("spend.csv", SPEND),
+        ("referrals.csv", REFERRALS),
     ]:
         report = load_file(con, config, write(tmp_path, name, text), name)
         assert report.rejected == 0, report.rejects
@@ -80,9 +86,9 @@ def test_engagement_family(kpis):
 
 def test_community_family(kpis):
     # Members at 31 March: a (joined Jan) and b (member, date unknown); d joins in April.
-    # Active in March: a only.
-    assert kpis["active_community_ratio"].value == pytest.approx(50.0)
-    assert kpis["interactions_per_active_member"].value == pytest.approx(2.0)
+    # Active in March: a (e1, e2) and b (e6).
+    assert kpis["active_community_ratio"].value == pytest.approx(100.0)
+    assert kpis["interactions_per_active_member"].value == pytest.approx(3 / 2)
     # Answers in March: e2 by a (member), e3 by c and e5 by d (not members then).
     assert kpis["peer_answer_share"].value == pytest.approx(100 / 3)
     # February: b active out of a and b.
@@ -113,9 +119,14 @@ def test_historic_clv(kpis):
     assert kpis["clv_historic"].delta == pytest.approx(36.0 - 40.0)
 
 
+COUNTS = {"advocates", "ugc_volume", "earned_reach", "advocacy_ladder"}
+
+
 def test_zero_denominators_are_na_with_reason(con, config):
     empty = {k.id: k for k in compute(con, config, MARCH)}
-    for kpi in empty.values():
+    for kpi_id in COUNTS:  # a count of nothing is a real zero, not undefined
+        assert empty[kpi_id].value == 0.0
+    for kpi in (k for k in empty.values() if k.id not in COUNTS):
         assert kpi.value is None, kpi.id
         assert kpi.na_reason, kpi.id
         assert kpi.display["value"] == "n/a"
@@ -146,3 +157,49 @@ def test_json_shape(kpis):
     for key in ("id", "label", "value", "unit", "comparison_value", "delta", "target", "status", "sentence"):
         assert key in data
     assert data["period"] == {"start": "2025-03-01", "end": "2025-03-31", "label": "March 2025"}
+
+
+def test_advocacy_family(kpis):
+    # Acts in March: b shares (e6), c reviews (e7), a refers b; a, b and c are customers by 31 March.
+    assert kpis["advocates"].value == 3
+    # New customers in March: b (referred by a) and c.
+    assert kpis["referral_rate"].value == pytest.approx(50.0)
+    # UGC: p2 is flagged UGC; no community UGC acts.
+    assert kpis["ugc_volume"].value == 1
+    # Earned reach: p2, by a customer, reached 500.
+    assert kpis["earned_reach"].value == 500
+    # Ladder: no employee posts, one customer post, three advocates, no influencer posts.
+    assert kpis["advocacy_ladder"].value == 4
+
+
+def test_payback_and_funnel(kpis):
+    # CAC 260 / 2; new customers' March revenue 80 (b) + 40 (c), margin 0.4, over 31 days of months.
+    monthly_margin = (80 + 40) * 0.4 / 2 / (31 / 30.4375)
+    assert kpis["payback_months"].value == pytest.approx(130 / monthly_margin)
+    assert kpis["payback_months"].direction == "lower"
+    # 2 new customers out of 1,500 people reached.
+    assert kpis["funnel"].value == pytest.approx(2 / 1500 * 100)
+
+
+def test_clv_kpis_wait_for_a_model(kpis):
+    for kpi_id in ("referred_value", "clv_roi", "clv_cac"):
+        assert kpis[kpi_id].value is None
+        assert kpis[kpi_id].na_reason.startswith("no CLV model fitted yet")
+
+
+def test_campaign_filter(kpis, con, config):
+    spring = {k.id: k for k in compute(con, config, MARCH, filters={"campaign": "Spring"})}
+    # Spring spend 100; first orders carrying Spring: b only (a first bought in January).
+    assert spring["cac"].value == pytest.approx(100.0)
+    # Orders in March carrying Spring: o2 50 + o3 80.
+    assert spring["roas"].value == pytest.approx(130 / 100)
+    assert spring["cac"].filters == {"campaign": "Spring"}
+    # NPS is not split by campaign, and says so.
+    assert spring["nps"].value == kpis["nps"].value
+    assert "Not split by campaign" in " ".join(spring["nps"].assumptions)
+
+
+def test_channel_filter(kpis, con, config):
+    facebook = {k.id: k for k in compute(con, config, MARCH, filters={"channel": "facebook"})}
+    assert facebook["engagement_rate"].value is None  # no Facebook post in March
+    assert facebook["engagement_rate"].comparison_value == pytest.approx(15 / 800 * 100)

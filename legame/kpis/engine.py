@@ -15,11 +15,14 @@ import duckdb
 from legame import queries
 from legame.config import Config
 from legame.fmt import NumberFormat, format_value
+from legame.kpis.clv_inputs import clv_inputs
 from legame.kpis.narrative import sentence
+from legame.kpis.noise import within_noise
 from legame.kpis.period import COMPARISONS, Period
 from legame.kpis.registry import KPIS, KpiDef
 from legame.kpis.status import Target, status
 
+DAYS_PER_MONTH = 30.4375
 # The unit a delta is shown in: a change of a percentage is in percentage points.
 DELTA_UNIT = {"%": "pp"}
 
@@ -49,6 +52,8 @@ class Kpi:
     period: Period
     comparison_period: Period
     comparison_kind: str = "previous"
+    noise: str | None = None  # why the delta is within normal variation, if it is
+    filters: dict[str, str] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -66,6 +71,9 @@ class Kpi:
             "target": self.target,
             "status": self.status,
             "direction": self.direction,
+            "within_noise": self.noise is not None,
+            "noise_reason": self.noise,
+            "filters": self.filters,
             "na_reason": self.na_reason,
             "sentence": self.sentence,
             "definition": self.definition,
@@ -81,17 +89,27 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
 
 
-def settings(config: Config) -> dict[str, Any]:
+def settings(config: Config, period: Period) -> dict[str, Any]:
     """The config values KPI formulas and their words depend on."""
     return {
         "margin_rate": config.margin_rate,
         "engagement_denominator": config.get("engagement_denominator", default="reach"),
+        "months": period.days / DAYS_PER_MONTH,
     }
 
 
-def _family_rows(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, dict[str, Any]]:
-    families = {k.family for k in KPIS.values()}
-    return {f: queries.run(con, f, start=period.start, end=period.end)[0] for f in sorted(families)}
+def _family_rows(
+    con: duckdb.DuckDBPyConnection, config: Config, period: Period, filters: dict[str, str]
+) -> dict[str, dict[str, Any]]:
+    params = {
+        "start": period.start,
+        "end": period.end,
+        "channel": filters.get("channel"),
+        "campaign": filters.get("campaign"),
+    }
+    rows = {f: queries.run(con, f, **params)[0] for f in sorted({k.family for k in KPIS.values()} - {"clv"})}
+    rows["clv"] = clv_inputs(con, config, period, filters)
+    return rows
 
 
 def _build(
@@ -102,10 +120,11 @@ def _build(
     period: Period,
     comparison: Period,
     comparison_kind: str,
+    filters: dict[str, str],
 ) -> Kpi:
-    values = settings(config)
+    values = settings(config, period)
     value, na_reason = kdef.compute(rows[kdef.family], values)
-    comparison_value, _ = kdef.compute(previous_rows[kdef.family], values)
+    comparison_value, _ = kdef.compute(previous_rows[kdef.family], settings(config, comparison))
     delta = None if value is None or comparison_value is None else value - comparison_value
     delta_pct = delta / abs(comparison_value) * 100 if delta is not None and comparison_value else None
     target = Target.from_config(config.get("targets", kdef.id, default=None))
@@ -142,18 +161,39 @@ def _build(
         period=period,
         comparison_period=comparison,
         comparison_kind=comparison_kind,
+        filters={k: v for k, v in filters.items() if v and k in kdef.filtered_by},
     )
+    if kdef.sample and delta is not None:
+        kpi.noise = within_noise(
+            kdef.sample(rows[kdef.family]),
+            kdef.sample(previous_rows[kdef.family]),
+            float(config.get("noise", "min_base", default=30)),
+        )
+    ignored = [k for k, v in filters.items() if v and k not in kdef.filtered_by]
+    if ignored:
+        kpi.assumptions.append(f"Not split by {' or '.join(ignored)}: this KPI covers every {ignored[0]}.")
     kpi.sentence = sentence(kdef, kpi, values)
     return kpi
 
 
 def compute(
-    con: duckdb.DuckDBPyConnection, config: Config, period: Period, comparison_kind: str = "previous"
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    period: Period,
+    comparison_kind: str = "previous",
+    filters: dict[str, str] | None = None,
 ) -> list[Kpi]:
-    """Every registered KPI for `period`, compared with the previous period or the same one a year ago."""
+    """Every registered KPI for `period`, compared with the previous period or the same one a year ago.
+
+    `filters` may hold a `channel` and a `campaign`; each KPI says which filters it honours.
+    """
     if comparison_kind not in COMPARISONS:
         raise ValueError(f"comparison must be one of {', '.join(COMPARISONS)}")
+    filters = {k: v for k, v in (filters or {}).items() if v}
     comparison = period.comparison(comparison_kind)
-    rows = _family_rows(con, period)
-    previous_rows = _family_rows(con, comparison)
-    return [_build(kdef, rows, previous_rows, config, period, comparison, comparison_kind) for kdef in KPIS.values()]
+    rows = _family_rows(con, config, period, filters)
+    previous_rows = _family_rows(con, config, comparison, filters)
+    return [
+        _build(kdef, rows, previous_rows, config, period, comparison, comparison_kind, filters)
+        for kdef in KPIS.values()
+    ]

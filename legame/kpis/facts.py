@@ -21,6 +21,7 @@ def facts(kpis: list[Kpi], currency: str) -> list[dict[str, Any]]:
             "Delta %": None if k.delta_pct is None else round(k.delta_pct, 2),
             "Target": k.target,
             "Status": k.status or ("n/a: " + k.na_reason if k.na_reason else "no target"),
+            "Change": "within normal variation" if k.noise else ("n/a" if k.delta is None else "real change"),
             "Better when": k.direction,
             "Definition": k.definition,
             "Assumptions": " ".join(k.assumptions),

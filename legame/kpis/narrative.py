@@ -20,6 +20,8 @@ def _comparison_words(kpi: Kpi) -> str:
     earlier = kpi.display["comparison_value"]
     if kpi.delta is None or abs(kpi.delta) <= FLAT_SHARE * abs(kpi.comparison_value):
         return f", about the same as in {when}"
+    if kpi.noise:
+        return f", within normal variation of {earlier} in {when}"
     word = "up" if kpi.delta > 0 else "down"
     return f", {word} from {earlier} in {when}"
 

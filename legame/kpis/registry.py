@@ -7,9 +7,12 @@ are stable: they name the KPI in the CLI's JSON, in config.yaml and in tests.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from legame.kpis.noise import Sample
 
 Row = dict[str, Any]
 Value = tuple[float | None, str | None]
@@ -36,6 +39,8 @@ class KpiDef:
     sentence: str  # "{value}" is replaced by the formatted value
     compute: Callable[[Row, dict[str, Any]], Value]
     assumptions: tuple[str, ...] = ()
+    sample: Callable[[Row], Sample] | None = None  # what the noise test of its delta needs
+    filtered_by: tuple[str, ...] = ("channel",)  # filters that change it (others are ignored)
 
 
 def _engagement(row: Row, settings: dict[str, Any]) -> Value:
@@ -216,3 +221,195 @@ KPIS: dict[str, KpiDef] = {
         ),
     )
 }
+
+
+NO_CLV = "no CLV model fitted yet (see Customer value)"
+
+
+def _clv(field: str, over: str, reason: str) -> Callable[[Row, dict[str, Any]], Value]:
+    def compute(row: Row, settings: dict[str, Any]) -> Value:
+        if row.get("model") is None:
+            return None, NO_CLV
+        return ratio(row[field], row[over], reason) if over else (row[field], None)
+
+    return compute
+
+
+def _clv_roi(row: Row, settings: dict[str, Any]) -> Value:
+    if row.get("model") is None:
+        return None, NO_CLV
+    return ratio(row["acquired_clv"] - row["spend"], row["spend"], "no marketing spend in this period", 100)
+
+
+def _clv_cac(row: Row, settings: dict[str, Any]) -> Value:
+    if row.get("model") is None:
+        return None, NO_CLV
+    if not row["acquired"]:
+        return None, "no new customers in this period"
+    cac = row["spend"] / row["acquired"]
+    return ratio(row["acquired_clv"] / row["acquired"], cac, "no marketing spend in this period")
+
+
+def _payback(row: Row, settings: dict[str, Any]) -> Value:
+    if not row["new_customers"]:
+        return None, "no new customers in this period"
+    monthly_margin = row["new_customer_revenue"] * settings["margin_rate"] / row["new_customers"] / settings["months"]
+    return ratio(row["spend"] / row["new_customers"], monthly_margin, "new customers brought no revenue yet")
+
+
+def _funnel(row: Row, settings: dict[str, Any]) -> Value:
+    return ratio(row["new_customers"], row["reach"], "no reach recorded in this period", 100)
+
+
+def _ladder(row: Row, settings: dict[str, Any]) -> Value:
+    voices = row["employee_posts"] + row["customer_posts"] + row["advocates"] + row["influencer_posts"]
+    return float(voices), None
+
+
+_ADDED = (
+    KpiDef(
+        "advocates",
+        "Advocates",
+        "Customers who spoke up for us",
+        "advocacy",
+        "count",
+        "higher",
+        "Customers with at least one advocacy act in the period: a referral, a review, a UGC post "
+        "or a share of brand content.",
+        "{value} customers recommended, reviewed or shared the brand",
+        lambda r, s: (float(r["advocates"]), None),
+        sample=lambda r: Sample("base", r["advocates"], r["advocates"]),
+    ),
+    KpiDef(
+        "referral_rate",
+        "Referral rate",
+        "New customers who came by referral",
+        "advocacy",
+        "%",
+        "higher",
+        "New customers referred by an existing customer / all new customers in the period.",
+        "{value} of new customers were referred by a customer",
+        lambda r, s: ratio(r["referred_new_customers"], r["new_customers"], "no new customers in this period", 100),
+        sample=lambda r: Sample("proportion", r["referred_new_customers"], r["new_customers"], scale=100),
+    ),
+    KpiDef(
+        "ugc_volume",
+        "UGC volume",
+        "Content made by customers",
+        "advocacy",
+        "count",
+        "higher",
+        "User-generated posts about the brand in the period (posts flagged UGC plus community UGC acts).",
+        "Customers created {value} pieces of content about the brand",
+        lambda r, s: (float(r["ugc"]), None),
+        sample=lambda r: Sample("rate", r["ugc"], 1),
+    ),
+    KpiDef(
+        "earned_reach",
+        "Earned reach",
+        "Audience reached for free",
+        "advocacy",
+        "count",
+        "higher",
+        "Reach of posts by customers and influencers and of UGC posts in the period (not paid for).",
+        "Customers and influencers reached {value} people without paid media",
+        lambda r, s: (float(r["earned_reach"]), None),
+        ("The exports hold no reach for individual shares, so shares are not counted.",),
+    ),
+    KpiDef(
+        "advocacy_ladder",
+        "Advocacy ladder",
+        "Voices speaking for the brand",
+        "advocacy",
+        "count",
+        "higher",
+        "Voices by credibility: employee posts < customer posts < advocates < influencer posts.",
+        "{value} voices spoke for the brand, from employees up to independent influencers",
+        _ladder,
+    ),
+    KpiDef(
+        "payback_months",
+        "Payback months",
+        "Months to earn back a new customer's cost",
+        "conversion",
+        "months",
+        "lower",
+        "CAC / monthly margin per new customer (their revenue in the period x margin / months in the period).",
+        "A new customer's cost is earned back in {value}",
+        _payback,
+        (MARGIN,),
+        filtered_by=("channel", "campaign"),
+    ),
+    KpiDef(
+        "funnel",
+        "Funnel: reach to customer",
+        "People reached who became customers",
+        "conversion",
+        "%",
+        "higher",
+        "Reach -> engaged people -> clicks -> leads -> new customers -> revenue; the value is new customers / reach.",
+        "{value} of the people reached became customers",
+        _funnel,
+        filtered_by=("channel", "campaign"),
+    ),
+    KpiDef(
+        "referred_value",
+        "Referred value",
+        "Future value of referred customers",
+        "clv",
+        "currency",
+        "higher",
+        "Sum of predicted CLV of new customers in the period who were referred by a customer.",
+        "Customers who came by referral are expected to bring {value} of margin",
+        _clv("referred_clv", "", ""),
+        (MARGIN,),
+    ),
+    KpiDef(
+        "clv_roi",
+        "CLV-based ROI",
+        "Lifetime return on marketing",
+        "clv",
+        "%",
+        "higher",
+        "(Sum of predicted CLV of customers acquired in the period - spend) / spend.",
+        "Customers acquired are expected to return {value} on marketing's cost over their lifetime",
+        _clv_roi,
+        (MARGIN,),
+        filtered_by=("channel", "campaign"),
+    ),
+    KpiDef(
+        "clv_cac",
+        "CLV : CAC",
+        "Lifetime value per unit of acquisition cost",
+        "clv",
+        "x",
+        "higher",
+        "Mean predicted CLV of customers acquired in the period / CAC; 3 or more is healthy.",
+        "A new customer is expected to be worth {value} what it cost to acquire",
+        _clv_cac,
+        (MARGIN,),
+        filtered_by=("channel", "campaign"),
+    ),
+)
+KPIS.update({k.id: k for k in _ADDED})
+
+# What each original KPI's delta is tested against (see noise.py).
+_SAMPLES: dict[str, Callable[[Row], Sample]] = {
+    "engagement_rate": lambda r: Sample(
+        "rate", r["reactions"] + r["comments"] + r["shares"] + r["saves"] + r["clicks"], r["reach"], scale=100
+    ),
+    "conversation_rate": lambda r: Sample("rate", r["comments"], r["posts"]),
+    "amplification_rate": lambda r: Sample("rate", r["shares"], r["posts"]),
+    "applause_rate": lambda r: Sample("rate", r["reactions"], r["posts"]),
+    "active_community_ratio": lambda r: Sample("proportion", r["active_members"], r["members"], scale=100),
+    "interactions_per_active_member": lambda r: Sample("rate", r["member_interactions"], r["active_members"]),
+    "peer_answer_share": lambda r: Sample("proportion", r["member_answers"], r["answers"], scale=100),
+    "nps": lambda r: Sample("nps", r["promoters"], r["answers"], other=r["detractors"], scale=100),
+    "conversion_rate": lambda r: Sample("proportion", r["new_customers"], r["clicks"], scale=100),
+    "cac": lambda r: Sample("base", r["new_customers"], r["new_customers"]),
+}
+for _id, _sample in _SAMPLES.items():
+    KPIS[_id] = dataclasses.replace(KPIS[_id], sample=_sample)
+for _id in ("conversion_rate", "cac", "roas", "romi"):
+    KPIS[_id] = dataclasses.replace(KPIS[_id], filtered_by=("channel", "campaign"))
+KPIS["clv_historic"] = dataclasses.replace(KPIS["clv_historic"], filtered_by=())

@@ -21,8 +21,13 @@ def kpi_card(kpi: Kpi) -> None:
             kpi.plain_label,
             kpi.display["value"],
             delta=delta,
-            delta_color="normal" if kpi.direction == "higher" else "inverse",
-            delta_description=f"vs {kpi.comparison_period.label}" if delta else None,
+            # A change within normal variation is neither a win nor a loss: grey, and said so.
+            delta_color="off" if kpi.noise else ("normal" if kpi.direction == "higher" else "inverse"),
+            delta_description=(
+                f"vs {kpi.comparison_period.label}" + (" · within normal variation" if kpi.noise else "")
+                if delta
+                else None
+            ),
             help=f"**{kpi.label}**: {kpi.definition}",
         )
         if kpi.status:

@@ -1,0 +1,196 @@
+"""`python -m legame clv fit`: fit the CLV models on a CSV of orders or on the warehouse.
+
+A CSV is read by DuckDB and exposed as an `orders` view with the warehouse's
+column names, so queries/clv_summary.sql is the one definition of a customer's
+history whichever the source.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+from duckdb import ColumnExpression, ConstantExpression
+from duckdb import sqltypes as types
+
+from legame import warehouse
+from legame.config import load_config
+from legame.errors import LegameError
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register `clv` and its `fit` subcommand."""
+    parser = subparsers.add_parser("clv", help="predicted customer lifetime value models")
+    commands = parser.add_subparsers(dest="clv_command", required=True)
+    fit = commands.add_parser(
+        "fit",
+        help="fit BG/NBD (purchases) and Gamma-Gamma (spend) and print their parameters",
+        description="Fit BG/NBD and Gamma-Gamma on the orders up to the calibration end: "
+        "from --csv if given, else from the warehouse's orders table.",
+    )
+    fit.add_argument("--csv", type=Path, help="CSV of orders, one row per order, with a header")
+    fit.add_argument("--customer-col", help="CSV column holding the customer id")
+    fit.add_argument("--date-col", help="CSV column holding the order date (YYYY-MM-DD)")
+    fit.add_argument("--amount-col", help="CSV column holding the order amount (negative = refund)")
+    fit.add_argument(
+        "--calibration-end",
+        help="last day of history used, YYYY-MM-DD, inclusive (default: the latest order date)",
+    )
+    fit.add_argument("--time-unit", choices=["day", "week", "month"], default="week", help="model time unit")
+    fit.add_argument("--json", action="store_true", help="print the parameters as JSON")
+    # legame.cli dispatches to args.run(args); the caller may replace this default.
+    parser.set_defaults(run=_run_on_warehouse)
+    return parser
+
+
+def _run_on_warehouse(args: argparse.Namespace) -> int:
+    return run(args, lambda: warehouse.connect(load_config()))
+
+
+def run(args: argparse.Namespace, con_factory: Callable[[], duckdb.DuckDBPyConnection]) -> int:
+    """Run `clv fit`; print the result or the error, and return the exit code.
+
+    `con_factory` opens the warehouse (only called without --csv); the connection is
+    closed when done."""
+    try:
+        result = _fit(args, con_factory)
+    except LegameError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, indent=2) if args.json else _table(result))
+    return 0
+
+
+def _fit(args: argparse.Namespace, con_factory: Callable[[], duckdb.DuckDBPyConnection]) -> dict:
+    # Imported here: numpy, scipy and pandas stay out of the other commands' start-up.
+    from legame import clv
+
+    con = duckdb.connect() if args.csv is not None else con_factory()
+    raw = None
+    try:
+        if args.csv is not None:
+            raw = _read_csv(con, args)
+        calibration_end = _calibration_end(con, args.calibration_end)
+        fitted = clv.fit_clv(con, calibration_end, args.time_unit)
+    except duckdb.ConversionException as error:
+        if raw is None:
+            raise
+        raise _bad_value(raw, args, error) from None
+    finally:
+        con.close()
+    purchases, spend = fitted.purchases.params, fitted.spend.params
+    return {
+        "source": str(args.csv) if args.csv is not None else "warehouse orders",
+        "calibration_end": calibration_end.isoformat(),
+        "time_unit": args.time_unit,
+        "bgnbd": {
+            "r": purchases.r,
+            "alpha": purchases.alpha,
+            "a": purchases.a,
+            "b": purchases.b,
+            "loglik": purchases.loglik,
+            "n_customers": purchases.n_customers,
+            "standard_errors": purchases.standard_errors,
+        },
+        "gamma_gamma": {
+            "p": spend.p,
+            "q": spend.q,
+            "gamma": spend.gamma,
+            "loglik": spend.loglik,
+            "n_repeat": spend.n_repeat,
+            "standard_errors": spend.standard_errors,
+        },
+        "independence": {"corr": _json_number(clv.frequency_monetary_correlation(fitted.summary))},
+    }
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> duckdb.DuckDBPyRelation:
+    """Create the `orders` view over the CSV; return the raw all-text relation for diagnostics."""
+    flags = {"--customer-col": args.customer_col, "--date-col": args.date_col, "--amount-col": args.amount_col}
+    missing = [flag for flag, value in flags.items() if not value]
+    if missing:
+        raise LegameError(f"With --csv, also give {', '.join(missing)}: the columns to read from {args.csv}.")
+    try:
+        # Text first, cast below: a value that does not parse is then reported with its column.
+        raw = con.read_csv(str(args.csv), header=True, all_varchar=True)
+    except duckdb.Error as error:
+        raise LegameError(f"{args.csv}: cannot read it as a CSV file ({error}).") from None
+    for flag, column in flags.items():
+        if column not in raw.columns:
+            raise LegameError(
+                f"{args.csv}: no column {column!r} (given by {flag}); the header has: {', '.join(raw.columns)}."
+            )
+    customer, date, amount = (ColumnExpression(c) for c in flags.values())
+    null_text = ConstantExpression(None).cast(types.VARCHAR)
+    orders = raw.filter(customer.isnotnull() & date.isnotnull()).project(
+        null_text.alias("order_id"),
+        customer.alias("person_id"),
+        date.cast(types.TIMESTAMP).alias("ordered_at"),
+        amount.cast(types.DOUBLE).alias("revenue"),
+        null_text.alias("channel"),
+        null_text.alias("campaign"),
+        ConstantExpression(False).alias("is_refund"),
+    )
+    orders.create_view("orders")
+    return raw
+
+
+def _bad_value(raw: duckdb.DuckDBPyRelation, args: argparse.Namespace, error: duckdb.Error) -> LegameError:
+    """Name the file, line, column and value that failed to parse."""
+    import numpy as np
+
+    for column, target, expected in (
+        (args.date_col, types.TIMESTAMP, "a date as YYYY-MM-DD"),
+        (args.amount_col, types.DOUBLE, "a number with '.' as the decimal point"),
+    ):
+        value = ColumnExpression(column)
+        bad = raw.project(value.isnotnull() & value.try_cast(target).isnull()).fetchnumpy()
+        rows = np.flatnonzero(next(iter(bad.values())))
+        if rows.size:
+            line = int(rows[0]) + 2  # 1-based, after the header line
+            text = raw.project(value).limit(1, int(rows[0])).fetchall()[0][0]
+            return LegameError(
+                f"{args.csv}, line {line}, column {column!r}: cannot read {text!r}: expected {expected}."
+            )
+    return LegameError(f"{args.csv}: {error}")
+
+
+def _calibration_end(con: duckdb.DuckDBPyConnection, given: str | None) -> dt.date:
+    if given is not None:
+        try:
+            return dt.date.fromisoformat(given)
+        except ValueError:
+            raise LegameError(f"--calibration-end {given!r} is not a date: use YYYY-MM-DD.") from None
+    latest = con.execute("select max(ordered_at)::date from orders").fetchone()[0]
+    if latest is None:
+        raise LegameError("There are no orders to fit the CLV models on.")
+    return latest
+
+
+def _json_number(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+def _table(result: dict) -> str:
+    purchases, spend = result["bgnbd"], result["gamma_gamma"]
+    corr = result["independence"]["corr"]
+    return "\n".join(
+        [
+            f"CLV models on {result['source']}, history to {result['calibration_end']}, "
+            f"time unit: {result['time_unit']}",
+            f"  BG/NBD       {purchases['n_customers']:>9,} customers   r {purchases['r']:.4g}   "
+            f"alpha {purchases['alpha']:.4g}   a {purchases['a']:.4g}   b {purchases['b']:.4g}   "
+            f"log-likelihood {purchases['loglik']:,.1f}",
+            f"  Gamma-Gamma  {spend['n_repeat']:>9,} repeaters   p {spend['p']:.4g}   "
+            f"q {spend['q']:.4g}   gamma {spend['gamma']:.4g}",
+            "  Frequency-spend correlation among repeaters: "
+            + ("n/a" if corr is None else f"{corr:.3f}")
+            + " (near 0 supports Gamma-Gamma's independence assumption)",
+        ]
+    )

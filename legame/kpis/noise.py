@@ -1,0 +1,80 @@
+"""Honest deltas: is a change bigger than the variation the data would show by chance?
+
+A KPI declares what kind of number it is; the delta between two periods gets a
+90% interval, and a delta whose interval includes zero, or whose base is small,
+is "within normal variation": never coloured as a win or a loss.
+- proportions (active members / members): Newcombe's hybrid score interval,
+  built from each period's Wilson interval (Newcombe 1998, method 10);
+- rates of events over an exposure (comments per post): Poisson, normal approximation;
+- NPS: the variance of a difference of two shares of one multinomial,
+  (p + d - (p - d)^2) / n per period.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+Z90 = 1.6448536269514722
+
+
+@dataclass(frozen=True)
+class Sample:
+    """What a KPI value was computed from, as much as the noise test needs."""
+
+    kind: str  # proportion | rate | nps | base
+    count: float  # successes, events, or promoters
+    base: float  # trials, exposure, or answers
+    other: float = 0.0  # detractors, for NPS
+    scale: float = 1.0  # 100 when the KPI is shown in percent or NPS points
+
+
+def wilson(k: float, n: float, z: float = Z90) -> tuple[float, float]:
+    """Wilson score interval for a proportion k/n."""
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def delta_interval(now: Sample, before: Sample, z: float = Z90) -> tuple[float, float] | None:
+    """90% interval of (now - before) in the KPI's own unit, or None for a kind with no model."""
+    if now.base <= 0 or before.base <= 0:
+        return None
+    if now.kind == "proportion":
+        p1, p2 = now.count / now.base, before.count / before.base
+        l1, u1 = wilson(now.count, now.base, z)
+        l2, u2 = wilson(before.count, before.base, z)
+        d = p1 - p2
+        lo = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+        hi = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    elif now.kind == "rate":
+        r1, r2 = now.count / now.base, before.count / before.base
+        d = r1 - r2
+        half = z * math.sqrt(now.count / now.base**2 + before.count / before.base**2)
+        lo, hi = d - half, d + half
+    elif now.kind == "nps":
+
+        def share_var(s: Sample) -> tuple[float, float]:
+            p, q = s.count / s.base, s.other / s.base
+            return p - q, (p + q - (p - q) ** 2) / s.base
+
+        (v1, var1), (v2, var2) = share_var(now), share_var(before)
+        half = z * math.sqrt(var1 + var2)
+        lo, hi = v1 - v2 - half, v1 - v2 + half
+    else:
+        return None
+    return lo * now.scale, hi * now.scale
+
+
+def within_noise(now: Sample | None, before: Sample | None, min_base: float) -> str | None:
+    """The reason a delta is within normal variation, or None when it is a real change."""
+    if now is None or before is None:
+        return None
+    smaller = min(now.base, before.base)
+    if smaller < min_base:
+        return f"the base is small ({smaller:,.0f} < {min_base:,.0f})"
+    interval = delta_interval(now, before)
+    if interval is not None and interval[0] <= 0 <= interval[1]:
+        return "the 90% interval of the change includes zero"
+    return None
