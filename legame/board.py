@@ -56,10 +56,16 @@ def trend_period(period: Period) -> Period:
     return Period(min(start, period.start), end)
 
 
-def build(con: duckdb.DuckDBPyConnection, config: Config, period: Period, comparison: str) -> Board:
+def build(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    period: Period,
+    comparison: str,
+    filters: dict[str, str] | None = None,
+) -> Board:
     return Board(
         period=period,
-        kpis=compute(con, config, period, comparison),
+        kpis=compute(con, config, period, comparison, filters),
         freshness=warehouse.freshness(con),
         only_demo=warehouse.only_demo_data(con),
         trend=queries.run(con, "revenue_trend", start=trend_period(period).start, end=period.end),

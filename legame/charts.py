@@ -46,3 +46,139 @@ def revenue_by_membership(trend: list[dict[str, Any]], period: Period, currency:
         xaxis={"dtick": "M1", "tickformat": "%b\n%Y", "ticklabelmode": "period"},
     )
     return fig
+
+
+def trend(series: list[dict[str, Any]], kpi_id: str, label: str, unit_label: str, target: float | None) -> go.Figure:
+    """A KPI month by month, with its target as a dashed line."""
+    fig = go.Figure()
+    fig.add_scatter(
+        x=[r["month"] for r in series],
+        y=[r[kpi_id] for r in series],
+        mode="lines+markers",
+        name=label,
+        line={"color": MEMBER_COLOUR, "width": 3},
+        xperiod="M1",
+        xperiodalignment="middle",
+        connectgaps=False,
+    )
+    if target is not None:
+        fig.add_hline(
+            y=target,
+            line_dash="dash",
+            line_color="#c0392b",
+            annotation_text=f"target {target:g}",
+            annotation_position="top left",
+        )
+    fig.update_layout(
+        height=320,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis_title=unit_label,
+        xaxis={"dtick": "M1", "tickformat": "%b\n%Y", "ticklabelmode": "period"},
+        showlegend=False,
+    )
+    return fig
+
+
+def by_channel(rows: list[dict[str, Any]], kpi_id: str, unit_label: str) -> go.Figure:
+    """A KPI for each channel, largest first; channels where it cannot be computed are left out."""
+    shown = sorted((r for r in rows if r.get(kpi_id) is not None), key=lambda r: r[kpi_id])
+    fig = go.Figure(
+        go.Bar(
+            x=[r[kpi_id] for r in shown],
+            y=[r["channel"] for r in shown],
+            orientation="h",
+            marker_color=MEMBER_COLOUR,
+            texttemplate="%{x:,.2f}",
+            textposition="outside",
+            cliponaxis=False,
+        )
+    )
+    fig.update_layout(
+        height=max(200, 40 * len(shown) + 80),
+        margin={"l": 10, "r": 50, "t": 10, "b": 10},
+        xaxis_title=unit_label,
+    )
+    return fig
+
+
+def steps(parts: dict[str, float], currency: str, money_step: str | None = None) -> go.Figure:
+    """Funnel steps as bars on a log scale (reach dwarfs customers), each with its share of the step before.
+
+    A money step (revenue) is written under the chart, not drawn against counts.
+    """
+    counted = {k: v for k, v in parts.items() if k != money_step}
+    names, counts = list(counted), list(counted.values())
+    labels = [f"{counts[0]:,.0f}"] + [
+        f"{c:,.0f} ({c / p:.1%} of {n.lower()})" if p else f"{c:,.0f}"
+        for c, p, n in zip(counts[1:], counts[:-1], names[:-1], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=[max(c, 0.5) for c in counts],
+            y=names,
+            orientation="h",
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=MEMBER_COLOUR,
+        )
+    )
+    fig.update_layout(
+        height=320,
+        margin={"l": 10, "r": 160, "t": 10, "b": 40},
+        xaxis={"type": "log", "title": "people (log scale)"},
+        yaxis={"autorange": "reversed"},
+    )
+    if money_step:
+        fig.add_annotation(
+            text=f"{money_step}: {parts[money_step]:,.0f} {currency}",
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.22,
+            showarrow=False,
+            xanchor="left",
+        )
+    return fig
+
+
+def ladder(parts: dict[str, float]) -> go.Figure:
+    """Voices by credibility, least credible at the bottom."""
+    fig = go.Figure(
+        go.Bar(
+            x=list(parts.values()),
+            y=list(parts),
+            orientation="h",
+            marker_color=["#b8c4c2", "#8fb3a8", "#4f907c", MEMBER_COLOUR],
+            text=list(parts.values()),
+            textposition="outside",
+            cliponaxis=False,
+        )
+    )
+    fig.update_layout(height=260, margin={"l": 10, "r": 30, "t": 10, "b": 10}, xaxis_title="count in the period")
+    return fig
+
+
+def shares(parts: dict[str, float]) -> go.Figure:
+    """One stacked bar of groups (promoters, passives, detractors) as shares of the whole."""
+    colours = {"Promoters": MEMBER_COLOUR, "Passives": "#b8c4c2", "Detractors": "#c0392b"}
+    total = sum(parts.values()) or 1
+    fig = go.Figure()
+    for name, count in parts.items():
+        fig.add_bar(
+            x=[count / total * 100],
+            y=[""],
+            orientation="h",
+            name=f"{name} ({count:,.0f})",
+            marker_color=colours.get(name, OTHER_COLOUR),
+            text=[f"{count / total:.0%}"],
+            textposition="inside",
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=140,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"range": [0, 100], "ticksuffix": "%"},
+        legend={"orientation": "h", "y": -0.4},
+    )
+    return fig

@@ -178,3 +178,29 @@ def test_pages_are_guarded_on_the_first_request_to_a_fresh_server(browser, tmp_p
         page.close()
     finally:
         srv.stop()
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "cards", "chart_text"),
+    [
+        ("community", "Community", 7, "month by month"),
+        ("advocacy", "Advocacy", 7, "Who speaks for the brand"),
+        ("conversion", "Conversion & ROI", 8, "Funnel: from people reached to new customers"),
+    ],
+)
+def test_drill_down_pages_show_cards_charts_and_facts(browser, server, path, title, cards, chart_text):
+    page = open_page(browser, f"{server.url}/{path}", height=2100)
+    page.get_by_role("heading", name=title).wait_for()
+    page.locator("[data-testid='stMetric']").nth(cards - 1).wait_for()
+    page.get_by_text(chart_text).first.wait_for()
+    page.locator("[data-testid='stPlotlyChart']").nth(1).wait_for()
+    settled(page)
+    assert page.locator("[data-testid='stMetric']").count() == cards
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{path}-1440.png", full_page=True)
+    page.close()
+    facts = open_page(browser, f"{server.url}/{path}?view=facts&channel=instagram")
+    facts.locator("[data-testid='stDataFrame']").first.wait_for()
+    assert facts.locator("[data-testid='stMetric']").count() == 0
+    assert facts.get_by_text("channel instagram").count() == 1
+    facts.close()

@@ -82,6 +82,7 @@ class Kpi:
             "period": self.period.as_dict(),
             "comparison_period": {**self.comparison_period.as_dict(), "kind": self.comparison_kind},
             "display": self.display,
+            **self.extras,
         }
 
 
@@ -98,17 +99,24 @@ def settings(config: Config, period: Period) -> dict[str, Any]:
     }
 
 
-def _family_rows(
-    con: duckdb.DuckDBPyConnection, config: Config, period: Period, filters: dict[str, str]
+def family_rows(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    period: Period,
+    filters: dict[str, str],
+    families: set[str] | None = None,
 ) -> dict[str, dict[str, Any]]:
+    """The input row of each KPI family (one SQL file in queries/ each) for one period."""
+    families = families or {k.family for k in KPIS.values()}
     params = {
         "start": period.start,
         "end": period.end,
         "channel": filters.get("channel"),
         "campaign": filters.get("campaign"),
     }
-    rows = {f: queries.run(con, f, **params)[0] for f in sorted({k.family for k in KPIS.values()} - {"clv"})}
-    rows["clv"] = clv_inputs(con, config, period, filters)
+    rows = {f: queries.run(con, f, **params)[0] for f in sorted(families - {"clv"})}
+    if "clv" in families:
+        rows["clv"] = clv_inputs(con, config, period, filters)
     return rows
 
 
@@ -162,6 +170,7 @@ def _build(
         comparison_period=comparison,
         comparison_kind=comparison_kind,
         filters={k: v for k, v in filters.items() if v and k in kdef.filtered_by},
+        extras={"breakdown": kdef.breakdown(rows[kdef.family])} if kdef.breakdown else {},
     )
     if kdef.sample and delta is not None:
         kpi.noise = within_noise(
@@ -191,8 +200,8 @@ def compute(
         raise ValueError(f"comparison must be one of {', '.join(COMPARISONS)}")
     filters = {k: v for k, v in (filters or {}).items() if v}
     comparison = period.comparison(comparison_kind)
-    rows = _family_rows(con, config, period, filters)
-    previous_rows = _family_rows(con, config, comparison, filters)
+    rows = family_rows(con, config, period, filters)
+    previous_rows = family_rows(con, config, comparison, filters)
     return [
         _build(kdef, rows, previous_rows, config, period, comparison, comparison_kind, filters)
         for kdef in KPIS.values()

@@ -40,7 +40,8 @@ class KpiDef:
     compute: Callable[[Row, dict[str, Any]], Value]
     assumptions: tuple[str, ...] = ()
     sample: Callable[[Row], Sample] | None = None  # what the noise test of its delta needs
-    filtered_by: tuple[str, ...] = ("channel",)  # filters that change it (others are ignored)
+    filtered_by: tuple[str, ...] = ()  # filters its SQL honours (others are ignored, and it says so)
+    breakdown: Callable[[Row], dict[str, float]] | None = None  # the parts a chart shows (funnel steps...)
 
 
 def _engagement(row: Row, settings: dict[str, Any]) -> Value:
@@ -223,13 +224,14 @@ KPIS: dict[str, KpiDef] = {
 }
 
 
-NO_CLV = "no CLV model fitted yet (see Customer value)"
+# The CLV KPIs without a model say why: clv_inputs gives the reason the orders do not support one.
+NO_CLV = "no CLV model fitted yet: {reason}"
 
 
 def _clv(field: str, over: str, reason: str) -> Callable[[Row, dict[str, Any]], Value]:
     def compute(row: Row, settings: dict[str, Any]) -> Value:
         if row.get("model") is None:
-            return None, NO_CLV
+            return None, NO_CLV.format(reason=row["reason"])
         return ratio(row[field], row[over], reason) if over else (row[field], None)
 
     return compute
@@ -237,13 +239,13 @@ def _clv(field: str, over: str, reason: str) -> Callable[[Row, dict[str, Any]], 
 
 def _clv_roi(row: Row, settings: dict[str, Any]) -> Value:
     if row.get("model") is None:
-        return None, NO_CLV
+        return None, NO_CLV.format(reason=row["reason"])
     return ratio(row["acquired_clv"] - row["spend"], row["spend"], "no marketing spend in this period", 100)
 
 
 def _clv_cac(row: Row, settings: dict[str, Any]) -> Value:
     if row.get("model") is None:
-        return None, NO_CLV
+        return None, NO_CLV.format(reason=row["reason"])
     if not row["acquired"]:
         return None, "no new customers in this period"
     cac = row["spend"] / row["acquired"]
@@ -270,7 +272,7 @@ _ADDED = (
     KpiDef(
         "advocates",
         "Advocates",
-        "Customers who spoke up for us",
+        "Advocates",
         "advocacy",
         "count",
         "higher",
@@ -283,7 +285,7 @@ _ADDED = (
     KpiDef(
         "referral_rate",
         "Referral rate",
-        "New customers who came by referral",
+        "Referred new customers",
         "advocacy",
         "%",
         "higher",
@@ -319,7 +321,7 @@ _ADDED = (
     KpiDef(
         "advocacy_ladder",
         "Advocacy ladder",
-        "Voices speaking for the brand",
+        "Voices for the brand",
         "advocacy",
         "count",
         "higher",
@@ -330,7 +332,7 @@ _ADDED = (
     KpiDef(
         "payback_months",
         "Payback months",
-        "Months to earn back a new customer's cost",
+        "Payback time",
         "conversion",
         "months",
         "lower",
@@ -338,24 +340,22 @@ _ADDED = (
         "A new customer's cost is earned back in {value}",
         _payback,
         (MARGIN,),
-        filtered_by=("channel", "campaign"),
     ),
     KpiDef(
         "funnel",
         "Funnel: reach to customer",
-        "People reached who became customers",
+        "Reach to customer",
         "conversion",
         "%",
         "higher",
         "Reach -> engaged people -> clicks -> leads -> new customers -> revenue; the value is new customers / reach.",
         "{value} of the people reached became customers",
         _funnel,
-        filtered_by=("channel", "campaign"),
     ),
     KpiDef(
         "referred_value",
         "Referred value",
-        "Future value of referred customers",
+        "Value of referrals",
         "clv",
         "currency",
         "higher",
@@ -375,12 +375,11 @@ _ADDED = (
         "Customers acquired are expected to return {value} on marketing's cost over their lifetime",
         _clv_roi,
         (MARGIN,),
-        filtered_by=("channel", "campaign"),
     ),
     KpiDef(
         "clv_cac",
         "CLV : CAC",
-        "Lifetime value per unit of acquisition cost",
+        "Lifetime value vs cost",
         "clv",
         "x",
         "higher",
@@ -388,7 +387,6 @@ _ADDED = (
         "A new customer is expected to be worth {value} what it cost to acquire",
         _clv_cac,
         (MARGIN,),
-        filtered_by=("channel", "campaign"),
     ),
 )
 KPIS.update({k.id: k for k in _ADDED})
@@ -410,6 +408,29 @@ _SAMPLES: dict[str, Callable[[Row], Sample]] = {
 }
 for _id, _sample in _SAMPLES.items():
     KPIS[_id] = dataclasses.replace(KPIS[_id], sample=_sample)
-for _id in ("conversion_rate", "cac", "roas", "romi"):
-    KPIS[_id] = dataclasses.replace(KPIS[_id], filtered_by=("channel", "campaign"))
-KPIS["clv_historic"] = dataclasses.replace(KPIS["clv_historic"], filtered_by=())
+# The parts behind a single number, for the charts that show them.
+_BREAKDOWNS: dict[str, Callable[[Row], dict[str, float]]] = {
+    "funnel": lambda r: {
+        "Reach": r["reach"],
+        "Engaged people": r["engaged_people"],
+        "Clicks": r["clicks"],
+        "Leads": r["leads"],
+        "New customers": r["new_customers"],
+        "Revenue from them": r["new_customer_revenue"],
+    },
+    "advocacy_ladder": lambda r: {
+        "Employees' posts": r["employee_posts"],
+        "Customers' posts": r["customer_posts"],
+        "Advocates": r["advocates"],
+        "Influencers' posts": r["influencer_posts"],
+    },
+    "nps": lambda r: {"Promoters": r["promoters"], "Passives": r["passives"], "Detractors": r["detractors"]},
+}
+for _id, _parts in _BREAKDOWNS.items():
+    KPIS[_id] = dataclasses.replace(KPIS[_id], breakdown=_parts)
+# Which filters each KPI's SQL honours; the rest cover every channel and campaign.
+for _kpi in list(KPIS.values()):
+    if _kpi.family in ("engagement", "community") or _kpi.id in ("advocates", "ugc_volume", "earned_reach"):
+        KPIS[_kpi.id] = dataclasses.replace(_kpi, filtered_by=("channel",))
+    elif _kpi.family in ("conversion", "clv") and _kpi.id != "referred_value":
+        KPIS[_kpi.id] = dataclasses.replace(_kpi, filtered_by=("channel", "campaign"))

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from legame import board, warehouse
-from legame.kpis import Period
+from legame.kpis import Kpi, Period, compute, series
 from legame.ui.session import config, cursor
 
 
@@ -16,12 +16,52 @@ def data_version() -> int:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _board(version: int, start: date, end: date, comparison: str) -> board.Board:
-    return board.build(cursor(), config(), Period(start, end), comparison)
+def _board(version: int, start: date, end: date, comparison: str, filters: tuple) -> board.Board:
+    return board.build(cursor(), config(), Period(start, end), comparison, dict(filters))
 
 
-def board_for(period: Period, comparison: str) -> board.Board:
-    return _board(data_version(), period.start, period.end, comparison)
+def board_for(period: Period, comparison: str, filters: dict[str, str]) -> board.Board:
+    return _board(data_version(), period.start, period.end, comparison, tuple(sorted(filters.items())))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _kpis(version: int, start: date, end: date, comparison: str, filters: tuple) -> list[Kpi]:
+    return compute(cursor(), config(), Period(start, end), comparison, dict(filters))
+
+
+def kpis_for(period: Period, comparison: str, filters: dict[str, str]) -> dict[str, Kpi]:
+    """Every KPI for the period, by id."""
+    found = _kpis(data_version(), period.start, period.end, comparison, tuple(sorted(filters.items())))
+    return {k.id: k for k in found}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _monthly(version: int, end: date, filters: tuple, kpi_id: str) -> list[dict]:
+    return series.monthly(cursor(), config(), end, dict(filters), [kpi_id])
+
+
+def monthly(end: date, filters: dict[str, str], kpi_id: str) -> list[dict]:
+    """The KPI month by month for the twelve months up to `end`."""
+    return _monthly(data_version(), end, tuple(sorted(filters.items())), kpi_id)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _channels(version: int, start: date, end: date, filters: tuple, kpi_id: str) -> list[dict]:
+    return series.by_channel(cursor(), config(), Period(start, end), dict(filters), [kpi_id])
+
+
+def by_channel(period: Period, filters: dict[str, str], kpi_id: str) -> list[dict]:
+    return _channels(data_version(), period.start, period.end, tuple(sorted(filters.items())), kpi_id)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _dimensions(version: int) -> dict[str, list[str]]:
+    return series.dimensions(cursor())
+
+
+def dimensions() -> dict[str, list[str]]:
+    """Channels and campaigns present in the data."""
+    return _dimensions(data_version())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

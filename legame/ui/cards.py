@@ -23,14 +23,20 @@ def kpi_card(kpi: Kpi) -> None:
             delta=delta,
             # A change within normal variation is neither a win nor a loss: grey, and said so.
             delta_color="off" if kpi.noise else ("normal" if kpi.direction == "higher" else "inverse"),
-            delta_description=(
-                f"vs {kpi.comparison_period.label}" + (" · within normal variation" if kpi.noise else "")
-                if delta
-                else None
-            ),
+            delta_description=f"vs {kpi.comparison_period.label}" if delta else None,
             help=f"**{kpi.label}**: {kpi.definition}",
         )
         if kpi.status:
             colour, icon = STATUS_LOOK[kpi.status]
             st.badge(f"{kpi.status.capitalize()} · target {kpi.display['target']}", color=colour, icon=icon)
+        if kpi.noise:
+            st.badge("Within normal variation", color="gray", icon=":material/swap_vert:", help=f"Because {kpi.noise}.")
         st.caption(kpi.sentence)
+
+
+def card_grid(kpis: list[Kpi]) -> None:
+    """Cards four to a row; one row of columns per four cards, so phones stack them in reading order."""
+    for start in range(0, len(kpis), 4):
+        for column, kpi in zip(st.columns(4), kpis[start : start + 4], strict=False):
+            with column:
+                kpi_card(kpi)

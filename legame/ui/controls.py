@@ -61,6 +61,24 @@ def period_controls(anchor: date) -> tuple[Period, str, str]:
     return Period(start, end), comparison, view
 
 
+ALL = "all"
+
+
+def filter_controls(dimensions: dict[str, list[str]]) -> dict[str, str]:
+    """Channel and campaign pickers, in the URL too; returns the filters in force (none = everything)."""
+    left, right, _ = st.columns([3, 4, 3])
+    filters = {}
+    for column, key, label in ((left, "channel", "Channel"), (right, "campaign", "Campaign")):
+        options = {ALL: f"All {key}s", **{name: name for name in dimensions.get(key, [])}}
+        with column:
+            value = _choice(label, key, options, ALL, widget=st.selectbox)
+        if value == ALL:
+            st.query_params.pop(key, None)
+        else:
+            filters[key] = value
+    return filters
+
+
 def demo_banner() -> None:
     st.info(
         "**Demo data** — these numbers come from the built-in exports of a fictional brand. "

@@ -1,0 +1,28 @@
+"""Advocacy: willingness to recommend and who speaks for the brand, by credibility."""
+
+from legame.ui import session
+
+session.guard(session.VIEWER)
+
+import streamlit as st
+
+from legame import charts
+from legame.ui import drilldown
+
+
+def advocacy_charts(kpis) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Who speaks for the brand** (credibility rises upwards)")
+        st.plotly_chart(charts.ladder(kpis["advocacy_ladder"].extras["breakdown"]))
+    with right:
+        st.markdown("**Survey answers: promoters, passives, detractors**")
+        st.plotly_chart(charts.shares(kpis["nps"].extras["breakdown"]))
+
+
+drilldown.render(
+    "Advocacy",
+    "Credibility rises along the ladder: employees < customers < advocates < independent influencers.",
+    ["nps", "advocates", "referral_rate", "referred_value", "ugc_volume", "earned_reach", "advocacy_ladder"],
+    advocacy_charts,
+)
