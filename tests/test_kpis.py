@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from legame.errors import ConfigError
 from legame.ingest import load_file
 from legame.kpis import Period, compute
 from tests.conftest import write
@@ -203,3 +204,13 @@ def test_channel_filter(kpis, con, config):
     facebook = {k.id: k for k in compute(con, config, MARCH, filters={"channel": "facebook"})}
     assert facebook["engagement_rate"].value is None  # no Facebook post in March
     assert facebook["engagement_rate"].comparison_value == pytest.approx(15 / 800 * 100)
+
+
+def test_engagement_by_impressions_says_so(kpis, con, config):
+    config.data["engagement_denominator"] = "impressions"
+    by_impressions = {k.id: k for k in compute(con, config, MARCH)}["engagement_rate"]
+    assert by_impressions.value == pytest.approx(90 / (1500 + 600) * 100)
+    assert by_impressions.label == "Engagement rate (by impressions)"
+    config.data["engagement_denominator"] = "followers"
+    with pytest.raises(ConfigError, match="must be one of reach, impressions"):
+        compute(con, config, MARCH)

@@ -14,6 +14,7 @@ import duckdb
 
 from legame import queries
 from legame.config import Config
+from legame.errors import ConfigError
 from legame.fmt import NumberFormat, format_value
 from legame.kpis.clv_inputs import clv_inputs
 from legame.kpis.narrative import sentence
@@ -23,6 +24,7 @@ from legame.kpis.registry import KPIS, KpiDef
 from legame.kpis.status import Target, status
 
 DAYS_PER_MONTH = 30.4375
+ENGAGEMENT_DENOMINATORS = ("reach", "impressions")
 # The unit a delta is shown in: a change of a percentage is in percentage points.
 DELTA_UNIT = {"%": "pp"}
 
@@ -92,9 +94,15 @@ def _round(value: float | None) -> float | None:
 
 def settings(config: Config, period: Period) -> dict[str, Any]:
     """The config values KPI formulas and their words depend on."""
+    denominator = config.get("engagement_denominator", default="reach")
+    if denominator not in ENGAGEMENT_DENOMINATORS:
+        raise ConfigError(
+            f"engagement_denominator in config.yaml must be one of {', '.join(ENGAGEMENT_DENOMINATORS)}, "
+            f"not {denominator!r}."
+        )
     return {
         "margin_rate": config.margin_rate,
-        "engagement_denominator": config.get("engagement_denominator", default="reach"),
+        "engagement_denominator": denominator,
         "months": period.days / DAYS_PER_MONTH,
     }
 
