@@ -35,6 +35,11 @@ class Board:
     only_demo: bool
     trend: list[dict[str, Any]]
 
+    def what_changed(self, n: int = 3) -> list[Kpi]:
+        """The n biggest real movements, ranked by size relative to their normal variation."""
+        moved = [k for k in self.kpis if k.signal is not None and not k.noise]
+        return sorted(moved, key=lambda k: -abs(k.signal))[:n]
+
     @property
     def cards(self) -> list[Kpi]:
         by_id = {k.id: k for k in self.kpis}

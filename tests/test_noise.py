@@ -46,3 +46,31 @@ def test_nps_interval_in_points():
     var = (0.5 + 0.2 - 0.3**2) / 400 + (0.45 + 0.2 - 0.25**2) / 400
     assert hi - lo == pytest.approx(2 * 1.6448536 * var**0.5 * 100, rel=1e-6)
     assert within_noise(now, before, 30)  # +5 points on 400 answers is not yet a real change
+
+
+def test_signal_is_the_change_in_units_of_its_spread():
+    # 120 vs 80 comments on 40 posts each: difference 1.0 per post, sd sqrt(200) / 40.
+    from legame.kpis.noise import signal
+
+    assert signal(Sample("rate", 120, 40), Sample("rate", 80, 40)) == pytest.approx(1.0 / (200**0.5 / 40))
+    assert signal(Sample("base", 5, 5), Sample("base", 9, 9)) is None
+
+
+def test_what_changed_ranks_real_moves_by_signal():
+    from datetime import date
+
+    from legame.board import Board
+    from legame.kpis import Period
+    from legame.kpis.engine import Kpi
+
+    def kpi(kpi_id, signal, noise=None):
+        return Kpi(
+            id=kpi_id, label="", plain_label="", family="", unit="%", direction="higher", definition="",
+            value=1.0, na_reason=None, comparison_value=1.0, delta=0.0, delta_pct=0.0, target=None, status=None,
+            assumptions=[], freshness=None, sentence="", display={}, period=Period(date(2025, 1, 1), date(2025, 1, 31)),
+            comparison_period=Period(date(2024, 12, 1), date(2024, 12, 31)), noise=noise, signal=signal,
+        )  # fmt: skip
+
+    kpis = [kpi("a", 2.0), kpi("b", -9.0), kpi("c", 30.0, noise="small base"), kpi("d", None), kpi("e", 4.0)]
+    board = Board(period=kpis[0].period, kpis=kpis, freshness={}, only_demo=False, trend=[])
+    assert [k.id for k in board.what_changed()] == ["b", "e", "a"]

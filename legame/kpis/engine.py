@@ -18,7 +18,7 @@ from legame.errors import ConfigError
 from legame.fmt import NumberFormat, format_value
 from legame.kpis.clv_inputs import clv_inputs
 from legame.kpis.narrative import sentence
-from legame.kpis.noise import within_noise
+from legame.kpis.noise import signal, within_noise
 from legame.kpis.period import COMPARISONS, Period
 from legame.kpis.registry import KPIS, KpiDef
 from legame.kpis.status import Target, status
@@ -55,6 +55,7 @@ class Kpi:
     comparison_period: Period
     comparison_kind: str = "previous"
     noise: str | None = None  # why the delta is within normal variation, if it is
+    signal: float | None = None  # the delta in units of its normal variation (z), where modelled
     filters: dict[str, str] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -74,6 +75,7 @@ class Kpi:
             "status": self.status,
             "direction": self.direction,
             "within_noise": self.noise is not None,
+            "signal": _round(self.signal),
             "noise_reason": self.noise,
             "filters": self.filters,
             "na_reason": self.na_reason,
@@ -181,11 +183,9 @@ def _build(
         extras={"breakdown": kdef.breakdown(rows[kdef.family])} if kdef.breakdown else {},
     )
     if kdef.sample and delta is not None:
-        kpi.noise = within_noise(
-            kdef.sample(rows[kdef.family]),
-            kdef.sample(previous_rows[kdef.family]),
-            float(config.get("noise", "min_base", default=30)),
-        )
+        now, before = kdef.sample(rows[kdef.family]), kdef.sample(previous_rows[kdef.family])
+        kpi.noise = within_noise(now, before, float(config.get("noise", "min_base", default=30)))
+        kpi.signal = signal(now, before)
     ignored = [k for k, v in filters.items() if v and k not in kdef.filtered_by]
     if ignored:
         kpi.assumptions.append(f"Not split by {' or '.join(ignored)}: this KPI covers every {ignored[0]}.")

@@ -78,3 +78,18 @@ def within_noise(now: Sample | None, before: Sample | None, min_base: float) -> 
     if interval is not None and interval[0] <= 0 <= interval[1]:
         return "the 90% interval of the change includes zero"
     return None
+
+
+def signal(now: Sample | None, before: Sample | None) -> float | None:
+    """The change in units of its normal variation (a z-score): how surprising the movement is.
+
+    None when the KPI has no model of its variation or a period has no base.
+    """
+    if now is None or before is None:
+        return None
+    interval = delta_interval(now, before)
+    if interval is None:
+        return None
+    low, high = interval
+    spread = (high - low) / 2 / Z90
+    return (low + high) / 2 / spread if spread > 0 else None
