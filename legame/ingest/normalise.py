@@ -150,17 +150,18 @@ def _parts(profile: Profile) -> tuple[list[str], list[str], list[str], list[str]
     return inner, outputs, bad, errors
 
 
-def staging_select(profile: Profile) -> str:
-    """select _row, <canonical columns>, _bad from _raw, each value parsed once.
+def staging_select(profile: Profile, source: str = "_raw", numbered: bool = True) -> str:
+    """select [_row,] <canonical columns>, _bad from `source`, each value parsed once.
 
     `_bad` is true for a row with a missing required value or a value that
     could not be read; `errors_select` says which and why, for those rows only.
+    `numbered`: the source carries `_row`, the row's position in the file.
     """
     inner, outputs, bad, _ = _parts(profile)
-    inner_select = ", ".join(["_row", *inner])
+    row = ["_row"] if numbered else []
     return (
-        f"select _row, {', '.join(outputs)}, {' or '.join(bad) or 'false'} as _bad "
-        f"from (select {inner_select} from _raw)"
+        f"select {', '.join([*row, *outputs])}, {' or '.join(bad) or 'false'} as _bad "
+        f"from (select {', '.join([*row, *inner])} from {source})"
     )
 
 

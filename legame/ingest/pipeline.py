@@ -78,29 +78,66 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, file_name: str) -> None:
-    """`_raw`: the file's rows as text, numbered in file order.
+def _read_csv(sniffed: Sniffed, parallel: bool) -> str:
+    """The read_csv call for the file, every column as text; $path, $delim, $encoding are bound."""
+    names = "[" + ", ".join(literal(n) for n in _unique_names(sniffed.header)) + "]"
+    return (
+        "read_csv($path, header = true, delim = $delim, quote = '\"', escape = '\"', encoding = $encoding, "
+        f"all_varchar = true, names = {names}, store_rejects = true, parallel = {str(parallel).lower()})"
+    )
 
-    Materialised once: parsing then runs in parallel over it, which is faster
-    than parsing inside the (ordered, single-threaded) read.
-    """
+
+def _csv_params(path: Path, sniffed: Sniffed) -> dict[str, str]:
+    return {"path": str(path), "delim": sniffed.delimiter, "encoding": sniffed.encoding}
+
+
+def _unreadable(exc: Exception, sniffed: Sniffed, file_name: str) -> FatalFileError:
+    return FatalFileError(
+        f"{file_name} could not be read as a {sniffed.encoding} text file with "
+        f"{_delimiter_name(sniffed.delimiter)} between values: {_first_line(exc)}"
+    )
+
+
+def _fresh_rejects(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("drop table if exists reject_errors")
     con.execute("drop table if exists reject_scans")
-    names = "[" + ", ".join(literal(n) for n in _unique_names(sniffed.header)) + "]"
+
+
+def _stage_in_one_pass(
+    con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, profile: Profile, salt: str, file_name: str
+) -> bool:
+    """Read and parse the file in one parallel pass into `_staged`; True when every row is good and unique.
+
+    This is the common case and the fast one. Otherwise the caller re-reads the
+    file in order, numbering rows, to say where the problems are and which
+    duplicate came last.
+    """
+    _fresh_rejects(con)
+    select = staging_select(profile, source=_read_csv(sniffed, parallel=True), numbered=False)
+    params = _csv_params(path, sniffed) | ({"salt": salt} if "$salt" in select else {})
+    try:
+        con.execute(f"create or replace temp table _staged as {select}", params)
+    except duckdb.Error as exc:
+        raise _unreadable(exc, sniffed, file_name) from None
+    keys = ", ".join(profile.table.key)
+    bad, repeats = con.execute(
+        f"select count(*) filter (where _bad), count(*) filter (where not _bad) - count(distinct ({keys})) "
+        "filter (where not _bad) from _staged"
+    ).fetchone()
+    return bad == 0 and repeats == 0
+
+
+def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, file_name: str) -> None:
+    """`_raw`: the file's rows as text, numbered in file order (a single-threaded read keeps the order)."""
+    _fresh_rejects(con)
     try:
         con.execute(
-            f"""create or replace temp table _raw as
-                select row_number() over () as _row, *
-                from read_csv($path, header = true, delim = $delim, quote = '"', escape = '"',
-                              encoding = $encoding, all_varchar = true, names = {names},
-                              store_rejects = true, parallel = false)""",
-            {"path": str(path), "delim": sniffed.delimiter, "encoding": sniffed.encoding},
+            f"create or replace temp table _raw as select row_number() over () as _row, * "
+            f"from {_read_csv(sniffed, parallel=False)}",
+            _csv_params(path, sniffed),
         )
     except duckdb.Error as exc:
-        raise FatalFileError(
-            f"{file_name} could not be read as a {sniffed.encoding} text file with "
-            f"{_delimiter_name(sniffed.delimiter)} between values: {_first_line(exc)}"
-        ) from None
+        raise _unreadable(exc, sniffed, file_name) from None
 
 
 def _unique_names(header: tuple[str, ...]) -> list[str]:
@@ -151,30 +188,30 @@ def _structural_rejects(con: duckdb.DuckDBPyConnection, n_columns: int) -> list[
 
 
 def _stage(con: duckdb.DuckDBPyConnection, profile: Profile, salt: str) -> None:
+    """Parse the numbered `_raw` rows into `_staged`, explain bad rows in `_errors`, keep the last duplicate."""
     select = staging_select(profile)
     # Only a profile that hashes emails binds the salt.
     salted = {"salt": salt} if "$salt" in select else None
     con.execute(f"create or replace temp table _staged as {select}", salted)
-    if con.execute("select count(*) filter (where _bad) from _staged").fetchone()[0]:
-        con.execute(f"create or replace temp table _errors as {errors_select(profile)}", salted)
-    else:
-        con.execute(
-            "create or replace temp table _errors "
-            '(_row bigint, _errors struct("column" varchar, value varchar, reason varchar)[])'
-        )
-    table = profile.table
-    keys = ", ".join(table.key)
-    columns = ", ".join(c.name for c in table.columns)
-    repeats = con.execute(f"select count(*) - count(distinct ({keys})) from _staged where not _bad").fetchone()[0]
-    if repeats:
-        # Within one file the last row for a key wins, like a later export would.
-        con.execute(
-            f"""create or replace temp table _good as
-                select {columns} from _staged where not _bad
-                qualify row_number() over (partition by {keys} order by _row desc) = 1"""
-        )
-    else:
-        con.execute(f"create or replace temp table _good as select {columns} from _staged where not _bad")
+    con.execute(f"create or replace temp table _errors as {errors_select(profile)}", salted)
+    keys = ", ".join(profile.table.key)
+    columns = ", ".join(c.name for c in profile.table.columns)
+    # Within one file the last row for a key wins, like a later export would.
+    con.execute(
+        f"""create or replace temp table _good as
+            select {columns} from _staged where not _bad
+            qualify row_number() over (partition by {keys} order by _row desc) = 1"""
+    )
+
+
+def _all_good(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
+    """The one-pass result needs no sorting out: `_good` is `_staged`, and nothing is explained."""
+    columns = ", ".join(c.name for c in profile.table.columns)
+    con.execute(f"create or replace temp table _good as select {columns} from _staged")
+    con.execute(
+        "create or replace temp table _errors "
+        '(_row bigint, _errors struct("column" varchar, value varchar, reason varchar)[])'
+    )
 
 
 def _row_lines(con: duckdb.DuckDBPyConnection, structural: list[tuple]) -> None:
@@ -290,17 +327,20 @@ def _run(
     reason: str,
     sha: str,
 ) -> LoadReport:
-    _read_raw(con, path, sniffed, file_name)
+    if _stage_in_one_pass(con, path, sniffed, profile, config.secret, file_name):
+        _all_good(con, profile)
+    else:
+        _read_raw(con, path, sniffed, file_name)
+        _stage(con, profile, config.secret)
     structural = _structural_rejects(con, len(sniffed.header))
-    parsed = con.execute("select count(*) from _raw").fetchone()[0]
+    parsed = con.execute("select count(*) from _staged").fetchone()[0]
     rows_read = parsed + len(structural)
     if rows_read == 0:
         raise FatalFileError(f"{file_name} has a header but no data rows.")
-    _stage(con, profile, config.secret)
     _row_lines(con, structural)
     value_rejects = con.execute("select count(distinct row_number) from (" + _rejects_sql() + ")").fetchone()[0]
     good = con.execute("select count(*) from _good").fetchone()[0]
-    valid_rows = con.execute("select count(*) from _staged where not _bad").fetchone()[0]
+    valid_rows = con.execute("select count(*) filter (where not _bad) from _staged").fetchone()[0]
     shown = con.execute(_rejects_sql() + f" order by row_number limit {REJECTS_SHOWN}").fetchall()
     rejects = [
         {"row": line, "column": column, "value": text, "reason": why} for line, column, text, why in structural
