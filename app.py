@@ -8,6 +8,7 @@ st.set_page_config(page_title="Legame", page_icon=":material/hub:", layout="wide
 
 pages = [
     st.Page("pages/board.py", title="Board", icon=":material/dashboard:", default=True),
+    st.Page("pages/value.py", title="Customer value", icon=":material/savings:"),
     st.Page("pages/community.py", title="Community", icon=":material/groups:"),
     st.Page("pages/advocacy.py", title="Advocacy", icon=":material/campaign:"),
     st.Page("pages/conversion.py", title="Conversion & ROI", icon=":material/trending_up:"),

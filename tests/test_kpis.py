@@ -185,7 +185,7 @@ def test_payback_and_funnel(kpis):
 def test_clv_kpis_wait_for_a_model(kpis):
     for kpi_id in ("referred_value", "clv_roi", "clv_cac"):
         assert kpis[kpi_id].value is None
-        assert kpis[kpi_id].na_reason.startswith("no CLV model fitted yet")
+        assert kpis[kpi_id].na_reason.startswith("no CLV model could be fitted")
 
 
 def test_campaign_filter(kpis, con, config):

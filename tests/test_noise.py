@@ -74,3 +74,9 @@ def test_what_changed_ranks_real_moves_by_signal():
     kpis = [kpi("a", 2.0), kpi("b", -9.0), kpi("c", 30.0, noise="small base"), kpi("d", None), kpi("e", 4.0)]
     board = Board(period=kpis[0].period, kpis=kpis, freshness={}, only_demo=False, trend=[])
     assert [k.id for k in board.what_changed()] == ["b", "e", "a"]
+
+
+def test_a_share_above_one_is_treated_as_a_rate():
+    # 60 new customers from 40 tracked clicks is not a proportion; no math error, a Poisson interval instead.
+    lo, hi = delta_interval(Sample("proportion", 60, 40), Sample("proportion", 30, 40))
+    assert (lo + hi) / 2 == pytest.approx(0.75)

@@ -1,20 +1,95 @@
 """The one interface through which KPIs read predicted CLV (referred value, CLV-based ROI, CLV:CAC).
 
-Until a CLV model can be fitted the row says so (`model` is None) and those
-KPIs are n/a with that reason.
+The models are fitted on the orders up to the period's end (or the latest order, if
+earlier), so customers acquired in any period are valued at the same age: a fit at the
+latest date would value old cohorts only on what is left of their lives, and make every
+later quarter look better. Fits are kept in this process per data version and date.
+When the orders cannot support a fit the row says why (`model` is None,
+`reason` set) and those KPIs are n/a with that reason.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from datetime import date
+from typing import Any, NamedTuple
 
 import duckdb
+import pandas as pd
 
+from legame import clv, queries, warehouse
 from legame.config import Config
 from legame.kpis.period import Period
+from legame.value import ClvSettings, latest_order_date
+
+# A few data versions of a few databases: the app has one; tests open many small ones.
+_MAX_FITS = 16
+
+
+class ClvPredictions(NamedTuple):
+    """Predicted CLV per customer from one fit, or the reason there is none."""
+
+    predictions: pd.DataFrame | None  # person_id, clv_predicted
+    model: str | None
+    reason: str | None
+
+
+_FITS: dict[tuple[str, int, ClvSettings, date], ClvPredictions] = {}
+# Streamlit runs sessions in threads: one fit at a time, and the cache is never read mid-update.
+_LOCK = threading.Lock()
+
+
+def _fit(con: duckdb.DuckDBPyConnection, settings: ClvSettings, as_of: date) -> ClvPredictions:
+    try:
+        fitted = clv.fit_clv(con, as_of, settings.time_unit)
+        values = fitted.customer_values(settings.horizon_months, settings.discount_monthly, settings.margin)
+    except clv.ClvError as exc:
+        return ClvPredictions(None, None, str(exc).rstrip("."))
+    model = (
+        f"BG/NBD + Gamma-Gamma fitted on {len(values):,} customers' orders to {as_of:%d %b %Y}, "
+        f"{settings.horizon_months} months ahead"
+    )
+    return ClvPredictions(values[["person_id", "clv_predicted"]], model, None)
+
+
+def predictions(con: duckdb.DuckDBPyConnection, config: Config, as_of: date | None = None) -> ClvPredictions:
+    """Predicted CLV per customer from orders up to `as_of` (default: the latest), fitted once and reused."""
+    latest = latest_order_date(con)
+    if latest is None:
+        return ClvPredictions(None, None, "there are no orders yet")
+    as_of = min(as_of or latest, latest)
+    settings = ClvSettings.from_config(config)
+    key = (str(warehouse.database_path(config)), warehouse.data_version(con), settings, as_of)
+    with _LOCK:
+        if key not in _FITS:
+            if len(_FITS) >= _MAX_FITS:
+                del _FITS[next(iter(_FITS))]
+            _FITS[key] = _fit(con, settings, as_of)
+        return _FITS[key]
 
 
 def clv_inputs(
     con: duckdb.DuckDBPyConnection, config: Config, period: Period, filters: dict[str, str]
 ) -> dict[str, Any]:
-    return {"model": None}
+    """acquired, acquired_clv, referred_clv, spend and latest_date for the period (queries/clv_kpis.sql),
+    with `model` describing the fit; or model None and the `reason` no model could be fitted."""
+    fit = predictions(con, config, period.end)
+    if fit.predictions is None:
+        return {"model": None, "reason": fit.reason}
+    # A cursor of its own: the relation registered on it is seen by this query alone, is never
+    # written to the file, and goes with the cursor; and a result the caller left unfetched on
+    # `con` cannot block the registration.
+    cursor = con.cursor()
+    try:
+        cursor.register("clv_predictions", fit.predictions)
+        row = queries.run(
+            cursor,
+            "clv_kpis",
+            start=period.start,
+            end=period.end,
+            channel=filters.get("channel"),
+            campaign=filters.get("campaign"),
+        )[0]
+    finally:
+        cursor.close()
+    return {**row, "model": fit.model}

@@ -41,19 +41,23 @@ def delta_interval(now: Sample, before: Sample, z: float = Z90) -> tuple[float, 
     """90% interval of (now - before) in the KPI's own unit, or None for a kind with no model."""
     if now.base <= 0 or before.base <= 0:
         return None
-    if now.kind == "proportion":
+    kind = now.kind
+    if kind == "proportion" and (now.count > now.base or before.count > before.base):
+        # More "successes" than trials (e.g. customers from untracked clicks): not a share, treat as a rate.
+        kind = "rate"
+    if kind == "proportion":
         p1, p2 = now.count / now.base, before.count / before.base
         l1, u1 = wilson(now.count, now.base, z)
         l2, u2 = wilson(before.count, before.base, z)
         d = p1 - p2
         lo = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
         hi = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-    elif now.kind == "rate":
+    elif kind == "rate":
         r1, r2 = now.count / now.base, before.count / before.base
         d = r1 - r2
         half = z * math.sqrt(now.count / now.base**2 + before.count / before.base**2)
         lo, hi = d - half, d + half
-    elif now.kind == "nps":
+    elif kind == "nps":
 
         def share_var(s: Sample) -> tuple[float, float]:
             p, q = s.count / s.base, s.other / s.base

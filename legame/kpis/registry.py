@@ -225,7 +225,7 @@ KPIS: dict[str, KpiDef] = {
 
 
 # The CLV KPIs without a model say why: clv_inputs gives the reason the orders do not support one.
-NO_CLV = "no CLV model fitted yet: {reason}"
+NO_CLV = "no CLV model could be fitted on the orders to the period's end: {reason}"
 
 
 def _clv(field: str, over: str, reason: str) -> Callable[[Row, dict[str, Any]], Value]:

@@ -1,0 +1,484 @@
+"""What the Customer value page shows, computed in one place: predicted and historic CLV per customer,
+how much more community members (promoters, advocates) are worth, and how far the model can be trusted.
+
+No Streamlit here: the page lays out what `report` and `holdout` return.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from legame import clv, queries, warehouse
+from legame.config import Config
+from legame.fmt import NumberFormat, format_value
+
+HISTORIC_METHOD = "Historic: what customers have been worth so far"
+CONFIDENCE = 0.90
+# The Gamma-Gamma independence check: a frequency-spend correlation below this
+# is weak enough for the assumption to hold reasonably.
+INDEPENDENCE_THRESHOLD = 0.3
+RECENCY_SAMPLE = 3_000
+HOLDOUT_MONTHS = 6
+# Bootstrap draws held in memory at once (8 bytes each): bounds memory on large groups.
+_DRAWS_PER_BLOCK = 4_000_000
+NOT_RECORDED = "Not recorded"
+
+
+@dataclass(frozen=True)
+class ClvSettings:
+    """The config.yaml values predicted CLV depends on."""
+
+    horizon_months: int
+    discount_monthly: float
+    margin: float
+    time_unit: str
+
+    @classmethod
+    def from_config(cls, config: Config) -> ClvSettings:
+        return cls(
+            horizon_months=int(config.get("clv", "horizon_months")),
+            discount_monthly=float(config.get("clv", "discount_rate_monthly")),
+            margin=config.margin_rate,
+            time_unit=str(config.get("clv", "time_unit")),
+        )
+
+    def predicted_method(self, fmt: NumberFormat) -> str:
+        return (
+            f"Predicted: BG/NBD + Gamma-Gamma over {self.horizon_months} months, "
+            f"discounted at {_percent(self.discount_monthly, fmt)} a month"
+        )
+
+    def predicted_formula(self, fmt: NumberFormat) -> str:
+        return (
+            f"Sum over the next {self.horizon_months} months of expected purchases in the month (BG/NBD) "
+            f"x expected spend per purchase (Gamma-Gamma) x margin {_percent(self.margin, fmt)} / "
+            f"(1 + {_percent(self.discount_monthly, fmt)})^month."
+        )
+
+    def historic_formula(self, fmt: NumberFormat) -> str:
+        return f"Net revenue of the customer's orders so far x margin {_percent(self.margin, fmt)}."
+
+    def assumptions(self, fmt: NumberFormat) -> list[str]:
+        return [
+            f"Gross margin {_percent(self.margin, fmt)} of revenue: both values are margin, not revenue "
+            "(config.yaml margin_rate).",
+            f"Predictions look {self.horizon_months} months ahead (clv.horizon_months).",
+            f"A euro a month from now counts {fmt.number(1 / (1 + self.discount_monthly), 3)} of a euro today: "
+            f"{_percent(self.discount_monthly, fmt)} a month (clv.discount_rate_monthly).",
+            f"Purchase timing is measured in {self.time_unit}s (clv.time_unit); orders on one day are one purchase.",
+        ]
+
+
+def _percent(share: float, fmt: NumberFormat) -> str:
+    """0.01 -> "1%", 0.015 -> "1,5%" in it-IT: as many decimals as the setting has, no more."""
+    return f"{share * 100:g}".replace(".", fmt.decimal) + "%"
+
+
+def _significant(value: float, fmt: NumberFormat, digits: int) -> str:
+    return f"{value:.{digits}g}".replace(".", fmt.decimal)
+
+
+def latest_order_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The day of the latest order: the default point predictions are made from."""
+    return warehouse.freshness(con)["orders"]
+
+
+def _fit(con: duckdb.DuckDBPyConnection, config: Config, as_of: date | None) -> tuple[clv.ClvFit, pd.DataFrame, date]:
+    settings = ClvSettings.from_config(config)
+    as_of = as_of or latest_order_date(con)
+    if as_of is None:
+        raise clv.ClvError("There are no orders yet: load a shop export to predict customer value.")
+    fitted = clv.fit_clv(con, as_of, settings.time_unit)
+    values = fitted.customer_values(settings.horizon_months, settings.discount_monthly, settings.margin)
+    values["clv_historic"] = values["historic_revenue"] * settings.margin
+    values["recency_weeks"] = (values["T"] - values["t_x"]) * clv.unit_days(settings.time_unit) / 7
+    people = pd.DataFrame(queries.run(con, "value_people", as_of=as_of))
+    return fitted, values.merge(people, on="person_id", how="left", validate="one_to_one"), as_of
+
+
+def customer_values(con: duckdb.DuckDBPyConnection, config: Config, as_of: date | None = None) -> pd.DataFrame:
+    """One row per customer: predicted CLV from the orders up to `as_of` (the latest order date by
+    default) with historic CLV (net revenue so far x margin) and the person's groups.
+
+    Columns: those of clv.ClvFit.customer_values, clv_historic, recency_weeks (weeks since the
+    last purchase), is_member, segment, nps_group (promoter / passive / detractor / none) and
+    is_advocate. Raises clv.ClvError when the orders cannot support the models.
+    """
+    return _fit(con, config, as_of)[1]
+
+
+# --------------------------------------------------------------------------- uplift
+
+
+@dataclass(frozen=True)
+class Uplift:
+    """Mean value of group a minus group b, with a bootstrap interval; undefined with a reason."""
+
+    a_label: str
+    b_label: str
+    n_a: int
+    n_b: int
+    mean_a: float | None
+    mean_b: float | None
+    difference: float | None
+    low: float | None
+    high: float | None
+    reason: str | None = None
+
+    def times_a(self) -> tuple[float | None, float | None, float | None]:
+        """Difference, low and high multiplied by the size of group a: for members, the value of the community."""
+        if self.difference is None:
+            return None, None, None
+        return self.difference * self.n_a, self.low * self.n_a, self.high * self.n_a
+
+
+def _mean(values: np.ndarray) -> float | None:
+    return float(values.mean()) if values.size else None
+
+
+def _bootstrap_means(values: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """Means of `n_boot` resamples with replacement, drawn in blocks so memory stays bounded."""
+    n = values.size
+    block = max(1, _DRAWS_PER_BLOCK // n)
+    means = np.empty(n_boot)
+    for start in range(0, n_boot, block):
+        size = min(block, n_boot - start)
+        means[start : start + size] = values[rng.integers(0, n, size=(size, n))].mean(axis=1)
+    return means
+
+
+def uplift(
+    values: pd.DataFrame,
+    group_column: str,
+    a: Any,
+    b: Any,
+    n_boot: int = 2000,
+    seed: int = 0,
+    value_column: str = "clv_predicted",
+    labels: tuple[str, str] | None = None,
+) -> Uplift:
+    """Mean `value_column` of the rows where `group_column` == a, minus where it == b.
+
+    The interval is the 90% percentile bootstrap: each group is resampled with replacement
+    within itself `n_boot` times, seeded so the same data give the same interval. With fewer
+    than 2 rows in a group the difference is undefined and `reason` says why.
+    """
+    a_label, b_label = labels or (f"{group_column} = {a}", f"{group_column} = {b}")
+    column = values[group_column]
+    # Sorted, so the interval depends on the values and not on the rows' order (person ids are salted hashes).
+    x = np.sort(values.loc[column == a, value_column].dropna().to_numpy(dtype=float))
+    y = np.sort(values.loc[column == b, value_column].dropna().to_numpy(dtype=float))
+    counts = dict(a_label=a_label, b_label=b_label, n_a=x.size, n_b=y.size, mean_a=_mean(x), mean_b=_mean(y))
+    small = [(label, n) for label, n in ((a_label, x.size), (b_label, y.size)) if n < 2]
+    if small:
+        label, n = small[0]
+        reason = f"{'no' if n == 0 else 'only one'} customer among {label}: a comparison needs at least 2 in each group"
+        return Uplift(**counts, difference=None, low=None, high=None, reason=reason)
+    rng = np.random.default_rng(seed)
+    differences = _bootstrap_means(x, n_boot, rng) - _bootstrap_means(y, n_boot, rng)
+    tail = (1 - CONFIDENCE) / 2
+    low, high = np.quantile(differences, [tail, 1 - tail])
+    return Uplift(**counts, difference=float(x.mean() - y.mean()), low=float(low), high=float(high))
+
+
+# --------------------------------------------------------------------------- the page's report
+
+
+@dataclass(frozen=True)
+class Split:
+    """A comparison the page makes: rows where `column` is a against rows where it is b."""
+
+    column: str
+    a: Any
+    b: Any
+    a_label: str  # the group, in a sentence: "community members"
+    b_label: str
+    a_one: str  # one customer of the group, on a card: "A member"
+    b_one: str
+
+
+COMMUNITY = Split("is_member", True, False, "community members", "other customers", "A member", "Another customer")
+PROMOTERS = Split(
+    "nps_group", "promoter", "detractor", "promoters (9-10)", "detractors (0-6)", "A promoter", "A detractor"
+)
+ADVOCATES = Split("is_advocate", True, False, "advocates", "other customers", "An advocate", "Another customer")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One split, on predicted and on historic CLV."""
+
+    split: Split
+    predicted: Uplift
+    historic: Uplift
+
+
+@dataclass(frozen=True)
+class FitSummary:
+    """What the expander "How this is computed" shows about the fitted models."""
+
+    parameters: pd.DataFrame  # model, parameter, meaning, estimate, standard_error
+    purchases_per_year: float  # mean purchase rate while active, r / alpha
+    dropout: float  # mean chance of stopping after a repeat purchase, a / (a + b)
+    mean_spend: float  # mean spend per purchase, p gamma / (q - 1)
+    bgnbd_loglik: float
+    gamma_gamma_loglik: float
+    n_customers: int
+    n_repeat: int
+    correlation: float  # frequency-spend, among repeat customers (the independence check)
+
+
+@dataclass(frozen=True)
+class ValueReport:
+    """Everything on the Customer value page except the holdout check, which the user runs."""
+
+    as_of: date
+    first_order: date
+    settings: ClvSettings
+    customers: int
+    comparisons: dict[str, Comparison]  # community, promoters, advocates
+    mean_predicted: float
+    mean_historic: float
+    by_segment: pd.DataFrame  # segment, group, customers, mean, q05, q25, median, q75, q95
+    recency: pd.DataFrame  # a sample of repeat customers: recency_weeks, p_alive, group
+    repeat_customers: int  # customers with a repeat purchase, whom `recency` samples
+    fit: FitSummary
+
+
+def independence_reading(correlation: float, fmt: NumberFormat) -> str:
+    """The Gamma-Gamma independence check in plain words."""
+    if math.isnan(correlation):
+        return "Too few repeat customers to check whether spend per purchase depends on how often people buy."
+    threshold = fmt.number(INDEPENDENCE_THRESHOLD, 1)
+    if abs(correlation) < INDEPENDENCE_THRESHOLD:
+        return (
+            "Spend per purchase barely moves with how often customers buy (correlation "
+            f"{fmt.number(correlation, 2)}, below {threshold}): the spend model's assumption that the two are "
+            "independent holds reasonably."
+        )
+    return (
+        f"Spend per purchase moves with how often customers buy (correlation {fmt.number(correlation, 2)}, "
+        f"{threshold} or more either way): the spend model assumes they are independent, so treat predicted spend "
+        "with caution."
+    )
+
+
+def _fit_summary(fitted: clv.ClvFit, settings: ClvSettings) -> FitSummary:
+    bg, gg = fitted.purchases.params, fitted.spend.params
+    unit = settings.time_unit
+    rows = [
+        ("BG/NBD (purchases)", "r", "shape of purchase rates across customers", bg.r),
+        ("BG/NBD (purchases)", "alpha", f"scale of purchase rates ({unit}s)", bg.alpha),
+        ("BG/NBD (purchases)", "a", "dropout after a purchase: Beta shape a", bg.a),
+        ("BG/NBD (purchases)", "b", "dropout after a purchase: Beta shape b", bg.b),
+        ("Gamma-Gamma (spend)", "p", "shape of spend per purchase", gg.p),
+        ("Gamma-Gamma (spend)", "q", "shape of customers' average spend", gg.q),
+        ("Gamma-Gamma (spend)", "gamma", "scale of customers' average spend", gg.gamma),
+    ]
+    errors = {**bg.standard_errors, **gg.standard_errors}
+    parameters = pd.DataFrame(
+        [
+            {"model": m, "parameter": name, "meaning": meaning, "estimate": value, "standard_error": errors[name]}
+            for m, name, meaning, value in rows
+        ]
+    )
+    correlation = clv.frequency_monetary_correlation(fitted.summary)
+    return FitSummary(
+        parameters=parameters,
+        purchases_per_year=bg.r / bg.alpha * 365.25 / clv.unit_days(unit),
+        dropout=bg.a / (bg.a + bg.b),
+        mean_spend=gg.p * gg.gamma / (gg.q - 1),
+        bgnbd_loglik=bg.loglik,
+        gamma_gamma_loglik=gg.loglik,
+        n_customers=bg.n_customers,
+        n_repeat=gg.n_repeat,
+        correlation=correlation,
+    )
+
+
+def parameter_table(fit: FitSummary, fmt: NumberFormat) -> pd.DataFrame:
+    """The fitted parameters as the page shows them, numbers written in the configured locale."""
+    return pd.DataFrame(
+        {
+            "Model": fit.parameters["model"],
+            "Parameter": fit.parameters["parameter"],
+            "Meaning": fit.parameters["meaning"],
+            "Estimate": [_significant(v, fmt, 4) for v in fit.parameters["estimate"]],
+            "Standard error": [_significant(v, fmt, 3) for v in fit.parameters["standard_error"]],
+        }
+    )
+
+
+def fit_readings(fit: FitSummary, fmt: NumberFormat, currency: str) -> list[str]:
+    """The fitted parameters in words an executive can check against what they know of their customers."""
+    return [
+        f"While active, a typical customer buys about {fmt.number(fit.purchases_per_year, 1)} times a year "
+        "(r / alpha).",
+        f"After each repeat purchase, {fmt.number(fit.dropout * 100)}% of customers stop buying, on average "
+        "(a / (a + b)).",
+        f"An average purchase is worth {_money(fit.mean_spend, fmt, currency)} in revenue (p x gamma / (q - 1)).",
+    ]
+
+
+def _by_segment(values: pd.DataFrame) -> pd.DataFrame:
+    """Predicted CLV quantiles per segment and membership: a box plot of thousands of customers
+    drawn from a few numbers, its whiskers at the 5th and 95th percentiles so a handful of very
+    large values do not flatten the boxes."""
+    frame = values.assign(
+        segment=values["segment"].fillna(NOT_RECORDED),
+        group=np.where(values["is_member"], "Community members", "Other customers"),
+    )
+    grouped = frame.groupby(["segment", "group"])["clv_predicted"]
+    stats = grouped.agg(customers="size", mean="mean")
+    for name, q in (("q05", 0.05), ("q25", 0.25), ("median", 0.5), ("q75", 0.75), ("q95", 0.95)):
+        stats[name] = grouped.quantile(q)
+    return stats.reset_index()
+
+
+def report(
+    con: duckdb.DuckDBPyConnection, config: Config, as_of: date | None = None, n_boot: int = 2000, seed: int = 0
+) -> ValueReport:
+    """Fit on the orders up to `as_of` (latest order date by default) and compute the page's numbers.
+
+    Raises clv.ClvError (a LegameError) with the reason when the orders cannot support the models.
+    """
+    settings = ClvSettings.from_config(config)
+    fitted, values, as_of = _fit(con, config, as_of)
+    comparisons = {}
+    for name, split in (("community", COMMUNITY), ("promoters", PROMOTERS), ("advocates", ADVOCATES)):
+        args = dict(n_boot=n_boot, seed=seed, labels=(split.a_label, split.b_label))
+        comparisons[name] = Comparison(
+            split,
+            predicted=uplift(values, split.column, split.a, split.b, **args),
+            historic=uplift(values, split.column, split.a, split.b, value_column="clv_historic", **args),
+        )
+    # BG/NBD lets customers drop out only after a repeat purchase, so every one-time buyer has
+    # P(alive) = 1: they would draw a flat line that says nothing about recency.
+    repeaters = values[values["x"] > 0]
+    sample = repeaters.sample(n=min(len(repeaters), RECENCY_SAMPLE), random_state=seed)
+    recency = pd.DataFrame(
+        {
+            "recency_weeks": sample["recency_weeks"],
+            "p_alive": sample["p_alive"],
+            "group": np.where(sample["is_member"], "Community members", "Other customers"),
+        }
+    )
+    return ValueReport(
+        as_of=as_of,
+        first_order=fitted.summary["first_purchase_date"].min().date(),
+        settings=settings,
+        customers=len(values),
+        comparisons=comparisons,
+        mean_predicted=float(values["clv_predicted"].mean()),
+        mean_historic=float(values["clv_historic"].mean()),
+        by_segment=_by_segment(values),
+        recency=recency.reset_index(drop=True),
+        repeat_customers=len(repeaters),
+        fit=_fit_summary(fitted, settings),
+    )
+
+
+def headline(report: ValueReport, fmt: NumberFormat, currency: str) -> str:
+    """The value of the community in one plain sentence, or why it cannot be given."""
+    community = report.comparisons["community"].predicted
+    if community.difference is None:
+        return f"The value of the community cannot be worked out yet: {community.reason}."
+    total, low, high = community.times_a()
+    return (
+        f"{_worth(community, report.settings, fmt, currency)}: {_money(total, fmt, currency)} in all "
+        f"(90% interval {_money(low, fmt, currency)} to {_money(high, fmt, currency)}).{_overlap(community)}"
+    )
+
+
+def comparison_sentence(report: ValueReport, name: str, fmt: NumberFormat, currency: str) -> str:
+    """ "The 977 promoters (9-10) are worth € 4,10 more each than ..." or why it cannot be said."""
+    uplift_ = report.comparisons[name].predicted
+    if uplift_.difference is None:
+        return f"No comparison: {uplift_.reason}."
+    return (
+        f"{_worth(uplift_, report.settings, fmt, currency)} (90% interval "
+        f"{_money(uplift_.low, fmt, currency)} to {_money(uplift_.high, fmt, currency)})."
+        f"{_overlap(uplift_)}"
+    )
+
+
+def _worth(uplift_: Uplift, settings: ClvSettings, fmt: NumberFormat, currency: str) -> str:
+    # "worth ... more", never "made worth": the groups differ, the data do not say why.
+    return (
+        f"The {fmt.number(uplift_.n_a)} {uplift_.a_label} are worth {_money(abs(uplift_.difference), fmt, currency)} "
+        f"{_more_or_less(uplift_.difference)} each than the {fmt.number(uplift_.n_b)} {uplift_.b_label} "
+        f"in predicted margin over the next {settings.horizon_months} months"
+    )
+
+
+def _overlap(uplift_: Uplift) -> str:
+    if uplift_.low <= 0 <= uplift_.high:
+        return " The interval includes zero: the data cannot yet tell the two groups apart."
+    return ""
+
+
+def _money(value: float, fmt: NumberFormat, currency: str, signed: bool = False) -> str:
+    # A no-break space and a word joiner keep sign, symbol and amount on one line in a sentence.
+    text = format_value(value, "currency", fmt, currency, signed).replace(" ", "\u00a0")
+    return text[0] + "\u2060" + text[1:] if text[0] in "+−" else text
+
+
+def _more_or_less(difference: float) -> str:
+    return "more" if difference >= 0 else "less"
+
+
+# --------------------------------------------------------------------------- holdout
+
+
+def default_split(as_of: date) -> date:
+    """Six months before `as_of`: the split date the holdout check starts from."""
+    months_back = as_of.year * 12 + as_of.month - 1 - HOLDOUT_MONTHS
+    year, month = divmod(months_back, 12)
+    day = min(as_of.day, calendar.monthrange(year, month + 1)[1])
+    return date(year, month + 1, day)
+
+
+def holdout(
+    con: duckdb.DuckDBPyConnection, config: Config, split_date: date, end_date: date | None = None
+) -> clv.HoldoutCheck:
+    """Fit on the orders up to `split_date`, predict repeat purchases up to `end_date` (the latest
+    order date by default) and compare with what customers actually did."""
+    end_date = end_date or latest_order_date(con)
+    if end_date is None:
+        raise clv.ClvError("There are no orders yet: load a shop export to check the model.")
+    return clv.holdout_check(con, split_date, end_date, ClvSettings.from_config(config).time_unit)
+
+
+def holdout_table(check: clv.HoldoutCheck, fmt: NumberFormat) -> pd.DataFrame:
+    """The holdout check's table as the page shows it, numbers written in the configured locale."""
+    table = check.table
+    return pd.DataFrame(
+        {
+            "Before": table["x"],
+            "Customers": [fmt.number(n) for n in table["customers"]],
+            "Actual": [fmt.number(v, 2) for v in table["actual"]],
+            "Predicted": [fmt.number(v, 2) for v in table["predicted"]],
+        }
+    )
+
+
+def holdout_sentence(check: clv.HoldoutCheck, split_date: date, end_date: date, fmt: NumberFormat) -> str:
+    """The holdout check's mean absolute error, in words, against the purchases it was predicting."""
+    table = check.table
+    weights = table["customers"] / table["customers"].sum()
+    actual, predicted = float((table["actual"] * weights).sum()), float((table["predicted"] * weights).sum())
+    return (
+        f"Fitted on orders up to {split_date:%d %b %Y}, the model expected each customer to make "
+        f"{fmt.number(predicted, 2)} repeat purchases on average by {end_date:%d %b %Y}; they made "
+        f"{fmt.number(actual, 2)}. Group by group (customers with the same number of earlier purchases), "
+        f"the prediction was off by {fmt.number(check.mae, 2)} purchases per customer on average "
+        "(mean absolute error)."
+    )

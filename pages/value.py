@@ -1,0 +1,172 @@
+"""Customer value: what customers are worth, and how much more community members, promoters and advocates are."""
+
+from legame.ui import session
+
+session.guard(session.VIEWER)
+
+from datetime import timedelta
+
+import streamlit as st
+
+from legame import charts_value, value, warehouse
+from legame.errors import LegameError
+from legame.fmt import NumberFormat, format_value
+from legame.ui import controls, value_cache
+
+config = session.config()
+fmt = NumberFormat.for_locale(config.get("locale", default="en-US"))
+
+
+def money(amount: float | None, signed: bool = False) -> str:
+    return format_value(amount, "currency", fmt, config.currency, signed)
+
+
+def comparison_cards(split: value.Split, uplift: value.Uplift, method: str, formula: str, with_interval: bool) -> None:
+    """One customer of group a, one of group b, and the difference, each with its formula in the tooltip."""
+    a, b, difference = st.columns(3)
+    a.metric(split.a_one, money(uplift.mean_a), help=f"Mean over {uplift.a_label}. {formula}")
+    b.metric(split.b_one, money(uplift.mean_b), help=f"Mean over {uplift.b_label}. {formula}")
+    difference.metric(
+        "Difference",
+        money(uplift.difference, signed=True),
+        help=f"Mean of {uplift.a_label} minus mean of {uplift.b_label}. The 90% interval resamples each group's "
+        "customers 2,000 times (bootstrap): differences outside it are unlikely to be chance.",
+    )
+    if uplift.difference is None:
+        st.caption(f"{method}. No difference: {uplift.reason}.")
+    elif with_interval:
+        st.caption(f"{method}. 90% interval {money(uplift.low, signed=True)} to {money(uplift.high, signed=True)}.")
+    else:
+        st.caption(f"{method}.")
+
+
+st.title("Customer value")
+if warehouse.only_demo_data(session.cursor()):
+    controls.demo_banner()
+try:
+    report = value_cache.report()
+except LegameError as exc:
+    session.show_error(exc)
+    st.stop()
+settings = report.settings
+predicted_method, predicted_formula = settings.predicted_method(fmt), settings.predicted_formula(fmt)
+community = report.comparisons["community"]
+
+with st.container(border=True):
+    st.metric(
+        "Value of the community",
+        money(community.predicted.times_a()[0]),
+        help="How much more predicted margin community members bring than other customers, all members together: "
+        "(mean predicted CLV of members - mean of other customers) x members who have bought. "
+        "It says members are worth more, not why.",
+    )
+    st.markdown(value.headline(report, fmt, config.currency))
+    st.caption(
+        f"{predicted_method}, from the orders up to {report.as_of:%d %b %Y}. Customers only: "
+        "members who have not bought yet have no purchases to predict from."
+    )
+
+st.subheader("Community members and other customers")
+predicted_column, historic_column = st.columns(2)
+with predicted_column, st.container(border=True, height="stretch"):
+    st.markdown(f"**Predicted value (CLV), next {settings.horizon_months} months**")
+    comparison_cards(community.split, community.predicted, predicted_method, predicted_formula, with_interval=True)
+with historic_column, st.container(border=True, height="stretch"):
+    st.markdown("**Value so far (historic CLV)**")
+    comparison_cards(
+        community.split, community.historic, value.HISTORIC_METHOD, settings.historic_formula(fmt), with_interval=True
+    )
+
+for name, title in (("promoters", "Promoters and detractors"), ("advocates", "Advocates and other customers")):
+    st.subheader(title)
+    comparison = report.comparisons[name]
+    with st.container(border=True):
+        # The sentence below gives the interval and what it means.
+        comparison_cards(comparison.split, comparison.predicted, predicted_method, predicted_formula, False)
+        st.markdown(value.comparison_sentence(report, name, fmt, config.currency))
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Predicted value by segment")
+    st.caption(
+        "Boxes hold the middle half of customers, the line is the median, whiskers reach the 5th and 95th "
+        "percentiles; the dashed line is the mean."
+    )
+    st.plotly_chart(charts_value.clv_by_segment(report.by_segment, config.currency))
+with right:
+    st.subheader("Who is still buying?")
+    shown = len(report.recency)
+    st.caption(
+        "Each dot is a customer who has bought more than once: the longer since the last purchase, the lower the "
+        "chance they are still active (P(alive), from the purchase model), and the faster it falls for frequent "
+        "buyers, whose silence is unusual. "
+        + (f"A sample of {fmt.number(shown)} of them. " if shown < report.repeat_customers else "")
+        + f"The {fmt.number(report.customers - report.repeat_customers)} customers who bought once are left out: "
+        "the model counts them as active until they buy again."
+    )
+    st.plotly_chart(charts_value.p_alive_vs_recency(report.recency))
+
+st.subheader("Check the model on the past")
+st.caption(
+    "Fit the purchase model on the orders up to a split date, predict each customer's repeat purchases from then "
+    "to the latest order, and compare with what they actually did."
+)
+date_column, _ = st.columns([1, 3])
+split = date_column.date_input(
+    "Split date",
+    value=value.default_split(report.as_of),
+    min_value=report.first_order + timedelta(days=1),
+    max_value=report.as_of - timedelta(days=1),
+    format="DD/MM/YYYY",
+    help="Orders up to this day train the model; the orders after it test it.",
+)
+try:
+    check = value_cache.holdout(split)
+except LegameError as exc:
+    session.show_error(exc)
+else:
+    st.markdown(value.holdout_sentence(check, split, report.as_of, fmt))
+    table_column, chart_column = st.columns([2, 3])
+    with table_column:
+        st.caption("Repeat purchases per customer after the split date, by repeat purchases before it.")
+        numbers = st.column_config.TextColumn(alignment="right")
+        st.dataframe(
+            value.holdout_table(check, fmt),
+            hide_index=True,
+            column_config={"Customers": numbers, "Actual": numbers, "Predicted": numbers},
+        )
+    chart_column.plotly_chart(charts_value.holdout(check.table))
+
+with st.expander("How this is computed"):
+    fit = report.fit
+    st.markdown(
+        f"**{value.HISTORIC_METHOD}.** {settings.historic_formula(fmt)}\n\n"
+        f"**{predicted_method}.** {predicted_formula} The purchase model (BG/NBD, Fader, Hardie & Lee 2005) "
+        "learns how often customers buy and how likely they are to stop; the spend model (Gamma-Gamma, "
+        "Fader & Hardie 2013) learns how much they spend per purchase.\n\n"
+        "**What the fitted models say**\n\n"
+        + "\n".join(f"- {line}" for line in value.fit_readings(fit, fmt, config.currency))
+    )
+    numbers = st.column_config.TextColumn(alignment="right")
+    st.dataframe(
+        value.parameter_table(fit, fmt),
+        hide_index=True,
+        column_config={
+            "Estimate": numbers,
+            "Standard error": st.column_config.TextColumn(
+                alignment="right", help="Asymptotic: about 2 standard errors either side cover the true value."
+            ),
+        },
+    )
+    st.markdown(
+        f"**Fit:** {fmt.number(fit.n_customers)} customers, {fmt.number(fit.n_repeat)} of them with repeat "
+        f"purchases (the spend model learns from these). Log-likelihood {fmt.number(fit.bgnbd_loglik, 1)} "
+        f"(purchases), {fmt.number(fit.gamma_gamma_loglik, 1)} (spend): higher is better, useful to compare fits "
+        "on the same data.\n\n"
+        f"**Independence check:** {value.independence_reading(fit.correlation, fmt)}\n\n"
+        "**Assumptions**\n\n"
+        + "\n".join(f"- {line}" for line in settings.assumptions(fmt))
+        + f"\n- History up to {report.as_of:%d %b %Y}, the latest order; refunded orders are left out."
+        "\n- Groups (member, segment, latest survey answer, advocacy act) are as of that day."
+        "\n- Intervals: 90% percentile bootstrap, each group's customers resampled 2,000 times."
+    )
