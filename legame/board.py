@@ -12,15 +12,17 @@ from legame import queries, warehouse
 from legame.config import Config
 from legame.kpis import Kpi, Period, compute
 
-# The cards on the board, in the order an executive reads them: money first.
+# The cards on the board, in the order an executive reads them: money first, then
+# advocacy, then participation; at most eight (issue: "readable in one minute").
 BOARD_KPIS = (
-    "clv_historic",
-    "cac",
-    "roas",
-    "conversion_rate",
+    "community_value",
+    "clv_predicted",
+    "clv_cac",
+    "romi",
     "nps",
+    "advocates",
     "active_community_ratio",
-    "engagement_rate",
+    "conversion_rate",
 )
 TREND_MONTHS = 12
 
@@ -39,6 +41,20 @@ class Board:
         """The n biggest real movements, ranked by size relative to their normal variation."""
         moved = [k for k in self.kpis if k.signal is not None and not k.noise]
         return sorted(moved, key=lambda k: -abs(k.signal))[:n]
+
+    @property
+    def headline(self) -> str:
+        """One sentence for the top of the board: the value of the community, or why it is missing."""
+        value = next(k for k in self.kpis if k.id == "community_value")
+        if value.value is None:
+            return f"The value of the community cannot be worked out yet: {value.na_reason}."
+        parts = value.extras["breakdown"]
+        fmt_low, fmt_high = value.display["low"], value.display["high"]
+        return (
+            f"In {self.period.label} the community's {parts['members']:,} member customers are worth "
+            f"{value.display['value']} more in predicted margin than as many other customers "
+            f"(90% interval {fmt_low} to {fmt_high})."
+        )
 
     @property
     def cards(self) -> list[Kpi]:

@@ -20,10 +20,21 @@ if board.only_demo:
     controls.demo_banner()
 
 st.subheader(f"{period.label} compared with {period.comparison(comparison).label}")
+st.markdown(f"#### {cards.plain(board.headline)}")
 if view == "facts":
     st.dataframe(pd.DataFrame(facts(board.kpis, config.currency)), hide_index=True)
 else:
     cards.card_grid(board.cards)
+    st.subheader("What changed")
+    moves = board.what_changed()
+    if moves:
+        for kpi in moves:
+            st.markdown(f"- **{kpi.plain_label}**: {cards.plain(kpi.sentence)}")
+        st.caption(
+            "The biggest movements against the previous figures, ranked by how far they exceed normal variation."
+        )
+    else:
+        st.caption("No KPI moved beyond its normal variation.")
     st.subheader("Revenue: community members and other customers")
     st.plotly_chart(charts.revenue_by_membership(board.trend, period, config.currency))
 controls.freshness_line(board.freshness)

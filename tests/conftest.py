@@ -38,3 +38,14 @@ def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     path = folder / name
     path.write_bytes(text.encode(encoding))
     return path
+
+
+@pytest.fixture
+def demo(con, config):
+    """The warehouse with every built-in demo export loaded, as on a first start."""
+    from legame.ingest import load_file
+
+    for path in sorted((ROOT / "data" / "demo").iterdir()):
+        if path.suffix in (".csv", ".tsv"):
+            assert load_file(con, config, path, path.name).rejected == 0
+    return con

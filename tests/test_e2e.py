@@ -114,7 +114,8 @@ def test_board_shows_kpi_cards_with_numbers(browser, server):
     page.get_by_text("Demo data").first.wait_for()
     metrics = page.locator("[data-testid='stMetric']")
     metrics.first.wait_for()
-    assert metrics.count() == 7
+    assert metrics.count() == 8
+    page.get_by_text("What changed").wait_for()
     values = [v.inner_text() for v in page.locator("[data-testid='stMetricValue']").all()]
     assert all(any(ch.isdigit() for ch in v) for v in values), values
     assert page.get_by_text("Revenue: community members and other customers").count() == 1

@@ -80,3 +80,15 @@ def test_a_share_above_one_is_treated_as_a_rate():
     # 60 new customers from 40 tracked clicks is not a proportion; no math error, a Poisson interval instead.
     lo, hi = delta_interval(Sample("proportion", 60, 40), Sample("proportion", 30, 40))
     assert (lo + hi) / 2 == pytest.approx(0.75)
+
+
+def test_estimates_compare_through_their_intervals():
+    from legame.kpis.noise import estimate
+
+    # Two estimates 10 apart, each with a 90% interval of +-8.2 (se 5): the change's se is 5 * sqrt(2).
+    now, before = estimate(110, 101.775, 118.225, 900), estimate(100, 91.775, 108.225, 900)
+    lo, hi = delta_interval(now, before)
+    assert (lo + hi) / 2 == pytest.approx(10)
+    assert hi - lo == pytest.approx(2 * 1.6448536 * 5 * 2**0.5, rel=1e-3)
+    assert within_noise(now, before, 30)
+    assert estimate(None, 1, 2, 10) is None

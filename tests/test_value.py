@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 
 from legame import clv, queries, value
-from legame.config import ROOT
 from legame.fmt import NumberFormat, format_value
 from legame.ingest import load_file
 from legame.kpis import Period, compute
@@ -155,14 +154,6 @@ def test_value_people_gives_each_persons_groups_as_of_a_day(con, config, tmp_pat
 # --------------------------------------------------------------------------- the demo data
 
 
-@pytest.fixture
-def demo(con, config, tmp_path):
-    for path in sorted((ROOT / "data" / "demo").iterdir()):
-        if path.suffix in (".csv", ".tsv"):
-            assert load_file(con, config, path, path.name).rejected == 0
-    return con
-
-
 def first_paid_orders(con) -> pd.DataFrame:
     orders = con.execute("select * from orders").df()
     paid = orders[~orders["is_refund"].fillna(False).astype(bool) & (orders["revenue"] > 0)]
@@ -186,7 +177,9 @@ def test_clv_inputs_on_the_demo_data(demo, config):
         row = clv_inputs(con, config, Q2_2026, filters)
         params = {"channel": None, "campaign": None, **filters}
         conversion = queries.run(con, "conversion", start=Q2_2026.start, end=Q2_2026.end, **params)[0]
-        assert row["model"].startswith(f"BG/NBD + Gamma-Gamma fitted on {len(predicted):,} customers' orders to 30 Jun 2026")
+        assert row["model"].startswith(
+            f"BG/NBD + Gamma-Gamma fitted on {len(predicted):,} customers' orders to 30 Jun 2026"
+        )
         assert row["acquired"] == conversion["new_customers"] > 0
         assert row["spend"] == pytest.approx(conversion["spend"])
         chosen = in_q2

@@ -20,7 +20,7 @@ import pandas as pd
 from legame import clv, queries, warehouse
 from legame.config import Config
 from legame.kpis.period import Period
-from legame.value import ClvSettings, latest_order_date
+from legame.value import COMMUNITY, ClvSettings, customer_values, latest_order_date, uplift
 
 # A few data versions of a few databases: the app has one; tests open many small ones.
 _MAX_FITS = 16
@@ -29,7 +29,7 @@ _MAX_FITS = 16
 class ClvPredictions(NamedTuple):
     """Predicted CLV per customer from one fit, or the reason there is none."""
 
-    predictions: pd.DataFrame | None  # person_id, clv_predicted
+    predictions: pd.DataFrame | None  # legame.value.customer_values: person_id, clv_predicted, groups...
     model: str | None
     reason: str | None
 
@@ -39,17 +39,16 @@ _FITS: dict[tuple[str, int, ClvSettings, date], ClvPredictions] = {}
 _LOCK = threading.Lock()
 
 
-def _fit(con: duckdb.DuckDBPyConnection, settings: ClvSettings, as_of: date) -> ClvPredictions:
+def _fit(con: duckdb.DuckDBPyConnection, config: Config, settings: ClvSettings, as_of: date) -> ClvPredictions:
     try:
-        fitted = clv.fit_clv(con, as_of, settings.time_unit)
-        values = fitted.customer_values(settings.horizon_months, settings.discount_monthly, settings.margin)
+        values = customer_values(con, config, as_of)
     except clv.ClvError as exc:
         return ClvPredictions(None, None, str(exc).rstrip("."))
     model = (
         f"BG/NBD + Gamma-Gamma fitted on {len(values):,} customers' orders to {as_of:%d %b %Y}, "
         f"{settings.horizon_months} months ahead"
     )
-    return ClvPredictions(values[["person_id", "clv_predicted"]], model, None)
+    return ClvPredictions(values, model, None)
 
 
 def predictions(con: duckdb.DuckDBPyConnection, config: Config, as_of: date | None = None) -> ClvPredictions:
@@ -64,7 +63,7 @@ def predictions(con: duckdb.DuckDBPyConnection, config: Config, as_of: date | No
         if key not in _FITS:
             if len(_FITS) >= _MAX_FITS:
                 del _FITS[next(iter(_FITS))]
-            _FITS[key] = _fit(con, settings, as_of)
+            _FITS[key] = _fit(con, config, settings, as_of)
         return _FITS[key]
 
 
@@ -81,7 +80,7 @@ def clv_inputs(
     # `con` cannot block the registration.
     cursor = con.cursor()
     try:
-        cursor.register("clv_predictions", fit.predictions)
+        cursor.register("clv_predictions", fit.predictions[["person_id", "clv_predicted"]])
         row = queries.run(
             cursor,
             "clv_kpis",
@@ -93,3 +92,24 @@ def clv_inputs(
     finally:
         cursor.close()
     return {**row, "model": fit.model}
+
+
+def value_inputs(con: duckdb.DuckDBPyConnection, config: Config, period: Period) -> dict[str, Any]:
+    """Predicted CLV and the community's uplift as of the period's end (KPIS.md §2), from the same fit."""
+    fit = predictions(con, config, period.end)
+    if fit.predictions is None:
+        return {"model": None, "reason": fit.reason}
+    values = fit.predictions
+    members = uplift(values, COMMUNITY.column, COMMUNITY.a, COMMUNITY.b, labels=(COMMUNITY.a_label, COMMUNITY.b_label))
+    return {
+        "model": fit.model,
+        "customers": len(values),
+        "clv_predicted": float(values["clv_predicted"].mean()),
+        "members": members.n_a,
+        "others": members.n_b,
+        "uplift": members.difference,
+        "uplift_low": members.low,
+        "uplift_high": members.high,
+        "uplift_reason": members.reason,
+        "latest_date": min(period.end, latest_order_date(con)),
+    }

@@ -16,8 +16,8 @@ from legame import queries
 from legame.config import Config
 from legame.errors import ConfigError
 from legame.fmt import NumberFormat, format_value
-from legame.kpis.clv_inputs import clv_inputs
-from legame.kpis.narrative import sentence
+from legame.kpis.clv_inputs import clv_inputs, value_inputs
+from legame.kpis.narrative import FLAT_SHARE, sentence
 from legame.kpis.noise import signal, within_noise
 from legame.kpis.period import COMPARISONS, Period
 from legame.kpis.registry import KPIS, KpiDef
@@ -25,6 +25,7 @@ from legame.kpis.status import Target, status
 
 DAYS_PER_MONTH = 30.4375
 ENGAGEMENT_DENOMINATORS = ("reach", "impressions")
+PYTHON_FAMILIES = {"clv", "clv_model"}
 # The unit a delta is shown in: a change of a percentage is in percentage points.
 DELTA_UNIT = {"%": "pp"}
 
@@ -58,6 +59,13 @@ class Kpi:
     signal: float | None = None  # the delta in units of its normal variation (z), where modelled
     filters: dict[str, str] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_flat(self) -> bool:
+        """A change too small to mention (half a percent of the earlier value)."""
+        if self.delta is None or self.comparison_value is None:
+            return False
+        return abs(self.delta) <= FLAT_SHARE * abs(self.comparison_value)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of `python -m legame kpis --json`."""
@@ -106,6 +114,7 @@ def settings(config: Config, period: Period) -> dict[str, Any]:
         "margin_rate": config.margin_rate,
         "engagement_denominator": denominator,
         "months": period.days / DAYS_PER_MONTH,
+        "horizon_months": config.get("clv", "horizon_months", default=36),
     }
 
 
@@ -124,9 +133,12 @@ def family_rows(
         "channel": filters.get("channel"),
         "campaign": filters.get("campaign"),
     }
-    rows = {f: queries.run(con, f, **params)[0] for f in sorted(families - {"clv"})}
+    rows = {f: queries.run(con, f, **params)[0] for f in sorted(families - PYTHON_FAMILIES)}
+    # Families read from the fitted CLV model rather than from one SQL file.
     if "clv" in families:
         rows["clv"] = clv_inputs(con, config, period, filters)
+    if "clv_model" in families:
+        rows["clv_model"] = value_inputs(con, config, period)
     return rows
 
 
@@ -182,8 +194,13 @@ def _build(
         filters={k: v for k, v in filters.items() if v and k in kdef.filtered_by},
         extras={"breakdown": kdef.breakdown(rows[kdef.family])} if kdef.breakdown else {},
     )
+    for bound in ("low", "high"):  # an interval around the value, shown in the value's unit
+        if kpi.extras.get("breakdown", {}).get(bound) is not None:
+            kpi.display[bound] = show(kpi.extras["breakdown"][bound])
     if kdef.sample and delta is not None:
         now, before = kdef.sample(rows[kdef.family]), kdef.sample(previous_rows[kdef.family])
+        if now is None or before is None:
+            now = before = None
         kpi.noise = within_noise(now, before, float(config.get("noise", "min_base", default=30)))
         kpi.signal = signal(now, before)
     ignored = [k for k, v in filters.items() if v and k not in kdef.filtered_by]

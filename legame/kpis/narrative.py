@@ -18,7 +18,7 @@ def _comparison_words(kpi: Kpi) -> str:
     if kpi.comparison_value is None:
         return f"; there is no figure for {when} to compare with"
     earlier = kpi.display["comparison_value"]
-    if kpi.delta is None or abs(kpi.delta) <= FLAT_SHARE * abs(kpi.comparison_value):
+    if kpi.is_flat:
         return f", about the same as in {when}"
     if kpi.noise:
         return f", within normal variation of {earlier} in {when}"

@@ -7,7 +7,9 @@ is "within normal variation": never coloured as a win or a loss.
   built from each period's Wilson interval (Newcombe 1998, method 10);
 - rates of events over an exposure (comments per post): Poisson, normal approximation;
 - NPS: the variance of a difference of two shares of one multinomial,
-  (p + d - (p - d)^2) / n per period.
+  (p + d - (p - d)^2) / n per period;
+- model estimates with their own interval (the community's uplift, bootstrapped):
+  a normal difference of the two periods' estimates, each spread read off its interval.
 """
 
 from __future__ import annotations
@@ -22,11 +24,18 @@ Z90 = 1.6448536269514722
 class Sample:
     """What a KPI value was computed from, as much as the noise test needs."""
 
-    kind: str  # proportion | rate | nps | base
-    count: float  # successes, events, or promoters
-    base: float  # trials, exposure, or answers
-    other: float = 0.0  # detractors, for NPS
+    kind: str  # proportion | rate | nps | estimate | base
+    count: float  # successes, events, promoters, or the estimate
+    base: float  # trials, exposure, answers, or the group size
+    other: float = 0.0  # detractors for NPS; the standard error for an estimate
     scale: float = 1.0  # 100 when the KPI is shown in percent or NPS points
+
+
+def estimate(value: float | None, low: float | None, high: float | None, base: float) -> Sample | None:
+    """A model estimate with its 90% interval, as a Sample whose spread is read off that interval."""
+    if value is None or low is None or high is None:
+        return None
+    return Sample("estimate", value, base, other=(high - low) / 2 / Z90)
 
 
 def wilson(k: float, n: float, z: float = Z90) -> tuple[float, float]:
@@ -66,6 +75,9 @@ def delta_interval(now: Sample, before: Sample, z: float = Z90) -> tuple[float, 
         (v1, var1), (v2, var2) = share_var(now), share_var(before)
         half = z * math.sqrt(var1 + var2)
         lo, hi = v1 - v2 - half, v1 - v2 + half
+    elif kind == "estimate":
+        half = z * math.sqrt(now.other**2 + before.other**2)
+        lo, hi = now.count - before.count - half, now.count - before.count + half
     else:
         return None
     return lo * now.scale, hi * now.scale

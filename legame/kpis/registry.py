@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from legame.kpis.noise import Sample
+from legame.kpis.noise import Sample, estimate
 
 Row = dict[str, Any]
 Value = tuple[float | None, str | None]
@@ -390,6 +390,78 @@ _ADDED = (
     ),
 )
 KPIS.update({k.id: k for k in _ADDED})
+
+
+def _modelled(compute: Callable[[Row], float | None]) -> Callable[[Row, dict[str, Any]], Value]:
+    """A KPI read from the fitted CLV model: n/a with the model's reason, or the uplift's."""
+
+    def value(row: Row, settings: dict[str, Any]) -> Value:
+        if row.get("model") is None:
+            return None, NO_CLV.format(reason=row["reason"])
+        result = compute(row)
+        return (None, row.get("uplift_reason")) if result is None else (result, None)
+
+    return value
+
+
+PREDICTED = "Predicted: BG/NBD + Gamma-Gamma, fitted on the orders to the period's end, {horizon_months} months ahead."
+NOT_CAUSAL = "A difference between members and others, not proof the community caused it."
+_VALUE_KPIS = (
+    KpiDef(
+        "community_value",
+        "Value of the community (CLV uplift x members)",
+        "Value of the community",
+        "clv_model",
+        "currency",
+        "higher",
+        "(Mean predicted CLV of community members - mean predicted CLV of other customers) x members, "
+        "with a 90% bootstrap interval.",
+        "Community members are worth {value} more in predicted margin than as many other customers",
+        _modelled(lambda r: None if r["uplift"] is None else r["uplift"] * r["members"]),
+        (MARGIN, PREDICTED, NOT_CAUSAL),
+        breakdown=lambda r: {
+            "members": r.get("members"),
+            "others": r.get("others"),
+            "low": None if r.get("uplift_low") is None else r["uplift_low"] * r["members"],
+            "high": None if r.get("uplift_high") is None else r["uplift_high"] * r["members"],
+        },
+        sample=lambda r: estimate(
+            r.get("uplift") and r["uplift"] * r["members"],
+            r.get("uplift_low") and r["uplift_low"] * r["members"],
+            r.get("uplift_high") and r["uplift_high"] * r["members"],
+            r.get("members") or 0,
+        ),
+    ),
+    KpiDef(
+        "community_uplift",
+        "Community uplift (CLV of members - others)",
+        "Member premium",
+        "clv_model",
+        "currency",
+        "higher",
+        "Mean predicted CLV of community members - mean predicted CLV of other customers, with a 90% bootstrap "
+        "interval.",
+        "A community member is worth {value} more than another customer in predicted margin",
+        _modelled(lambda r: r["uplift"]),
+        (MARGIN, PREDICTED, NOT_CAUSAL),
+        breakdown=lambda r: {"low": r.get("uplift_low"), "high": r.get("uplift_high")},
+        sample=lambda r: estimate(r.get("uplift"), r.get("uplift_low"), r.get("uplift_high"), r.get("members") or 0),
+    ),
+    KpiDef(
+        "clv_predicted",
+        "Predicted customer lifetime value",
+        "Value of a customer",
+        "clv_model",
+        "currency",
+        "higher",
+        "Mean over customers of expected purchases x expected spend x margin, discounted monthly, "
+        "over the horizon in config.yaml.",
+        "An average customer is expected to bring {value} of margin over the next {horizon_months} months",
+        _modelled(lambda r: r["clv_predicted"]),
+        (MARGIN, PREDICTED),
+    ),
+)
+KPIS.update({k.id: k for k in _VALUE_KPIS})
 
 # What each original KPI's delta is tested against (see noise.py).
 _SAMPLES: dict[str, Callable[[Row], Sample]] = {

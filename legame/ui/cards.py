@@ -14,6 +14,11 @@ STATUS_LOOK = {
 }
 
 
+def plain(text: str) -> str:
+    """Our sentences as Markdown shows them literally: a dollar sign would otherwise start a formula."""
+    return text.replace("$", "\\$")
+
+
 def kpi_card(kpi: Kpi) -> None:
     with st.container(border=True, height="stretch"):
         delta = None if kpi.delta is None else kpi.display["delta"].replace("−", "-")
@@ -22,7 +27,7 @@ def kpi_card(kpi: Kpi) -> None:
             kpi.display["value"],
             delta=delta,
             # A change within normal variation is neither a win nor a loss: grey, and said so.
-            delta_color="off" if kpi.noise else ("normal" if kpi.direction == "higher" else "inverse"),
+            delta_color="off" if kpi.noise or kpi.is_flat else ("normal" if kpi.direction == "higher" else "inverse"),
             delta_description=f"vs {kpi.comparison_period.label}" if delta else None,
             help=f"**{kpi.label}**: {kpi.definition}",
         )
@@ -31,7 +36,7 @@ def kpi_card(kpi: Kpi) -> None:
             st.badge(f"{kpi.status.capitalize()} · target {kpi.display['target']}", color=colour, icon=icon)
         if kpi.noise:
             st.badge("Within normal variation", color="gray", icon=":material/swap_vert:", help=f"Because {kpi.noise}.")
-        st.caption(kpi.sentence)
+        st.caption(plain(kpi.sentence))
 
 
 def card_grid(kpis: list[Kpi]) -> None:
