@@ -1,13 +1,15 @@
 """Every KPI Legame computes: its id, words, unit, direction and formula.
 
-A KPI reads one row of inputs from its family's SQL file in queries/ and turns
-it into a value, or into None with the reason it cannot be computed. The ids
-are stable: they name the KPI in the CLI's JSON, in config.yaml and in tests.
+A KPI reads one row of inputs from its family's SQL file in queries/ (or, for
+the clv and clv_model families, from the fitted CLV model) and turns it into a
+value, or into None with the reason it cannot be computed. Each definition also
+says what its delta's noise test needs (`sample`), the parts a chart shows
+(`breakdown`) and which filters its SQL honours. The ids are stable: they name
+the KPI in the CLI's JSON, in config.yaml and in tests.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -68,160 +70,180 @@ def _clv_historic(row: Row, settings: dict[str, Any]) -> Value:
 MARGIN = "Gross margin {margin_rate:.0%} of revenue (config.yaml)."
 ATTRIBUTION = "Revenue attributed to marketing: orders carrying a campaign (last click, as the shop recorded it)."
 
-KPIS: dict[str, KpiDef] = {
-    k.id: k
-    for k in (
-        KpiDef(
-            "engagement_rate",
-            "Engagement rate (by {engagement_denominator})",
-            "Post engagement",
-            "engagement",
-            "%",
-            "higher",
-            "(reactions + comments + shares + saves + clicks) / {engagement_denominator} of posts "
-            "published in the period.",
-            "Posts drew interactions equal to {value} of their {engagement_denominator}",
-            _engagement,
+_RATES_AND_RESULTS = (
+    KpiDef(
+        "engagement_rate",
+        "Engagement rate (by {engagement_denominator})",
+        "Post engagement",
+        "engagement",
+        "%",
+        "higher",
+        "(reactions + comments + shares + saves + clicks) / {engagement_denominator} of posts published in the period.",
+        "Posts drew interactions equal to {value} of their {engagement_denominator}",
+        _engagement,
+        sample=lambda r: Sample(
+            "rate", r["reactions"] + r["comments"] + r["shares"] + r["saves"] + r["clicks"], r["reach"], scale=100
         ),
-        KpiDef(
-            "conversation_rate",
-            "Conversation rate",
-            "Comments per post",
-            "engagement",
-            "per post",
-            "higher",
-            "Comments / posts published in the period (Kaushik).",
-            "Each post started {value} comments on average",
-            lambda r, s: ratio(r["comments"], r["posts"], "no posts were published in this period"),
-        ),
-        KpiDef(
-            "amplification_rate",
-            "Amplification rate",
-            "Shares per post",
-            "engagement",
-            "per post",
-            "higher",
-            "Shares / posts published in the period (Kaushik).",
-            "Each post was passed on {value} times on average",
-            lambda r, s: ratio(r["shares"], r["posts"], "no posts were published in this period"),
-        ),
-        KpiDef(
-            "applause_rate",
-            "Applause rate",
-            "Likes per post",
-            "engagement",
-            "per post",
-            "higher",
-            "Reactions / posts published in the period (Kaushik).",
-            "Each post earned {value} likes and reactions on average",
-            lambda r, s: ratio(r["reactions"], r["posts"], "no posts were published in this period"),
-        ),
-        KpiDef(
-            "active_community_ratio",
-            "Active community ratio",
-            "Members taking part",
-            "community",
-            "%",
-            "higher",
-            "Members with at least one interaction in the period / all members at the period's end.",
-            "{value} of community members took part at least once",
-            lambda r, s: ratio(r["active_members"], r["members"], "there are no community members yet", 100),
-        ),
-        KpiDef(
-            "interactions_per_active_member",
-            "Interactions per active member",
-            "Depth of participation",
-            "community",
-            "per member",
-            "higher",
-            "Interactions by members / members with at least one interaction in the period.",
-            "Each active member took part {value} times",
-            lambda r, s: ratio(r["member_interactions"], r["active_members"], "no member took part in this period"),
-        ),
-        KpiDef(
-            "peer_answer_share",
-            "Peer-to-peer answer share",
-            "Questions answered by members",
-            "community",
-            "%",
-            "higher",
-            "Answers given by community members / all answers in the period.",
-            "Members gave {value} of the answers to other customers' questions",
-            lambda r, s: ratio(r["member_answers"], r["answers"], "no answers were given in this period", 100),
-        ),
-        KpiDef(
-            "nps",
-            "Net Promoter Score",
-            "Willingness to recommend",
-            "advocacy",
-            "points",
-            "higher",
-            "% promoters (score 9-10) - % detractors (0-6) among survey answers in the period; -100 to 100.",
-            "Net Promoter Score was {value}",
-            _nps,
-        ),
-        KpiDef(
-            "conversion_rate",
-            "Conversion rate",
-            "Clicks that became customers",
-            "conversion",
-            "%",
-            "higher",
-            "New customers / clicks (ad clicks + link clicks on posts) in the period.",
-            "{value} of clicks turned into a new customer",
-            lambda r, s: ratio(r["new_customers"], r["clicks"], "no clicks were recorded in this period", 100),
-            ("Clicks: ad clicks from spend plus link clicks on posts published in the period.",),
-        ),
-        KpiDef(
-            "cac",
-            "Customer acquisition cost (CAC)",
-            "Cost of a new customer",
-            "conversion",
-            "currency",
-            "lower",
-            "Marketing spend / new customers (first paid order in the period), all channels.",
-            "Each new customer cost {value} in marketing",
-            lambda r, s: ratio(r["spend"], r["new_customers"], "no new customers in this period"),
-            ("Blended: all new customers, paid and organic, share the spend.",),
-        ),
-        KpiDef(
-            "roas",
-            "Return on ad spend (ROAS)",
-            "Sales per euro of ads",
-            "conversion",
-            "x",
-            "higher",
-            "Attributed revenue / marketing spend in the period.",
-            "Sales from campaigns were {value} the ad spend",
-            lambda r, s: ratio(r["attributed_revenue"], r["spend"], "no marketing spend in this period"),
-            (ATTRIBUTION,),
-        ),
-        KpiDef(
-            "romi",
-            "Marketing ROI (ROMI)",
-            "Return on marketing",
-            "conversion",
-            "%",
-            "higher",
-            "(Attributed revenue x margin - spend) / spend in the period.",
-            "Marketing returned {value} on its cost, in margin from the sales it brought",
-            _romi,
-            (ATTRIBUTION, MARGIN),
-        ),
-        KpiDef(
-            "clv_historic",
-            "Historic customer lifetime value",
-            "Value of a customer so far",
-            "value",
-            "currency",
-            "higher",
-            "Net revenue x margin / customers, over customers' whole history up to the period's end.",
-            "An average customer has brought {value} of margin so far",
-            _clv_historic,
-            (MARGIN, "Method: historic (what customers have already been worth), not a prediction."),
-        ),
-    )
-}
+        filtered_by=("channel",),
+    ),
+    KpiDef(
+        "conversation_rate",
+        "Conversation rate",
+        "Comments per post",
+        "engagement",
+        "per post",
+        "higher",
+        "Comments / posts published in the period (Kaushik).",
+        "Each post started {value} comments on average",
+        lambda r, s: ratio(r["comments"], r["posts"], "no posts were published in this period"),
+        sample=lambda r: Sample("rate", r["comments"], r["posts"]),
+        filtered_by=("channel",),
+    ),
+    KpiDef(
+        "amplification_rate",
+        "Amplification rate",
+        "Shares per post",
+        "engagement",
+        "per post",
+        "higher",
+        "Shares / posts published in the period (Kaushik).",
+        "Each post was passed on {value} times on average",
+        lambda r, s: ratio(r["shares"], r["posts"], "no posts were published in this period"),
+        sample=lambda r: Sample("rate", r["shares"], r["posts"]),
+        filtered_by=("channel",),
+    ),
+    KpiDef(
+        "applause_rate",
+        "Applause rate",
+        "Likes per post",
+        "engagement",
+        "per post",
+        "higher",
+        "Reactions / posts published in the period (Kaushik).",
+        "Each post earned {value} likes and reactions on average",
+        lambda r, s: ratio(r["reactions"], r["posts"], "no posts were published in this period"),
+        sample=lambda r: Sample("rate", r["reactions"], r["posts"]),
+        filtered_by=("channel",),
+    ),
+    KpiDef(
+        "active_community_ratio",
+        "Active community ratio",
+        "Members taking part",
+        "community",
+        "%",
+        "higher",
+        "Members with at least one interaction in the period / all members at the period's end.",
+        "{value} of community members took part at least once",
+        lambda r, s: ratio(r["active_members"], r["members"], "there are no community members yet", 100),
+        sample=lambda r: Sample("proportion", r["active_members"], r["members"], scale=100),
+        filtered_by=("channel",),
+    ),
+    KpiDef(
+        "interactions_per_active_member",
+        "Interactions per active member",
+        "Depth of participation",
+        "community",
+        "per member",
+        "higher",
+        "Interactions by members / members with at least one interaction in the period.",
+        "Each active member took part {value} times",
+        lambda r, s: ratio(r["member_interactions"], r["active_members"], "no member took part in this period"),
+        sample=lambda r: Sample("rate", r["member_interactions"], r["active_members"]),
+        filtered_by=("channel",),
+    ),
+    KpiDef(
+        "peer_answer_share",
+        "Peer-to-peer answer share",
+        "Questions answered by members",
+        "community",
+        "%",
+        "higher",
+        "Answers given by community members / all answers in the period.",
+        "Members gave {value} of the answers to other customers' questions",
+        lambda r, s: ratio(r["member_answers"], r["answers"], "no answers were given in this period", 100),
+        sample=lambda r: Sample("proportion", r["member_answers"], r["answers"], scale=100),
+        filtered_by=("channel",),
+    ),
+    KpiDef(
+        "nps",
+        "Net Promoter Score",
+        "Willingness to recommend",
+        "advocacy",
+        "points",
+        "higher",
+        "% promoters (score 9-10) - % detractors (0-6) among survey answers in the period; -100 to 100.",
+        "Net Promoter Score was {value}",
+        _nps,
+        sample=lambda r: Sample("nps", r["promoters"], r["answers"], other=r["detractors"], scale=100),
+        breakdown=lambda r: {"Promoters": r["promoters"], "Passives": r["passives"], "Detractors": r["detractors"]},
+    ),
+    KpiDef(
+        "conversion_rate",
+        "Conversion rate",
+        "Clicks that became customers",
+        "conversion",
+        "%",
+        "higher",
+        "New customers / clicks (ad clicks + link clicks on posts) in the period.",
+        "{value} of clicks turned into a new customer",
+        lambda r, s: ratio(r["new_customers"], r["clicks"], "no clicks were recorded in this period", 100),
+        ("Clicks: ad clicks from spend plus link clicks on posts published in the period.",),
+        sample=lambda r: Sample("proportion", r["new_customers"], r["clicks"], scale=100),
+        filtered_by=("channel", "campaign"),
+    ),
+    KpiDef(
+        "cac",
+        "Customer acquisition cost (CAC)",
+        "Cost of a new customer",
+        "conversion",
+        "currency",
+        "lower",
+        "Marketing spend / new customers (first paid order in the period), all channels.",
+        "Each new customer cost {value} in marketing",
+        lambda r, s: ratio(r["spend"], r["new_customers"], "no new customers in this period"),
+        ("Blended: all new customers, paid and organic, share the spend.",),
+        sample=lambda r: Sample("base", r["new_customers"], r["new_customers"]),
+        filtered_by=("channel", "campaign"),
+    ),
+    KpiDef(
+        "roas",
+        "Return on ad spend (ROAS)",
+        "Sales per euro of ads",
+        "conversion",
+        "x",
+        "higher",
+        "Attributed revenue / marketing spend in the period.",
+        "Sales from campaigns were {value} the ad spend",
+        lambda r, s: ratio(r["attributed_revenue"], r["spend"], "no marketing spend in this period"),
+        (ATTRIBUTION,),
+        filtered_by=("channel", "campaign"),
+    ),
+    KpiDef(
+        "romi",
+        "Marketing ROI (ROMI)",
+        "Return on marketing",
+        "conversion",
+        "%",
+        "higher",
+        "(Attributed revenue x margin - spend) / spend in the period.",
+        "Marketing returned {value} on its cost, in margin from the sales it brought",
+        _romi,
+        (ATTRIBUTION, MARGIN),
+        filtered_by=("channel", "campaign"),
+    ),
+    KpiDef(
+        "clv_historic",
+        "Historic customer lifetime value",
+        "Value of a customer so far",
+        "value",
+        "currency",
+        "higher",
+        "Net revenue x margin / customers, over customers' whole history up to the period's end.",
+        "An average customer has brought {value} of margin so far",
+        _clv_historic,
+        (MARGIN, "Method: historic (what customers have already been worth), not a prediction."),
+    ),
+)
 
 
 # The CLV KPIs without a model say why: clv_inputs gives the reason the orders do not support one.
@@ -268,7 +290,7 @@ def _ladder(row: Row, settings: dict[str, Any]) -> Value:
     return float(voices), None
 
 
-_ADDED = (
+_ADVOCACY_AND_RETURN = (
     KpiDef(
         "advocates",
         "Advocates",
@@ -281,6 +303,7 @@ _ADDED = (
         "{value} customers recommended, reviewed or shared the brand",
         lambda r, s: (float(r["advocates"]), None),
         sample=lambda r: Sample("base", r["advocates"], r["advocates"]),
+        filtered_by=("channel",),
     ),
     KpiDef(
         "referral_rate",
@@ -305,6 +328,7 @@ _ADDED = (
         "Customers created {value} pieces of content about the brand",
         lambda r, s: (float(r["ugc"]), None),
         sample=lambda r: Sample("rate", r["ugc"], 1),
+        filtered_by=("channel",),
     ),
     KpiDef(
         "earned_reach",
@@ -317,6 +341,7 @@ _ADDED = (
         "Customers and influencers reached {value} people without paid media",
         lambda r, s: (float(r["earned_reach"]), None),
         ("The exports hold no reach for individual shares, so shares are not counted.",),
+        filtered_by=("channel",),
     ),
     KpiDef(
         "advocacy_ladder",
@@ -328,6 +353,12 @@ _ADDED = (
         "Voices by credibility: employee posts < customer posts < advocates < influencer posts.",
         "{value} voices spoke for the brand, from employees up to independent influencers",
         _ladder,
+        breakdown=lambda r: {
+            "Employees' posts": r["employee_posts"],
+            "Customers' posts": r["customer_posts"],
+            "Advocates": r["advocates"],
+            "Influencers' posts": r["influencer_posts"],
+        },
     ),
     KpiDef(
         "payback_months",
@@ -340,6 +371,7 @@ _ADDED = (
         "A new customer's cost is earned back in {value}",
         _payback,
         (MARGIN,),
+        filtered_by=("channel", "campaign"),
     ),
     KpiDef(
         "funnel",
@@ -351,6 +383,15 @@ _ADDED = (
         "Reach -> engaged people -> clicks -> leads -> new customers -> revenue; the value is new customers / reach.",
         "{value} of the people reached became customers",
         _funnel,
+        breakdown=lambda r: {
+            "Reach": r["reach"],
+            "Engaged people": r["engaged_people"],
+            "Clicks": r["clicks"],
+            "Leads": r["leads"],
+            "New customers": r["new_customers"],
+            "Revenue from them": r["new_customer_revenue"],
+        },
+        filtered_by=("channel", "campaign"),
     ),
     KpiDef(
         "referred_value",
@@ -375,6 +416,7 @@ _ADDED = (
         "Customers acquired are expected to return {value} on marketing's cost over their lifetime",
         _clv_roi,
         (MARGIN,),
+        filtered_by=("channel", "campaign"),
     ),
     KpiDef(
         "clv_cac",
@@ -387,9 +429,9 @@ _ADDED = (
         "A new customer is expected to be worth {value} what it cost to acquire",
         _clv_cac,
         (MARGIN,),
+        filtered_by=("channel", "campaign"),
     ),
 )
-KPIS.update({k.id: k for k in _ADDED})
 
 
 def _modelled(compute: Callable[[Row], float | None]) -> Callable[[Row, dict[str, Any]], Value]:
@@ -406,7 +448,7 @@ def _modelled(compute: Callable[[Row], float | None]) -> Callable[[Row, dict[str
 
 PREDICTED = "Predicted: BG/NBD + Gamma-Gamma, fitted on the orders to the period's end, {horizon_months} months ahead."
 NOT_CAUSAL = "A difference between members and others, not proof the community caused it."
-_VALUE_KPIS = (
+_CUSTOMER_VALUE = (
     KpiDef(
         "community_value",
         "Value of the community (CLV uplift x members)",
@@ -461,48 +503,4 @@ _VALUE_KPIS = (
         (MARGIN, PREDICTED),
     ),
 )
-KPIS.update({k.id: k for k in _VALUE_KPIS})
-
-# What each original KPI's delta is tested against (see noise.py).
-_SAMPLES: dict[str, Callable[[Row], Sample]] = {
-    "engagement_rate": lambda r: Sample(
-        "rate", r["reactions"] + r["comments"] + r["shares"] + r["saves"] + r["clicks"], r["reach"], scale=100
-    ),
-    "conversation_rate": lambda r: Sample("rate", r["comments"], r["posts"]),
-    "amplification_rate": lambda r: Sample("rate", r["shares"], r["posts"]),
-    "applause_rate": lambda r: Sample("rate", r["reactions"], r["posts"]),
-    "active_community_ratio": lambda r: Sample("proportion", r["active_members"], r["members"], scale=100),
-    "interactions_per_active_member": lambda r: Sample("rate", r["member_interactions"], r["active_members"]),
-    "peer_answer_share": lambda r: Sample("proportion", r["member_answers"], r["answers"], scale=100),
-    "nps": lambda r: Sample("nps", r["promoters"], r["answers"], other=r["detractors"], scale=100),
-    "conversion_rate": lambda r: Sample("proportion", r["new_customers"], r["clicks"], scale=100),
-    "cac": lambda r: Sample("base", r["new_customers"], r["new_customers"]),
-}
-for _id, _sample in _SAMPLES.items():
-    KPIS[_id] = dataclasses.replace(KPIS[_id], sample=_sample)
-# The parts behind a single number, for the charts that show them.
-_BREAKDOWNS: dict[str, Callable[[Row], dict[str, float]]] = {
-    "funnel": lambda r: {
-        "Reach": r["reach"],
-        "Engaged people": r["engaged_people"],
-        "Clicks": r["clicks"],
-        "Leads": r["leads"],
-        "New customers": r["new_customers"],
-        "Revenue from them": r["new_customer_revenue"],
-    },
-    "advocacy_ladder": lambda r: {
-        "Employees' posts": r["employee_posts"],
-        "Customers' posts": r["customer_posts"],
-        "Advocates": r["advocates"],
-        "Influencers' posts": r["influencer_posts"],
-    },
-    "nps": lambda r: {"Promoters": r["promoters"], "Passives": r["passives"], "Detractors": r["detractors"]},
-}
-for _id, _parts in _BREAKDOWNS.items():
-    KPIS[_id] = dataclasses.replace(KPIS[_id], breakdown=_parts)
-# Which filters each KPI's SQL honours; the rest cover every channel and campaign.
-for _kpi in list(KPIS.values()):
-    if _kpi.family in ("engagement", "community") or _kpi.id in ("advocates", "ugc_volume", "earned_reach"):
-        KPIS[_kpi.id] = dataclasses.replace(_kpi, filtered_by=("channel",))
-    elif _kpi.family in ("conversion", "clv") and _kpi.id != "referred_value":
-        KPIS[_kpi.id] = dataclasses.replace(_kpi, filtered_by=("channel", "campaign"))
+KPIS: dict[str, KpiDef] = {k.id: k for k in (*_RATES_AND_RESULTS, *_ADVOCACY_AND_RETURN, *_CUSTOMER_VALUE)}
