@@ -101,16 +101,20 @@ def by_channel(rows: list[dict[str, Any]], kpi_id: str, unit_label: str) -> go.F
     return fig
 
 
-def steps(parts: dict[str, float], currency: str, money_step: str | None = None) -> go.Figure:
-    """Funnel steps as bars on a log scale (reach dwarfs customers), each with its share of the step before.
+def steps(parts: dict[str, float]) -> go.Figure:
+    """Funnel steps as bars on a log scale (reach dwarfs customers), each with its ratio to the step before."""
+    names, counts = list(parts), list(parts.values())
 
-    A money step (revenue) is written under the chart, not drawn against counts.
-    """
-    counted = {k: v for k, v in parts.items() if k != money_step}
-    names, counts = list(counted), list(counted.values())
+    def versus(count: float, previous: float, name: str) -> str:
+        if not previous:
+            return f"{count:,.0f}"
+        ratio = count / previous
+        # Steps are counted from different sources (anonymous clicks, known people), so one may exceed the last.
+        share = f"{ratio:.1%} of" if ratio <= 1 else f"{ratio:,.1f}x"
+        return f"{count:,.0f} ({share} {name.lower()})"
+
     labels = [f"{counts[0]:,.0f}"] + [
-        f"{c:,.0f} ({c / p:.1%} of {n.lower()})" if p else f"{c:,.0f}"
-        for c, p, n in zip(counts[1:], counts[:-1], names[:-1], strict=True)
+        versus(c, p, n) for c, p, n in zip(counts[1:], counts[:-1], names[:-1], strict=True)
     ]
     fig = go.Figure(
         go.Bar(
@@ -129,16 +133,6 @@ def steps(parts: dict[str, float], currency: str, money_step: str | None = None)
         xaxis={"type": "log", "title": "people (log scale)"},
         yaxis={"autorange": "reversed"},
     )
-    if money_step:
-        fig.add_annotation(
-            text=f"{money_step}: {parts[money_step]:,.0f} {currency}",
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=-0.22,
-            showarrow=False,
-            xanchor="left",
-        )
     return fig
 
 

@@ -7,14 +7,17 @@ session.guard(session.VIEWER)
 import streamlit as st
 
 from legame import charts
+from legame.fmt import NumberFormat
 from legame.ui import drilldown
 
 
 def funnel_chart(kpis) -> None:
     st.markdown("**Funnel: from people reached to new customers** (use the channel filter to see one channel)")
-    st.plotly_chart(
-        charts.steps(kpis["funnel"].extras["breakdown"], session.config().currency, money_step="Revenue from them")
-    )
+    steps = dict(kpis["funnel"].extras["breakdown"])
+    revenue = steps.pop("Revenue from them")
+    st.plotly_chart(charts.steps(steps))
+    fmt = NumberFormat.for_locale(session.config().get("locale", default="en-US"))
+    st.caption(f"Revenue from these new customers in the period: {fmt.money(revenue, session.config().currency)}.")
 
 
 drilldown.render(

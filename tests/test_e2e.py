@@ -200,6 +200,11 @@ def test_drill_down_pages_show_cards_charts_and_facts(browser, server, path, tit
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{path}-1440.png", full_page=True)
     page.close()
+    phone = open_page(browser, f"{server.url}/{path}", width=390, height=4000)
+    phone.locator("[data-testid='stMetric']").nth(cards - 1).wait_for()
+    settled(phone)
+    phone.screenshot(path=ARTIFACTS / f"{path}-390.png", full_page=True)
+    phone.close()
     facts = open_page(browser, f"{server.url}/{path}?view=facts&channel=instagram")
     facts.locator("[data-testid='stDataFrame']").first.wait_for()
     assert facts.locator("[data-testid='stMetric']").count() == 0
