@@ -6,13 +6,16 @@ from legame.ui import session
 
 st.set_page_config(page_title="Legame", page_icon=":material/hub:", layout="wide")
 
-pages = [
-    st.Page("pages/board.py", title="Board", icon=":material/dashboard:", default=True),
-    st.Page("pages/value.py", title="Customer value", icon=":material/savings:"),
-    st.Page("pages/community.py", title="Community", icon=":material/groups:"),
-    st.Page("pages/advocacy.py", title="Advocacy", icon=":material/campaign:"),
-    st.Page("pages/conversion.py", title="Conversion & ROI", icon=":material/trending_up:"),
-]
-if session.role() == session.ADMIN:
-    pages.append(st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"))
-session.route(pages)
+# The pages a shared link may open (keys as in legame.share.PAGES), then the admin's own.
+pages = {
+    "board": st.Page("pages/board.py", title="Board", icon=":material/dashboard:", default=True),
+    "value": st.Page("pages/value.py", title="Customer value", icon=":material/savings:"),
+    "community": st.Page("pages/community.py", title="Community", icon=":material/groups:"),
+    "advocacy": st.Page("pages/advocacy.py", title="Advocacy", icon=":material/campaign:"),
+    "conversion": st.Page("pages/conversion.py", title="Conversion & ROI", icon=":material/trending_up:"),
+}
+admin_pages = {
+    "upload": st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),
+    "share": st.Page("pages/share.py", title="Share", icon=":material/share:"),
+}
+session.route(pages, admin_pages)

@@ -120,6 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         cli_clv.add_parser(commands)
+    from legame import cli_share
+
+    cli_share.add_parser(commands)
+    cli_share.add_admin_parser(commands)
     return parser
 
 

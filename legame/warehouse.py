@@ -211,6 +211,21 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             reason varchar not null
         )""",
     ),
+    (
+        # Read-only links (legame/share.py): the pinned view is the JSON the link's token carries.
+        """create table links (
+            link_id varchar primary key,
+            label varchar not null,
+            pinned_view varchar not null,
+            password_hash varchar,
+            signed_with varchar not null,
+            created_at timestamp not null,
+            expires_at timestamp not null,
+            revoked_at timestamp,
+            last_opened_at timestamp,
+            open_count bigint not null default 0
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

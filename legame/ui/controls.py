@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from legame.kpis import COMPARISONS, PRESETS, Period, preset
+from legame.ui import session
 
 VIEWS = {"cards": "Cards and charts", "facts": "Facts table"}
 DEFAULT_PRESET = "last_quarter"
@@ -36,7 +37,15 @@ def _choice(label: str, key: str, options: dict[str, str], default: str, widget=
 
 
 def period_controls(anchor: date) -> tuple[Period, str, str]:
-    """Preset or custom period, comparison and view, kept in the URL so a copied link reopens the view."""
+    """Preset or custom period, comparison and view, kept in the URL so a copied link reopens the view.
+
+    A shared link's viewer gets the period and comparison it pins, with no picker: only the view.
+    """
+    pinned = session.pinned_view()
+    if pinned is not None:
+        with st.columns([3, 4, 3])[0]:
+            view = _choice("View", "view", VIEWS, "cards")
+        return pinned.period, pinned.compare, view
     left, middle, right = st.columns([3, 4, 3], vertical_alignment="bottom")
     with left:
         name = _choice("Period", "period", PRESETS, DEFAULT_PRESET, widget=st.selectbox)
@@ -65,7 +74,13 @@ ALL = "all"
 
 
 def filter_controls(dimensions: dict[str, list[str]]) -> dict[str, str]:
-    """Channel and campaign pickers, in the URL too; returns the filters in force (none = everything)."""
+    """Channel and campaign pickers, in the URL too; returns the filters in force (none = everything).
+
+    A shared link's viewer gets the filters it pins, with no picker.
+    """
+    pinned = session.pinned_view()
+    if pinned is not None:
+        return pinned.filters
     left, right, _ = st.columns([3, 4, 3])
     filters = {}
     for column, key, label in ((left, "channel", "Channel"), (right, "campaign", "Campaign")):
@@ -80,11 +95,10 @@ def filter_controls(dimensions: dict[str, list[str]]) -> dict[str, str]:
 
 
 def demo_banner() -> None:
-    st.info(
-        "**Demo data** — these numbers come from the built-in exports of a fictional brand. "
-        "Load your own files on the Upload page; the demo label goes away once you do.",
-        icon=":material/science:",
-    )
+    text = "**Demo data** — these numbers come from the built-in exports of a fictional brand."
+    if session.pinned_view() is None:  # a shared link's viewer has no Upload page
+        text += " Load your own files on the Upload page; the demo label goes away once you do."
+    st.info(text, icon=":material/science:")
 
 
 def freshness_line(freshness: dict[str, date | None]) -> None:

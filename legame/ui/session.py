@@ -1,22 +1,50 @@
-"""One warehouse connection per server process, the role guard every page calls first, error display."""
+"""Who the session is, the guard every page calls first, the warehouse cursor that goes with the role.
+
+A session is an admin (signed in with the admin password; or, with no password set, any
+visitor while the server listens on this computer only), a viewer (a valid shared link, see
+legame/share.py), or nobody yet (shown the refusal, the sign-in form, or why there is none).
+The role is resolved again on every script run, so a revoked link or an idle admin's
+timeout takes effect on the next request.
+"""
 
 from __future__ import annotations
 
-import hmac
-import inspect
-import os
+import logging
+import math
+import re
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import streamlit as st
 
-from legame import warehouse
+from legame import share, warehouse
 from legame.config import Config, load_config
 from legame.errors import LegameError
 from legame.ingest import load_demo_if_empty
 
+log = logging.getLogger(__name__)
+
 ADMIN, VIEWER = "admin", "viewer"
 ROUTED, WANTED = "routed_by_app", "wanted_page"
+SHARE_PARAM = "share"
+# Why a session has no role: what it is shown instead of a page.
+LINK_REFUSED, LINK_PASSWORD, SIGN_IN, NOT_LOCAL = "link_refused", "link_password", "sign_in", "not_local"
+# Session-state keys. None is a widget key, so nothing the browser sends can set them.
+_ACCESS, _TOKEN, _OPENED, _UNLOCKED = "role_access", "role_share_token", "role_link_opened", "role_links_unlocked"
+_SIGNED_IN, _LAST_SEEN, _TIMED_OUT = "role_signed_in", "role_last_seen", "role_timed_out"
+
+
+@dataclass(frozen=True)
+class Access:
+    """The session's role for this run; for a viewer, the link; with no role, why not."""
+
+    role: str | None
+    link: share.Link | None = None
+    why_not: str | None = None
 
 
 @st.cache_resource
@@ -27,65 +55,234 @@ def config() -> Config:
 @st.cache_resource
 def _connection() -> duckdb.DuckDBPyConnection:
     # The app owns the file for its lifetime; sessions take cursors from this one connection.
+    # Opening it migrates the file and, on a first start, loads the demo: server start-up work,
+    # done once, whoever's request comes first.
     con = warehouse.connect(config())
     load_demo_if_empty(con, config())
     return con
 
 
-def cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor on the shared connection: connections are not thread-safe, cursors are."""
-    return _connection().cursor()
+@st.cache_resource
+def _limiter() -> share.SignInLimiter:
+    # One per server process: wrong passwords count across every session.
+    return share.SignInLimiter()
 
 
-def _admin_password() -> str | None:
-    return os.environ.get("LEGAME_ADMIN_PASSWORD") or None
+def cursor() -> duckdb.DuckDBPyConnection | share.ReadOnlyCursor:
+    """A cursor on the shared connection (connections are not thread-safe, cursors are).
+
+    Read-only unless this run resolved the session as admin: viewers, and anyone not yet
+    resolved, can run SELECT statements only.
+    """
+    raw = _connection().cursor()
+    access = st.session_state.get(_ACCESS)
+    return raw if access is not None and access.role == ADMIN else share.ReadOnlyCursor(raw)
 
 
-def role() -> str | None:
-    """The session's role: admin when signed in or when no password is configured, else None."""
-    if _admin_password() is None or st.session_state.get("role") == ADMIN:
-        return ADMIN
-    return None
+def current() -> Access:
+    """This run's access, as resolved by route() or guard()."""
+    return st.session_state.get(_ACCESS) or Access(None)
+
+
+def pinned_view() -> share.View | None:
+    """The period, comparison and filters a viewer's link pins; None for an admin."""
+    access = current()
+    return access.link.view if access.role == VIEWER else None
+
+
+def _share_token() -> str | None:
+    """The link's token: from the URL, else the one this session opened with (page switches drop the query)."""
+    if SHARE_PARAM in st.query_params:
+        # Even an empty ?share= is a link that does not open, never an admin session.
+        st.session_state[_TOKEN] = st.query_params[SHARE_PARAM]
+    return st.session_state.get(_TOKEN)
+
+
+def _is_local() -> bool:
+    return share.is_local_request(st.get_option("server.address"), st.context.headers.keys())
+
+
+def _admin_signed_in() -> bool:
+    if not st.session_state.get(_SIGNED_IN):
+        return False
+    now = time.monotonic()
+    if now - st.session_state[_LAST_SEEN] > share.admin_idle_seconds(config()):
+        del st.session_state[_SIGNED_IN]
+        st.session_state[_TIMED_OUT] = True
+        return False
+    st.session_state[_LAST_SEEN] = now
+    return True
+
+
+def _resolve() -> Access:
+    token = _share_token()
+    if token is not None:
+        # A link wins over everything else: a link's holder sees the link's view, even on an admin's machine.
+        try:
+            link = share.verify(share.ReadOnlyCursor(_connection().cursor()), config(), token)
+        except share.InvalidLink:
+            return Access(None, why_not=LINK_REFUSED)
+        if link.has_password and link.id not in st.session_state.get(_UNLOCKED, ()):
+            return Access(None, link, LINK_PASSWORD)
+        return Access(VIEWER, link)
+    if share.admin_password_set(config()):
+        return Access(ADMIN) if _admin_signed_in() else Access(None, why_not=SIGN_IN)
+    return Access(ADMIN) if _is_local() else Access(None, why_not=NOT_LOCAL)
+
+
+def resolve() -> Access:
+    """Work out the session's role from its link or sign-in, and remember it for this run's cursors."""
+    access = _resolve()
+    st.session_state[_ACCESS] = access
+    return access
+
+
+def plain(text: str) -> str:
+    """User-supplied text (labels, channel and campaign names) made inert for st.markdown and friends."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+
+
+def _password_form(key: str, button: str, matches: Callable[[str], bool]) -> bool:
+    """A password form, rate-limited per `key` across the server process; True when the password matched."""
+    limiter = _limiter()
+    with st.form(key, clear_on_submit=True):
+        password = st.text_input("Password", type="password")
+        submitted = st.form_submit_button(button, type="primary")
+    if not submitted:
+        return False
+    wait = limiter.wait_seconds(key)
+    if wait > 0:
+        st.error(f"Too many wrong passwords. Try again in {math.ceil(wait / 60)} minutes.")
+        return False
+    if matches(password):
+        limiter.succeeded(key)
+        return True
+    limiter.failed(key)
+    log.warning("Wrong password (%s)", key)
+    st.error("That password is not right.")
+    return False
 
 
 def _sign_in() -> None:
     st.title("Sign in")
-    st.caption("This Legame is protected: enter the admin password set in LEGAME_ADMIN_PASSWORD.")
-    with st.form("sign_in"):
-        password = st.text_input("Password", type="password")
-        if st.form_submit_button("Sign in", type="primary"):
-            if hmac.compare_digest(password.encode(), (_admin_password() or "").encode()):
-                st.session_state["role"] = ADMIN
-                st.rerun()
-            st.error("That password is not right.")
+    if st.session_state.pop(_TIMED_OUT, False):
+        hours = share.admin_idle_seconds(config()) / 3600
+        st.info(f"You were signed out after {hours:g} hours without activity.", icon=":material/schedule:")
+    st.caption("This Legame is protected: enter its admin password.")
+    if _password_form("sign_in", "Sign in", lambda given: share.admin_password_matches(config(), given)):
+        st.session_state[_SIGNED_IN] = True
+        st.session_state[_LAST_SEEN] = time.monotonic()
+        st.rerun()
+
+
+def _unlock(link: share.Link) -> None:
+    st.title("This shared view is protected")
+    st.caption("Enter the password you were given with the link.")
+    if _password_form(f"link {link.id}", "Open", lambda given: share.password_matches(given, link.password_hash)):
+        st.session_state.setdefault(_UNLOCKED, set()).add(link.id)
+        st.rerun()
+
+
+def _why_not(access: Access) -> None:
+    """What a session with no role sees instead of any page."""
+    if access.why_not == LINK_REFUSED:
+        # The same words for every cause (expired, revoked, tampered, unknown): the log says which.
+        st.title(share.REFUSED)
+        st.write("Ask the person who sent it to you for a new link.")
+    elif access.why_not == LINK_PASSWORD:
+        _unlock(access.link)
+    elif access.why_not == SIGN_IN:
+        _sign_in()
+    else:
+        st.title("Set an admin password first")
+        st.write(
+            "This Legame has no admin password and answers other computers, so it shows nothing. "
+            "Set `LEGAME_ADMIN_PASSWORD` (or run `python -m legame admin set-password`) and restart it, "
+            "or serve it to this computer only with `--server.address 127.0.0.1`, as `make run` does."
+        )
+
+
+def _count_opening(link: share.Link) -> None:
+    # The one write a viewer causes, once per session, on the admin connection (see legame/share.py).
+    if st.session_state.get(_OPENED) != link.id:
+        share.record_open(_connection().cursor(), link.id)
+        st.session_state[_OPENED] = link.id
+
+
+def _viewer_banner(link: share.Link) -> None:
+    st.info(
+        f"**Shared view · expires on {link.expires_at:%d %b %Y, %H:%M} UTC** · read-only, {plain(link.view.scope())}.",
+        icon=":material/visibility:",
+    )
+
+
+def _admin_sidebar() -> None:
+    if st.session_state.get(_SIGNED_IN):
+        if st.sidebar.button("Sign out", icon=":material/logout:"):
+            del st.session_state[_SIGNED_IN]
+            st.rerun()
+    else:
+        st.sidebar.caption(
+            "Admin without a password: only this computer can open Legame. "
+            "Set LEGAME_ADMIN_PASSWORD before serving it to others."
+        )
 
 
 def guard(required: str) -> str:
     """First line of every page: resolve the role by itself and stop the page unless it suffices.
 
     A page must not trust that app.py ran: a fresh server may serve a file of
-    pages/ directly (DESIGN.md, Roles and sharing).
+    pages/ directly (DESIGN.md, Roles and sharing). A viewer passes only on the pages
+    their link pins.
     """
+    page = Path(sys._getframe(1).f_code.co_filename).stem
     if not st.session_state.get(ROUTED):
         # Reached without app.py (a fresh server serving pages/ directly): route through it,
-        # so the navigation this role may see is built before any page shows anything.
-        st.session_state[WANTED] = Path(inspect.stack()[1].filename).stem
-        st.switch_page("app.py")
-    current = role()
-    if current == ADMIN or (required == VIEWER and current == VIEWER):
-        return current
-    _sign_in()
+        # so the navigation this role may see is built before any page shows anything. The
+        # switch drops the URL's query, so a link's token is kept in the session first.
+        _share_token()
+        st.session_state[WANTED] = page
+        st.switch_page("app.py", query_params=st.query_params.to_dict())
+    access = resolve()
+    if access.role == ADMIN or (required == VIEWER and access.role == VIEWER and page in access.link.view.pages):
+        return access.role
+    if access.role == VIEWER:
+        st.title("This page is not part of the shared view")
+    else:
+        _why_not(access)
     st.stop()
 
 
-def route(pages: list[st.Page]) -> None:
-    """Build this session's navigation and run the page; a page asked for before routing opens if allowed."""
-    navigation = st.navigation(pages)
+def route(pages: dict[str, st.Page], admin_pages: dict[str, st.Page]) -> None:
+    """Build this session's navigation from its role and run the page.
+
+    `pages` are those a link may open (keys as in share.PAGES), `admin_pages` the admin's own.
+    A session with no role gets no navigation and, at every page's address, the same page: the
+    refusal or the sign-in form (an address with no page would add Streamlit's "Page not found").
+    """
+    access = resolve()
     st.session_state[ROUTED] = True
+    if access.role is None:
+
+        def legame() -> None:
+            _why_not(access)
+
+        stand_ins = [st.Page(legame, title="Legame", default=True)]
+        stand_ins += [st.Page(legame, title="Legame", url_path=name) for name in [*pages, *admin_pages]]
+        st.navigation(stand_ins, position="hidden").run()
+        return
+    if access.role == VIEWER:
+        _count_opening(access.link)
+        st.query_params[SHARE_PARAM] = st.session_state[_TOKEN]  # a reload keeps the shared view
+        visible = {name: page for name, page in pages.items() if name in access.link.view.pages}
+        _viewer_banner(access.link)
+    else:
+        visible = {**pages, **admin_pages}
+        _admin_sidebar()
+    navigation = st.navigation(list(visible.values()))
     wanted = st.session_state.pop(WANTED, None)
-    for page in pages:
-        if wanted and page.url_path == wanted:
-            st.switch_page(page)
+    if wanted in visible:
+        st.switch_page(visible[wanted], query_params=st.query_params.to_dict())
     navigation.run()
 
 
