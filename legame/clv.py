@@ -326,7 +326,13 @@ def _expected_purchases(p: BetaGeoParams, ts: np.ndarray, x: np.ndarray, t_x: np
     alive = _p_alive(p, ux, utx, uT)
     ux, uT, t = ux[:, None], uT[:, None], ts[None, :]
     z = t / (p.alpha + uT + t)
-    bracket = 1.0 - (1.0 - z) ** (p.a - 1) * hyp2f1(p.a + p.b - 1 - p.r, p.a - 1, p.a + p.b + ux - 1, z)
+    with np.errstate(invalid="ignore", over="ignore"):
+        bracket = 1.0 - (1.0 - z) ** (p.a - 1) * hyp2f1(p.a + p.b - 1 - p.r, p.a - 1, p.a + p.b + ux - 1, z)
+        # Where the transformed series fails (parameters far from CDNOW's), eq. 10 as printed still may not.
+        printed = 1.0 - ((p.alpha + uT) / (p.alpha + uT + t)) ** (p.r + ux) * hyp2f1(
+            p.r + ux, p.b + ux, p.a + p.b + ux - 1, z
+        )
+    bracket = np.where(np.isfinite(bracket), bracket, printed)
     value = (p.a + p.b + ux - 1) / (p.a - 1) * bracket * alive[:, None]
     return value[distinct.inverse]
 

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from legame import clv, queries, warehouse
@@ -44,6 +45,10 @@ def _fit(con: duckdb.DuckDBPyConnection, config: Config, settings: ClvSettings, 
         values = customer_values(con, config, as_of)
     except clv.ClvError as exc:
         return ClvPredictions(None, None, str(exc).rstrip("."))
+    unusable = int((~np.isfinite(values["clv_predicted"])).sum())
+    if unusable:
+        # Never let a NaN reach a sum shown to an executive.
+        return ClvPredictions(None, None, f"the fitted model gives no finite value for {unusable:,} customers")
     model = (
         f"BG/NBD + Gamma-Gamma fitted on {len(values):,} customers' orders to {as_of:%d %b %Y}, "
         f"{settings.horizon_months} months ahead"

@@ -1,0 +1,23 @@
+"""The README documents every KPI and every command a user can run."""
+
+from __future__ import annotations
+
+import re
+
+from legame.cli import build_parser
+from legame.config import ROOT
+from legame.kpis.registry import KPIS
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_kpi_is_in_the_readme_with_its_definition():
+    for kpi in KPIS.values():
+        row = re.search(rf"^\| `{kpi.id}` \| {re.escape(kpi.plain_label)} \| (.+) \|$", README, re.MULTILINE)
+        assert row, f"README's KPI table lacks {kpi.id}"
+
+
+def test_every_cli_command_is_in_the_readme():
+    commands = build_parser()._subparsers._group_actions[0].choices
+    for name in commands:
+        assert f"python -m legame {name}" in README, f"README does not show `python -m legame {name}`"
