@@ -18,11 +18,15 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
 
-# The end-to-end tests drive Debian's Chromium; install it when missing (needs root, as in CI).
+# The end-to-end tests and the board pack's charts drive Debian's Chromium, and the board pack test reads
+# its PDF with poppler's pdftotext and pdftoppm; install them when missing (needs root, as in CI).
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium and chromium-driver for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+	@command -v pdftotext >/dev/null 2>&1 || { \
+		echo "Installing Debian's poppler-utils for the board pack test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; }
 
 test: $(VENV)/.dev chromium
 	$(PY) -m ruff check .

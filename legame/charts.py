@@ -40,7 +40,7 @@ def revenue_by_membership(trend: list[dict[str, Any]], period: Period, currency:
     fig.update_layout(
         barmode="stack",
         height=340,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        margin={"l": 60, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": -0.15},
         yaxis_title=f"Revenue ({currency})",
         xaxis={"dtick": "M1", "tickformat": "%b\n%Y", "ticklabelmode": "period"},

@@ -59,8 +59,22 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
 
     config = load_config()
     con = warehouse.connect(config)
-    kpis = compute(con, config, Period(args.start, args.end), args.compare)
+    filters = {"channel": args.channel, "campaign": args.campaign}
+    kpis = compute(con, config, Period(args.start, args.end), args.compare, filters)
     fmt = "json" if args.json else args.format
+    if fmt in ("csv", "xlsx"):
+        from legame import export
+
+        if args.out is None:
+            raise LegameError(f"--format {fmt} writes a file: add --out FILE.{fmt}.")
+        if fmt == "csv":
+            data = export.facts_csv(kpis, config.currency)
+        else:
+            meta = export.about(kpis, filters, warehouse.freshness(con), warehouse.only_demo_data(con))
+            data = export.facts_xlsx(kpis, config.currency, meta)
+        args.out.write_bytes(data)
+        print(f"{args.out}: {len(kpis)} KPIs for {kpis[0].period.label}")
+        return 0
     if fmt == "json":
         print(json.dumps([k.as_dict() for k in kpis], indent=2, ensure_ascii=False, default=str))
         return 0
@@ -106,7 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
     kpis.add_argument("--compare", choices=["previous", "year"], default="previous")
     kpis.add_argument("--json", action="store_true", help="same as --format json")
-    kpis.add_argument("--format", choices=["table", "json"], default="table")
+    kpis.add_argument("--format", choices=["table", "json", "csv", "xlsx"], default="table")
+    kpis.add_argument("--out", type=Path, metavar="FILE", help="where --format csv or xlsx writes the facts table")
+    kpis.add_argument("--channel", help="only this channel (KPIs that cannot be split by channel say so)")
+    kpis.add_argument("--campaign", help="only this campaign (KPIs that cannot be split by campaign say so)")
     kpis.set_defaults(run=_cmd_kpis)
 
     demo = commands.add_parser("demo", help="write the seeded demo exports")
@@ -124,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_share.add_parser(commands)
     cli_share.add_admin_parser(commands)
+    from legame import cli_export
+
+    cli_export.add_parser(commands)
     return parser
 
 

@@ -7,7 +7,7 @@ session.guard(session.VIEWER)
 import pandas as pd
 import streamlit as st
 
-from legame import charts
+from legame import charts, export
 from legame.kpis.facts import facts
 from legame.ui import cache, cards, controls
 
@@ -38,3 +38,30 @@ else:
     st.subheader("Revenue: community members and other customers")
     st.plotly_chart(charts.revenue_by_membership(board.trend, period, config.currency))
 controls.freshness_line(board.freshness)
+
+st.subheader("Take it to the board")
+meta = export.about(board.kpis, filters, board.freshness, board.only_demo)
+stem = f"legame-{period.start}-{period.end}"
+left, middle, right = st.columns(3)
+left.download_button(
+    "Board pack (PDF)",
+    data=lambda: cache.board_pack(period, comparison, filters),
+    file_name=f"{stem}-board-pack.pdf",
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
+    help="Cover, KPI table with status, charts, definitions and assumptions; a few seconds to prepare.",
+)
+middle.download_button(
+    "Facts table (XLSX)",
+    data=export.facts_xlsx(board.kpis, config.currency, meta),
+    file_name=f"{stem}-facts.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/table_view:",
+)
+right.download_button(
+    "Facts table (CSV)",
+    data=export.facts_csv(board.kpis, config.currency),
+    file_name=f"{stem}-facts.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)

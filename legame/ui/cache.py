@@ -72,3 +72,16 @@ def _anchor(version: int) -> date:
 def anchor() -> date:
     """The latest day with data (never after today): presets count back from it."""
     return _anchor(data_version())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _board_pack(version: int, start: date, end: date, comparison: str, filters: tuple) -> bytes:
+    from legame.boardpack import board_pack_pdf
+
+    built = _board(version, start, end, comparison, filters)
+    return board_pack_pdf(built, config(), headline=built.headline, filters=dict(filters))
+
+
+def board_pack(period: Period, comparison: str, filters: dict[str, str]) -> bytes:
+    """The board pack PDF for this view (a few seconds the first time: Chromium draws the charts)."""
+    return _board_pack(data_version(), period.start, period.end, comparison, tuple(sorted(filters.items())))

@@ -1,0 +1,403 @@
+"""The board pack: a few PDF pages for a board meeting, from the same Board and KPI objects as the board page.
+
+Cover (period, comparison, filters, data freshness, headline), the KPI table with status, the charts as
+images (kaleido and Debian's Chromium, offline), and the definitions and assumptions of every KPI shown.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import plotly.graph_objects as go
+import reportlab
+from plotly.subplots import make_subplots
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from legame import charts, export
+from legame.board import Board
+from legame.config import Config
+from legame.kpis import COMPARISONS, Kpi
+
+PAGE = landscape(A4)
+MARGIN = 15 * mm
+WIDTH = PAGE[0] - 2 * MARGIN
+# Bitstream Vera ships inside reportlab, so every machine draws the same glyphs (€ included).
+FONT_DIR = Path(reportlab.__file__).parent / "fonts"
+FONTS = {"LegameSans": "Vera.ttf", "LegameSans-Bold": "VeraBd.ttf", "LegameSans-Oblique": "VeraIt.ttf"}
+# Arrows and status marks come from ZapfDingbats, one of the 14 fonts every PDF reader has.
+SYMBOL_FONT = "ZapfDingbats"
+
+INK = colors.HexColor("#1d2b28")
+MUTED = colors.HexColor("#5b6b68")
+RULE = colors.HexColor("#c9d3d1")
+BRAND = colors.HexColor(charts.MEMBER_COLOUR)
+TARGET_COLOUR = "#b03a2e"
+GOOD, WATCH, BAD = colors.HexColor("#1e7b45"), colors.HexColor("#9a6200"), colors.HexColor(TARGET_COLOUR)
+# Each status has a mark of its own shape as well as a colour, so it reads in black and white.
+STATUS_MARK = {"on track": ("✔", GOOD), "watch": ("◆", WATCH), "off track": ("✖", BAD)}
+FAMILY_TITLES = {
+    "value": "Customer value",
+    "conversion": "Conversion and return",
+    "advocacy": "Advocacy",
+    "community": "Community",
+    "engagement": "Engagement",
+    "clv": "Predicted lifetime value",
+    "clv_model": "Predicted lifetime value",
+}
+
+# Charts: PDF points per layout pixel, so Plotly's default 12 px text prints at about 10 pt.
+PT_PER_PX = 0.8
+PANELS_PER_ROW = 5
+PANEL_PX = (int(WIDTH / PT_PER_PX / PANELS_PER_ROW), 265)  # one KPI's panel in a family chart
+TITLE_CHARS = 24  # a panel title's line, at 12 px in PANEL_PX's width
+TREND_PX = (round(WIDTH / PT_PER_PX), 380)
+
+
+Styles = dict[str, ParagraphStyle]
+
+
+def _styles() -> Styles:
+    for name, file in FONTS.items():
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+    pdfmetrics.registerFontFamily(
+        "LegameSans", normal="LegameSans", bold="LegameSans-Bold", italic="LegameSans-Oblique"
+    )
+    base = ParagraphStyle("body", fontName="LegameSans", fontSize=10, leading=13, textColor=INK)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", base, fontSize=8.5, leading=10.5, textColor=MUTED),
+        "cell": ParagraphStyle("cell", base, fontSize=9.5, leading=12),
+        "note": ParagraphStyle("note", base, fontSize=9, leading=11),
+        "cell_right": ParagraphStyle("cell_right", base, fontSize=9.5, leading=12, alignment=TA_RIGHT),
+        "number": ParagraphStyle("number", base, fontSize=11, leading=14, alignment=TA_RIGHT),
+        "kicker": ParagraphStyle("kicker", base, fontName="LegameSans-Bold", fontSize=11, textColor=BRAND),
+        "title": ParagraphStyle("title", base, fontName="LegameSans-Bold", fontSize=34, leading=40),
+        "subtitle": ParagraphStyle("subtitle", base, fontSize=14, leading=19, textColor=MUTED),
+        "headline": ParagraphStyle("headline", base, fontSize=19, leading=25),
+        "h1": ParagraphStyle("h1", base, fontName="LegameSans-Bold", fontSize=17, leading=22, spaceAfter=8),
+        "banner": ParagraphStyle("banner", base, fontName="LegameSans-Bold", textColor=WATCH),
+    }
+
+
+def _ink(markup: str, colour: colors.Color) -> str:
+    return f'<font color="{colour.hexval()}">{markup}</font>'
+
+
+def _symbol(char: str, colour: colors.Color) -> str:
+    return f'<font name="{SYMBOL_FONT}" color="{colour.hexval()}">{char}</font>'
+
+
+def _text(value: str) -> str:
+    """Plain text made safe for reportlab's paragraph markup (a campaign may be called 'A<B & C')."""
+    return escape(value)
+
+
+def _ruled(rows: list[list], widths: list[float]) -> Table:
+    """A table with a header row, rules between rows, cells aligned at the top; widths are shares of the page."""
+    table = Table(rows, colWidths=[w * WIDTH for w in widths], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 1, INK),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.5, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
+    return table
+
+
+def _change_words(kpi: Kpi) -> tuple[str, str, colors.Color]:
+    """For a KPI with a delta: the arrow, the judgement and its colour. Up or down as the number moved,
+    better or worse as the KPI's direction reads it (a falling cost is better), or no real change within the noise."""
+    arrow = "▲" if kpi.delta > 0 else "▼" if kpi.delta < 0 else ""
+    if kpi.noise or kpi.delta == 0:
+        return arrow, "no real change", MUTED
+    improved = (kpi.delta > 0) == (kpi.direction == "higher")
+    return arrow, ("better" if improved else "worse"), GOOD if improved else BAD
+
+
+def _kpi_table(kpis: list[Kpi], style: Styles) -> Table:
+    first = kpis[0]
+    header = [
+        Paragraph("<b>KPI</b>", style["cell"]),
+        Paragraph(f"<b>{_text(first.period.label)}</b>", style["cell_right"]),
+        Paragraph(f"<b>{_text(first.comparison_period.label)}</b>", style["cell_right"]),
+        *(Paragraph(f"<b>{h}</b>", style["cell"]) for h in ("Change", "Target", "Status")),
+    ]
+    rows = [header]
+    for kpi in kpis:
+        change = "n/a"
+        if kpi.delta is not None:
+            arrow, judgement, colour = _change_words(kpi)
+            change = f"{_symbol(arrow, colour) + ' ' if arrow else ''}{_text(kpi.display['delta'])}<br/>"
+            change += f"{_text(kpi.display['delta_pct'])} · {_ink(judgement, colour)}"
+        if kpi.status:
+            mark, colour = STATUS_MARK[kpi.status]
+            status = f"{_symbol(mark, colour)} {_ink(kpi.status.capitalize(), colour)}"
+        else:
+            status = _ink("n/a" if kpi.value is None else "no target", MUTED)
+        rows.append(
+            [
+                [
+                    Paragraph(f"<b>{_text(kpi.plain_label)}</b>", style["cell"]),
+                    Paragraph(_text(kpi.sentence), style["small"]),
+                ],
+                # When there is no value, the sentence beside it says why.
+                Paragraph(f"<b>{_text(kpi.display['value'])}</b>", style["number"]),
+                Paragraph(_text(kpi.display["comparison_value"]), style["number"]),
+                Paragraph(change, style["cell"]),
+                Paragraph(_text(kpi.display["target"]), style["cell"]),
+                Paragraph(status, style["cell"]),
+            ]
+        )
+    return _ruled(rows, [0.42, 0.10, 0.10, 0.18, 0.09, 0.11])
+
+
+def family_chart(kpis: list[Kpi], title: str) -> go.Figure:
+    """One panel per KPI: bars for the comparison period, this period and the target (hatched, so it reads
+    in black and white too); the value is written above each bar."""
+    # A panel is narrow: long names go on two lines rather than run into the next panel.
+    titles = ["<br>".join(textwrap.wrap(k.plain_label, TITLE_CHARS)) for k in kpis]
+    fig = make_subplots(rows=1, cols=len(kpis), subplot_titles=titles, horizontal_spacing=0.06)
+    for column, kpi in enumerate(kpis, start=1):
+        bars = [
+            (kpi.comparison_period.label, kpi.comparison_value, kpi.display["comparison_value"], charts.OTHER_COLOUR),
+            (kpi.period.label, kpi.value, kpi.display["value"], charts.MEMBER_COLOUR),
+        ]
+        if kpi.target is not None:
+            bars.append(("Target", kpi.target, kpi.display["target"], "white"))
+        labels, values, texts, fills = (list(t) for t in zip(*bars, strict=True))
+        fig.add_bar(
+            x=labels,
+            y=values,
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            marker={
+                "color": fills,
+                "line": {"color": [f if f != "white" else TARGET_COLOUR for f in fills], "width": 1.5},
+                "pattern": {"shape": ["/" if f == "white" else "" for f in fills], "fgcolor": TARGET_COLOUR},
+            },
+            row=1,
+            col=column,
+        )
+        for label, value in zip(labels, values, strict=True):
+            if value is None:
+                fig.add_annotation(x=label, y=0, text="n/a", showarrow=False, yshift=10, row=1, col=column)
+        # Room above (and below, for negative values) for the labels written outside the bars.
+        known = [v for v in values if v is not None]
+        low, high = min([0, *known]), max([0, *known])
+        room = 0.25 * (high - low) or 1
+        fig.update_yaxes(range=[low - room if low < 0 else 0, high + room], row=1, col=column)
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=True, zerolinecolor="#8a9896")
+    fig.update_layout(
+        title={"text": f"<b>{title}</b>", "x": 0.01, "font": {"size": 15}},
+        showlegend=False,
+        width=PANEL_PX[0] * len(kpis),
+        height=PANEL_PX[1],
+        margin={"l": 10, "r": 10, "t": 85, "b": 30},
+        plot_bgcolor="white",
+    )
+    return fig
+
+
+def _family_figures(kpis: list[Kpi]) -> list[go.Figure]:
+    """A chart per family, in the order the families first appear; a family of many KPIs is split into
+    charts of at most one row's panels."""
+    by_title: dict[str, list[Kpi]] = {}
+    for kpi in kpis:
+        title = FAMILY_TITLES.get(kpi.family, kpi.family.replace("_", " ").capitalize())
+        by_title.setdefault(title, []).append(kpi)
+    return [
+        family_chart(members[start : start + PANELS_PER_ROW], title)
+        for title, members in by_title.items()
+        for start in range(0, len(members), PANELS_PER_ROW)
+    ]
+
+
+def _image(png: bytes, figure: go.Figure) -> Image:
+    return Image(io.BytesIO(png), width=figure.layout.width * PT_PER_PX, height=figure.layout.height * PT_PER_PX)
+
+
+def _rows_of_images(images: list[Image]) -> list[Table]:
+    """Charts side by side, as many to a row as fit the page's width; one table per row, so each row
+    sizes its own columns."""
+    rows: list[list[Image]] = [[]]
+    used = 0.0
+    for image in images:
+        if rows[-1] and used + image.drawWidth > WIDTH:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(image)
+        used += image.drawWidth
+    padding = [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
+    return [Table([row], hAlign="LEFT", style=padding, spaceAfter=12) for row in rows]
+
+
+def _definitions(kpis: list[Kpi], style: Styles) -> Table:
+    rows = [[Paragraph(f"<b>{h}</b>", style["cell"]) for h in ("KPI", "Definition", "Assumptions and notes")]]
+    for kpi in kpis:
+        target = "no target" if kpi.target is None else f"target {kpi.display['target']}"
+        notes = [*kpi.assumptions, f"Better when {kpi.direction}; {target}."]
+        if kpi.na_reason:
+            notes.append(f"Not available: {kpi.na_reason}.")
+        if kpi.noise:
+            notes.append(f"The change is within normal variation: {kpi.noise}.")
+        name = [
+            Paragraph(f"<b>{_text(kpi.plain_label)}</b>", style["cell"]),
+            Paragraph(_text(kpi.label), style["small"]),
+        ]
+        notes_text = "<br/>".join(_text(n) for n in notes)
+        rows.append([name, Paragraph(_text(kpi.definition), style["note"]), Paragraph(notes_text, style["note"])])
+    return _ruled(rows, [0.22, 0.35, 0.43])
+
+
+def _facts_box(meta: Mapping[str, str], style: Styles) -> Table:
+    rows = [
+        [Paragraph(f"<b>{_text(k)}</b>", style["cell"]), Paragraph(_text(v), style["cell"])] for k, v in meta.items()
+    ]
+    table = Table(rows, colWidths=[0.16 * WIDTH, 0.84 * WIDTH], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEABOVE", (0, 0), (-1, 0), 0.5, RULE),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _status_summary(kpis: list[Kpi]) -> str:
+    counts = {s: sum(k.status == s for k in kpis) for s in STATUS_MARK}
+    with_target = sum(counts.values())
+    if not with_target:
+        return "None of these KPIs has a target yet."
+    parts = ", ".join(f"{_symbol(STATUS_MARK[s][0], STATUS_MARK[s][1])} {n} {s}" for s, n in counts.items() if n)
+    return f"Of {with_target} KPIs with a target: {parts}."
+
+
+def _cover(kpis: list[Kpi], headline: str, meta: Mapping[str, str], only_demo: bool, style: Styles) -> list[Flowable]:
+    period, comparison = kpis[0].period, kpis[0].comparison_period
+    cover = [
+        Paragraph("LEGAME · BOARD PACK", style["kicker"]),
+        Spacer(1, 14),
+        Paragraph(_text(period.label), style["title"]),
+        Paragraph(
+            f"{_long_date(period.start)} – {_long_date(period.end)}, compared with "
+            f"{_text(comparison.label)}, the {COMPARISONS[kpis[0].comparison_kind]}",
+            style["subtitle"],
+        ),
+        Spacer(1, 26),
+        Paragraph(_text(headline), style["headline"]),
+        Spacer(1, 12),
+        Paragraph(_status_summary(kpis), style["body"]),
+        Spacer(1, 26),
+    ]
+    if only_demo:
+        cover += [Paragraph("Demo data: these numbers come from the exports of a fictional brand.", style["banner"])]
+        cover += [Spacer(1, 8)]
+    return [*cover, _facts_box(meta, style)]
+
+
+LEGEND = (
+    f"{_symbol('▲', MUTED)} {_symbol('▼', MUTED)} the number went up or down; <i>better</i> or <i>worse</i> reads "
+    "it against the KPI's direction (a falling cost is better); <i>no real change</i>: within normal variation. "
+    f"Status against target: {_symbol('✔', GOOD)} on track, {_symbol('◆', WATCH)} watch (within the tolerance "
+    f"set in config.yaml), {_symbol('✖', BAD)} off track."
+)
+
+
+def board_pack_pdf(
+    board: Board,
+    config: Config,
+    headline: str | None = None,
+    filters: Mapping[str, str | None] | None = None,
+    kpis: list[Kpi] | None = None,
+) -> bytes:
+    """The board pack as PDF bytes.
+
+    `kpis` are the KPIs shown (default: the board's cards, in their order); `headline` opens the pack
+    (default: the first KPI's sentence); `filters` are the channel and campaign in force.
+    Raises LegameError when no Chromium is there to draw the charts.
+    """
+    kpis = kpis or board.cards
+    style = _styles()
+    meta = export.about(kpis, filters or {}, board.freshness, board.only_demo)
+    period, comparison = kpis[0].period.label, kpis[0].comparison_period.label
+    context = f"{period} vs {comparison} · {meta['Channel']} · {meta['Campaign']}"
+    if board.only_demo:
+        context += " · Demo data"
+
+    revenue = charts.revenue_by_membership(board.trend, board.period, config.currency)
+    revenue.update_layout(width=TREND_PX[0], height=TREND_PX[1], plot_bgcolor="white")
+    families = _family_figures(kpis)
+    pngs = export.figures_png([revenue, *families])
+
+    story = [
+        *_cover(kpis, headline or kpis[0].sentence, meta, board.only_demo, style),
+        PageBreak(),
+        Paragraph(f"Key figures: {_text(period)} against {_text(comparison)}", style["h1"]),
+        _kpi_table(kpis, style),
+        Spacer(1, 8),
+        Paragraph(LEGEND, style["small"]),
+        PageBreak(),
+        Paragraph("Revenue: community members and other customers", style["h1"]),
+        _image(pngs[0], revenue),
+        Paragraph(
+            f"Monthly revenue in {_text(config.currency)}, twelve months to the period's end; "
+            "the shaded band is the period of this pack. All channels and campaigns.",
+            style["small"],
+        ),
+        PageBreak(),
+        Paragraph("Each KPI against its comparison and target", style["h1"]),
+        *_rows_of_images([_image(png, figure) for png, figure in zip(pngs[1:], families, strict=True)]),
+        PageBreak(),
+        Paragraph("Definitions and assumptions", style["h1"]),
+        _definitions(kpis, style),
+    ]
+
+    def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont("LegameSans", 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN, MARGIN / 2, f"Legame board pack · {context}")
+        canvas.drawRightString(PAGE[0] - MARGIN, MARGIN / 2, f"Page {doc.page}")
+        canvas.restoreState()
+
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=f"Board pack {period}",
+        author="Legame",
+    )
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return out.getvalue()
