@@ -38,7 +38,8 @@ def fill(con, scale: float) -> dict[str, int]:
             from range({n["interactions"]}) t(i)"""
     )
     con.execute(
-        f"""insert into orders select 'o' || i, 'p' || ((i * 17) % {n["people"]}), {day}, 20 + i % 180,
+        f"""insert into orders select 'o' || i, 'p' || (hash(i) % {n["people"]}),
+                   timestamp '2024-11-01' + to_seconds(hash(i * 3) % 63072000), 20 + i % 180,
                    'web', case when i % 4 = 0 then 'Spring' end, i % 40 = 0, 1
             from range({n["orders"]}) t(i)"""
     )
@@ -77,7 +78,7 @@ def main() -> None:
         con = warehouse.connect(config)
         sizes = fill(con, args.scale)
         print("rows:", ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
-        quarter = Period(date(2025, 4, 1), date(2025, 6, 30))
+        quarter = Period(date(2026, 4, 1), date(2026, 6, 30))
 
         def baseline() -> None:
             for table in ("people", "interactions", "orders"):
@@ -85,14 +86,15 @@ def main() -> None:
 
         def board() -> None:
             kpis = compute(con, config, quarter)
-            assert sum(k.value is None for k in kpis) <= 3, [(k.id, k.na_reason) for k in kpis if k.value is None]
+            missing = [k.id for k in kpis if k.value is None and k.family not in ("clv", "clv_model")]
+            assert not missing, missing
 
         cold = timed(board)
         warm = statistics.median(timed(board) for _ in range(5))
         base_t = statistics.median(timed(baseline) for _ in range(5))
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"baseline (3 full scans)   : {base_t:6.3f} s")
-        print(f"board KPIs, first run     : {cold:6.3f} s   ratio {cold / base_t:5.2f}x")
+        print(f"board KPIs, first run     : {cold:6.3f} s   ratio {cold / base_t:5.2f}x   (includes the CLV fits)")
         print(f"board KPIs, warm (median) : {warm:6.3f} s   ratio {warm / base_t:5.2f}x   (budget 1 s)")
         print(f"peak RSS                  : {peak_mb:6.0f} MB  (budget 2048 MB)")
 

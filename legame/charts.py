@@ -8,9 +8,12 @@ from typing import Any
 import plotly.graph_objects as go
 
 from legame.kpis import Period
+from legame.theme import brand
 
-MEMBER_COLOUR = "#1f6f5c"
-OTHER_COLOUR = "#b8c4c2"
+MEMBER_COLOUR = brand().primary
+OTHER_COLOUR = brand().secondary
+HIGHLIGHT_COLOUR = brand().highlight
+BAD_COLOUR = brand().bad
 
 
 def revenue_by_membership(trend: list[dict[str, Any]], period: Period, currency: str) -> go.Figure:
@@ -31,7 +34,7 @@ def revenue_by_membership(trend: list[dict[str, Any]], period: Period, currency:
     fig.add_vrect(
         x0=period.start.replace(day=1),
         x1=period.end + timedelta(days=1),
-        fillcolor="#f2c14e",
+        fillcolor=HIGHLIGHT_COLOUR,
         opacity=0.15,
         line_width=0,
         annotation_text="selected period",
@@ -65,7 +68,7 @@ def trend(series: list[dict[str, Any]], kpi_id: str, label: str, unit_label: str
         fig.add_hline(
             y=target,
             line_dash="dash",
-            line_color="#c0392b",
+            line_color=BAD_COLOUR,
             annotation_text=f"target {target:g}",
             annotation_position="top left",
         )
@@ -143,7 +146,7 @@ def ladder(parts: dict[str, float]) -> go.Figure:
             x=list(parts.values()),
             y=list(parts),
             orientation="h",
-            marker_color=["#b8c4c2", "#8fb3a8", "#4f907c", MEMBER_COLOUR],
+            marker_color=[OTHER_COLOUR, "#8fb3a8", "#4f907c", MEMBER_COLOUR],
             text=list(parts.values()),
             textposition="outside",
             cliponaxis=False,
@@ -155,7 +158,7 @@ def ladder(parts: dict[str, float]) -> go.Figure:
 
 def shares(parts: dict[str, float]) -> go.Figure:
     """One stacked bar of groups (promoters, passives, detractors) as shares of the whole."""
-    colours = {"Promoters": MEMBER_COLOUR, "Passives": "#b8c4c2", "Detractors": "#c0392b"}
+    colours = {"Promoters": MEMBER_COLOUR, "Passives": OTHER_COLOUR, "Detractors": BAD_COLOUR}
     total = sum(parts.values()) or 1
     fig = go.Figure()
     for name, count in parts.items():

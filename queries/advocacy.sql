@@ -13,12 +13,6 @@ with answers_in_period as (
     where answered_at >= $start and answered_at < $end + interval 1 day
 ),
 
-customers as (
-    select distinct person_id
-    from orders
-    where not coalesce(is_refund, false) and revenue > 0 and ordered_at < $end + interval 1 day
-),
-
 acts as (
     select person_id, kind
     from interactions
@@ -38,19 +32,24 @@ posts_in_period as (
         and ($channel is null or channel = $channel)
 ),
 
-first_orders as (
-    select person_id, min(ordered_at) as first_ordered_at
+paid_orders as (
+    select person_id, ordered_at
     from orders
-    where not coalesce(is_refund, false) and revenue > 0
-    group by person_id
+    where not coalesce(is_refund, false) and revenue > 0 and ordered_at < $end + interval 1 day
+),
+
+-- Customers who bought in the period and never before it: only the period's buyers are
+-- checked against history, so nobody's whole history is aggregated.
+buyers_in_period as (
+    select distinct person_id from paid_orders where ordered_at >= $start
 ),
 
 new_customers as (
-    select f.person_id, p.referred_by, r.referrer_id
-    from first_orders as f
+    select b.person_id, p.referred_by, r.referrer_id
+    from buyers_in_period as b
+    anti join (select person_id from paid_orders where ordered_at < $start) as earlier using (person_id)
     left join people as p using (person_id)
     left join (select distinct referred_id as person_id, referrer_id from referrals) as r using (person_id)
-    where f.first_ordered_at >= $start and f.first_ordered_at < $end + interval 1 day
 ),
 
 final as (
@@ -59,7 +58,8 @@ final as (
         (select count(*) filter (where score >= 9) from answers_in_period) as promoters,
         (select count(*) filter (where score between 7 and 8) from answers_in_period) as passives,
         (select count(*) filter (where score <= 6) from answers_in_period) as detractors,
-        (select count(distinct a.person_id) from acts as a join customers as c using (person_id)) as advocates,
+        (select count(distinct a.person_id) from acts as a semi join paid_orders as o using (person_id))
+            as advocates,
         (select count(*) from new_customers) as new_customers,
         (select count(*) from new_customers where coalesce(referrer_id, referred_by) is not null)
             as referred_new_customers,

@@ -13,10 +13,13 @@ with paid_orders as (
     where not coalesce(is_refund, false) and revenue > 0
 ),
 
+-- The first order of each customer who bought in the period and never before it (as in conversion.sql).
 first_orders as (
     select person_id, arg_min(channel, ordered_at) as channel, arg_min(campaign, ordered_at) as campaign,
         min(ordered_at) as first_ordered_at
     from paid_orders
+    where ordered_at >= $start and ordered_at < $end + interval 1 day
+        and person_id not in (select person_id from paid_orders where ordered_at < $start)
     group by person_id
 ),
 
@@ -36,7 +39,6 @@ new_customers as (
     from first_orders as f
     left join clv_predictions as c using (person_id)
     left join referred as r using (person_id)
-    where f.first_ordered_at >= $start and f.first_ordered_at < $end + interval 1 day
 ),
 
 spend_in_period as (

@@ -13,19 +13,21 @@ with paid_orders as (
     where not coalesce(is_refund, false) and revenue > 0
 ),
 
+-- The first order of each customer who bought in the period and never before it: only the
+-- period's buyers are checked against history, so nobody's whole history is aggregated.
 first_orders as (
-    select person_id, arg_min(channel, ordered_at) as channel, arg_min(campaign, ordered_at) as campaign,
-        min(ordered_at) as first_ordered_at
+    select person_id, arg_min(channel, ordered_at) as channel, arg_min(campaign, ordered_at) as campaign
     from paid_orders
+    where ordered_at >= $start and ordered_at < $end + interval 1 day
     group by person_id
 ),
 
 new_customers as (
-    select person_id
-    from first_orders
-    where first_ordered_at >= $start and first_ordered_at < $end + interval 1 day
-        and ($channel is null or channel = $channel)
-        and ($campaign is null or campaign = $campaign)
+    select f.person_id
+    from first_orders as f
+    anti join (select person_id from paid_orders where ordered_at < $start) as earlier using (person_id)
+    where ($channel is null or f.channel = $channel)
+        and ($campaign is null or f.campaign = $campaign)
 ),
 
 orders_in_period as (

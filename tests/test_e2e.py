@@ -210,3 +210,48 @@ def test_drill_down_pages_show_cards_charts_and_facts(browser, server, path, tit
     assert facts.locator("[data-testid='stMetric']").count() == 0
     assert facts.get_by_text("channel instagram").count() == 1
     facts.close()
+
+
+def test_board_downloads_hold_the_numbers_of_the_cli_json(browser, server, tmp_path):
+    import json
+    import shutil
+
+    import openpyxl
+
+    page = open_page(browser, server.url, height=2400)
+    page.get_by_text("Take it to the board").wait_for()
+    saved = {}
+    for label in ("Facts table (XLSX)", "Board pack (PDF)"):
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_role("button", name=label).click()
+        saved[label] = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved[label])
+    page.close()
+    # The same numbers from the CLI, on its own warehouse loaded with the same demo files and secret.
+    sheet = openpyxl.load_workbook(saved["Facts table (XLSX)"])["KPIs"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, [c.value for c in row], strict=True)) for row in sheet.iter_rows(min_row=2)]
+    start, end = rows[0]["Period from"].date().isoformat(), rows[0]["Period to"].date().isoformat()
+    env = {**os.environ, "LEGAME_DB": str(tmp_path / "cli.duckdb"), "LEGAME_SECRET": "e2e"}
+    demo = sorted(str(p) for p in (ROOT / "data" / "demo").iterdir())
+    subprocess.run(
+        [sys.executable, "-m", "legame", "ingest", *demo], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "legame", "kpis", "--from", start, "--to", end, "--json"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    expected = {k["id"]: k for k in json.loads(result.stdout)}
+    assert {r["KPI id"] for r in rows} == set(expected)
+    for row in rows:
+        want = expected[row["KPI id"]]["value"]
+        assert (row["Value"] is None) == (want is None), row["KPI id"]
+        if want is not None:
+            assert row["Value"] == pytest.approx(want, abs=1e-4), row["KPI id"]
+    # The PDF shows each board card's value as the board shows it.
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(saved["Board pack (PDF)"]), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        for kpi_id in ("community_value", "nps", "conversion_rate"):
+            assert expected[kpi_id]["display"]["value"] in text, kpi_id

@@ -1,0 +1,57 @@
+"""The look of every chart: one Plotly template built from the brand colours in config.yaml.
+
+Importing this module registers the template as Plotly's default, so the app's
+charts, the board pack's images and the PNG exports all look the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from legame.config import Config, load_config
+
+TEMPLATE = "legame"
+
+
+@dataclass(frozen=True)
+class Brand:
+    """Brand colours: primary for the community and the current period, secondary for the rest."""
+
+    primary: str = "#1f6f5c"
+    secondary: str = "#b8c4c2"
+    highlight: str = "#f2c14e"
+    bad: str = "#c0392b"
+    font: str = "Source Sans Pro, Helvetica, Arial, sans-serif"
+
+    @classmethod
+    def from_config(cls, config: Config) -> Brand:
+        given = config.get("brand", default={}) or {}
+        return cls(**{k: str(v) for k, v in given.items() if k in cls.__dataclass_fields__})
+
+
+@cache
+def brand() -> Brand:
+    return Brand.from_config(load_config())
+
+
+def template(colours: Brand) -> go.layout.Template:
+    """Readable fonts, light grid, brand colourway; no chart junk."""
+    return go.layout.Template(
+        layout={
+            "font": {"family": colours.font, "size": 14, "color": "#1d2b28"},
+            "colorway": [colours.primary, colours.secondary, colours.highlight, colours.bad, "#4f907c", "#7d8f8c"],
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+            "xaxis": {"gridcolor": "#e4e9e8", "zerolinecolor": "#c9d3d1"},
+            "yaxis": {"gridcolor": "#e4e9e8", "zerolinecolor": "#c9d3d1"},
+            "hoverlabel": {"font": {"family": colours.font}},
+        }
+    )
+
+
+pio.templates[TEMPLATE] = template(brand())
+pio.templates.default = f"plotly_white+{TEMPLATE}"
