@@ -49,3 +49,20 @@ def demo(con, config):
         if path.suffix in (".csv", ".tsv"):
             assert load_file(con, config, path, path.name).rejected == 0
     return con
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium per browser-test module (Debian's, with the flags this machine needs).
+
+    Module-scoped: Playwright's event loop must be gone before tests that drive their own
+    (kaleido's chart rendering) run.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -8,12 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from legame import share, warehouse
 from legame.config import ROOT, load_config
 from legame.ingest import load_demo_if_empty
-from tests.test_e2e import CHROMIUM, CHROMIUM_ARGS, Server, open_page, settled
+from tests.browser import Server, open_page, settled
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = ROOT / "test-artifacts"
@@ -38,14 +38,6 @@ class SharedServer(Server):
             con.close()
         self.token = url.split("?share=")[1]
         super().__init__(folder, LEGAME_LINK_SECRET=LINK_SECRET)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
