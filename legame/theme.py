@@ -42,7 +42,8 @@ def template(colours: Brand) -> go.layout.Template:
     """Readable fonts, light grid, brand colourway; no chart junk."""
     return go.layout.Template(
         layout={
-            "font": {"family": colours.font, "size": 14, "color": "#1d2b28"},
+            # No font colour: Streamlit's light and dark themes set it, so charts read on both.
+            "font": {"family": colours.font, "size": 14},
             "colorway": [colours.primary, colours.secondary, colours.highlight, colours.bad, "#4f907c", "#7d8f8c"],
             "paper_bgcolor": "rgba(0,0,0,0)",
             "plot_bgcolor": "rgba(0,0,0,0)",

@@ -39,6 +39,10 @@ def test_board_shows_kpi_cards_with_numbers(browser, server):
     phone.locator("[data-testid='stMetric']").first.wait_for()
     phone.screenshot(path=ARTIFACTS / "board-390.png", full_page=True)
     phone.close()
+    projector = open_page(browser, server.url, width=1920, height=1400)
+    projector.locator("[data-testid='stMetric']").nth(7).wait_for()
+    projector.screenshot(path=ARTIFACTS / "board-1920.png", full_page=True)
+    projector.close()
 
 
 def test_period_in_the_url_opens_that_period(browser, server):
