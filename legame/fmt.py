@@ -25,6 +25,11 @@ class NumberFormat:
         # it-IT and the rest of continental Europe: € 1.234,56
         return cls(",", ".", currency_before=True, currency_space=True)
 
+    @property
+    def date_input(self) -> str:
+        """The order a date picker shows day, month and year in for this locale."""
+        return "MM/DD/YYYY" if self.currency_before and not self.currency_space else "DD/MM/YYYY"
+
     def number(self, value: float, decimals: int = 0, signed: bool = False) -> str:
         text = f"{abs(value):,.{decimals}f}"
         text = text.replace(",", "\0").replace(".", self.decimal).replace("\0", self.thousands)

@@ -9,12 +9,14 @@ import streamlit as st
 
 from legame import share
 from legame.errors import LegameError
+from legame.fmt import NumberFormat
 from legame.kpis import COMPARISONS, PRESETS, Period, preset
 from legame.ui import cache
 
 ALL = "all"
 REVOKED = "share_revoked"  # the label of the link just revoked, shown after the rerun that updates the list
 config = session.config()
+date_order = NumberFormat.for_locale(config.get("locale", default="en-US")).date_input
 
 st.title("Share")
 st.write(
@@ -45,8 +47,8 @@ with st.container(border=True):
     suggested = preset("last_quarter" if name == "custom" else name, cache.anchor())
     if name == "custom":
         start_column, end_column, _ = st.columns([1, 1, 2])
-        start = start_column.date_input("From", suggested.start, format="DD/MM/YYYY")
-        end = end_column.date_input("To", max(suggested.end, start), min_value=start, format="DD/MM/YYYY")
+        start = start_column.date_input("From", suggested.start, format=date_order)
+        end = end_column.date_input("To", max(suggested.end, start), min_value=start, format=date_order)
         period = Period(start, end)
     else:
         period = suggested

@@ -117,7 +117,7 @@ split = date_column.date_input(
     value=value.default_split(report.as_of),
     min_value=report.first_order + timedelta(days=1),
     max_value=report.as_of - timedelta(days=1),
-    format="DD/MM/YYYY",
+    format=fmt.date_input,
     help="Orders up to this day train the model; the orders after it test it.",
 )
 try:

@@ -73,3 +73,8 @@ def test_locale_formats():
     assert format_value(42, "points", it, "EUR") == "+42"
     assert format_value(None, "x", it, "EUR") == "n/a"
     assert format_value(0.04, "%", it, "EUR") == "0,04%"
+
+
+def test_date_pickers_follow_the_locale():
+    assert NumberFormat.for_locale("it-IT").date_input == "DD/MM/YYYY"
+    assert NumberFormat.for_locale("en-US").date_input == "MM/DD/YYYY"

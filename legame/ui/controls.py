@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from legame.fmt import NumberFormat
 from legame.kpis import COMPARISONS, PRESETS, Period, preset
 from legame.ui import session
 
@@ -61,8 +62,9 @@ def period_controls(anchor: date) -> tuple[Period, str, str]:
         return preset(name, anchor), comparison, view
     default = preset(DEFAULT_PRESET, anchor)
     start_col, end_col, _ = st.columns([2, 2, 6])
-    start = start_col.date_input("From", _date_from_url("from", default.start), key="widget_from")
-    end = end_col.date_input("To", _date_from_url("to", default.end), key="widget_to")
+    order = NumberFormat.for_locale(session.config().get("locale", default="en-US")).date_input
+    start = start_col.date_input("From", _date_from_url("from", default.start), key="widget_from", format=order)
+    end = end_col.date_input("To", _date_from_url("to", default.end), key="widget_to", format=order)
     if end < start:
         st.warning("The end date is before the start date; showing the start date alone.")
         end = start
