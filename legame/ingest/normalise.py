@@ -156,12 +156,16 @@ def staging_select(profile: Profile, source: str = "_raw", numbered: bool = True
     `_bad` is true for a row with a missing required value or a value that
     could not be read; `errors_select` says which and why, for those rows only.
     `numbered`: the source carries `_row`, the row's position in the file.
+    Rows continuing the row above (`continuation_if_empty`) are left out.
     """
     inner, outputs, bad, _ = _parts(profile)
     row = ["_row"] if numbered else []
+    where = ""
+    if profile.continuation_if_empty:
+        where = f" where nullif(trim({ident(profile.continuation_if_empty)}), '') is not null"
     return (
         f"select {', '.join([*row, *outputs])}, {' or '.join(bad) or 'false'} as _bad "
-        f"from (select {', '.join([*row, *inner])} from {source})"
+        f"from (select {', '.join([*row, *inner])} from {source}{where})"
     )
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import duckdb
 
 from legame.config import Config
-from legame.errors import FatalFileError
+from legame.errors import FatalFileError, UnrecognisedExport
 from legame.ingest.normalise import errors_select, literal, staging_select
 from legame.ingest.profiles import Profile, detect
-from legame.ingest.sniff import Sniffed, sniff
+from legame.ingest.sniff import PREAMBLE_LINES, Sniffed, sniff
 
 PREVIEW_ROWS = 20
 REJECTS_SHOWN = 500
@@ -52,6 +52,7 @@ class LoadReport:
     previously_loaded: str | None = None
     load_id: int | None = None
     notes: list[str] = field(default_factory=list)
+    lines_before_header: int = 0
 
     @property
     def rows_to_load(self) -> int:
@@ -83,7 +84,8 @@ def _read_csv(sniffed: Sniffed, parallel: bool) -> str:
     names = "[" + ", ".join(literal(n) for n in _unique_names(sniffed.header)) + "]"
     return (
         "read_csv($path, header = true, delim = $delim, quote = '\"', escape = '\"', encoding = $encoding, "
-        f"all_varchar = true, names = {names}, store_rejects = true, parallel = {str(parallel).lower()})"
+        f"all_varchar = true, names = {names}, skip = {int(sniffed.skip)}, store_rejects = true, "
+        f"parallel = {str(parallel).lower()})"
     )
 
 
@@ -216,21 +218,21 @@ def _all_good(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
     )
 
 
-def _row_lines(con: duckdb.DuckDBPyConnection, structural: list[tuple]) -> None:
+def _row_lines(con: duckdb.DuckDBPyConnection, structural: list[tuple], skip: int) -> None:
     """Map each parsed row to its line in the file, skipping lines DuckDB rejected.
 
     The k-th parsed row follows every rejected line j whose count of parsed rows
-    before it (line_j - 1 - j) is below k.
+    before it (line_j - 1 - skip - j) is below k; `skip` lines precede the header.
     """
-    gaps = [line - 1 - j for j, (line, *_rest) in enumerate(structural, start=1)]
+    gaps = [line - 1 - skip - j for j, (line, *_rest) in enumerate(structural, start=1)]
     con.execute("create or replace temp table _gaps (gap bigint)")
     if gaps:
         con.executemany("insert into _gaps values (?)", [(g,) for g in gaps])
 
 
-def _rejects_sql() -> str:
-    return """
-        select _row + 1 + (select count(*) from _gaps where gap < _row) as row_number,
+def _rejects_sql(skip: int) -> str:
+    return f"""
+        select _row + 1 + {int(skip)} + (select count(*) from _gaps where gap < _row) as row_number,
                e.column as column_name, e.value as value, e.reason as reason
         from (select _row, unnest(_errors) as e from _errors)
     """
@@ -288,6 +290,27 @@ def _archive(path: Path, sha: str, file_name: str, config: Config) -> None:
         shutil.copyfile(path, target)
 
 
+def _recognise(path: Path, config: Config, file_name: str) -> tuple[Sniffed, Profile, str]:
+    """Sniff the file and pick its profile, looking past a few lines of preamble for the header.
+
+    Some tools (LinkedIn Campaign Manager) write a report title and date range
+    above the header: when line one is no known header, the next lines are tried.
+    """
+    sniffed = sniff(path, file_name)
+    try:
+        return sniffed, *detect(sniffed.header, config, file_name)
+    except UnrecognisedExport as unrecognised:
+        first = unrecognised
+    for skip in range(1, PREAMBLE_LINES + 1):
+        try:
+            later = sniff(path, file_name, skip)
+            profile, reason = detect(later.header, config, file_name)
+        except (FatalFileError, UnrecognisedExport):
+            continue
+        return later, profile, f"{reason} (its header is on line {skip + 1}, below a preamble)"
+    raise first
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     config: Config,
@@ -305,8 +328,7 @@ def load_file(
     """
     path = Path(path)
     file_name = file_name or path.name
-    sniffed = sniff(path, file_name)
-    profile, reason = detect(sniffed.header, config, file_name)
+    sniffed, profile, reason = _recognise(path, config, file_name)
     sha = file_sha256(path)
     con.execute("begin transaction")
     try:
@@ -335,21 +357,26 @@ def _run(
     reason: str,
     sha: str,
 ) -> LoadReport:
-    if _stage_in_one_pass(con, path, sniffed, profile, config.secret, file_name):
+    continued = 0
+    # Skipped continuation rows must be counted, which needs the numbered read.
+    if not profile.continuation_if_empty and _stage_in_one_pass(con, path, sniffed, profile, config.secret, file_name):
         _all_good(con, profile)
     else:
         _read_raw(con, path, sniffed, file_name)
         _stage(con, profile, config.secret)
+        continued = con.execute("select (select count(*) from _raw) - (select count(*) from _staged)").fetchone()[0]
     structural = _structural_rejects(con, len(sniffed.header))
     parsed = con.execute("select count(*) from _staged").fetchone()[0]
-    rows_read = parsed + len(structural)
+    rows_read = parsed + continued + len(structural)
     if rows_read == 0:
         raise FatalFileError(f"{file_name} has a header but no data rows.")
-    _row_lines(con, structural)
-    value_rejects = con.execute("select count(distinct row_number) from (" + _rejects_sql() + ")").fetchone()[0]
+    _row_lines(con, structural, sniffed.skip)
+    value_rejects = con.execute(
+        "select count(distinct row_number) from (" + _rejects_sql(sniffed.skip) + ")"
+    ).fetchone()[0]
     good = con.execute("select count(*) from _good").fetchone()[0]
     valid_rows = con.execute("select count(*) filter (where not _bad) from _staged").fetchone()[0]
-    shown = con.execute(_rejects_sql() + f" order by row_number limit {REJECTS_SHOWN}").fetchall()
+    shown = con.execute(_rejects_sql(sniffed.skip) + f" order by row_number limit {REJECTS_SHOWN}").fetchall()
     rejects = [
         {"row": line, "column": column, "value": text, "reason": why} for line, column, text, why in structural
     ] + [{"row": r, "column": c, "value": v, "reason": why} for r, c, v, why in shown]
@@ -386,10 +413,16 @@ def _run(
         preview_columns=[d[0] for d in preview.description],
         preview_rows=preview.fetchall(),
         previously_loaded=_previous_load(con, sha),
+        lines_before_header=sniffed.skip,
     )
     if report.duplicates_in_file:
         report.notes.append(
             f"{report.duplicates_in_file} rows repeat a key seen earlier in the file; the last one counts."
+        )
+    if continued:
+        report.notes.append(
+            f"{continued} rows have no {profile.continuation_if_empty} and continue the row above "
+            "(e.g. an order's further line items): they were skipped, not rejected."
         )
     if any(c.email for c in profile.columns.values()):
         report.notes.append("Emails are stored only as salted hashes: no personal data enters the database.")
@@ -420,7 +453,9 @@ def _record(con: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: str, 
         },
     )
     con.execute(
-        "insert into rejects select $id, row_number, column_name, value, reason from (" + _rejects_sql() + ")",
+        "insert into rejects select $id, row_number, column_name, value, reason from ("
+        + _rejects_sql(report.lines_before_header)
+        + ")",
         {"id": report.load_id},
     )
     con.execute("insert into rejects select $id, * from _structural", {"id": report.load_id})

@@ -37,6 +37,9 @@ class Profile:
     columns: dict[str, ColumnMap]
     decimal: str = "."
     thousands: str = ""
+    # The export's column that, when empty, marks a row continuing the row above
+    # (Shopify's extra line items of an order): such rows are skipped, not rejected.
+    continuation_if_empty: str | None = None
 
     @property
     def source_columns(self) -> set[str]:
@@ -69,14 +72,19 @@ def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
     missing = [c.name for c in table.columns if c.required and c.name not in columns]
     if missing:
         raise ConfigError(f"Profile {name}: required column {', '.join(missing)} is not mapped.")
+    detect_columns = tuple(spec.get("detect") or sorted({m.source for m in columns.values() if m.source}))
+    continuation = spec.get("continuation_if_empty")
+    if continuation is not None and continuation not in detect_columns:
+        raise ConfigError(f"Profile {name}: continuation_if_empty must be one of its detect columns.")
     return Profile(
         name=name,
         label=spec.get("label", name),
         table=table,
-        detect=tuple(spec.get("detect") or sorted({m.source for m in columns.values() if m.source})),
+        detect=detect_columns,
         columns=columns,
         decimal=spec.get("decimal", "."),
         thousands=spec.get("thousands", ""),
+        continuation_if_empty=continuation,
     )
 
 
@@ -123,23 +131,42 @@ def detect(header: tuple[str, ...], config: Config, file_name: str) -> tuple[Pro
 
     Candidates are every vendor profile whose `detect` columns are all present and
     every canonical profile whose required columns are. The one that maps the most
-    of the file's columns wins; ties go to the order profiles are listed in, with
-    canonical profiles last, so the choice never depends on chance.
+    of the file's columns wins; among those mapping as many, a vendor profile beats
+    a canonical one, then the one recognised by more header columns (the more
+    specific `detect`), then the one listed first, so the choice never depends on chance.
     """
     present = {h.strip().lower() for h in header}
-    candidates: list[Profile] = [p for p in vendor_profiles(config) if {d.lower() for d in p.detect} <= present]
-    candidates += [p for t in TABLES.values() if (p := canonical_profile(t, header))]
+    vendors = [p for p in vendor_profiles(config) if {d.lower() for d in p.detect} <= present]
+    canonicals = [p for t in TABLES.values() if (p := canonical_profile(t, header))]
+    candidates: list[Profile] = vendors + canonicals
     if not candidates:
         raise UnrecognisedExport(_unrecognised_message(header, config, file_name))
-    scored = sorted(
-        enumerate(candidates),
-        key=lambda ic: (-len({s.lower() for s in ic[1].source_columns} & present), ic[0]),
-    )
-    chosen = scored[0][1]
+
+    def mapped(p: Profile) -> int:
+        return len({s.lower() for s in p.source_columns} & present)
+
+    def rank(ip: tuple[int, Profile]) -> tuple[int, bool, int, int]:
+        i, p = ip
+        return (-mapped(p), p in canonicals, -len(p.detect), i)
+
+    scored = [p for _, p in sorted(enumerate(candidates), key=rank)]
+    chosen = scored[0]
     reason = f"its header has the columns {', '.join(chosen.detect)}"
     if len(scored) > 1:
-        others = ", ".join(p.label for _, p in scored[1:])
-        reason += f"; it also matched {others}, but {chosen.label} maps more of its columns"
+        others = ", ".join(p.label for p in scored[1:])
+        runner_up = scored[1]
+        if mapped(runner_up) < mapped(chosen):
+            why = f"{chosen.label} maps more of its columns"
+        elif (runner_up in canonicals) != (chosen in canonicals):
+            why = f"both map {mapped(chosen)} of its columns and a named export format comes before Legame's own"
+        elif len(runner_up.detect) < len(chosen.detect):
+            why = (
+                f"both map {mapped(chosen)} of its columns and {chosen.label} is recognised by more of them "
+                f"({len(chosen.detect)} against {len(runner_up.detect)})"
+            )
+        else:
+            why = f"both map {mapped(chosen)} of its columns and {chosen.label} comes first in config.yaml"
+        reason += f"; it also matched {others}, but {why}"
     return chosen, reason
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from legame.errors import FatalFileError
 
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
+PREAMBLE_LINES = 10  # the most lines of title, date range etc. looked past for a header
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class Sniffed:
     encoding: str  # a name DuckDB's read_csv accepts
     delimiter: str
     header: tuple[str, ...]
+    skip: int = 0  # lines before the header (a report's title, date range...)
 
 
 def _encoding(sample: bytes) -> str:
@@ -45,18 +48,19 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def sniff(path: Path, file_name: str) -> Sniffed:
-    """Encoding from the byte-order mark or a UTF-8 trial; delimiter and header from line one."""
+def sniff(path: Path, file_name: str, skip: int = 0) -> Sniffed:
+    """Encoding from the byte-order mark or a UTF-8 trial; delimiter and header from line `skip` + 1."""
     with open(path, "rb") as fh:
         sample = fh.read(SAMPLE_BYTES)
     if not sample.strip():
         raise FatalFileError(f"{file_name} is empty.")
     encoding = _encoding(sample)
-    text = _text(sample, encoding)
-    first_line = text.splitlines()[0] if text.splitlines() else ""
-    delimiter = _delimiter(first_line)
-    header = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
+    lines = re.split(r"\r\n|\n|\r", _text(sample, encoding))
+    header_line = lines[skip] if skip < len(lines) else ""
+    delimiter = _delimiter(header_line)
+    header = next(csv.reader(io.StringIO(header_line), delimiter=delimiter), [])
     header = tuple(h.strip() for h in header)
     if not any(header):
-        raise FatalFileError(f"{file_name}: the first line is empty; expected a header row.")
-    return Sniffed(encoding=encoding, delimiter=delimiter, header=header)
+        where = "first line" if skip == 0 else f"line {skip + 1}"
+        raise FatalFileError(f"{file_name}: the {where} is empty; expected a header row.")
+    return Sniffed(encoding=encoding, delimiter=delimiter, header=header, skip=skip)
