@@ -5,6 +5,7 @@ first use, so a command that only needs periods (sharing a link, fitting CLV fro
 CSV) starts quickly.
 """
 
+from importlib import import_module
 from typing import Any
 
 from legame.kpis.period import COMPARISONS, PRESETS, Period, preset
@@ -13,16 +14,11 @@ __all__ = ["COMPARISONS", "KPIS", "PRESETS", "Kpi", "Period", "compute", "preset
 
 
 def __getattr__(name: str) -> Any:
+    # import_module, not "from legame.kpis import ...": that would ask this very hook again.
     if name in ("Kpi", "compute"):
-        from legame.kpis import engine
-
-        return getattr(engine, name)
+        return getattr(import_module("legame.kpis.engine"), name)
     if name == "KPIS":
-        from legame.kpis.registry import KPIS
-
-        return KPIS
+        return import_module("legame.kpis.registry").KPIS
     if name == "series":
-        from legame.kpis import series
-
-        return series
+        return import_module("legame.kpis.series")
     raise AttributeError(f"module 'legame.kpis' has no attribute {name!r}")
