@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from legame.ingest import locale
+from legame.ingest.locale import PLAIN, Decisions
 from legame.ingest.profiles import ColumnMap, Profile
 from legame.warehouse import Column
 
@@ -57,20 +59,58 @@ def _values_case(raw: str, values: dict[str, Any], fallback: str) -> str:
     return f"(case {exact} {folded} else {fallback} end)"
 
 
-def _number(raw: str, profile: Profile) -> str:
-    text = raw
-    if profile.thousands:
-        text = f"replace({text}, {literal(profile.thousands)}, '')"
-    if profile.decimal != ".":
-        text = f"replace({text}, {literal(profile.decimal)}, '.')"
-    return f"try_cast(replace({text}, ' ', '') as double)"
+READ_AS_NUMBER = ("number", "integer", "date", "timestamp")  # kinds whose null words (N/A, --...) read as empty
 
 
-def parse_expr(col: Column, cmap: ColumnMap, profile: Profile) -> tuple[str, str]:
-    """SQL for the parsed value of one column, and the reason given when it fails to parse."""
+def raw_text(col: Column, cmap: ColumnMap) -> str:
+    """SQL of the column's trimmed text, null when empty (or a null word, for numbers and dates)."""
+    raw = f"nullif(trim({ident(cmap.source)}), '')"
+    return locale.null_words(raw) if col.kind in READ_AS_NUMBER and not cmap.values else raw
+
+
+def number_style(col: Column, profile: Profile, decisions: Decisions | None) -> tuple[str, str]:
+    """(decimal mark, thousands separators as a regex class body): the profile's, else decided, else plain."""
+    if profile.decimal is not None or profile.thousands is not None:
+        decimal = profile.decimal or ("," if profile.thousands == "." else ".")
+        if profile.thousands is None:
+            return decimal, locale.thousands_for(decimal)
+        return decimal, locale.regex_class(profile.thousands) + locale.SPACES + locale.APOSTROPHES
+    if decisions is PLAIN:
+        return ("." if col.kind == "number" else ""), ""
+    decimal = decisions.decimal.get(col.name, ".")
+    return decimal, locale.thousands_for(decimal)
+
+
+def _number(raw: str, col: Column, profile: Profile, decisions: Decisions | None) -> str:
+    return locale.number_sql(raw, *number_style(col, profile, decisions))
+
+
+def undecided(profile: Profile) -> tuple[list[tuple[str, str, str, bool]], list[tuple[str, str, str]]]:
+    """The number and date columns whose decimal mark or date order is decided from the file's values."""
+    numbers: list[tuple[str, str, str, bool]] = []
+    dates: list[tuple[str, str, str]] = []
+    explicit_number = profile.decimal is not None or profile.thousands is not None
+    for col in profile.table.columns:
+        cmap = profile.columns.get(col.name)
+        if cmap is None or cmap.source is None or cmap.values:
+            continue
+        column = (col.name, cmap.source, raw_text(col, cmap))
+        if col.kind in ("number", "integer") and not explicit_number:
+            numbers.append((*column, col.kind == "integer"))
+        elif col.kind in ("date", "timestamp") and not cmap.fmt:
+            dates.append(column)
+    return numbers, dates
+
+
+def parse_expr(col: Column, cmap: ColumnMap, profile: Profile, decisions: Decisions | None = PLAIN) -> tuple[str, str]:
+    """SQL for the parsed value of one column, and the reason given when it fails to parse.
+
+    `decisions`: each undecided column's decimal mark and date order (`locale.decide`);
+    PLAIN reads undecided numbers as plain `1234.5` and dates as ISO only.
+    """
     if cmap.source is None:
         return f"{literal(cmap.value)}::{col.sql_type}", ""
-    raw = f"nullif(trim({ident(cmap.source)}), '')"
+    raw = raw_text(col, cmap)
     if cmap.values and col.kind not in ("choice",):
         expected = ", ".join(cmap.values)
         mapped = _values_case(raw, cmap.values, "null")
@@ -92,14 +132,20 @@ def parse_expr(col: Column, cmap: ColumnMap, profile: Profile) -> tuple[str, str
                 parsed = f"({parsed})::timestamptz"
             reason = f"not a date in the form {human_format(cmap.fmt)}"
         else:
-            parsed = f"try_cast({raw} as timestamptz)"
+            # Zoned times become UTC wall time (the connection runs in UTC).
+            order = None if decisions is PLAIN else decisions.date_order.get(col.name)
+            parsed = locale.date_sql(raw, order)
             reason = "not a date in the form yyyy-mm-dd (optionally with a time)"
-        # Zoned times become UTC wall time (the connection runs in UTC).
+            if order:
+                reason = (
+                    f"not a date in the form yyyy-mm-dd or {'dd/mm/yyyy' if order == 'dmy' else 'mm/dd/yyyy'} "
+                    "(optionally with a time)"
+                )
         return f"({parsed})::timestamp::{col.sql_type}", reason
     if col.kind == "number":
-        return _number(raw, profile), "not a number"
+        return _number(raw, col, profile, decisions), "not a number"
     if col.kind == "integer":
-        number = _number(raw, profile)
+        number = _number(raw, col, profile, decisions)
         return (
             f"case when {number} = round({number}) then ({number})::bigint end",
             "not a whole number",
@@ -113,7 +159,7 @@ def parse_expr(col: Column, cmap: ColumnMap, profile: Profile) -> tuple[str, str
     raise ValueError(f"unknown column kind {col.kind}")
 
 
-def _parts(profile: Profile) -> tuple[list[str], list[str], list[str], list[str]]:
+def _parts(profile: Profile, decisions: Decisions | None) -> tuple[list[str], list[str], list[str], list[str]]:
     """SQL fragments: parsed and raw values (inner select), output columns, bad-row tests, error structs."""
     table = profile.table
     inner: list[str] = []
@@ -127,14 +173,14 @@ def _parts(profile: Profile) -> tuple[list[str], list[str], list[str], list[str]
             empty = "''" if col.name in table.key else "null"
             outputs.append(f"{empty}::{col.sql_type} as {col.name}")
             continue
-        expr, reason = parse_expr(col, cmap, profile)
+        expr, reason = parse_expr(col, cmap, profile, decisions)
         parsed, raw = f"_p{i}", f"_r{i}"
         inner.append(f"{expr} as {parsed}")
         keyed = col.name in table.key and not col.required
         outputs.append(f"{f'coalesce({parsed}, {chr(39) * 2})' if keyed else parsed} as {col.name}")
         if cmap.source is None:
             continue
-        inner.append(f"nullif(trim({ident(cmap.source)}), '') as {raw}")
+        inner.append(f"{raw_text(col, cmap)} as {raw}")
         label = literal(cmap.source)
         if col.required:
             bad.append(f"{raw} is null")
@@ -150,7 +196,9 @@ def _parts(profile: Profile) -> tuple[list[str], list[str], list[str], list[str]
     return inner, outputs, bad, errors
 
 
-def staging_select(profile: Profile, source: str = "_raw", numbered: bool = True) -> str:
+def staging_select(
+    profile: Profile, source: str = "_raw", numbered: bool = True, decisions: Decisions | None = PLAIN
+) -> str:
     """select [_row,] <canonical columns>, _bad from `source`, each value parsed once.
 
     `_bad` is true for a row with a missing required value or a value that
@@ -158,7 +206,7 @@ def staging_select(profile: Profile, source: str = "_raw", numbered: bool = True
     `numbered`: the source carries `_row`, the row's position in the file.
     Rows continuing the row above (`continuation_if_empty`) are left out.
     """
-    inner, outputs, bad, _ = _parts(profile)
+    inner, outputs, bad, _ = _parts(profile, decisions)
     row = ["_row"] if numbered else []
     where = ""
     if profile.continuation_if_empty:
@@ -169,9 +217,9 @@ def staging_select(profile: Profile, source: str = "_raw", numbered: bool = True
     )
 
 
-def errors_select(profile: Profile) -> str:
+def errors_select(profile: Profile, decisions: Decisions | None = PLAIN) -> str:
     """select _row, _errors (a list of {column, value, reason}) for the rows `staging_select` marked bad."""
-    inner, _, _, errors = _parts(profile)
+    inner, _, _, errors = _parts(profile, decisions)
     inner_select = ", ".join(["_row", *inner])
     error_list = f"list_filter([{', '.join(errors)}], lambda e: e is not null)" if errors else "[]"
     return (

@@ -17,8 +17,9 @@ import duckdb
 
 from legame.config import Config
 from legame.errors import FatalFileError, UnrecognisedExport
-from legame.ingest.normalise import errors_select, literal, staging_select
-from legame.ingest.profiles import Profile, detect
+from legame.ingest.locale import Decisions, decide
+from legame.ingest.normalise import errors_select, literal, staging_select, undecided
+from legame.ingest.profiles import Profile, default_date_order, detect
 from legame.ingest.sniff import PREAMBLE_LINES, Sniffed, sniff
 
 PREVIEW_ROWS = 20
@@ -189,13 +190,13 @@ def _structural_rejects(con: duckdb.DuckDBPyConnection, n_columns: int) -> list[
     return out
 
 
-def _stage(con: duckdb.DuckDBPyConnection, profile: Profile, salt: str) -> None:
+def _stage(con: duckdb.DuckDBPyConnection, profile: Profile, salt: str, decisions: Decisions) -> None:
     """Parse the numbered `_raw` rows into `_staged`, explain bad rows in `_errors`, keep the last duplicate."""
-    select = staging_select(profile)
+    select = staging_select(profile, decisions=decisions)
     # Only a profile that hashes emails binds the salt.
     salted = {"salt": salt} if "$salt" in select else None
     con.execute(f"create or replace temp table _staged as {select}", salted)
-    con.execute(f"create or replace temp table _errors as {errors_select(profile)}", salted)
+    con.execute(f"create or replace temp table _errors as {errors_select(profile, decisions)}", salted)
     keys = ", ".join(profile.table.key)
     columns = ", ".join(c.name for c in profile.table.columns)
     # Within one file the last row for a key wins, like a later export would.
@@ -358,12 +359,15 @@ def _run(
     sha: str,
 ) -> LoadReport:
     continued = 0
+    decisions = Decisions()
     # Skipped continuation rows must be counted, which needs the numbered read.
     if not profile.continuation_if_empty and _stage_in_one_pass(con, path, sniffed, profile, config.secret, file_name):
         _all_good(con, profile)
     else:
         _read_raw(con, path, sniffed, file_name)
-        _stage(con, profile, config.secret)
+        # Numbers and dates in a locale's style: decimal mark and date order decided per column, in one query.
+        decisions = decide(con, "_raw", *undecided(profile), default_date_order(profile, config))
+        _stage(con, profile, config.secret, decisions)
         continued = con.execute("select (select count(*) from _raw) - (select count(*) from _staged)").fetchone()[0]
     structural = _structural_rejects(con, len(sniffed.header))
     parsed = con.execute("select count(*) from _staged").fetchone()[0]
@@ -415,6 +419,7 @@ def _run(
         previously_loaded=_previous_load(con, sha),
         lines_before_header=sniffed.skip,
     )
+    report.notes.extend(decisions.notes)
     if report.duplicates_in_file:
         report.notes.append(
             f"{report.duplicates_in_file} rows repeat a key seen earlier in the file; the last one counts."

@@ -35,8 +35,10 @@ class Profile:
     table: Table
     detect: tuple[str, ...]
     columns: dict[str, ColumnMap]
-    decimal: str = "."
-    thousands: str = ""
+    # None: decided from each column's values (legame.ingest.locale).
+    decimal: str | None = None
+    thousands: str | None = None
+    date_order: str | None = None  # 'dmy' or 'mdy': the order of dates that read either way
     # The export's column that, when empty, marks a row continuing the row above
     # (Shopify's extra line items of an order): such rows are skipped, not rejected.
     continuation_if_empty: str | None = None
@@ -58,6 +60,17 @@ def _column_map(spec: Any) -> ColumnMap:
             email=bool(spec.get("email", False)),
         )
     raise ConfigError(f"A profile column must be a column name or a mapping, not {spec!r}.")
+
+
+def _date_order(value: Any, where: str) -> str | None:
+    if value not in (None, "dmy", "mdy"):
+        raise ConfigError(f"{where}: date_order must be dmy or mdy, not {value!r}.")
+    return value
+
+
+def default_date_order(profile: Profile, config: Config) -> str:
+    """The order of dates that read either way: the profile's `date_order`, else config.yaml's, else day first."""
+    return profile.date_order or _date_order(config.get("date_order", default=None), "config.yaml") or "dmy"
 
 
 def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
@@ -82,8 +95,9 @@ def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
         table=table,
         detect=detect_columns,
         columns=columns,
-        decimal=spec.get("decimal", "."),
-        thousands=spec.get("thousands", ""),
+        decimal=spec.get("decimal"),
+        thousands=spec.get("thousands"),
+        date_order=_date_order(spec.get("date_order"), f"Profile {name}"),
         continuation_if_empty=continuation,
     )
 
