@@ -6,7 +6,12 @@ from typing import Any
 
 from legame.kpis.engine import Kpi
 
-UNIT_WORDS = {"%": "percent", "points": "points", "x": "times", "count": "count", "per post": "per post"}
+UNIT_WORDS = {"%": "percent", "points": "NPS points", "x": "times", "per post": "per post", "months": "months"}
+
+
+def unit_words(unit: str, currency: str) -> str:
+    """A KPI's unit as a table header or an axis title says it: 'EUR', 'percent', 'times'."""
+    return currency if unit == "currency" else UNIT_WORDS.get(unit, unit)
 
 
 def facts(kpis: list[Kpi], currency: str) -> list[dict[str, Any]]:
@@ -15,7 +20,7 @@ def facts(kpis: list[Kpi], currency: str) -> list[dict[str, Any]]:
         {
             "KPI": k.label,
             "Value": None if k.value is None else round(k.value, 4),
-            "Unit": currency if k.unit == "currency" else UNIT_WORDS.get(k.unit, k.unit),
+            "Unit": unit_words(k.unit, currency),
             "Comparison": None if k.comparison_value is None else round(k.comparison_value, 4),
             "Delta": None if k.delta is None else round(k.delta, 4),
             "Delta %": None if k.delta_pct is None else round(k.delta_pct, 2),

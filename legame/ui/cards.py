@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from legame.kpis import Kpi
@@ -15,8 +17,8 @@ STATUS_LOOK = {
 
 
 def plain(text: str) -> str:
-    """Our sentences as Markdown shows them literally: a dollar sign would otherwise start a formula."""
-    return text.replace("$", "\\$")
+    """Text as Markdown shows it literally: a dollar sign would start a formula, * or _ emphasis."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+\-!|$~])", r"\\\1", text)
 
 
 def kpi_card(kpi: Kpi) -> None:

@@ -9,15 +9,9 @@ import streamlit as st
 
 from legame import charts, warehouse
 from legame.kpis import Kpi
-from legame.kpis.facts import facts
+from legame.kpis.facts import facts, unit_words
 from legame.kpis.registry import KPIS
 from legame.ui import cache, cards, controls, session
-
-UNIT_WORDS = {"%": "percent", "points": "NPS points", "x": "times", "per post": "per post", "months": "months"}
-
-
-def unit_label(kpi: Kpi, currency: str) -> str:
-    return currency if kpi.unit == "currency" else UNIT_WORDS.get(kpi.unit, kpi.unit)
 
 
 def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str, Kpi]], None] | None = None) -> None:
@@ -32,9 +26,10 @@ def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str
     everything = cache.kpis_for(period, comparison, filters)
     kpis = [everything[i] for i in kpi_ids]
     shown_filters = " · ".join(f"{k} {v}" for k, v in filters.items())
+    # Channel and campaign names are data: shown literally, never as Markdown.
     st.subheader(
         f"{period.label} compared with {period.comparison(comparison).label}"
-        + (f" · {shown_filters}" if shown_filters else "")
+        + (f" · {cards.plain(shown_filters)}" if shown_filters else "")
     )
     if view == "facts":
         st.dataframe(pd.DataFrame(facts(kpis, config.currency)), hide_index=True)
@@ -57,7 +52,7 @@ def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str
                 cache.monthly(period.end, filters, chosen),
                 chosen,
                 kpi.label,
-                unit_label(kpi, config.currency),
+                unit_words(kpi.unit, config.currency),
                 kpi.target,
             )
         )
@@ -67,6 +62,8 @@ def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str
             st.caption(f"{kpi.plain_label} is not split by channel: the data behind it has no channel.")
         else:
             st.plotly_chart(
-                charts.by_channel(cache.by_channel(period, filters, chosen), chosen, unit_label(kpi, config.currency))
+                charts.by_channel(
+                    cache.by_channel(period, filters, chosen), chosen, unit_words(kpi.unit, config.currency)
+                )
             )
     controls.freshness_line(warehouse.freshness(session.cursor()))
