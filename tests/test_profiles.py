@@ -1,4 +1,4 @@
-"""Vendor export profiles from config.yaml, each loaded from a fixture with the vendor's real columns and quirks.
+"""Vendor export profiles (legame/ingest/formats/), each loaded from a fixture with the real columns and quirks.
 
 Expected numbers are worked out by hand from the fixture files.
 """
@@ -11,7 +11,7 @@ import pytest
 
 from legame.errors import ConfigError, UnrecognisedExport
 from legame.ingest import load_file
-from legame.ingest.profiles import vendor_profile
+from legame.ingest.profiles import profile_specs, vendor_profile
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 
@@ -58,7 +58,7 @@ def test_continuation_rows_are_only_skipped_for_a_profile_that_asks(con, config,
 
 
 def test_a_continuation_column_must_be_one_the_profile_detects(config):
-    spec = dict(config.data["profiles"]["shopify_orders_line_items"], continuation_if_empty="Lineitem price")
+    spec = dict(profile_specs(config)["shopify_orders_line_items"], continuation_if_empty="Lineitem price")
     with pytest.raises(ConfigError, match="continuation_if_empty must be one of its detect columns"):
         vendor_profile("broken", spec)
 

@@ -1,14 +1,20 @@
 """Export profiles: recognise a file by its header and map its columns onto a canonical table.
 
-Vendor profiles are data in config.yaml; the canonical profile of each table is
-derived from the warehouse schema, so a file using Legame's own column names
-always loads without configuration.
+Vendor profiles are data: the built-in ones in legame/ingest/formats/*.yaml (one
+file per tool), those saved from the mapping screen in warehouse.profiles_dir, and
+any under `profiles:` in config.yaml, later ones replacing earlier ones of the same
+name. The canonical profile of each table is derived from the warehouse schema, so a
+file using Legame's own column names always loads without configuration.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from legame.config import Config
 from legame.errors import ConfigError, UnrecognisedExport
@@ -136,8 +142,42 @@ def canonical_profile(table: Table, header: tuple[str, ...]) -> Profile | None:
     )
 
 
+FORMATS_DIR = Path(__file__).parent / "formats"
+
+
+def _read_profiles(path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        specs = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path} is not valid YAML: {exc}") from None
+    if not isinstance(specs, dict) or not all(isinstance(s, dict) for s in specs.values()):
+        raise ConfigError(f"{path} must map profile names to profiles.")
+    return specs
+
+
+@lru_cache(maxsize=1)
+def _builtin_specs() -> tuple[tuple[str, dict[str, Any]], ...]:
+    return tuple((n, s) for path in sorted(FORMATS_DIR.glob("*.yaml")) for n, s in _read_profiles(path).items())
+
+
+def saved_profiles_dir(config: Config) -> Path:
+    """Where the mapping screen saves profiles (warehouse.profiles_dir in config.yaml)."""
+    return config.root / config.get("warehouse", "profiles_dir", default="data/profiles")
+
+
+def profile_specs(config: Config) -> dict[str, dict[str, Any]]:
+    """Every vendor profile's spec by name: built-in, then saved, then config.yaml's (a later name replaces)."""
+    specs = dict(_builtin_specs())
+    saved = saved_profiles_dir(config)
+    if saved.is_dir():
+        for path in sorted(saved.glob("*.yaml")):
+            specs.update(_read_profiles(path))
+    specs.update(config.get("profiles", default={}) or {})
+    return specs
+
+
 def vendor_profiles(config: Config) -> list[Profile]:
-    return [vendor_profile(name, spec) for name, spec in (config.get("profiles", default={}) or {}).items()]
+    return [vendor_profile(name, spec) for name, spec in profile_specs(config).items()]
 
 
 def detect(header: tuple[str, ...], config: Config, file_name: str) -> tuple[Profile, str]:
@@ -179,7 +219,7 @@ def detect(header: tuple[str, ...], config: Config, file_name: str) -> tuple[Pro
                 f"({len(chosen.detect)} against {len(runner_up.detect)})"
             )
         else:
-            why = f"both map {mapped(chosen)} of its columns and {chosen.label} comes first in config.yaml"
+            why = f"both map {mapped(chosen)} of its columns and {chosen.label} comes first in the list of profiles"
         reason += f"; it also matched {others}, but {why}"
     return chosen, reason
 
@@ -208,5 +248,5 @@ def _unrecognised_message(header: tuple[str, ...], config: Config, file_name: st
     return (
         f"{file_name}: no known export format has the columns {shown}. "
         f"{closest}Rename the columns to Legame's own names "
-        "(see README, 'Load your own exports') or add a profile to config.yaml."
+        "(see README, 'Load your own exports') or map them on the upload page."
     )
