@@ -321,15 +321,21 @@ def load_file(
     commit: bool = True,
     loaded_by: str = "cli",
     is_demo: bool = False,
+    profile: Profile | None = None,
 ) -> LoadReport:
     """Load one export into the warehouse in one transaction (or preview it, commit=False).
 
+    `profile`: read the file with this profile (its header on line one) instead of
+    recognising it, as the mapping screen does for a file no profile knows.
     Raises UnrecognisedExport or FatalFileError, leaving the database unchanged,
     when the file cannot be loaded at all; row-level problems become rejects.
     """
     path = Path(path)
     file_name = file_name or path.name
-    sniffed, profile, reason = _recognise(path, config, file_name)
+    if profile is None:
+        sniffed, profile, reason = _recognise(path, config, file_name)
+    else:
+        sniffed, reason = sniff(path, file_name), f"its columns were mapped by hand as {profile.label}"
     sha = file_sha256(path)
     con.execute("begin transaction")
     try:

@@ -12,6 +12,7 @@ import duckdb
 from legame import queries
 from legame.config import Config
 from legame.ingest.pipeline import LoadReport, load_file
+from legame.ingest.profiles import Profile
 
 
 def digest(data: bytes) -> str:
@@ -28,13 +29,22 @@ def _with_temp_file(
         return load_file(con, config, path, name, **options)
 
 
-def preview(con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes) -> LoadReport:
-    """What loading would do; the database is left as it was."""
-    return _with_temp_file(con, config, name, data, commit=False)
+def preview(
+    con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes, profile: Profile | None = None
+) -> LoadReport:
+    """What loading would do (with `profile`, or the one recognised); the database is left as it was."""
+    return _with_temp_file(con, config, name, data, commit=False, profile=profile)
 
 
-def commit(con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes, loaded_by: str) -> LoadReport:
-    return _with_temp_file(con, config, name, data, loaded_by=loaded_by)
+def commit(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    name: str,
+    data: bytes,
+    loaded_by: str,
+    profile: Profile | None = None,
+) -> LoadReport:
+    return _with_temp_file(con, config, name, data, loaded_by=loaded_by, profile=profile)
 
 
 def history(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
