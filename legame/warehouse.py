@@ -25,6 +25,7 @@ class Column:
     kind: str  # text | person | timestamp | date | number | integer | boolean | choice
     required: bool = False
     choices: tuple[str, ...] = ()
+    money: bool = False  # an amount in config.yaml's currency
 
     @property
     def sql_type(self) -> str:
@@ -125,7 +126,7 @@ TABLES: dict[str, Table] = {
                 C("order_id", "text", required=True),
                 C("person_id", "person", required=True),
                 C("ordered_at", "timestamp", required=True),
-                C("revenue", "number", required=True),
+                C("revenue", "number", required=True, money=True),
                 C("channel", "text"),
                 C("campaign", "text"),
                 C("is_refund", "boolean"),
@@ -139,7 +140,7 @@ TABLES: dict[str, Table] = {
                 C("day", "date", required=True),
                 C("channel", "text", required=True),
                 C("campaign", "text"),
-                C("amount", "number", required=True),
+                C("amount", "number", required=True, money=True),
                 C("impressions", "integer"),
                 C("clicks", "integer"),
             ),

@@ -61,12 +61,12 @@ def test_null_words_in_a_date_column_are_a_missing_value(con, config, tmp_path):
     ("amounts", "expected", "note"),
     [
         (["1.234,56", "-3,2", "1234,5"], [1234.56, -3.2, 1234.5], "Column amount: ',' read as decimal mark"),
-        (["1,234.56", "12.50", "$1,234.00"], [1234.56, 12.5, 1234.0], "Column amount: ',' read as thousands separator"),
+        (["1,234.56", "12.50", "€1,234.00"], [1234.56, 12.5, 1234.0], "Column amount: ',' read as thousands separator"),
         (["1 234,56", "1\u202f234,5", "1\u00a0000,25"], [1234.56, 1234.5, 1000.25], "',' read as decimal mark"),
         (["€ 12,50", "12,50 EUR", "-€ 3,00"], [12.5, 12.5, -3.0], "',' read as decimal mark"),
         (["3,4 %", "12%", "0,5%"], [3.4, 12.0, 0.5], "',' read as decimal mark"),
-        (["1'234.56", "CHF 2'000.5"], [1234.56, 2000.5], None),
-        (["12.50 EUR", "$1234"], [12.5, 1234.0], None),
+        (["1'234.56", "EUR 2'000.5"], [1234.56, 2000.5], None),
+        (["12.50 EUR", "€1234"], [12.5, 1234.0], None),
     ],
 )
 def test_numbers_in_any_locale_are_decided_per_column(con, config, tmp_path, amounts, expected, note):
@@ -195,7 +195,11 @@ def test_a_date_against_the_columns_order_is_rejected(con, config, tmp_path):
 
 def test_a_clean_file_has_no_locale_notes(con, config, tmp_path):
     report = load_file(con, config, write(tmp_path, "spend.csv", SPEND + "2025-03-01,meta,a,12.5,100,3\n"))
-    assert report.notes == []
+    # Only the currency assumption is stated: the file names none.
+    assert report.notes == [
+        "The file does not say which currency its amounts are in: they are taken to be in EUR, "
+        "Legame's currency (config.yaml). Amounts marked with another currency are rejected."
+    ]
 
 
 # 4. Properties: what a locale writes reads back as the number or date it was

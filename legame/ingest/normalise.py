@@ -8,8 +8,10 @@ words from the profile and the file header enter the SQL only quoted
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from legame.ingest import currency as money
 from legame.ingest import locale
 from legame.ingest.locale import PLAIN, Decisions
 from legame.ingest.profiles import ColumnMap, Profile
@@ -143,7 +145,11 @@ def parse_expr(col: Column, cmap: ColumnMap, profile: Profile, decisions: Decisi
                 )
         return f"({parsed})::timestamp::{col.sql_type}", reason
     if col.kind == "number":
-        return _number(raw, col, profile, decisions), "not a number"
+        number = _number(raw, col, profile, decisions)
+        if cmap.minus:
+            less = _number(locale.null_words(f"nullif(trim({ident(cmap.minus)}), '')"), col, profile, decisions)
+            number = f"({number}) - coalesce({less}, 0)"
+        return number, "not a number"
     if col.kind == "integer":
         number = _number(raw, col, profile, decisions)
         return (
@@ -159,13 +165,52 @@ def parse_expr(col: Column, cmap: ColumnMap, profile: Profile, decisions: Decisi
     raise ValueError(f"unknown column kind {col.kind}")
 
 
-def _parts(profile: Profile, decisions: Decisions | None) -> tuple[list[str], list[str], list[str], list[str]]:
+def _extra_checks(profile: Profile, decisions: Decisions | None, currency: str) -> list[tuple[str, str, str, str]]:
+    """What is read besides each column's own value: (source column, raw text SQL, test, reason SQL).
+
+    The minus column must be a number, money must carry no other currency's mark,
+    and the currency column must say ours. Test and reason read the raw text as `_x`.
+    """
+    other = literal(f", but Legame counts in {currency}: convert it first")
+    mark = f"regexp_extract(_x, {literal(money.MARK_REGEX)}, 1)"
+    accepted = ", ".join(literal(m) for m in money.marks(currency))
+    checks = []
+    for col in profile.table.columns:
+        cmap = profile.columns.get(col.name)
+        if cmap is None or cmap.source is None:
+            continue
+        if cmap.minus:
+            raw = locale.null_words(f"nullif(trim({ident(cmap.minus)}), '')")
+            parsed = _number("_x", col, profile, decisions)
+            checks.append((cmap.minus, raw, f"_x is not null and {parsed} is null", "'not a number'"))
+        if col.money:
+            for source in filter(None, (cmap.source, cmap.minus)):
+                test = f"{mark} <> '' and {mark} not in ({accepted})"
+                checks.append((source, f"nullif(trim({ident(source)}), '')", test, f"'marked ' || {mark} || {other}"))
+    if profile.currency_column:
+        raw = f"nullif(trim({ident(profile.currency_column)}), '')"
+        test = f"upper(_x) <> {literal(currency.upper())}"
+        checks.append((profile.currency_column, raw, test, f"'in ' || upper(_x) || {other}"))
+    return checks
+
+
+def _parts(
+    profile: Profile, decisions: Decisions | None, currency: str
+) -> tuple[list[str], list[str], list[str], list[str]]:
     """SQL fragments: parsed and raw values (inner select), output columns, bad-row tests, error structs."""
     table = profile.table
     inner: list[str] = []
     outputs: list[str] = []
     bad: list[str] = []
     errors: list[str] = []
+    for j, (source, raw, test, reason) in enumerate(_extra_checks(profile, decisions, currency)):
+        # Each check reads its own copy of the raw text, named _x<j> in the outer select.
+        alias = f"_x{j}"
+        failed, why = (re.sub(r"\b_x\b", alias, sql) for sql in (test, reason))
+        failed = f"coalesce({failed}, false)"  # an empty value fails no check
+        inner.append(f"{raw} as {alias}")
+        bad.append(failed)
+        errors.append(f"case when {failed} then {{'column': {literal(source)}, 'value': {alias}, 'reason': {why}}} end")
     for i, col in enumerate(table.columns):
         cmap = profile.columns.get(col.name)
         if cmap is None:
@@ -196,30 +241,55 @@ def _parts(profile: Profile, decisions: Decisions | None) -> tuple[list[str], li
     return inner, outputs, bad, errors
 
 
+# A first cell like `Total`, `Total: Account`, `Grand total`, `Totale`, `Gesamt`: a report's total row.
+TOTAL_ROW = r"^\s*(grand\s+)?(totals?|totale|totali|totaux|gesamt|summe|suma)\b"
+
+
+def _skip_sql(profile: Profile) -> str:
+    """Why a numbered row is skipped rather than read: 'below_header', 'continued' or 'only_if'; else null."""
+    cases = []
+    if profile.skip_rows_after_header:
+        cases.append(f"when _row <= {int(profile.skip_rows_after_header)} then 'below_header'")
+    if profile.continuation_if_empty:
+        cases.append(f"when nullif(trim({ident(profile.continuation_if_empty)}), '') is null then 'continued'")
+    if profile.only_if:
+        column, values = profile.only_if
+        kept = ", ".join(literal(v.lower()) for v in values)
+        cases.append(f"when lower(trim(coalesce({ident(column)}, ''))) not in ({kept}) then 'only_if'")
+    return f"case {' '.join(cases)} end" if cases else "null::varchar"
+
+
 def staging_select(
-    profile: Profile, source: str = "_raw", numbered: bool = True, decisions: Decisions | None = PLAIN
+    profile: Profile,
+    source: str = "_raw",
+    numbered: bool = True,
+    decisions: Decisions | None = PLAIN,
+    currency: str = "EUR",
+    first_column: str | None = None,
 ) -> str:
-    """select [_row,] <canonical columns>, _bad from `source`, each value parsed once.
+    """select [_row, _skip, _total,] <canonical columns>, _bad from `source`, each value parsed once.
 
     `_bad` is true for a row with a missing required value or a value that
     could not be read; `errors_select` says which and why, for those rows only.
-    `numbered`: the source carries `_row`, the row's position in the file.
-    Rows continuing the row above (`continuation_if_empty`) are left out.
+    `numbered`: the source carries `_row`, the row's position in the file; then
+    `_skip` says why a row is not data (`_skip_sql`) and `_total` whether its first
+    cell (`first_column`) reads like a total row's.
     """
-    inner, outputs, bad, _ = _parts(profile, decisions)
-    row = ["_row"] if numbered else []
-    where = ""
-    if profile.continuation_if_empty:
-        where = f" where nullif(trim({ident(profile.continuation_if_empty)}), '') is not null"
+    inner, outputs, bad, _ = _parts(profile, decisions, currency)
+    row = []
+    if numbered:
+        total = f"regexp_matches({ident(first_column)}, {literal(TOTAL_ROW)}, 'i')" if first_column else "false"
+        row = ["_row", f"{_skip_sql(profile)} as _skip", f"coalesce({total}, false) as _total"]
+    kept = ["_row", "_skip", "_total"] if numbered else []
     return (
-        f"select {', '.join([*row, *outputs])}, {' or '.join(bad) or 'false'} as _bad "
-        f"from (select {', '.join([*row, *inner])} from {source}{where})"
+        f"select {', '.join([*kept, *outputs])}, {' or '.join(bad) or 'false'} as _bad "
+        f"from (select {', '.join([*row, *inner])} from {source})"
     )
 
 
-def errors_select(profile: Profile, decisions: Decisions | None = PLAIN) -> str:
+def errors_select(profile: Profile, decisions: Decisions | None = PLAIN, currency: str = "EUR") -> str:
     """select _row, _errors (a list of {column, value, reason}) for the rows `staging_select` marked bad."""
-    inner, _, _, errors = _parts(profile, decisions)
+    inner, _, _, errors = _parts(profile, decisions, currency)
     inner_select = ", ".join(["_row", *inner])
     error_list = f"list_filter([{', '.join(errors)}], lambda e: e is not null)" if errors else "[]"
     return (

@@ -17,9 +17,10 @@ import duckdb
 
 from legame.config import Config
 from legame.errors import FatalFileError, UnrecognisedExport
+from legame.ingest import currency as money
 from legame.ingest.locale import Decisions, decide
-from legame.ingest.normalise import errors_select, literal, staging_select, undecided
-from legame.ingest.profiles import Profile, default_date_order, detect
+from legame.ingest.normalise import errors_select, ident, literal, staging_select, undecided
+from legame.ingest.profiles import Profile, bind, default_date_order, detect
 from legame.ingest.sniff import PREAMBLE_LINES, Sniffed, sniff
 
 PREVIEW_ROWS = 20
@@ -107,7 +108,7 @@ def _fresh_rejects(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _stage_in_one_pass(
-    con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, profile: Profile, salt: str, file_name: str
+    con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, profile: Profile, config: Config, file_name: str
 ) -> bool:
     """Read and parse the file in one parallel pass into `_staged`; True when every row is good and unique.
 
@@ -116,8 +117,8 @@ def _stage_in_one_pass(
     duplicate came last.
     """
     _fresh_rejects(con)
-    select = staging_select(profile, source=_read_csv(sniffed, parallel=True), numbered=False)
-    params = _csv_params(path, sniffed) | ({"salt": salt} if "$salt" in select else {})
+    select = staging_select(profile, source=_read_csv(sniffed, parallel=True), numbered=False, currency=config.currency)
+    params = _csv_params(path, sniffed) | ({"salt": config.secret} if "$salt" in select else {})
     try:
         con.execute(f"create or replace temp table _staged as {select}", params)
     except duckdb.Error as exc:
@@ -190,13 +191,28 @@ def _structural_rejects(con: duckdb.DuckDBPyConnection, n_columns: int) -> list[
     return out
 
 
-def _stage(con: duckdb.DuckDBPyConnection, profile: Profile, salt: str, decisions: Decisions) -> None:
-    """Parse the numbered `_raw` rows into `_staged`, explain bad rows in `_errors`, keep the last duplicate."""
-    select = staging_select(profile, decisions=decisions)
+def _stage(
+    con: duckdb.DuckDBPyConnection, profile: Profile, config: Config, decisions: Decisions, first_column: str
+) -> dict[str, int]:
+    """Parse the numbered `_raw` rows into `_staged`, explain bad rows in `_errors`, keep the last duplicate.
+
+    Rows that are not data are left out and counted by why: 'below_header',
+    'continued', 'only_if' (the profile says so) and 'total' (a total row that
+    would otherwise be rejected; their row numbers are kept in `_totals`).
+    """
+    currency = config.currency
+    select = staging_select(profile, decisions=decisions, currency=currency, first_column=first_column)
     # Only a profile that hashes emails binds the salt.
-    salted = {"salt": salt} if "$salt" in select else None
+    salted = {"salt": config.secret} if "$salt" in select else None
     con.execute(f"create or replace temp table _staged as {select}", salted)
-    con.execute(f"create or replace temp table _errors as {errors_select(profile, decisions)}", salted)
+    con.execute("update _staged set _skip = 'total' where _skip is null and _bad and _total")
+    con.execute(
+        f"create or replace temp table _totals as select _row, {ident(first_column)} as text from _raw "
+        "where _row in (select _row from _staged where _skip = 'total')"
+    )
+    skipped = dict(con.execute("select _skip, count(*) from _staged where _skip is not null group by _skip").fetchall())
+    con.execute("delete from _staged where _skip is not null")
+    con.execute(f"create or replace temp table _errors as {errors_select(profile, decisions, currency)}", salted)
     keys = ", ".join(profile.table.key)
     columns = ", ".join(c.name for c in profile.table.columns)
     # Within one file the last row for a key wins, like a later export would.
@@ -206,6 +222,7 @@ def _stage(con: duckdb.DuckDBPyConnection, profile: Profile, salt: str, decision
             qualify row_number() over (partition by {keys} order by _row desc) = 1"""
     )
     con.execute("create or replace temp view _good as select * from _deduplicated")
+    return skipped
 
 
 def _all_good(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
@@ -312,6 +329,38 @@ def _recognise(path: Path, config: Config, file_name: str) -> tuple[Sniffed, Pro
     raise first
 
 
+def _refuse_other_currency(profile: Profile, config: Config, file_name: str) -> None:
+    """A money column whose name states another currency (`Amount spent (USD)`) cannot be loaded as ours."""
+    for col in profile.table.columns:
+        cmap = profile.columns.get(col.name)
+        if not (col.money and cmap and cmap.source):
+            continue
+        named = money.named_in_header(cmap.source)
+        if named and named != config.currency.upper():
+            raise FatalFileError(
+                f"{file_name}: column {cmap.source!r} is in {named}, but Legame counts in {config.currency} "
+                "(config.yaml currency). Export it in that currency, or convert it first; nothing was loaded."
+            )
+
+
+def _currency_note(profile: Profile, config: Config) -> str | None:
+    """The load report's statement of which currency the amounts were taken to be in."""
+    sources = [
+        cmap.source for c in profile.table.columns if c.money and (cmap := profile.columns.get(c.name)) and cmap.source
+    ]
+    if not sources:
+        return None
+    currency = config.currency
+    if profile.currency_column:
+        return f"Amounts are in {currency}, as the {profile.currency_column} column says; rows in another are rejected."
+    if any(money.named_in_header(s) for s in sources):
+        return f"Amounts are in {currency}, as the column name {sources[0]!r} says."
+    return (
+        f"The file does not say which currency its amounts are in: they are taken to be in {currency}, "
+        "Legame's currency (config.yaml). Amounts marked with another currency are rejected."
+    )
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     config: Config,
@@ -336,6 +385,11 @@ def load_file(
         sniffed, profile, reason = _recognise(path, config, file_name)
     else:
         sniffed, reason = sniff(path, file_name), f"its columns were mapped by hand as {profile.label}"
+        bound = bind(profile, sniffed.header)
+        if bound is None:
+            raise UnrecognisedExport(f"{file_name} lacks columns the profile {profile.label} reads.")
+        profile = bound
+    _refuse_other_currency(profile, config, file_name)
     sha = file_sha256(path)
     con.execute("begin transaction")
     try:
@@ -364,20 +418,20 @@ def _run(
     reason: str,
     sha: str,
 ) -> LoadReport:
-    continued = 0
+    skipped: dict[str, int] = {}
     decisions = Decisions()
-    # Skipped continuation rows must be counted, which needs the numbered read.
-    if not profile.continuation_if_empty and _stage_in_one_pass(con, path, sniffed, profile, config.secret, file_name):
+    # Rows skipped rather than rejected must be counted, which needs the numbered read.
+    if not profile.numbered_read and _stage_in_one_pass(con, path, sniffed, profile, config, file_name):
         _all_good(con, profile)
     else:
         _read_raw(con, path, sniffed, file_name)
         # Numbers and dates in a locale's style: decimal mark and date order decided per column, in one query.
-        decisions = decide(con, "_raw", *undecided(profile), default_date_order(profile, config))
-        _stage(con, profile, config.secret, decisions)
-        continued = con.execute("select (select count(*) from _raw) - (select count(*) from _staged)").fetchone()[0]
+        data_rows = f"(select * from _raw where _row > {int(profile.skip_rows_after_header)})"
+        decisions = decide(con, data_rows, *undecided(profile), default_date_order(profile, config))
+        skipped = _stage(con, profile, config, decisions, _unique_names(sniffed.header)[0])
     structural = _structural_rejects(con, len(sniffed.header))
     parsed = con.execute("select count(*) from _staged").fetchone()[0]
-    rows_read = parsed + continued + len(structural)
+    rows_read = parsed + sum(skipped.values()) + len(structural)
     if rows_read == 0:
         raise FatalFileError(f"{file_name} has a header but no data rows.")
     _row_lines(con, structural, sniffed.skip)
@@ -430,14 +484,41 @@ def _run(
         report.notes.append(
             f"{report.duplicates_in_file} rows repeat a key seen earlier in the file; the last one counts."
         )
-    if continued:
-        report.notes.append(
-            f"{continued} rows have no {profile.continuation_if_empty} and continue the row above "
-            "(e.g. an order's further line items): they were skipped, not rejected."
-        )
+    report.notes.extend(_skipped_notes(con, profile, skipped, sniffed.skip))
+    if note := _currency_note(profile, config):
+        report.notes.append(note)
     if any(c.email for c in profile.columns.values()):
         report.notes.append("Emails are stored only as salted hashes: no personal data enters the database.")
     return report
+
+
+def _skipped_notes(con: duckdb.DuckDBPyConnection, profile: Profile, skipped: dict[str, int], skip: int) -> list[str]:
+    """What the report says of rows that were not data, none of them rejected."""
+    notes = []
+    if n := skipped.get("below_header"):
+        first = skip + 2
+        lines = f"line {first}" if n == 1 else f"lines {first}–{first + n - 1}"
+        notes.append(
+            f"The {n} row{'s' if n > 1 else ''} below the header ({lines}) hold the export's "
+            "question texts or ids, not data: skipped."
+        )
+    if n := skipped.get("continued"):
+        notes.append(
+            f"{n} rows have no {profile.continuation_if_empty} and continue the row above "
+            "(e.g. an order's further line items): they were skipped, not rejected."
+        )
+    if (n := skipped.get("only_if")) and profile.only_if:
+        column, values = profile.only_if
+        why = f" ({profile.only_if_why})" if profile.only_if_why else ""
+        notes.append(f"{n} rows whose {column} is not {' or '.join(values)} were skipped, not rejected{why}.")
+    if n := skipped.get("total"):
+        totals = con.execute(
+            f"select _row + 1 + {int(skip)} + (select count(*) from _gaps where gap < _row), text from _totals "
+            "order by _row"
+        ).fetchall()
+        where = ", ".join(f"line {line} ({text!r})" for line, text in totals[:3])
+        notes.append(f"{n} total row{'s' if n > 1 else ''} skipped, not loaded as data: {where}.")
+    return notes
 
 
 def _record(con: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: str, is_demo: bool) -> None:

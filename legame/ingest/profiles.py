@@ -9,7 +9,8 @@ file using Legame's own column names always loads without configuration.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ class ColumnMap:
     """Where one canonical column comes from and how its text is read."""
 
     source: str | None = None  # the export's column; None with a fixed value
+    pattern: str | None = None  # or the first header column matching this regex (case-insensitive)
+    minus: str | None = None  # a number column: the value is source minus this column (empty = 0)
     value: Any = None  # fixed value for every row
     fmt: str | None = None  # strptime format for dates
     values: dict[str, Any] = field(default_factory=dict)  # vendor word -> canonical value
@@ -48,24 +51,62 @@ class Profile:
     # The export's column that, when empty, marks a row continuing the row above
     # (Shopify's extra line items of an order): such rows are skipped, not rejected.
     continuation_if_empty: str | None = None
+    # Header columns matching these regexes must be present too (columns named after a survey question).
+    detect_patterns: tuple[str, ...] = ()
+    skip_rows_after_header: int = 0  # rows below the header that are not data (question texts, ids)
+    currency_column: str | None = None  # rows in another currency than config.yaml's are rejected
+    # (column, values): only rows whose column holds one of the values are loaded; the rest are counted.
+    only_if: tuple[str, tuple[str, ...]] | None = None
+    only_if_why: str = ""  # why the other rows are not this table's, in the report's words
 
     @property
     def source_columns(self) -> set[str]:
-        return {m.source for m in self.columns.values() if m.source}
+        """The export's columns this profile reads."""
+        maps = self.columns.values()
+        extra = [self.currency_column, self.only_if[0] if self.only_if else None, self.continuation_if_empty]
+        return {c for c in [*(m.source for m in maps), *(m.minus for m in maps), *extra] if c}
+
+    @property
+    def numbered_read(self) -> bool:
+        """Whether rows must be read in file order to be skipped and counted (not only rejected)."""
+        return bool(self.continuation_if_empty or self.skip_rows_after_header or self.only_if)
 
 
 def _column_map(spec: Any) -> ColumnMap:
     if isinstance(spec, str):
         return ColumnMap(source=spec)
     if isinstance(spec, dict):
+        if spec.get("match") is not None:
+            _regex(spec["match"])
         return ColumnMap(
             source=spec.get("column"),
+            pattern=spec.get("match"),
+            minus=spec.get("minus"),
             value=spec.get("value"),
             fmt=spec.get("format"),
             values={str(k): v for k, v in (spec.get("values") or {}).items()},
             email=bool(spec.get("email", False)),
         )
     raise ConfigError(f"A profile column must be a column name or a mapping, not {spec!r}.")
+
+
+def _regex(pattern: Any) -> re.Pattern[str]:
+    try:
+        return re.compile(str(pattern), re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(f"{pattern!r} is not a valid pattern: {exc}") from None
+
+
+def _only_if(name: str, spec: Any) -> tuple[str, tuple[str, ...]] | None:
+    if spec is None:
+        return None
+    if not isinstance(spec, dict) or not spec.get("column") or not isinstance(spec.get("values"), list):
+        raise ConfigError(f"Profile {name}: only_if needs a column and a list of values.")
+    return str(spec["column"]), tuple(str(v) for v in spec["values"])
+
+
+def _only_if_why(spec: Any) -> str:
+    return str(spec.get("why", "")) if isinstance(spec, dict) else ""
 
 
 def _date_order(value: Any, where: str) -> str | None:
@@ -89,9 +130,16 @@ def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
     if unknown:
         raise ConfigError(f"Profile {name}: {table.name} has no column {', '.join(sorted(unknown))}.")
     missing = [c.name for c in table.columns if c.required and c.name not in columns]
+    for canonical, cmap in columns.items():
+        if cmap.minus and table.column(canonical).kind != "number":
+            raise ConfigError(f"Profile {name}: minus works only on a number column, not {canonical}.")
     if missing:
         raise ConfigError(f"Profile {name}: required column {', '.join(missing)} is not mapped.")
-    detect_columns = tuple(spec.get("detect") or sorted({m.source for m in columns.values() if m.source}))
+    detect_spec = spec.get("detect") or sorted({m.source for m in columns.values() if m.source})
+    detect_columns = tuple(d for d in detect_spec if not isinstance(d, dict))
+    detect_patterns = tuple(str(d["match"]) for d in detect_spec if isinstance(d, dict) and "match" in d)
+    for pattern in detect_patterns:
+        _regex(pattern)
     continuation = spec.get("continuation_if_empty")
     if continuation is not None and continuation not in detect_columns:
         raise ConfigError(f"Profile {name}: continuation_if_empty must be one of its detect columns.")
@@ -105,7 +153,45 @@ def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
         thousands=spec.get("thousands"),
         date_order=_date_order(spec.get("date_order"), f"Profile {name}"),
         continuation_if_empty=continuation,
+        detect_patterns=detect_patterns,
+        skip_rows_after_header=int(spec.get("skip_rows_after_header", 0)),
+        currency_column=spec.get("currency_column"),
+        only_if=_only_if(name, spec.get("only_if")),
+        only_if_why=_only_if_why(spec.get("only_if")),
     )
+
+
+def bind(profile: Profile, header: tuple[str, ...]) -> Profile | None:
+    """`profile` with its patterns resolved to `header`'s columns; None when the header is not its export.
+
+    Every `detect` column must be present (any case) and every detect pattern match a
+    column; a column mapped by pattern takes the first header column it matches.
+    """
+    present = {h.strip().lower() for h in header}
+    if any(d.lower() not in present for d in profile.detect):
+        return None
+
+    def first_match(pattern: str) -> str | None:
+        regex = _regex(pattern)
+        return next((h for h in header if regex.search(h)), None)
+
+    found = [first_match(p) for p in profile.detect_patterns]
+    if None in found:
+        return None
+    if not found and not any(m.pattern for m in profile.columns.values()):
+        return profile
+    columns: dict[str, ColumnMap] = {}
+    for name, cmap in profile.columns.items():
+        if cmap.pattern:
+            source = first_match(cmap.pattern)
+            if source is None:
+                if profile.table.column(name).required:
+                    return None
+                continue
+            cmap = replace(cmap, source=source, pattern=None)
+        columns[name] = cmap
+    detected = profile.detect + tuple(f for f in found if f and f not in profile.detect)
+    return replace(profile, columns=columns, detect=detected, detect_patterns=())
 
 
 def _canonical_columns(table: Table, header: tuple[str, ...]) -> dict[str, ColumnMap]:
@@ -190,7 +276,7 @@ def detect(header: tuple[str, ...], config: Config, file_name: str) -> tuple[Pro
     specific `detect`), then the one listed first, so the choice never depends on chance.
     """
     present = {h.strip().lower() for h in header}
-    vendors = [p for p in vendor_profiles(config) if {d.lower() for d in p.detect} <= present]
+    vendors = [b for p in vendor_profiles(config) if (b := bind(p, header))]
     canonicals = [p for t in TABLES.values() if (p := canonical_profile(t, header))]
     candidates: list[Profile] = vendors + canonicals
     if not candidates:
