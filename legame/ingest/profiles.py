@@ -326,6 +326,11 @@ def _unrecognised_message(header: tuple[str, ...], config: Config, file_name: st
         lacking = [d for d in profile.detect if d.lower() not in present]
         if len(lacking) == len(profile.detect):
             continue
+        lacking += [
+            f"a column whose name matches {p!r}"
+            for p in profile.detect_patterns
+            if not any(_regex(p).search(h) for h in header)
+        ]
         gap = (len(lacking), f"a {profile.label} export would have {', '.join(lacking)}")
         if best_gap is None or gap[0] < best_gap[0]:
             best_gap = gap

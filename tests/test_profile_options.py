@@ -1,0 +1,191 @@
+"""The profile options any vendor profile may use: pattern columns, rows below the header,
+net amounts, currencies, row filters and total rows. Each on a small hand-written file.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from test_ingest import content
+
+from legame.config import Config
+from legame.errors import ConfigError, FatalFileError, UnrecognisedExport
+from legame.ingest import load_file
+from legame.ingest.currency import named_in_header
+from legame.ingest.profiles import vendor_profile
+
+
+def with_profiles(config: Config, **profiles) -> Config:
+    data = copy.deepcopy(config.data)
+    data["profiles"] = profiles
+    return Config(data=data, root=config.root)
+
+
+def write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+SURVEY = {
+    "label": "Test survey",
+    "table": "surveys",
+    "detect": ["Response ID", {"match": "recommend"}],
+    "skip_rows_after_header": 2,
+    "columns": {
+        "response_id": "Response ID",
+        "answered_at": "Recorded Date",
+        "score": {"match": "how likely.*recommend"},
+    },
+}
+
+
+def test_a_column_named_after_its_question_is_found_by_pattern(con, config, tmp_path):
+    text = (
+        "Response ID,Recorded Date,How likely are you to recommend Acme to a friend? (0-10),Why?\n"
+        "Response ID,Recorded Date,How likely are you to recommend Acme to a friend? (0-10),Why?\n"
+        '{"ImportId":"_recordId"},{"ImportId":"recordedDate"},{"ImportId":"QID1"},{"ImportId":"QID2"}\n'
+        "R_1,2025-03-01 10:00:00,10,Great\n"
+        "R_2,2025-03-02 11:00:00,6,Meh\n"
+        "R_3,2025-03-03 12:00:00,eleven,?\n"
+    )
+    report = load_file(con, with_profiles(config, test_survey=SURVEY), write(tmp_path, "s.csv", text))
+    assert (report.profile, report.rows_read, report.inserted, report.rejected) == ("test_survey", 5, 2, 1)
+    assert "How likely are you to recommend Acme to a friend? (0-10)" in report.reason
+    # Lines 2 and 3 are the question texts and import ids; the bad answer keeps its own line, 6.
+    assert report.rejects == [
+        {
+            "row": 6,
+            "column": "How likely are you to recommend Acme to a friend? (0-10)",
+            "value": "eleven",
+            "reason": "not a whole number",
+        }
+    ]
+    assert "The 2 rows below the header (lines 2–3) hold the export's question texts or ids" in " ".join(report.notes)
+    assert con.execute("select sum(score) from surveys").fetchone()[0] == 16  # 10 + 6
+
+
+def test_a_detect_pattern_that_matches_nothing_does_not_claim_the_file(con, config, tmp_path):
+    text = "Response ID,Recorded Date,Score\nR_1,2025-03-01,10\n"
+    with pytest.raises(
+        UnrecognisedExport, match="a Test survey export would have a column whose name matches 'recommend'"
+    ):
+        load_file(con, with_profiles(config, test_survey=SURVEY), write(tmp_path, "s.csv", text))
+
+
+def test_a_bad_pattern_is_a_config_error():
+    with pytest.raises(ConfigError, match="not a valid pattern"):
+        vendor_profile("broken", {**SURVEY, "columns": {**SURVEY["columns"], "score": {"match": "(unclosed"}}})
+
+
+PAYMENTS = {
+    "label": "Test payments",
+    "table": "orders",
+    "detect": ["id", "Amount", "Amount Refunded", "Currency", "Status"],
+    "currency_column": "Currency",
+    "only_if": {"column": "Status", "values": ["Paid", "Refunded"], "why": "failed payments are not sales"},
+    "columns": {
+        "order_id": "id",
+        "person_id": {"column": "Customer Email", "email": True},
+        "ordered_at": "Created date (UTC)",
+        "revenue": {"column": "Amount", "minus": "Amount Refunded"},
+    },
+}
+PAYMENTS_HEADER = "id,Created date (UTC),Amount,Amount Refunded,Currency,Status,Customer Email\n"
+
+
+def test_net_amounts_currency_column_and_row_filter(con, config, tmp_path):
+    rows = (
+        "ch_1,2025-03-01 10:00,100.00,0.00,eur,Paid,a@example.com\n"
+        "ch_2,2025-03-02 10:00,80.00,30.00,eur,Refunded,b@example.com\n"
+        "ch_3,2025-03-03 10:00,50.00,,EUR,Paid,c@example.com\n"
+        "ch_4,2025-03-04 10:00,70.00,0.00,usd,Paid,d@example.com\n"
+        "ch_5,2025-03-05 10:00,60.00,0.00,eur,Failed,e@example.com\n"
+        "ch_6,2025-03-06 10:00,40.00,abc,eur,Paid,f@example.com\n"
+    )
+    path = write(tmp_path, "payments.csv", PAYMENTS_HEADER + rows)
+    report = load_file(con, with_profiles(config, test_payments=PAYMENTS), path)
+    # 6 rows read: ch_5 failed (skipped, counted), ch_4 in USD and ch_6's refund unreadable (rejected).
+    assert (report.rows_read, report.inserted, report.rejected) == (6, 3, 2)
+    assert [(r["row"], r["column"], r["value"], r["reason"]) for r in report.rejects] == [
+        (5, "Currency", "usd", "in USD, but Legame counts in EUR: convert it first"),
+        (7, "Amount Refunded", "abc", "not a number"),
+    ]
+    notes = " ".join(report.notes)
+    assert "1 rows whose Status is not Paid or Refunded were skipped, not rejected (failed payments are not sales)" in (
+        notes
+    )
+    assert "Amounts are in EUR, as the Currency column says" in notes
+    # 100 - 0, 80 - 30, 50 - (empty = 0).
+    assert con.execute("select list(revenue order by order_id) from orders").fetchone()[0] == [100.0, 50.0, 50.0]
+    assert "Amount Refunded" not in report.ignored_columns
+
+
+def test_minus_works_only_on_numbers():
+    spec = copy.deepcopy(PAYMENTS)
+    spec["columns"]["order_id"] = {"column": "id", "minus": "Amount"}
+    with pytest.raises(ConfigError, match="minus works only on a number column"):
+        vendor_profile("broken", spec)
+
+
+SPEND = "day,channel,campaign,amount,impressions,clicks\n"
+
+
+@pytest.mark.parametrize(
+    ("amount", "mark"),
+    [("$12.50", "$"), ("12.50 USD", "USD"), ("£ 3.00", "£"), ("CHF 2'000.5", "CHF")],
+)
+def test_an_amount_marked_with_another_currency_is_rejected(con, config, tmp_path, amount, mark):
+    rows = f'2025-03-01,meta,a,"€ 1.00",,\n2025-03-02,meta,b,"{amount}",,\n'
+    report = load_file(con, config, write(tmp_path, "spend.csv", SPEND + rows))
+    assert (report.inserted, report.rejected) == (1, 1)
+    assert report.rejects[0]["reason"] == f"marked {mark}, but Legame counts in EUR: convert it first"
+
+
+def test_a_money_column_named_in_another_currency_loads_nothing(con, config, tmp_path):
+    profile = {
+        "table": "spend",
+        "detect": ["Day", {"match": r"^Amount spent \("}],
+        "columns": {"day": "Day", "channel": {"value": "meta"}, "amount": {"match": r"^Amount spent \("}},
+    }
+    before = content(con)
+    path = write(tmp_path, "ads.csv", "Day,Amount spent (USD)\n2025-03-01,12.50\n")
+    with pytest.raises(FatalFileError, match=r"column 'Amount spent \(USD\)' is in USD, but Legame counts in EUR"):
+        load_file(con, with_profiles(config, test_ads=profile), path)
+    assert content(con) == before
+    path = write(tmp_path, "ads_eur.csv", "Day,Amount spent (EUR)\n2025-03-01,12.50\n")
+    report = load_file(con, with_profiles(config, test_ads=profile), path)
+    assert "Amounts are in EUR, as the column name 'Amount spent (EUR)' says." in report.notes
+
+
+@pytest.mark.parametrize(
+    ("column", "currency"),
+    [("Amount spent (EUR)", "EUR"), ("Spend (£)", "GBP"), ("Cost", None), ("Click through rate (CTR)", None)],
+)
+def test_currency_named_in_a_column(column, currency):
+    assert named_in_header(column) == currency
+
+
+def test_total_rows_are_skipped_and_reported_but_real_rows_named_total_are_kept(con, config, tmp_path):
+    text = (
+        "Campaign,Day,Cost\n"
+        "Total: Account,--,30.00\n"
+        "Spring,2025-03-01,10.00\n"
+        "Total Eclipse launch,2025-03-01,20.00\n"
+        "Grand total,,30.00\n"
+        "Autumn,2025-13-01,5.00\n"
+    )
+    profile = {
+        "table": "spend",
+        "detect": ["Campaign", "Day", "Cost"],
+        "columns": {"day": "Day", "channel": {"value": "google"}, "campaign": "Campaign", "amount": "Cost"},
+    }
+    report = load_file(con, with_profiles(config, test_google=profile), write(tmp_path, "g.csv", text))
+    # 5 rows: 2 totals skipped; a campaign whose name starts with Total is data; a bad date is still rejected.
+    assert (report.rows_read, report.inserted, report.rejected) == (5, 2, 1)
+    assert report.rejects[0]["row"] == 6
+    assert "2 total rows skipped, not loaded as data: line 2 ('Total: Account'), line 5 ('Grand total')." in (
+        report.notes
+    )
+    assert con.execute("select sum(amount) from spend").fetchone()[0] == 30.0
