@@ -24,7 +24,7 @@ def _date(text: str) -> date:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from legame.ingest import load_file
+    from legame.ingest import load_export
 
     config = load_config()
     con = warehouse.connect(config)
@@ -38,19 +38,26 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         try:
             if not path.is_file():
                 raise LegameError(f"{name}: no such file.")
-            report = load_file(con, config, path, commit=not args.preview)
+            loaded = load_export(con, config, path, commit=not args.preview)
         except LegameError as exc:
             failed += 1
             print(f"{path.name}: NOT LOADED — {exc}", file=sys.stderr)
             continue
         verb = "would load" if args.preview else "loaded"
-        print(
-            f"{report.file_name}: table {report.table}, {report.rows_to_load} rows {verb} "
-            f"({report.inserted} new, {report.replaced} replaced, {report.unchanged} unchanged), "
-            f"{report.rejected} rejected [{report.profile_label}]"
-        )
-        for reject in report.rejects[: args.show_rejects]:
-            print(f"  row {reject['row']}, column {reject['column']!r}, value {reject['value']!r}: {reject['reason']}")
+        for report in loaded.reports:
+            print(
+                f"{report.file_name}: table {report.table}, {report.rows_to_load} rows {verb} "
+                f"({report.inserted} new, {report.replaced} replaced, {report.unchanged} unchanged), "
+                f"{report.rejected} rejected [{report.profile_label}]"
+            )
+            for note in report.notes:
+                print(f"  note: {note}")
+            for reject in report.rejects[: args.show_rejects]:
+                print(
+                    f"  row {reject['row']}, column {reject['column']!r}, value {reject['value']!r}: {reject['reason']}"
+                )
+        for skipped in loaded.skipped:
+            print(f"  {skipped}")
     return 1 if failed else 0
 
 
@@ -109,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m legame", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    ingest = commands.add_parser("ingest", help="load CSV exports into the warehouse")
+    ingest = commands.add_parser("ingest", help="load CSV/TSV exports or Excel workbooks into the warehouse")
     ingest.add_argument("files", nargs="+", metavar="FILE")
     ingest.add_argument("--preview", action="store_true", help="validate and report, load nothing")
     ingest.add_argument("--show-rejects", type=int, default=5, metavar="N", help="rejected rows to print")

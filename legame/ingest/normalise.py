@@ -246,10 +246,19 @@ TOTAL_ROW = r"^\s*(grand\s+)?(totals?|totale|totali|totaux|gesamt|summe|suma)\b"
 
 
 def _skip_sql(profile: Profile) -> str:
-    """Why a numbered row is skipped rather than read: 'below_header', 'continued' or 'only_if'; else null."""
+    """Why a numbered row is skipped rather than read, else null.
+
+    'below_header': one of the profile's rows below the header; 'empty': none of the
+    columns the profile reads has a value (a blank spreadsheet row); 'continued' and
+    'only_if': the profile's options say the row is not a record of its own.
+    """
     cases = []
     if profile.skip_rows_after_header:
         cases.append(f"when _row <= {int(profile.skip_rows_after_header)} then 'below_header'")
+    sources = sorted(profile.source_columns)
+    if sources:
+        empty = " and ".join(f"nullif(trim({ident(s)}), '') is null" for s in sources)
+        cases.append(f"when {empty} then 'empty'")
     if profile.continuation_if_empty:
         cases.append(f"when nullif(trim({ident(profile.continuation_if_empty)}), '') is null then 'continued'")
     if profile.only_if:

@@ -18,6 +18,7 @@ import duckdb
 from legame.config import Config
 from legame.errors import FatalFileError, UnrecognisedExport
 from legame.ingest import currency as money
+from legame.ingest import excel
 from legame.ingest.locale import Decisions, decide
 from legame.ingest.normalise import errors_select, ident, literal, staging_select, undecided
 from legame.ingest.profiles import Profile, bind, default_date_order, detect
@@ -408,6 +409,41 @@ def load_file(
     return report
 
 
+@dataclass
+class ExportLoad:
+    """What one dropped file gave: a report per table it fed (a sheet each, for a workbook), and what was not read."""
+
+    reports: list[LoadReport]
+    skipped: list[str] = field(default_factory=list)  # sheets not loaded, each with its reason
+
+
+def load_export(
+    con: duckdb.DuckDBPyConnection, config: Config, path: Path, file_name: str | None = None, **options
+) -> ExportLoad:
+    """Load a CSV export, or every sheet of an Excel workbook, each as `load_file` does.
+
+    A workbook's sheets are named `book.xlsx › Sheet`; a sheet no profile knows (a
+    notes or pivot sheet) is skipped with its reason, unless no sheet loads at all.
+    """
+    path = Path(path)
+    file_name = file_name or path.name
+    if not excel.is_workbook(path):
+        return ExportLoad([load_file(con, config, path, file_name, **options)])
+    reports, skipped, first_error = [], [], None
+    with excel.sheets_as_csv(path, file_name) as sheets:
+        for sheet in sheets:
+            try:
+                reports.append(load_file(con, config, sheet.path, f"{file_name} › {sheet.name}", **options))
+            except (UnrecognisedExport, FatalFileError) as exc:
+                first_error = first_error or exc
+                skipped.append(f"Sheet {sheet.name!r} was not loaded: {exc}")
+    if not reports:
+        raise type(first_error)("; ".join(skipped))
+    if options.get("commit", True):
+        _archive(path, file_sha256(path), file_name, config)
+    return ExportLoad(reports, skipped)
+
+
 def _run(
     con: duckdb.DuckDBPyConnection,
     config: Config,
@@ -502,6 +538,8 @@ def _skipped_notes(con: duckdb.DuckDBPyConnection, profile: Profile, skipped: di
             f"The {n} row{'s' if n > 1 else ''} below the header ({lines}) hold the export's "
             "question texts or ids, not data: skipped."
         )
+    if n := skipped.get("empty"):
+        notes.append(f"{n} empty row{'s' if n > 1 else ''} skipped.")
     if n := skipped.get("continued"):
         notes.append(
             f"{n} rows have no {profile.continuation_if_empty} and continue the row above "

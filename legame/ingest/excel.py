@@ -1,0 +1,86 @@
+"""Excel workbooks: each sheet becomes a CSV file the pipeline reads like any export.
+
+A sheet's CSV keeps the sheet's row numbers as line numbers (empty rows are
+written as empty rows, not dropped), so a reject names the row a marketer sees
+in Excel. Cell values are written as Excel holds them, not as it displays them:
+dates and times in ISO form, numbers in full with a decimal point, booleans as
+true/false; nothing is rounded to the cell's display format.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+from legame.errors import FatalFileError
+
+SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    path: Path  # the sheet as a UTF-8 CSV file
+    rows: int  # rows written, up to the last non-empty one
+
+
+def is_workbook(path: Path) -> bool:
+    """An Office Open XML workbook, by its suffix or by its content (a zip with xl/workbook.xml)."""
+    if path.suffix.lower() in SUFFIXES:
+        return True
+    if not zipfile.is_zipfile(path):
+        return False
+    with zipfile.ZipFile(path) as archive:
+        return "xl/workbook.xml" in archive.namelist()
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as text the pipeline's parsers read back exactly."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ") if value.time() != time(0) else value.date().isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value).strip()
+
+
+@contextmanager
+def sheets_as_csv(path: Path, file_name: str) -> Iterator[list[Sheet]]:
+    """Every sheet with a value in it, written to a temporary CSV file for as long as the block runs."""
+    from openpyxl import load_workbook  # only workbooks need it
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        raise FatalFileError(f"{file_name} could not be opened as an Excel workbook: {exc}") from None
+    try:
+        with tempfile.TemporaryDirectory(prefix="legame-xlsx-") as folder:
+            sheets = []
+            for i, sheet in enumerate(book.worksheets):
+                rows = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+                while rows and not any(rows[-1]):
+                    rows.pop()
+                if not rows:
+                    continue
+                width = max((i + 1 for r in rows for i, v in enumerate(r) if v), default=0)
+                target = Path(folder) / f"sheet{i + 1}.csv"
+                with open(target, "w", newline="", encoding="utf-8") as fh:
+                    writer = csv.writer(fh)
+                    writer.writerows((r + [""] * width)[:width] for r in rows)
+                sheets.append(Sheet(sheet.title, target, len(rows)))
+            if not sheets:
+                raise FatalFileError(f"{file_name} is an Excel workbook with no values in any sheet.")
+            yield sheets
+    finally:
+        book.close()
