@@ -8,16 +8,17 @@ import pandas as pd
 import streamlit as st
 
 from legame import warehouse
-from legame.errors import LegameError
+from legame.errors import LegameError, UnrecognisedExport
 from legame.ingest import uploads
-from legame.ui import controls, reports
+from legame.ui import controls, mapping, reports
 
 st.title("Upload data")
 if warehouse.only_demo_data(session.cursor()):
     controls.demo_banner()
 st.write(
     "Drop the exports you download from your tools (CSV or TSV). Legame recognises each file from "
-    "its header, shows what it will load and what it rejects, and loads nothing until you confirm."
+    "its header, shows what it will load and what it rejects, and loads nothing until you confirm. "
+    "A file it does not know yet you match once, column by column; Legame remembers it for next time."
 )
 files = st.file_uploader("Export files", type=["csv", "tsv", "txt"], accept_multiple_files=True, key="files")
 config = session.config()
@@ -32,6 +33,12 @@ for file in files or []:
             continue
         try:
             report = uploads.preview(session.cursor(), config, file.name, data)
+        except UnrecognisedExport as exc:
+            done = mapping.screen(session.cursor(), config, file.name, data, exc, key=f"map-{file.file_id}")
+            if done:
+                loaded[uploads.digest(data)] = done
+                st.rerun()
+            continue
         except LegameError as exc:
             session.show_error(exc)
             continue

@@ -1,0 +1,617 @@
+"""Map an export no profile knows onto a canonical table: propose, let the user correct, save as a profile.
+
+The proposal reads a sample of the file with the same rules a load uses
+(legame.ingest.locale), then scores every canonical table by how well its columns
+find a source column: by name (normalised, with synonyms) and by the values. The
+upload page lays the proposal out; `profile_spec` and `save_profile` turn the
+user's final choice into a profile that detection picks up next time.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tempfile
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import yaml
+
+from legame.config import Config
+from legame.errors import FatalFileError, LegameError
+from legame.ingest import locale
+from legame.ingest.normalise import FALSE_WORDS, TRUE_WORDS, ident, literal
+from legame.ingest.pipeline import _unique_names
+from legame.ingest.profiles import profile_specs, saved_profiles_dir, vendor_profile
+from legame.ingest.sniff import Sniffed, sniff
+from legame.warehouse import TABLES, Column, Table
+
+SAMPLE_ROWS = 200
+EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+PROFILE_NAME = re.compile(r"[a-z][a-z0-9_]{1,59}")
+# A proposed match below this is left as "not in this file".
+PROPOSE_FROM = 0.5
+
+
+class ProfileNotSaved(LegameError):
+    """A mapping cannot be saved under the name given (taken, or not a usable name)."""
+
+
+# What each table holds and what each column means, in the words of the person matching the file.
+TABLE_LABELS = {
+    "people": "People: contacts, customers or community members",
+    "posts": "Posts: social media posts and their numbers",
+    "interactions": "Interactions: comments, replies, reactions, event visits",
+    "orders": "Orders: purchases and their amounts",
+    "spend": "Ad spend: money spent per day and campaign",
+    "surveys": "Survey answers: scores from 0 to 10 (NPS)",
+    "referrals": "Referrals: who brought in whom",
+}
+_COLUMN_LABELS = {
+    "person_id": "Person (email or id)",
+    "first_seen": "First seen (date)",
+    "is_member": "Community member? (yes/no)",
+    "member_since": "Member since (date)",
+    "acquisition_channel": "Where they came from",
+    "referred_by": "Referred by (email or id)",
+    "segment": "Segment",
+    "channel": "Channel",
+    "post_id": "Post id or link",
+    "published_at": "Published on (date)",
+    "author_type": "Author (brand, employee, customer, influencer)",
+    "is_ugc": "Made by a user? (yes/no)",
+    "reach": "Reach",
+    "impressions": "Impressions",
+    "reactions": "Reactions (likes)",
+    "comments": "Comments",
+    "shares": "Shares",
+    "saves": "Saves",
+    "clicks": "Clicks",
+    "event_id": "Interaction id",
+    "occurred_at": "Date",
+    "kind": "What they did (comment, reply, reaction…)",
+    "order_id": "Order number",
+    "ordered_at": "Order date",
+    "revenue": "Order total (amount)",
+    "campaign": "Campaign",
+    "is_refund": "Refunded? (yes/no)",
+    "day": "Day",
+    "amount": "Amount spent",
+    "response_id": "Answer id",
+    "answered_at": "Answered on (date)",
+    "score": "Score (0 to 10)",
+    "comment": "Comment",
+    "referrer_id": "Who referred (email or id)",
+    "referred_id": "Who was referred (email or id)",
+    "referred_at": "Date of the referral",
+}
+_TABLE_COLUMN_LABELS = {
+    ("orders", "person_id"): "Customer (email or id)",
+    ("surveys", "person_id"): "Respondent (email or id)",
+}
+
+
+def column_label(table: str, column: str) -> str:
+    return _TABLE_COLUMN_LABELS.get((table, column), _COLUMN_LABELS.get(column, column))
+
+
+# Names an export may give each canonical column, compared after normalising (see `_words`).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "person_id": (
+        "person id",
+        "email",
+        "email address",
+        "customer email",
+        "customer",
+        "customer id",
+        "user",
+        "user id",
+        "username",
+        "contact",
+        "contact id",
+        "member",
+        "member id",
+        "respondent",
+        "buyer",
+        "author",
+        "profile",
+    ),
+    "first_seen": ("first seen", "created", "create date", "signed up", "signup date", "registered", "date"),
+    "is_member": ("is member", "member", "community member", "in community"),
+    "member_since": ("member since", "joined", "joined community", "membership date"),
+    "acquisition_channel": ("acquisition channel", "source", "original source", "acquisition", "utm source"),
+    "referred_by": ("referred by", "referrer", "invited by"),
+    "segment": ("segment", "tier", "group", "lifecycle stage", "customer type"),
+    "channel": ("channel", "platform", "network", "social network", "source", "medium", "utm source", "placement"),
+    "post_id": ("post id", "post", "post link", "post url", "permalink", "link", "url", "id"),
+    "published_at": ("published", "published at", "publish time", "posted", "post date", "date", "created"),
+    "author_type": ("author type", "author", "posted by"),
+    "is_ugc": ("ugc", "user generated", "user generated content"),
+    "reach": ("reach", "people reached", "accounts reached", "unique views"),
+    "impressions": ("impressions", "impr", "views"),
+    "reactions": ("reactions", "likes", "like count", "reactions likes"),
+    "comments": ("comments", "comment count", "replies"),
+    "shares": ("shares", "reposts", "retweets"),
+    "saves": ("saves", "saved", "bookmarks"),
+    "clicks": ("clicks", "link clicks", "clicks all"),
+    "event_id": ("event id", "interaction id", "activity id", "id"),
+    "occurred_at": ("occurred at", "date", "timestamp", "created", "activity date"),
+    "kind": ("kind", "type", "activity", "activity type", "action", "event type", "interaction type"),
+    "order_id": ("order id", "order", "order number", "invoice", "invoice number", "transaction id", "id"),
+    "ordered_at": ("ordered at", "order date", "ordered", "purchase date", "date", "created", "paid at"),
+    "revenue": ("revenue", "total", "order total", "amount", "sales", "value", "gross sales"),
+    "campaign": ("campaign", "campaign name", "utm campaign"),
+    "is_refund": ("refund", "refunded", "is refund", "returned"),
+    "day": ("day", "date", "reporting starts", "period"),
+    "amount": ("amount", "amount spent", "spend", "spent", "cost"),
+    "response_id": ("response id", "id", "submission id", "response"),
+    "answered_at": ("answered at", "submitted", "submitted at", "submit date", "response date", "date", "created"),
+    "score": ("score", "nps", "nps score", "rating", "how likely", "likely recommend", "recommend", "0 10"),
+    "comment": ("comment", "feedback", "why", "reason", "open answer", "message", "text"),
+    "referrer_id": ("referrer", "referrer id", "referred by", "advocate", "ambassador", "inviter", "referrer email"),
+    "referred_id": ("referred", "referred id", "friend", "invitee", "new customer", "friend email", "referee"),
+    "referred_at": ("referred at", "referral date", "date", "created"),
+}
+
+# Words that mean the same in a column name: they are compared as one concept.
+_CONCEPTS = {
+    "email": ("email", "mail", "emailaddress", "emails"),
+    "id": ("id", "ids", "number", "no", "nr", "num", "#", "code", "ref", "reference", "identifier", "token", "key"),
+    "date": ("date", "datetime", "timestamp", "time", "created", "at", "on", "when"),
+    "money": (
+        "amount",
+        "total",
+        "revenue",
+        "spend",
+        "spent",
+        "cost",
+        "costs",
+        "sales",
+        "price",
+        "value",
+        "turnover",
+        "subtotal",
+        "gross",
+        "eur",
+        "usd",
+        "gbp",
+        "chf",
+        "euro",
+        "euros",
+    ),
+}
+_CONCEPT_OF = {word: concept for concept, words in _CONCEPTS.items() for word in words}
+_STOP_WORDS = frozenset(
+    "a an the of to you your are us we is in for and or how would be this our it what do did with from".split()
+)
+
+
+def _words(name: str) -> tuple[str, frozenset[str]]:
+    """A column name as plain lower-case words, and the set of its concepts ('Order No.' -> {order, id})."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)  # orderDate -> order Date
+    ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode().lower()
+    text = " ".join(re.findall(r"[a-z]+|\d+|#", ascii_text))
+    text = re.sub(r"\be mail\b", "email", text)
+    concepts = frozenset(_CONCEPT_OF.get(w, w) for w in text.split() if w not in _STOP_WORDS)
+    return text, concepts
+
+
+_SYNONYM_WORDS = {column: tuple(_words(s) for s in names) for column, names in SYNONYMS.items()}
+
+
+def name_similarity(source: str, column: str) -> tuple[float, str | None]:
+    """How well a file's column name fits a canonical column (0 to 1), and the name it resembles."""
+    text, concepts = _words(source)
+    best: tuple[float, int] = (0.0, 0)
+    like = None
+    for synonym_text, synonym_concepts in (_words(column.replace("_", " ")), *_SYNONYM_WORDS.get(column, ())):
+        if text == synonym_text:
+            return 1.0, synonym_text
+        common = len(concepts & synonym_concepts)
+        if common:
+            # Every word of the synonym present counts most; extra words in the file's name cost a little.
+            score = 0.95 * (0.7 * common / len(synonym_concepts) + 0.3 * common / len(concepts))
+        else:
+            ratio = difflib.SequenceMatcher(None, text, synonym_text).ratio()
+            score = 0.8 * ratio if ratio >= 0.85 else 0.0  # a typo: 'revenu', 'impresions'
+        # Among equal scores, the synonym sharing the most words as written is the one named in the reason.
+        key = (round(score, 6), len(set(text.split()) & set(synonym_text.split())))
+        if score and key > best:
+            best, like = key, synonym_text
+    return best[0], like
+
+
+@dataclass(frozen=True)
+class ColumnStats:
+    """What a file column's sample values look like, counted with the rules a load reads them by."""
+
+    filled: int  # non-empty values
+    emails: int
+    dates: int
+    numbers: int
+    whole_numbers: int
+    booleans: int
+    distinct: int
+    low: float | None
+    high: float | None
+    choice_hits: dict[tuple[str, ...], int] = field(default_factory=dict)
+    examples: tuple[str, ...] = ()
+
+    def share(self, count: int) -> float:
+        return count / self.filled if self.filled else 0.0
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The first rows of a file: its header (as written and as read) and each column's value statistics."""
+
+    file_name: str
+    header: tuple[str, ...]  # as in the file
+    names: tuple[str, ...]  # as read: a repeated name gets _2, an empty one column<n>
+    rows: int
+    stats: dict[str, ColumnStats]  # by read name
+
+    def header_name(self, name: str) -> str:
+        return self.header[self.names.index(name)]
+
+
+_CHOICE_SETS = tuple(sorted({c.choices for t in TABLES.values() for c in t.columns if c.choices}))
+
+
+def _stats_sql(names: Sequence[str]) -> str:
+    dot = (".", locale.thousands_for("."))
+    comma = (",", locale.thousands_for(","))
+    whole = ("", locale.regex_class(".,") + locale.SPACES + locale.APOSTROPHES)
+    booleans = ", ".join(literal(w) for w in TRUE_WORDS + FALSE_WORDS)
+    parts = []
+    for name in names:
+        text = f"nullif(trim({ident(name)}), '')"
+        value = locale.null_words(text)
+        number = f"coalesce({locale.number_sql(value, *dot)}, {locale.number_sql(value, *comma)})"
+        as_date = f"coalesce({locale.date_sql(value, 'dmy')}, {locale.date_sql(value, 'mdy')})"
+        parts += [
+            f"count({text})",
+            f"count(*) filter (where regexp_full_match({text}, {literal(EMAIL)}))",
+            f"count(*) filter (where {as_date} is not null)",
+            f"count(*) filter (where {number} is not null)",
+            f"count(*) filter (where {locale.number_sql(value, *whole)} is not null)",
+            f"count(*) filter (where lower({text}) in ({booleans}))",
+            f"count(distinct {text})",
+            f"min({number})",
+            f"max({number})",
+        ]
+        for choices in _CHOICE_SETS:
+            allowed = ", ".join(literal(c) for c in choices)
+            parts.append(f"count(*) filter (where lower({text}) in ({allowed}))")
+    return f"select {', '.join(parts)} from sample"
+
+
+def read_sample(path: Path, file_name: str, rows: int = SAMPLE_ROWS) -> Sample:
+    """Sniff the file (header on line one) and describe the values of its first `rows` rows."""
+    sniffed: Sniffed = sniff(path, file_name)
+    names = _unique_names(sniffed.header)
+    read = (
+        "read_csv($path, header = true, delim = $delim, quote = '\"', escape = '\"', encoding = $encoding, "
+        f"all_varchar = true, names = [{', '.join(literal(n) for n in names)}], ignore_errors = true, "
+        "null_padding = true)"
+    )
+    with duckdb.connect() as con:
+        try:
+            con.execute(
+                f"create table sample as select * from {read} limit {int(rows)}",
+                {"path": str(path), "delim": sniffed.delimiter, "encoding": sniffed.encoding},
+            )
+        except duckdb.Error as exc:
+            raise FatalFileError(f"{file_name} could not be read: {str(exc).strip().splitlines()[0]}") from None
+        counts = con.execute(_stats_sql(names)).fetchone()
+        first_rows = con.execute("select * from sample limit 20").fetchall()
+        n_rows = con.execute("select count(*) from sample").fetchone()[0]
+    width = 9 + len(_CHOICE_SETS)
+    stats = {}
+    for i, name in enumerate(names):
+        c = counts[i * width : (i + 1) * width]
+        examples = tuple(dict.fromkeys(str(r[i]).strip() for r in first_rows if r[i] and str(r[i]).strip()))[:3]
+        stats[name] = ColumnStats(
+            filled=c[0],
+            emails=c[1],
+            dates=c[2],
+            numbers=c[3],
+            whole_numbers=c[4],
+            booleans=c[5],
+            distinct=c[6],
+            low=c[7],
+            high=c[8],
+            choice_hits=dict(zip(_CHOICE_SETS, c[9:], strict=True)),
+            examples=examples,
+        )
+    return Sample(file_name=file_name, header=sniffed.header, names=tuple(names), rows=n_rows, stats=stats)
+
+
+def sample_upload(file_name: str, data: bytes, rows: int = SAMPLE_ROWS) -> Sample:
+    """`read_sample` for an upload held in memory."""
+    with tempfile.TemporaryDirectory(prefix="legame-mapping-") as folder:
+        path = Path(folder) / f"upload{Path(file_name).suffix.lower()}"
+        path.write_bytes(data)
+        return read_sample(path, file_name, rows)
+
+
+def _percent(share: float) -> str:
+    return "all" if share == 1 else f"{round(100 * share)}%"
+
+
+def _is_id(column: Column) -> bool:
+    return column.name.endswith("_id") and column.kind == "text"
+
+
+def _value_fit(stats: ColumnStats, column: Column) -> tuple[float, str | None]:
+    """How well a file column's values fit a canonical column (0 to 1) and why; -1: they must never go there."""
+    if not stats.filled:
+        return 0.3, "it is empty in the rows looked at"
+    emails = stats.share(stats.emails)
+    if column.kind == "person":
+        if emails >= 0.5:
+            return 1.0, f"{_percent(emails)} of its values are email addresses"
+        if stats.share(stats.dates) >= 0.5 or stats.share(stats.numbers - stats.whole_numbers) >= 0.5:
+            return 0.2, "its values do not look like emails or ids"
+        return 0.6, None
+    if emails >= 0.5:
+        # An email is personal data: it enters only as a person column's anonymous code.
+        return -1.0, "its values are email addresses"
+    if column.kind in ("date", "timestamp"):
+        dates = stats.share(stats.dates)
+        return dates, (f"{_percent(dates)} of its values are dates" if dates else "its values are not dates")
+    if column.kind in ("number", "integer"):
+        count = stats.numbers if column.kind == "number" else stats.whole_numbers
+        share = stats.share(count)
+        what = "numbers" if column.kind == "number" else "whole numbers"
+        if column.name == "score" and share and (stats.low < 0 or stats.high > 10):
+            return 0.5 * share, f"its values go from {stats.low:g} to {stats.high:g}, not 0 to 10"
+        return share, (f"{_percent(share)} of its values are {what}" if share else f"its values are not {what}")
+    if column.kind == "boolean":
+        share = stats.share(stats.booleans)
+        return share, (f"{_percent(share)} of its values are yes/no words" if share else "its values are not yes/no")
+    if column.kind == "choice":
+        share = stats.share(stats.choice_hits.get(column.choices, 0))
+        if share:
+            return max(share, 0.5), f"{_percent(share)} of its values are {', '.join(column.choices[:3])}…"
+        return 0.3, None
+    looks_like = stats.share(max(stats.dates, stats.numbers - stats.whole_numbers))
+    if _is_id(column):
+        if stats.share(stats.dates) >= 0.8:
+            return 0.2, "its values are dates"
+        if stats.distinct == stats.filled:
+            return 0.9, "every value is different, as ids are"
+        return 0.6, None
+    if looks_like >= 0.8 or (column.name != "comment" and stats.share(stats.numbers) >= 0.8):
+        return 0.2, "its values are dates or numbers"
+    return 0.7, None
+
+
+@dataclass(frozen=True)
+class Match:
+    """The file column proposed for one canonical column (or none), how sure, and why."""
+
+    column: str
+    label: str
+    required: bool
+    source: str | None = None
+    confidence: float = 0.0
+    email: bool = False
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def certainty(self) -> str:
+        if self.source is None:
+            return "none"
+        return "sure" if self.confidence >= 0.8 else "likely" if self.confidence >= 0.6 else "guess"
+
+
+@dataclass(frozen=True)
+class TableProposal:
+    """One canonical table's best mapping of the file, and how well the table fits it."""
+
+    table: str
+    score: float
+    matches: dict[str, Match]  # every canonical column, in the table's order
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def missing(self) -> list[str]:
+        return [m.column for m in self.matches.values() if m.required and m.source is None]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Every canonical table's mapping of one file, the best fitting first."""
+
+    sample: Sample
+    tables: tuple[TableProposal, ...]
+
+    @property
+    def best(self) -> TableProposal:
+        return self.tables[0]
+
+    def table(self, name: str) -> TableProposal:
+        return next(t for t in self.tables if t.table == name)
+
+
+def _only_of_its_kind(sample: Sample, name: str, kind: str) -> bool:
+    """True when `name` is the file's one column whose values are mostly dates (or emails)."""
+
+    def holds(stats: ColumnStats) -> bool:
+        return stats.share(stats.dates if kind == "dates" else stats.emails) >= 0.8
+
+    return holds(sample.stats[name]) and sum(holds(s) for s in sample.stats.values()) == 1
+
+
+def _candidate(sample: Sample, table: Table, column: Column, name: str) -> Match | None:
+    stats = sample.stats[name]
+    fit, fit_reason = _value_fit(stats, column)
+    if fit < 0:
+        return None
+    similarity, like = name_similarity(sample.header_name(name), column.name)
+    reasons = []
+    if similarity >= 0.5:
+        same = like == _words(sample.header_name(name))[0]
+        reasons.append("its name says so" if same else f"its name is like “{like}”")
+        score = 0.6 * similarity + 0.4 * fit
+    elif column.name == table.date_column and _only_of_its_kind(sample, name, "dates"):
+        reasons.append("it is the only column with dates")
+        score = 0.15 + 0.4 * fit
+    elif column.kind == "person" and _only_of_its_kind(sample, name, "emails"):
+        reasons.append("it is the only column with email addresses")
+        score = 0.15 + 0.4 * fit
+    else:
+        return None
+    if fit_reason:
+        reasons.append(fit_reason)
+    email = column.kind == "person" and stats.share(stats.emails) >= 0.5
+    if email:
+        reasons.append("emails are kept only as anonymous codes")
+    return Match(
+        column=column.name,
+        label=column_label(table.name, column.name),
+        required=column.required,
+        source=name,
+        confidence=round(min(score, 1.0), 2),
+        email=email,
+        reasons=tuple(reasons),
+    )
+
+
+def propose_table(sample: Sample, table: Table) -> TableProposal:
+    """Match each canonical column to at most one file column, the surest pairs first."""
+    candidates = [
+        m
+        for i, name in enumerate(sample.names)
+        for column in table.columns
+        if (m := _candidate(sample, table, column, name)) and m.confidence >= PROPOSE_FROM
+    ]
+    order = {name: i for i, name in enumerate(sample.names)}
+    candidates.sort(key=lambda m: (-m.confidence, not m.required, order[m.source]))
+    chosen: dict[str, Match] = {}
+    used: set[str] = set()
+    for m in candidates:
+        if m.column not in chosen and m.source not in used:
+            chosen[m.column] = m
+            used.add(m.source)
+    matches = {
+        c.name: chosen.get(c.name) or Match(c.name, column_label(table.name, c.name), c.required) for c in table.columns
+    }
+    required = [m for m in matches.values() if m.required]
+    found = [m for m in required if m.source]
+    # Most weight on the columns the table cannot do without, some on how much of the file it explains.
+    covered = sum(m.confidence for m in found) / len(required)
+    explained = sum(m.confidence for m in matches.values()) / max(1, len(sample.names))
+    needs = f"all {len(required)}" if len(found) == len(required) else f"{len(found)} of the {len(required)}"
+    reasons = [f"{needs} columns it needs were found", f"{len(used)} of the file's {len(sample.names)} columns fit it"]
+    return TableProposal(table.name, round(0.6 * covered + 0.4 * explained, 3), matches, tuple(reasons))
+
+
+def propose(sample: Sample) -> Proposal:
+    """Every canonical table's mapping, the best fitting first (ties in the schema's order)."""
+    proposals = [propose_table(sample, t) for t in TABLES.values()]
+    order = {name: i for i, name in enumerate(TABLES)}
+    return Proposal(sample, tuple(sorted(proposals, key=lambda p: (-p.score, order[p.table]))))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The user's final answer for one canonical column: a file column, or one value for every row."""
+
+    source: str | None = None
+    value: str | None = None
+    email: bool = False
+
+
+def choices_from(proposal: TableProposal) -> dict[str, Choice]:
+    return {c: Choice(source=m.source, email=m.email) for c, m in proposal.matches.items() if m.source}
+
+
+def can_be_fixed(table: str, column: str) -> bool:
+    """Columns that may take one value for every row (the channel of a single-channel export, say)."""
+    col = TABLES[table].column(column)
+    return col.kind == "text" and not _is_id(col)
+
+
+def problems(sample: Sample, table: str, choices: Mapping[str, Choice]) -> list[str]:
+    """What keeps the mapping from loading, in words; empty when it can be previewed and saved."""
+    found = []
+    for col in TABLES[table].columns:
+        choice = choices.get(col.name)
+        label = column_label(table, col.name)
+        if choice and choice.source is None and not (choice.value or "").strip():
+            found.append(f"{label}: type the value every row should get.")
+        elif col.required and (choice is None or (choice.source is None and choice.value is None)):
+            also = ", or choose to give every row the same value" if can_be_fixed(table, col.name) else ""
+            found.append(f"{label} is needed: pick the column of the file that holds it{also}.")
+        elif choice and choice.source:
+            stats = sample.stats[choice.source]
+            if stats.share(stats.emails) >= 0.5 and not (col.kind == "person" and choice.email):
+                found.append(
+                    f"{sample.header_name(choice.source)} holds email addresses: Legame keeps them only as "
+                    "anonymous codes, so it can only be a person's column, with “email addresses” ticked."
+                )
+    return found
+
+
+def profile_spec(sample: Sample, table: str, choices: Mapping[str, Choice], label: str) -> dict[str, Any]:
+    """The profile spec (as in legame/ingest/formats/*.yaml) for the user's final choice.
+
+    `detect` is the mapped columns, as the header writes them, so the next file
+    with the same columns is recognised.
+    """
+    columns: dict[str, Any] = {}
+    for col in TABLES[table].columns:
+        choice = choices.get(col.name)
+        if choice is None:
+            continue
+        if choice.source is None:
+            if choice.value is not None:
+                # Channels are compared in lower case, as the pipeline reads a channel column.
+                value = choice.value.strip()
+                columns[col.name] = {"value": value.lower() if col.name == "channel" else value}
+        elif choice.email and col.kind == "person":
+            columns[col.name] = {"column": choice.source, "email": True}
+        else:
+            columns[col.name] = choice.source
+    mapped = {c.source for c in choices.values() if c.source}
+    detect = list(dict.fromkeys(sample.header_name(n) for n in sample.names if n in mapped))
+    return {"label": label.strip(), "table": table, "detect": detect, "columns": columns}
+
+
+def profile_name(label: str) -> str:
+    """The file and profile name for a label the user typed: 'Acme CRM – orders' -> 'acme_crm_orders'."""
+    text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:60]
+
+
+def saved_profile_path(config: Config, name: str) -> Path:
+    return saved_profiles_dir(config) / f"{name}.yaml"
+
+
+def save_profile(config: Config, name: str, spec: dict[str, Any], *, overwrite: bool = False) -> Path:
+    """Write `{name: spec}` to the saved-profiles folder, where detection finds it next time.
+
+    Refuses a name that is not lower-case letters, digits and _, one of a built-in or
+    config.yaml profile, and an already saved one unless `overwrite`.
+    """
+    if not PROFILE_NAME.fullmatch(name or "") or name.startswith("canonical_"):
+        raise ProfileNotSaved(
+            f"“{name}” cannot name a profile: use 2 to 60 lower-case letters, digits and _, starting with a letter."
+        )
+    vendor_profile(name, spec)  # a ConfigError names what the spec lacks
+    path = saved_profile_path(config, name)
+    if name in profile_specs(config) and not path.exists():
+        raise ProfileNotSaved(f"“{name}” is the name of a built-in export format: choose another name.")
+    if path.exists() and not overwrite:
+        raise ProfileNotSaved(f"A profile named “{name}” is already saved ({path.name}): choose another name.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    comment = f"# Saved from the upload page's mapping screen on {date.today():%Y-%m-%d}.\n"
+    path.write_text(comment + yaml.safe_dump({name: spec}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path

@@ -1,0 +1,207 @@
+"""The mapping screen: for a file Legame does not know, say what it holds, check the result, save it for next time.
+
+Layout only; the proposal, the checks and the saving are legame.ingest.mapping.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+
+from legame.config import Config
+from legame.errors import LegameError, UnrecognisedExport
+from legame.ingest import LoadReport, mapping, uploads
+from legame.ingest.mapping import Choice, Proposal, TableProposal
+from legame.ingest.profiles import vendor_profile
+from legame.ui import reports, session
+from legame.warehouse import TABLES
+
+NOT_IN_FILE = "— not in this file —"
+SAME_EVERY_ROW = "— the same for every row —"
+_CERTAINTY = {
+    "sure": ":material/check_circle: Sure",
+    "likely": ":material/help: Probably",
+    "guess": ":material/warning: A guess, please check",
+}
+
+
+def _proposal(file_name: str, data: bytes, key: str) -> Proposal:
+    # Read once per dropped file: widget changes rerun the page, the file does not change.
+    cache = f"{key}-proposal"
+    if cache not in st.session_state:
+        st.session_state[cache] = mapping.propose(mapping.sample_upload(file_name, data))
+    return st.session_state[cache]
+
+
+def _step(number: int, title: str, explanation: str) -> None:
+    st.markdown(f"**{number} · {title}**")
+    st.caption(explanation)
+
+
+def _choose_table(proposal: Proposal, key: str) -> TableProposal:
+    names = [t.table for t in proposal.tables]
+    table = st.selectbox(
+        "This file lists",
+        names,
+        format_func=lambda t: mapping.TABLE_LABELS[t],
+        key=f"{key}-table",
+    )
+    chosen = proposal.table(table)
+    why = "; ".join(chosen.reasons)
+    st.caption(f"Our guess: {why}." if table == proposal.best.table else f"Your choice: {why}.")
+    return chosen
+
+
+def _option_text(proposal: Proposal, name: str) -> str:
+    if name in (NOT_IN_FILE, SAME_EVERY_ROW):
+        return name
+    examples = proposal.sample.stats[name].examples
+    shown = f"  ·  e.g. {', '.join(examples)}" if examples else "  ·  empty"
+    text = proposal.sample.header_name(name) + shown
+    return text if len(text) <= 90 else text[:89] + "…"
+
+
+def _choose_column(proposal: Proposal, table: TableProposal, column: str, key: str) -> Choice | None:
+    """One canonical column's selectbox (and its email box or fixed value); the user's choice."""
+    match = table.matches[column]
+    fixed = mapping.can_be_fixed(table.table, column)
+    options = [NOT_IN_FILE, *([SAME_EVERY_ROW] if fixed else []), *proposal.sample.names]
+    picked = st.selectbox(
+        match.label + (" · needed" if match.required else ""),
+        options,
+        index=options.index(match.source) if match.source else 0,
+        format_func=lambda name: _option_text(proposal, name),
+        key=f"{key}-{table.table}-{column}",
+    )
+    if picked == NOT_IN_FILE:
+        if match.required:
+            st.caption(":material/error: Needed: pick the column that holds it.")
+        return None
+    if picked == SAME_EVERY_ROW:
+        value = st.text_input("Value for every row", key=f"{key}-{table.table}-{column}-value", placeholder="e.g. meta")
+        return Choice(value=value)
+    if picked == match.source:
+        st.caption(f"{_CERTAINTY[match.certainty]}: {'; '.join(match.reasons)}.")
+    else:
+        st.caption(":material/person: Your choice.")
+    email = False
+    if TABLES[table.table].column(column).kind == "person":
+        stats = proposal.sample.stats[picked]
+        are_emails = stats.share(stats.emails) >= 0.5
+        email = st.checkbox(
+            "These are email addresses: keep only an anonymous code",
+            value=are_emails,
+            disabled=are_emails,
+            key=f"{key}-{table.table}-{column}-email-{picked}",
+            help="Legame never stores email addresses; the same address always gives the same code.",
+        )
+    return Choice(source=picked, email=email)
+
+
+def _choose_columns(proposal: Proposal, table: TableProposal, key: str) -> dict[str, Choice]:
+    choices: dict[str, Choice] = {}
+    columns = list(table.matches)
+    for start in range(0, len(columns), 2):
+        # One row of widgets per pair of columns, so the rows line up whatever each one shows.
+        for cell, column in zip(st.columns(2, gap="medium"), columns[start : start + 2], strict=False):
+            with cell:
+                choice = _choose_column(proposal, table, column, key)
+            if choice is not None:
+                choices[column] = choice
+    return choices
+
+
+def _preview(
+    con: duckdb.DuckDBPyConnection, config: Config, file_name: str, data: bytes, spec: dict
+) -> LoadReport | None:
+    try:
+        report = uploads.preview(con, config, file_name, data, profile=vendor_profile("your_matching", spec))
+    except LegameError as exc:
+        session.show_error(exc)
+        return None
+    reports.load_report(report)
+    return report
+
+
+def _default_label(file_name: str) -> str:
+    words = Path(file_name).stem.replace("_", " ").replace("-", " ").split()
+    return " ".join(words).capitalize() or "My export"
+
+
+def screen(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    file_name: str,
+    data: bytes,
+    error: UnrecognisedExport,
+    key: str,
+) -> str | None:
+    """The mapping screen for one unrecognised file; once saved and loaded, what was done, in words.
+
+    `key` is unique per dropped file: every widget key starts with it.
+    """
+    st.markdown(f"**{session.plain(file_name)}**: Legame does not know this kind of file yet.")
+    st.caption(str(error))
+    try:
+        proposal = _proposal(file_name, data, key)
+    except LegameError as exc:
+        session.show_error(exc)
+        return None
+    st.info(
+        "Tell Legame once what this file holds. It has made a first guess from the column names and "
+        "values: check it, correct what is wrong, and save. Files with the same columns are then "
+        "recognised by themselves.",
+        icon=":material/lightbulb:",
+    )
+    _step(1, "What is in this file?", "Each kind of data goes into its own place in Legame.")
+    table = _choose_table(proposal, key)
+    _step(
+        2,
+        "Which column holds what?",
+        "For each item Legame keeps, the column of your file that holds it. Items marked “needed” must "
+        "have one; leave the others as “not in this file” if your file does not have them.",
+    )
+    choices = _choose_columns(proposal, table, key)
+
+    _step(3, "Check the result", "What Legame would load with this matching. Nothing is loaded yet.")
+    blocking = mapping.problems(proposal.sample, table.table, choices)
+    label_key = f"{key}-label"
+    label = st.session_state.get(label_key, _default_label(file_name))
+    spec = mapping.profile_spec(proposal.sample, table.table, choices, label or "My export")
+    report = None
+    if blocking:
+        for problem in blocking:
+            st.warning(problem, icon=":material/arrow_upward:")
+    else:
+        report = _preview(con, config, file_name, data, spec)
+
+    _step(
+        4,
+        "Save and load",
+        "Legame remembers this matching under the name you give it (a profile) and loads the file.",
+    )
+    label = st.text_input("Name for this kind of file", value=_default_label(file_name), key=label_key)
+    name = mapping.profile_name(label)
+    replace = False
+    if name and mapping.saved_profile_path(config, name).exists():
+        replace = st.checkbox("Replace the profile already saved under this name", key=f"{key}-replace")
+    if spec["detect"]:
+        st.caption(f"From now on, a file with the columns {', '.join(spec['detect'])} is read as “{label.strip()}”.")
+    pressed = st.button(
+        "Save as profile and load",
+        type="primary",
+        key=f"{key}-save",
+        disabled=report is None or not label.strip(),
+    )
+    if not pressed:
+        return None
+    spec = mapping.profile_spec(proposal.sample, table.table, choices, label)
+    try:
+        mapping.save_profile(config, name, spec, overwrite=replace)
+        loaded = uploads.commit(con, config, file_name, data, loaded_by="app", profile=vendor_profile(name, spec))
+    except LegameError as exc:
+        session.show_error(exc)
+        return None
+    return f"Saved as the profile “{label.strip()}” and loaded as load #{loaded.load_id}: {loaded.summary()}"
