@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from legame.config import ROOT
-from legame.ingest import load_file
+from legame.ingest import load_export, load_file
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 METRICS = (
@@ -42,6 +42,19 @@ def test_linkedin_page_content_is_read_below_its_note_line(con, config):
     # The title with a comma stayed in its column: the sponsored post's link is its id.
     sponsored = con.execute("select impressions from posts where post_id like '%ugcPost:7303%'").fetchone()
     assert sponsored == (15872,)
+
+
+def test_linkedin_page_content_workbook_loads_its_all_posts_sheet(con, config):
+    # The same posts as the CSV, in the workbook LinkedIn sends (saved as .xlsx): the daily
+    # Metrics sheet is no posts export and is skipped; the All posts sheet loads.
+    loaded = load_export(con, config, EXPORTS / "linkedin_page_content.xlsx")
+    (report,) = loaded.reports
+    assert (report.file_name, report.profile) == ("linkedin_page_content.xlsx › All posts", "linkedin_page_content")
+    assert len(loaded.skipped) == 1 and loaded.skipped[0].startswith("Sheet 'Metrics' was not loaded")
+    assert (report.rows_read, report.inserted, report.rejected) == (5, 4, 1)
+    assert [(r["row"], r["column"]) for r in report.rejects] == [(6, "Post link")]  # Excel's row 6
+    # The same sums as the CSV: 1204 + 15872 + 2310 + 3021 impressions ... 37 + 212 + 41 + 96 clicks.
+    assert con.execute(METRICS).fetchone() == (4, None, 22407, 343, 40, 41, None, 386)
 
 
 def test_linkedin_dates_that_read_either_way_are_month_first_and_older_files_say_shares(con, config, tmp_path):
@@ -114,7 +127,7 @@ def test_youtube_studio_table_data_skips_its_total_row(con, config):
     assert (report.profile, report.table) == ("youtube_studio_content", "posts")
     # The Total row is read and skipped (said in the notes), not rejected; four videos load.
     assert (report.rows_read, report.inserted, report.rejected) == (5, 4, 0)
-    assert any("Total" in note for note in report.notes)
+    assert "1 total row skipped, not loaded as data: line 2 ('Total')." in report.notes
     # Impressions 150220 + (Short: empty) + 151025 + 20480, not the Total row's 321725 again.
     assert con.execute(METRICS).fetchone() == (4, None, 321725, None, None, None, None, None)
     rows = con.execute("select post_id, published_at::varchar, impressions from posts order by published_at").fetchall()
@@ -240,6 +253,7 @@ def test_a_demo_shaped_file_with_a_page_id_stays_with_the_demo_profile(con, conf
 
 SOCIAL_FIXTURES = [
     ("linkedin_page_content.csv", 4, 1),
+    ("linkedin_page_content.xlsx", 4, 1),
     ("x_tweet_activity.csv", 4, 1),
     ("x_account_content.csv", 4, 0),
     ("youtube_studio_content.csv", 4, 0),
@@ -251,7 +265,7 @@ SOCIAL_FIXTURES = [
 
 @pytest.mark.parametrize(("name", "posts", "rejected"), SOCIAL_FIXTURES)
 def test_loading_a_social_export_twice_changes_nothing(con, config, name, posts, rejected):
-    load_file(con, config, EXPORTS / name)
-    again = load_file(con, config, EXPORTS / name)
+    load_export(con, config, EXPORTS / name)
+    (again,) = load_export(con, config, EXPORTS / name).reports
     assert (again.inserted, again.replaced, again.unchanged, again.rejected) == (0, 0, posts, rejected)
     assert con.execute("select count(*) from posts").fetchone() == (posts,)
