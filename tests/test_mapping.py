@@ -21,9 +21,9 @@ from tests.conftest import write
 # A shop's CRM: emails written in two cases, European decimals, day-first dates (14/02 shows it).
 CRM = (
     "Customer E-mail,Order No.,Order date,Total (EUR),Shipping country\n"
-    "anna.rossi@example.com,A-1001,03/02/2025,\"59,90\",IT\n"
-    "marco.bianchi@example.com,A-1002,14/02/2025,\"120,00\",IT\n"
-    "Anna.Rossi@Example.com,A-1003,28/02/2025,\"1.049,80\",FR\n"
+    'anna.rossi@example.com,A-1001,03/02/2025,"59,90",IT\n'
+    'marco.bianchi@example.com,A-1002,14/02/2025,"120,00",IT\n'
+    'Anna.Rossi@Example.com,A-1003,28/02/2025,"1.049,80",FR\n'
 )
 # A survey tool (Typeform-like): '#' is the response token, the question is the column name.
 SURVEY = (
@@ -93,6 +93,16 @@ def test_an_email_column_is_never_proposed_for_anything_but_a_person(tmp_path):
             if match.source == "Customer E-mail":
                 assert TABLES[table.table].column(column).kind == "person", (table.table, column)
                 assert match.email
+    # A column named like an order number that holds emails: never the order id, which is stored as written.
+    text = (
+        "Order No.,Customer,Order date,Total\n"
+        "anna@example.com,Anna,2025-01-01,5\n"
+        "marco@example.com,Marco,2025-01-02,7\n"
+    )
+    orders = mapping.propose(sample_of(tmp_path, "odd.csv", text)).table("orders")
+    assert sources(orders)["order_id"] is None
+    assert sources(orders)["person_id"] == "Customer"
+    assert orders.missing == ["order_id"]
 
 
 def test_a_survey_export_is_proposed_as_survey_answers(tmp_path):

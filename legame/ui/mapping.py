@@ -77,7 +77,8 @@ def _choose_column(proposal: Proposal, table: TableProposal, column: str, key: s
     )
     if picked == NOT_IN_FILE:
         if match.required:
-            st.caption(":material/error: Needed: pick the column that holds it.")
+            also = ", or “the same for every row”" if fixed else ""
+            st.caption(f":material/error: Needed: pick the column that holds it{also}.")
         return None
     if picked == SAME_EVERY_ROW:
         value = st.text_input("Value for every row", key=f"{key}-{table.table}-{column}-value", placeholder="e.g. meta")
