@@ -46,6 +46,11 @@ class Table:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     date_column: str
+    # How a loaded row meets the stored row of the same key: "replace" it whole (a corrected
+    # re-export), or "combine" with it (several tools describe one person): a later value
+    # replaces, a blank keeps the stored one, and `earliest` columns keep the earlier date.
+    merge: str = "replace"
+    earliest: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -87,6 +92,8 @@ TABLES: dict[str, Table] = {
             ),
             key=("person_id",),
             date_column="first_seen",
+            merge="combine",
+            earliest=("first_seen", "member_since"),
         ),
         Table(
             "posts",

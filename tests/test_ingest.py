@@ -23,7 +23,7 @@ A3,,2025-01-05,20,web,,0
 A4,ann@example.com,2025-01-06T09:30:00Z,20,web,,0
 A5,bob@example.com,2025-01-07,30,web,,1
 A6,bob@example.com,2025-01-07,30,web
-A7,carl@example.com,07/01/25,12,web,,false
+A7,carl@example.com,31/02/2025,12,web,,false
 """
 
 
@@ -50,7 +50,7 @@ def test_rejects_name_row_column_value_and_reason(con, config, tmp_path):
         {
             "row": 8,
             "column": "ordered_at",
-            "value": "07/01/25",
+            "value": "31/02/2025",
             "reason": "not a date in the form yyyy-mm-dd or dd/mm/yyyy (optionally with a time)",
         },
     ]

@@ -113,7 +113,7 @@ def test_net_amounts_currency_column_and_row_filter(con, config, tmp_path):
         (7, "Amount Refunded", "abc", "not a number"),
     ]
     notes = " ".join(report.notes)
-    assert "1 rows whose Status is not Paid or Refunded were skipped, not rejected (failed payments are not sales)" in (
+    assert "1 row whose Status is not Paid or Refunded was skipped, not rejected (failed payments are not sales)" in (
         notes
     )
     assert "Amounts are in EUR, as the Currency column says" in notes

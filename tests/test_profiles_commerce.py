@@ -104,7 +104,7 @@ def test_woocommerce_order_export_keeps_paid_orders_and_flags_refunded_and_cance
     assert (report.rows_read, report.inserted, report.rejected) == (8, 4, 2)
     assert rejects(report) == [
         (8, "order_currency", "USD", "in USD, but Legame counts in EUR: convert it first"),
-        (9, "billing_email", "n/d", "not an email address"),
+        (9, "billing_email", "n/d", "not an email address (or several in one cell)"),
     ]
     assert "2 rows whose status is not wc-completed or wc-processing" in " ".join(report.notes)
     loaded = orders(con)
@@ -130,8 +130,8 @@ def test_woocommerce_advanced_order_export_nets_refunds_and_skips_further_produc
     not_a_date = "not a date in the form yyyy-mm-dd or dd/mm/yyyy (optionally with a time)"
     assert rejects(report) == [(8, "Order Date", "2025-02-30 12:00", not_a_date)]
     notes = " ".join(report.notes)
-    assert "1 rows have no Order Number and continue the row above" in notes
-    assert "1 rows whose Order Status is not Completed or Processing or Refunded or Cancelled were skipped" in notes
+    assert "1 row has no Order Number and continues the row above" in notes
+    assert "1 row whose Order Status is not Completed or Processing or Refunded or Cancelled was skipped" in notes
     loaded = orders(con)
     assert {k: v[:2] for k, v in loaded.items()} == {
         "3001": (64.50, False),
@@ -204,7 +204,7 @@ def test_salesforce_multicurrency_report_loads_won_euro_opportunities(con, confi
     assert (report.rows_read, report.inserted, report.rejected) == (6, 2, 2)
     assert rejects(report) == [
         (5, "Amount Currency", "USD", "in USD, but Legame counts in EUR: convert it first"),
-        (7, "Email", "piero.gallo at example.it", "not an email address"),
+        (7, "Email", "piero.gallo at example.it", "not an email address (or several in one cell)"),
     ]
     notes = " ".join(report.notes)
     assert "2 rows whose Won is not 1 or true were skipped" in notes

@@ -20,6 +20,7 @@ from legame.warehouse import Column
 TRUE_WORDS = ("true", "1", "yes", "y", "t", "si", "sì")
 FALSE_WORDS = ("false", "0", "no", "n", "f")
 PERSON_ID_CHARS = 24
+EMAIL = r"[^\s<>()\[\];,:\"']+@[^\s<>()\[\];,:\"']+\.[^\s<>()\[\];,:\"'.]+"
 
 
 def ident(name: str) -> str:
@@ -47,18 +48,30 @@ def human_format(fmt: str) -> str:
         ("%M", "mm"),
         ("%S", "ss"),
         ("%z", "+zzzz"),
+        ("%I", "hh"),
+        ("%p", "AM/PM"),
+        ("%b", "Mon"),
+        ("%B", "Month"),
+        ("%a", "Day"),
+        ("%A", "Day"),
     ):
         fmt = fmt.replace(code, word)
     return fmt
 
 
 def _values_case(raw: str, values: dict[str, Any], fallback: str) -> str:
-    """Translate the export's words (exact, then case-insensitive) into canonical values."""
+    """Translate the export's words (exact, then case-insensitive) into canonical values.
+
+    The word "" stands for an empty cell and "*" for any other word.
+    """
     if not values:
         return fallback
-    exact = " ".join(f"when {raw} = {literal(k)} then {literal(v)}" for k, v in values.items())
-    folded = " ".join(f"when lower({raw}) = {literal(k.lower())} then {literal(v)}" for k, v in values.items())
-    return f"(case {exact} {folded} else {fallback} end)"
+    words = {k: v for k, v in values.items() if k not in ("", "*")}
+    empty = f"when {raw} is null then {literal(values[''])}" if "" in values else ""
+    exact = " ".join(f"when {raw} = {literal(k)} then {literal(v)}" for k, v in words.items())
+    folded = " ".join(f"when lower({raw}) = {literal(k.lower())} then {literal(v)}" for k, v in words.items())
+    otherwise = literal(values["*"]) if "*" in values else fallback
+    return f"(case {empty} {exact} {folded} else {otherwise} end)"
 
 
 READ_AS_NUMBER = ("number", "integer", "date", "timestamp")  # kinds whose null words (N/A, --...) read as empty
@@ -118,10 +131,13 @@ def parse_expr(col: Column, cmap: ColumnMap, profile: Profile, decisions: Decisi
         mapped = _values_case(raw, cmap.values, "null")
         return f"({mapped})::{col.sql_type}", f"unknown value; expected one of {expected}"
     if col.kind == "person" and cmap.email:
-        expr = f"case when {raw} like '%_@_%' then left(sha256($salt || lower({raw})), {PERSON_ID_CHARS}) end"
-        return expr, "not an email address"
+        # The address alone, also from "Ana Rossi <ana@example.com>" or "Ana Rossi (ana@example.com)".
+        found = f"regexp_extract_all({raw}, {literal(EMAIL)})"
+        expr = f"case when len({found}) = 1 then left(sha256($salt || lower({found}[1])), {PERSON_ID_CHARS}) end"
+        return expr, "not an email address (or several in one cell)"
     if col.kind in ("text", "person"):
-        return (f"lower({raw})" if col.name == "channel" else raw), ""
+        text = f"lower({raw})" if col.name == "channel" else raw
+        return (f"{literal(cmap.prefix)} || {text}" if cmap.prefix else text), ""
     if col.kind == "choice":
         mapped = _values_case(raw, cmap.values, f"lower({raw})")
         allowed = ", ".join(literal(c) for c in col.choices)
@@ -187,6 +203,13 @@ def _extra_checks(profile: Profile, decisions: Decisions | None, currency: str) 
             for source in filter(None, (cmap.source, cmap.minus)):
                 test = f"{mark} <> '' and {mark} not in ({accepted})"
                 checks.append((source, f"nullif(trim({ident(source)}), '')", test, f"'marked ' || {mark} || {other}"))
+    for name in profile.table.key:
+        cmap = profile.columns.get(name)
+        if cmap and cmap.source and profile.table.column(name).kind == "text":
+            # 1.22158E+17: an id Excel turned into a rounded number when the file was opened and saved.
+            test = "regexp_full_match(_x, '\\d(\\.\\d+)?[eE]\\+\\d+')"
+            reason = "'rounded by Excel into a number: export the file again without opening it in Excel'"
+            checks.append((cmap.source, f"nullif(trim({ident(cmap.source)}), '')", test, reason))
     if profile.currency_column:
         raw = f"nullif(trim({ident(profile.currency_column)}), '')"
         test = f"upper(_x) <> {literal(currency.upper())}"
@@ -245,26 +268,28 @@ def _parts(
 TOTAL_ROW = r"^\s*(grand\s+)?(totals?|totale|totali|totaux|gesamt|summe|suma)\b"
 
 
-def _skip_sql(profile: Profile) -> str:
+def _skip_sql(profile: Profile, header: list[str]) -> str:
     """Why a numbered row is skipped rather than read, else null.
 
-    'below_header': one of the profile's rows below the header; 'empty': none of the
-    columns the profile reads has a value (a blank spreadsheet row); 'continued' and
-    'only_if': the profile's options say the row is not a record of its own.
+    'below_header': one of the profile's rows below the header; 'continued' and
+    'only_if': the profile's options say the row is not a record of its own;
+    'empty': no cell of the row has a value (a blank spreadsheet row).
     """
     cases = []
     if profile.skip_rows_after_header:
         cases.append(f"when _row <= {int(profile.skip_rows_after_header)} then 'below_header'")
-    sources = sorted(profile.source_columns)
-    if sources:
-        empty = " and ".join(f"nullif(trim({ident(s)}), '') is null" for s in sources)
-        cases.append(f"when {empty} then 'empty'")
     if profile.continuation_if_empty:
         cases.append(f"when nullif(trim({ident(profile.continuation_if_empty)}), '') is null then 'continued'")
+    if header:
+        empty = " and ".join(f"nullif(trim({ident(h)}), '') is null" for h in header)
+        cases.append(f"when {empty} then 'empty'")
     if profile.only_if:
         column, values = profile.only_if
-        kept = ", ".join(literal(v.lower()) for v in values)
-        cases.append(f"when lower(trim(coalesce({ident(column)}, ''))) not in ({kept}) then 'only_if'")
+        if values:
+            kept = ", ".join(literal(v.lower()) for v in values)
+            cases.append(f"when lower(trim(coalesce({ident(column)}, ''))) not in ({kept}) then 'only_if'")
+        else:  # only rows where the column has a value
+            cases.append(f"when nullif(trim({ident(column)}), '') is null then 'only_if'")
     return f"case {' '.join(cases)} end" if cases else "null::varchar"
 
 
@@ -274,7 +299,7 @@ def staging_select(
     numbered: bool = True,
     decisions: Decisions | None = PLAIN,
     currency: str = "EUR",
-    first_column: str | None = None,
+    header: list[str] | None = None,
 ) -> str:
     """select [_row, _skip, _total,] <canonical columns>, _bad from `source`, each value parsed once.
 
@@ -282,13 +307,13 @@ def staging_select(
     could not be read; `errors_select` says which and why, for those rows only.
     `numbered`: the source carries `_row`, the row's position in the file; then
     `_skip` says why a row is not data (`_skip_sql`) and `_total` whether its first
-    cell (`first_column`) reads like a total row's.
+    cell (the first of the file's `header` columns) reads like a total row's.
     """
     inner, outputs, bad, _ = _parts(profile, decisions, currency)
     row = []
     if numbered:
-        total = f"regexp_matches({ident(first_column)}, {literal(TOTAL_ROW)}, 'i')" if first_column else "false"
-        row = ["_row", f"{_skip_sql(profile)} as _skip", f"coalesce({total}, false) as _total"]
+        total = f"regexp_matches({ident(header[0])}, {literal(TOTAL_ROW)}, 'i')" if header else "false"
+        row = ["_row", f"{_skip_sql(profile, header or [])} as _skip", f"coalesce({total}, false) as _total"]
     kept = ["_row", "_skip", "_total"] if numbered else []
     return (
         f"select {', '.join([*kept, *outputs])}, {' or '.join(bad) or 'false'} as _bad "

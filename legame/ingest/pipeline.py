@@ -23,6 +23,7 @@ from legame.ingest.locale import Decisions, decide
 from legame.ingest.normalise import errors_select, ident, literal, staging_select, undecided
 from legame.ingest.profiles import Profile, bind, default_date_order, detect
 from legame.ingest.sniff import PREAMBLE_LINES, Sniffed, sniff
+from legame.warehouse import Table
 
 PREVIEW_ROWS = 20
 REJECTS_SHOWN = 500
@@ -182,7 +183,7 @@ def _structural_rejects(con: duckdb.DuckDBPyConnection, n_columns: int) -> list[
             reason = f"has {found.group(1)} values but the header has {n_columns} columns"
         else:
             reason = _first_line(Exception(message or kind))
-        out.append((int(line), column, (text or "")[:200], reason))
+        out.append((int(line), column, (text or "").strip()[:200], reason))
     con.execute(
         "create or replace temp table _structural "
         "(row_number bigint, column_name varchar, value varchar, reason varchar)"
@@ -193,7 +194,7 @@ def _structural_rejects(con: duckdb.DuckDBPyConnection, n_columns: int) -> list[
 
 
 def _stage(
-    con: duckdb.DuckDBPyConnection, profile: Profile, config: Config, decisions: Decisions, first_column: str
+    con: duckdb.DuckDBPyConnection, profile: Profile, config: Config, decisions: Decisions, header: list[str]
 ) -> dict[str, int]:
     """Parse the numbered `_raw` rows into `_staged`, explain bad rows in `_errors`, keep the last duplicate.
 
@@ -202,13 +203,13 @@ def _stage(
     would otherwise be rejected; their row numbers are kept in `_totals`).
     """
     currency = config.currency
-    select = staging_select(profile, decisions=decisions, currency=currency, first_column=first_column)
+    select = staging_select(profile, decisions=decisions, currency=currency, header=header)
     # Only a profile that hashes emails binds the salt.
     salted = {"salt": config.secret} if "$salt" in select else None
     con.execute(f"create or replace temp table _staged as {select}", salted)
     con.execute("update _staged set _skip = 'total' where _skip is null and _bad and _total")
     con.execute(
-        f"create or replace temp table _totals as select _row, {ident(first_column)} as text from _raw "
+        f"create or replace temp table _totals as select _row, {ident(header[0])} as text from _raw "
         "where _row in (select _row from _staged where _skip = 'total')"
     )
     skipped = dict(con.execute("select _skip, count(*) from _staged where _skip is not null group by _skip").fetchall())
@@ -257,14 +258,25 @@ def _rejects_sql(skip: int) -> str:
     """
 
 
+def _combined(table: Table, column: str) -> str:
+    """The stored row `t` and the loaded row `g` of one key, combined in one column (Table.merge)."""
+    if table.merge != "combine":
+        return f"g.{column}"
+    if column in table.earliest:
+        return f"least(g.{column}, t.{column})"
+    return f"coalesce(g.{column}, t.{column})"
+
+
 def _diff_counts(con: duckdb.DuckDBPyConnection, profile: Profile) -> tuple[int, int, int]:
+    """Counts of new, replaced and unchanged rows; `_matched` holds the loaded rows that meet a stored one."""
     table = profile.table
     on = " and ".join(f"g.{k} = t.{k}" for k in table.key)
+    values = [f"g.{k}" if k in table.key else f"{_combined(table, k)} as {k}" for k in (c.name for c in table.columns)]
     data_cols = [c.name for c in table.columns if c.name not in table.key]
-    differs = " or ".join(f"g.{c} is distinct from t.{c}" for c in data_cols) or "false"
+    differs = " or ".join(f"{_combined(table, c)} is distinct from t.{c}" for c in data_cols) or "false"
     con.execute(
         f"""create or replace temp table _matched as
-            select g.*, ({differs}) as _differs from _good g join {table.name} t on {on}"""
+            select {", ".join(values)}, ({differs}) as _differs from _good g join {table.name} t on {on}"""
     )
     total = con.execute("select count(*) from _good").fetchone()[0]
     replaced, unchanged = con.execute(
@@ -278,17 +290,16 @@ def _merge(con: duckdb.DuckDBPyConnection, profile: Profile, load_id: int) -> No
     on = " and ".join(f"{table.name}.{k} = m.{k}" for k in table.key)
     keys = ", ".join(table.key)
     columns = ", ".join(c.name for c in table.columns)
-    con.execute(f"delete from {table.name} using _matched m where m._differs and {on}")
+    insert = f"insert into {table.name} ({columns}, load_id)"
     if con.execute("select count(*) from _matched").fetchone()[0] == 0:
         # Nothing loaded before shares a key with this file (a first load): no join needed.
-        con.execute(
-            f"insert into {table.name} ({columns}, load_id) select {columns}, $load_id from _good", {"load_id": load_id}
-        )
+        con.execute(f"{insert} select {columns}, $load_id from _good", {"load_id": load_id})
         return
+    con.execute(f"delete from {table.name} using _matched m where m._differs and {on}")
+    # New rows as loaded; changed rows as `_matched` has them (combined with the stored row, for people).
     con.execute(
-        f"""insert into {table.name} ({columns}, load_id)
-            select {columns}, $load_id from _good g
-            anti join (select {keys} from _matched where not _differs) m using ({keys})""",
+        f"""{insert} select {columns}, $load_id from _good g anti join _matched m using ({keys})
+            union all select {columns}, $load_id from _matched where _differs""",
         {"load_id": load_id},
     )
 
@@ -464,7 +475,7 @@ def _run(
         # Numbers and dates in a locale's style: decimal mark and date order decided per column, in one query.
         data_rows = f"(select * from _raw where _row > {int(profile.skip_rows_after_header)})"
         decisions = decide(con, data_rows, *undecided(profile), default_date_order(profile, config))
-        skipped = _stage(con, profile, config, decisions, _unique_names(sniffed.header)[0])
+        skipped = _stage(con, profile, config, decisions, _unique_names(sniffed.header))
     structural = _structural_rejects(con, len(sniffed.header))
     parsed = con.execute("select count(*) from _staged").fetchone()[0]
     rows_read = parsed + sum(skipped.values()) + len(structural)
@@ -482,6 +493,9 @@ def _run(
     ] + [{"row": r, "column": c, "value": v, "reason": why} for r, c, v, why in shown]
     rejects.sort(key=lambda r: r["row"])
     if good == 0:
+        if not rejects:
+            why = " ".join(_skipped_notes(con, profile, skipped, sniffed.skip))
+            raise FatalFileError(f"{file_name}: none of its {rows_read} rows are {profile.table.name} to load. {why}")
         first = rejects[0]
         raise FatalFileError(
             f"{file_name}: none of its {rows_read} rows can be loaded. First problem: row {first['row']}, "
@@ -541,14 +555,17 @@ def _skipped_notes(con: duckdb.DuckDBPyConnection, profile: Profile, skipped: di
     if n := skipped.get("empty"):
         notes.append(f"{n} empty row{'s' if n > 1 else ''} skipped.")
     if n := skipped.get("continued"):
+        rows = "1 row has" if n == 1 else f"{n} rows have"
         notes.append(
-            f"{n} rows have no {profile.continuation_if_empty} and continue the row above "
-            "(e.g. an order's further line items): they were skipped, not rejected."
+            f"{rows} no {profile.continuation_if_empty} and continue{'s' if n == 1 else ''} the row above "
+            "(e.g. an order's further line items): skipped, not rejected."
         )
     if (n := skipped.get("only_if")) and profile.only_if:
         column, values = profile.only_if
         why = f" ({profile.only_if_why})" if profile.only_if_why else ""
-        notes.append(f"{n} rows whose {column} is not {' or '.join(values)} were skipped, not rejected{why}.")
+        rows = "1 row" if n == 1 else f"{n} rows"
+        condition = "is empty" if not values else f"is not {' or '.join(v or 'empty' for v in values)}"
+        notes.append(f"{rows} whose {column} {condition} {'was' if n == 1 else 'were'} skipped, not rejected{why}.")
     if n := skipped.get("total"):
         totals = con.execute(
             f"select _row + 1 + {int(skip)} + (select count(*) from _gaps where gap < _row), text from _totals "

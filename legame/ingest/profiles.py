@@ -29,6 +29,7 @@ class ColumnMap:
     source: str | None = None  # the export's column; None with a fixed value
     pattern: str | None = None  # or the first header column matching this regex (case-insensitive)
     minus: str | None = None  # a number column: the value is source minus this column (empty = 0)
+    prefix: str | None = None  # a text column: written before the value (ids unique across tools)
     value: Any = None  # fixed value for every row
     fmt: str | None = None  # strptime format for dates
     values: dict[str, Any] = field(default_factory=dict)  # vendor word -> canonical value
@@ -55,7 +56,8 @@ class Profile:
     detect_patterns: tuple[str, ...] = ()
     skip_rows_after_header: int = 0  # rows below the header that are not data (question texts, ids)
     currency_column: str | None = None  # rows in another currency than config.yaml's are rejected
-    # (column, values): only rows whose column holds one of the values are loaded; the rest are counted.
+    # (column, values): only rows whose column holds one of the values (any value, when there are none)
+    # are loaded; the rest are counted.
     only_if: tuple[str, tuple[str, ...]] | None = None
     only_if_why: str = ""  # why the other rows are not this table's, in the report's words
 
@@ -82,6 +84,7 @@ def _column_map(spec: Any) -> ColumnMap:
             source=spec.get("column"),
             pattern=spec.get("match"),
             minus=spec.get("minus"),
+            prefix=spec.get("prefix"),
             value=spec.get("value"),
             fmt=spec.get("format"),
             values={str(k): v for k, v in (spec.get("values") or {}).items()},
@@ -100,9 +103,11 @@ def _regex(pattern: Any) -> re.Pattern[str]:
 def _only_if(name: str, spec: Any) -> tuple[str, tuple[str, ...]] | None:
     if spec is None:
         return None
+    if isinstance(spec, dict) and spec.get("column") and spec.get("not_empty") is True:
+        return str(spec["column"]), ()  # no values: any value will do
     if not isinstance(spec, dict) or not spec.get("column") or not isinstance(spec.get("values"), list):
-        raise ConfigError(f"Profile {name}: only_if needs a column and a list of values.")
-    return str(spec["column"]), tuple(str(v) for v in spec["values"])
+        raise ConfigError(f"Profile {name}: only_if needs a column and a list of values (or not_empty: true).")
+    return str(spec["column"]), tuple("" if v is None else str(v) for v in spec["values"])
 
 
 def _only_if_why(spec: Any) -> str:
