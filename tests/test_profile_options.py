@@ -189,3 +189,84 @@ def test_total_rows_are_skipped_and_reported_but_real_rows_named_total_are_kept(
         report.notes
     )
     assert con.execute("select sum(amount) from spend").fetchone()[0] == 30.0
+
+
+PEOPLE_A = "email,first_seen,acquisition_channel,is_member,member_since\n"
+PEOPLE_B = "email,first_seen,segment,is_member\n"
+
+
+def test_people_from_two_tools_combine_column_by_column(con, config, tmp_path):
+    # A CRM knows where Ann came from; the community tool knows she joined, and saw her later.
+    load_file(con, config, write(tmp_path, "crm.csv", PEOPLE_A + "ann@example.com,2024-05-01,ads,false,\n"))
+    report = load_file(
+        con, config, write(tmp_path, "community.csv", PEOPLE_B + "ann@example.com,2024-09-01,gold,true\n")
+    )
+    assert (report.inserted, report.replaced, report.unchanged) == (0, 1, 0)
+    row = con.execute(
+        "select first_seen::date::varchar, acquisition_channel, segment, is_member from people"
+    ).fetchone()
+    # The earliest first_seen; the CRM's channel kept (the community file has none); the later is_member wins.
+    assert row == ("2024-05-01", "ads", "gold", True)
+    again = load_file(
+        con, config, write(tmp_path, "community2.csv", PEOPLE_B + "ann@example.com,2024-09-01,gold,true\n")
+    )
+    assert (again.replaced, again.unchanged) == (0, 1)
+
+
+def test_words_for_empty_and_any_other_value_and_id_prefixes(con, config, tmp_path):
+    profile = {
+        "table": "interactions",
+        "detect": ["id", "Author", "When", "Post number"],
+        "columns": {
+            "event_id": {"column": "id", "prefix": "forum-"},
+            "person_id": {"column": "Author", "email": True},
+            "occurred_at": "When",
+            "kind": {"column": "Post number", "values": {"1": "post", "*": "reply", "": "comment"}},
+        },
+    }
+    text = (
+        "id,Author,When,Post number\n"
+        "7,Ann Rossi <ann@example.com>,2025-03-01,1\n"
+        "8,bob@example.com,2025-03-02,2\n"
+        "9,Carl (carl@example.com),2025-03-03,\n"
+        "10,ann@example.com; bob@example.com,2025-03-04,3\n"
+    )
+    report = load_file(con, with_profiles(config, forum=profile), write(tmp_path, "forum.csv", text))
+    assert (report.inserted, report.rejected) == (3, 1)
+    assert report.rejects[0]["reason"] == "not an email address (or several in one cell)"
+    rows = con.execute("select event_id, kind, person_id from interactions order by occurred_at").fetchall()
+    assert [r[:2] for r in rows] == [("forum-7", "post"), ("forum-8", "reply"), ("forum-9", "comment")]
+    # "Ann Rossi <ann@example.com>" is the same person as a plain ann@example.com elsewhere.
+    load_file(con, config, write(tmp_path, "people.csv", "email,first_seen\nann@example.com,2025-01-01\n"))
+    assert con.execute("select count(*) from people join interactions using (person_id)").fetchone()[0] == 1
+
+
+def test_only_rows_with_a_value_and_ids_rounded_by_excel(con, config, tmp_path):
+    profile = {
+        "table": "interactions",
+        "detect": ["api_id", "email", "checked_in_at"],
+        "only_if": {"column": "checked_in_at", "not_empty": True, "why": "guests who did not come"},
+        "columns": {
+            "event_id": "api_id",
+            "person_id": {"column": "email", "email": True},
+            "occurred_at": "checked_in_at",
+            "kind": {"value": "event"},
+        },
+    }
+    text = (
+        "api_id,email,checked_in_at\n"
+        "gst-1,ann@example.com,2025-03-01 18:00\n"
+        "gst-2,bob@example.com,\n"
+        "1.22158E+17,carl@example.com,2025-03-01 18:05\n"
+    )
+    report = load_file(con, with_profiles(config, luma=profile), write(tmp_path, "guests.csv", text))
+    assert (report.rows_read, report.inserted, report.rejected) == (3, 1, 1)
+    assert "1 row whose checked_in_at is empty was skipped, not rejected (guests who did not come)." in report.notes
+    assert report.rejects[0]["row"] == 4
+    assert report.rejects[0]["reason"].startswith("rounded by Excel into a number")
+
+
+def test_a_file_whose_rows_are_all_skipped_says_why(con, config, tmp_path):
+    path = write(tmp_path, "payments.csv", PAYMENTS_HEADER + "ch_5,2025-03-05 10:00,60.00,0.00,eur,Failed,e@x.com\n")
+    with pytest.raises(FatalFileError, match=r"none of its 1 rows are orders to load\. 1 row whose Status is not Paid"):
+        load_file(con, with_profiles(config, test_payments=PAYMENTS), path)

@@ -103,13 +103,18 @@ def test_circle_members_list_with_a_joined_column(con, config, tmp_path):
     )
 
 
-def test_a_later_people_export_replaces_the_whole_row(con, config):
+def test_a_later_people_export_adds_to_the_rows_of_people_already_known(con, config):
     load_file(con, config, EXPORTS / "discourse_users.csv")
+    before = dict(con.execute("select person_id, first_seen from people").fetchall())
     report = load_file(con, config, EXPORTS / "circle_members.csv")
     # Anna and Bruno are in both; Circle adds their member_since, so their rows are
-    # replaced; Elena and Giulia are new.
+    # updated; Elena and Giulia are new.
     assert (report.inserted, report.replaced, report.unchanged) == (2, 2, 0)
     assert con.execute("select count(*) from people").fetchone()[0] == 6  # 4 Discourse + 2 new
+    # Combined, not replaced: Discourse's first_seen (Circle has none) is kept for both.
+    after = dict(con.execute("select person_id, first_seen from people").fetchall())
+    assert all(after[pid] == seen for pid, seen in before.items() if seen is not None)
+    assert con.execute("select count(*) from people where member_since is not null").fetchone()[0] == 4
 
 
 def test_slack_member_analytics_with_emails(con, config):

@@ -250,7 +250,7 @@ def _parts(
             continue
         inner.append(f"{raw_text(col, cmap)} as {raw}")
         label = literal(cmap.source)
-        if col.required:
+        if col.required and "" not in cmap.values:  # unless the profile names a value for an empty cell
             bad.append(f"{raw} is null")
             errors.append(
                 f"case when {raw} is null then {{'column': {label}, 'value': null, 'reason': 'missing value'}} end"
