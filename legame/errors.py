@@ -24,3 +24,7 @@ class FatalFileError(LegameError):
 
 class ConfigError(LegameError):
     """config.yaml is missing a value or holds one that cannot be used."""
+
+
+class ProfileNotSaved(LegameError):
+    """A mapping cannot be saved under the name given (taken, or not a usable name)."""

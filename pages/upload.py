@@ -9,18 +9,20 @@ import streamlit as st
 
 from legame import warehouse
 from legame.errors import LegameError, UnrecognisedExport
-from legame.ingest import uploads
+from legame.ingest import excel, uploads
 from legame.ui import controls, mapping, reports
 
 st.title("Upload data")
 if warehouse.only_demo_data(session.cursor()):
     controls.demo_banner()
 st.write(
-    "Drop the exports you download from your tools (CSV or TSV). Legame recognises each file from "
+    "Drop the exports you download from your tools (CSV, TSV or Excel). Legame recognises each file from "
     "its header, shows what it will load and what it rejects, and loads nothing until you confirm. "
     "A file it does not know yet you match once, column by column; Legame remembers it for next time."
 )
-files = st.file_uploader("Export files", type=["csv", "tsv", "txt"], accept_multiple_files=True, key="files")
+files = st.file_uploader(
+    "Export files", type=["csv", "tsv", "txt", "xlsx", "xlsm"], accept_multiple_files=True, key="files"
+)
 config = session.config()
 loaded = st.session_state.setdefault("loaded", {})
 
@@ -32,8 +34,11 @@ for file in files or []:
             st.success(loaded[uploads.digest(data)], icon=":material/check:")
             continue
         try:
-            report = uploads.preview(session.cursor(), config, file.name, data)
+            previewed = uploads.preview_export(session.cursor(), config, file.name, data)
         except UnrecognisedExport as exc:
+            if excel.is_workbook_name(file.name):  # the mapping screen reads text files only
+                session.show_error(exc)
+                continue
             done = mapping.screen(session.cursor(), config, file.name, data, exc, key=f"map-{file.file_id}")
             if done:
                 loaded[uploads.digest(data)] = done
@@ -42,17 +47,22 @@ for file in files or []:
         except LegameError as exc:
             session.show_error(exc)
             continue
-        reports.load_report(report)
+        for report in previewed.reports:
+            reports.load_report(report)
+        for skipped in previewed.skipped:
+            st.caption(skipped)
         ready.append((file.name, data))
 
 if ready and st.button(f"Load {len(ready)} file{'s' if len(ready) > 1 else ''}", type="primary"):
     for name, data in ready:
         try:
-            report = uploads.commit(session.cursor(), config, name, data, loaded_by="app")
+            committed = uploads.commit_export(session.cursor(), config, name, data, loaded_by="app")
         except LegameError as exc:
             session.show_error(exc)
             continue
-        loaded[uploads.digest(data)] = f"Loaded as load #{report.load_id}: {report.summary()}"
+        loaded[uploads.digest(data)] = " · ".join(
+            f"Loaded as load #{report.load_id}: {report.summary()}" for report in committed.reports
+        )
     st.rerun()
 
 st.subheader("Loads so far")

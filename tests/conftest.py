@@ -22,6 +22,7 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
         raw_dir=str(tmp_path / "raw"),
         secret_file=str(tmp_path / "secret"),
         demo_dir=str(ROOT / "data" / "demo"),
+        profiles_dir=str(tmp_path / "profiles"),
     )
     return Config(data=data, root=ROOT)
 

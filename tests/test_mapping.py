@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from legame.errors import ConfigError, UnrecognisedExport
+from legame.errors import ConfigError, ProfileNotSaved, UnrecognisedExport
 from legame.ingest import load_file, mapping
-from legame.ingest.mapping import Choice, ProfileNotSaved
+from legame.ingest.mapping import Choice
 from legame.ingest.profiles import detect, vendor_profile
 from legame.warehouse import TABLES
 from tests.conftest import write

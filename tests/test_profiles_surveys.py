@@ -116,7 +116,7 @@ def test_surveymonkey_export_skips_its_second_header_row_and_reads_12_hour_dates
         }
     ]
     notes = " ".join(report.notes)
-    assert "The 1 row below the header (line 2)" in notes
+    assert "The row below the header (line 2) holds" in notes
     # 03/14/2025 and 03/25/2025 can only be month first.
     assert "Column End Date: dates read month first (mm/dd/yyyy)." in report.notes
     assert scores(con) == [

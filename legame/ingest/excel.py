@@ -30,9 +30,13 @@ class Sheet:
     rows: int  # rows written, up to the last non-empty one
 
 
+def is_workbook_name(file_name: str) -> bool:
+    return Path(file_name).suffix.lower() in SUFFIXES
+
+
 def is_workbook(path: Path) -> bool:
     """An Office Open XML workbook, by its suffix or by its content (a zip with xl/workbook.xml)."""
-    if path.suffix.lower() in SUFFIXES:
+    if is_workbook_name(path.name):
         return True
     if not zipfile.is_zipfile(path):
         return False

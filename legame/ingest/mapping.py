@@ -23,12 +23,11 @@ import duckdb
 import yaml
 
 from legame.config import Config
-from legame.errors import FatalFileError, LegameError
+from legame.errors import FatalFileError, ProfileNotSaved
 from legame.ingest import locale
 from legame.ingest.normalise import FALSE_WORDS, TRUE_WORDS, ident, literal
-from legame.ingest.pipeline import _unique_names
 from legame.ingest.profiles import profile_specs, saved_profiles_dir, vendor_profile
-from legame.ingest.sniff import Sniffed, sniff
+from legame.ingest.sniff import Sniffed, sniff, unique_names
 from legame.warehouse import TABLES, Column, Table
 
 SAMPLE_ROWS = 200
@@ -36,10 +35,6 @@ EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
 PROFILE_NAME = re.compile(r"[a-z][a-z0-9_]{1,59}")
 # A proposed match below this is left as "not in this file".
 PROPOSE_FROM = 0.5
-
-
-class ProfileNotSaved(LegameError):
-    """A mapping cannot be saved under the name given (taken, or not a usable name)."""
 
 
 # What each table holds and what each column means, in the words of the person matching the file.
@@ -294,7 +289,7 @@ def _stats_sql(names: Sequence[str]) -> str:
 def read_sample(path: Path, file_name: str, rows: int = SAMPLE_ROWS) -> Sample:
     """Sniff the file (header on line one) and describe the values of its first `rows` rows."""
     sniffed: Sniffed = sniff(path, file_name)
-    names = _unique_names(sniffed.header)
+    names = unique_names(sniffed.header)
     read = (
         "read_csv($path, header = true, delim = $delim, quote = '\"', escape = '\"', encoding = $encoding, "
         f"all_varchar = true, names = [{', '.join(literal(n) for n in names)}], ignore_errors = true, "

@@ -22,7 +22,7 @@ from legame.ingest import excel
 from legame.ingest.locale import Decisions, decide
 from legame.ingest.normalise import errors_select, ident, literal, staging_select, undecided
 from legame.ingest.profiles import Profile, bind, default_date_order, detect
-from legame.ingest.sniff import PREAMBLE_LINES, Sniffed, sniff
+from legame.ingest.sniff import PREAMBLE_LINES, Sniffed, sniff, unique_names
 from legame.warehouse import Table
 
 PREVIEW_ROWS = 20
@@ -85,7 +85,7 @@ def file_sha256(path: Path) -> str:
 
 def _read_csv(sniffed: Sniffed, parallel: bool) -> str:
     """The read_csv call for the file, every column as text; $path, $delim, $encoding are bound."""
-    names = "[" + ", ".join(literal(n) for n in _unique_names(sniffed.header)) + "]"
+    names = "[" + ", ".join(literal(n) for n in unique_names(sniffed.header)) + "]"
     return (
         "read_csv($path, header = true, delim = $delim, quote = '\"', escape = '\"', encoding = $encoding, "
         f"all_varchar = true, names = {names}, skip = {int(sniffed.skip)}, store_rejects = true, "
@@ -144,16 +144,6 @@ def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, file
         )
     except duckdb.Error as exc:
         raise _unreadable(exc, sniffed, file_name) from None
-
-
-def _unique_names(header: tuple[str, ...]) -> list[str]:
-    seen: dict[str, int] = {}
-    names = []
-    for i, name in enumerate(header):
-        name = name or f"column{i + 1}"
-        seen[name] = seen.get(name, 0) + 1
-        names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
-    return names
 
 
 def _delimiter_name(delimiter: str) -> str:
@@ -396,7 +386,7 @@ def load_file(
     if profile is None:
         sniffed, profile, reason = _recognise(path, config, file_name)
     else:
-        sniffed, reason = sniff(path, file_name), f"its columns were mapped by hand as {profile.label}"
+        sniffed, reason = sniff(path, file_name), f"you matched its columns by hand as {profile.label}"
         bound = bind(profile, sniffed.header)
         if bound is None:
             raise UnrecognisedExport(f"{file_name} lacks columns the profile {profile.label} reads.")
@@ -475,7 +465,7 @@ def _run(
         # Numbers and dates in a locale's style: decimal mark and date order decided per column, in one query.
         data_rows = f"(select * from _raw where _row > {int(profile.skip_rows_after_header)})"
         decisions = decide(con, data_rows, *undecided(profile), default_date_order(profile, config))
-        skipped = _stage(con, profile, config, decisions, _unique_names(sniffed.header))
+        skipped = _stage(con, profile, config, decisions, unique_names(sniffed.header))
     structural = _structural_rejects(con, len(sniffed.header))
     parsed = con.execute("select count(*) from _staged").fetchone()[0]
     rows_read = parsed + sum(skipped.values()) + len(structural)
@@ -547,11 +537,12 @@ def _skipped_notes(con: duckdb.DuckDBPyConnection, profile: Profile, skipped: di
     notes = []
     if n := skipped.get("below_header"):
         first = skip + 2
-        lines = f"line {first}" if n == 1 else f"lines {first}–{first + n - 1}"
-        notes.append(
-            f"The {n} row{'s' if n > 1 else ''} below the header ({lines}) hold the export's "
-            "question texts or ids, not data: skipped."
+        rows = (
+            f"The row below the header (line {first}) holds"
+            if n == 1
+            else (f"The {n} rows below the header (lines {first}–{first + n - 1}) hold")
         )
+        notes.append(f"{rows} the export's question texts or ids, not data: skipped.")
     if n := skipped.get("empty"):
         notes.append(f"{n} empty row{'s' if n > 1 else ''} skipped.")
     if n := skipped.get("continued"):

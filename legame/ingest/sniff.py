@@ -64,3 +64,14 @@ def sniff(path: Path, file_name: str, skip: int = 0) -> Sniffed:
         where = "first line" if skip == 0 else f"line {skip + 1}"
         raise FatalFileError(f"{file_name}: the {where} is empty; expected a header row.")
     return Sniffed(encoding=encoding, delimiter=delimiter, header=header, skip=skip)
+
+
+def unique_names(header: tuple[str, ...]) -> list[str]:
+    """The header's names as the pipeline reads them: a blank one is columnN, a repeated one name_2."""
+    seen: dict[str, int] = {}
+    names = []
+    for i, name in enumerate(header):
+        name = name or f"column{i + 1}"
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return names

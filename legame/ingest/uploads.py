@@ -11,7 +11,7 @@ import duckdb
 
 from legame import queries
 from legame.config import Config
-from legame.ingest.pipeline import LoadReport, load_file
+from legame.ingest.pipeline import ExportLoad, LoadReport, load_export, load_file
 from legame.ingest.profiles import Profile
 
 
@@ -20,13 +20,24 @@ def digest(data: bytes) -> str:
 
 
 def _with_temp_file(
-    con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes, **options: Any
-) -> LoadReport:
+    con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes, load: Any = load_file, **options: Any
+) -> Any:
     # DuckDB's reader needs a path; the suffix is kept for the raw archive.
     with tempfile.TemporaryDirectory(prefix="legame-upload-") as folder:
         path = Path(folder) / f"upload{Path(name).suffix.lower()}"
         path.write_bytes(data)
-        return load_file(con, config, path, name, **options)
+        return load(con, config, path, name, **options)
+
+
+def preview_export(con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes) -> ExportLoad:
+    """What loading a dropped file would do, a report per sheet for a workbook; nothing changes."""
+    return _with_temp_file(con, config, name, data, load=load_export, commit=False)
+
+
+def commit_export(
+    con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes, loaded_by: str
+) -> ExportLoad:
+    return _with_temp_file(con, config, name, data, load=load_export, loaded_by=loaded_by)
 
 
 def preview(

@@ -9,7 +9,7 @@ from legame.ingest import LoadReport
 
 
 def load_report(report: LoadReport) -> None:
-    st.markdown(f"**{report.file_name}** → table `{report.table}`, read as *{report.profile_label}*")
+    st.markdown(f"**{report.file_name}** → the **{report.table}** table, read as *{report.profile_label}*")
     st.caption(f"Recognised because {report.reason}.")
     cols = st.columns(5)
     cols[0].metric("Rows read", f"{report.rows_read:,}")
