@@ -26,6 +26,7 @@ class Column:
     required: bool = False
     choices: tuple[str, ...] = ()
     money: bool = False  # an amount in config.yaml's currency
+    bounds: tuple[int, int] | None = None  # the lowest and highest whole number allowed
 
     @property
     def sql_type(self) -> str:
@@ -160,7 +161,7 @@ TABLES: dict[str, Table] = {
                 C("response_id", "text", required=True),
                 C("person_id", "person"),
                 C("answered_at", "timestamp", required=True),
-                C("score", "integer", required=True),
+                C("score", "integer", required=True, bounds=(0, 10)),
                 C("comment", "text"),
             ),
             key=("response_id",),

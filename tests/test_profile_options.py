@@ -59,7 +59,7 @@ def test_a_column_named_after_its_question_is_found_by_pattern(con, config, tmp_
             "row": 6,
             "column": "How likely are you to recommend Acme to a friend? (0-10)",
             "value": "eleven",
-            "reason": "not a whole number",
+            "reason": "not a whole number from 0 to 10",
         }
     ]
     assert "The 2 rows below the header (lines 2–3) hold the export's question texts or ids" in " ".join(report.notes)
@@ -270,3 +270,13 @@ def test_a_file_whose_rows_are_all_skipped_says_why(con, config, tmp_path):
     path = write(tmp_path, "payments.csv", PAYMENTS_HEADER + "ch_5,2025-03-05 10:00,60.00,0.00,eur,Failed,e@x.com\n")
     with pytest.raises(FatalFileError, match=r"none of its 1 rows are orders to load\. 1 row whose Status is not Paid"):
         load_file(con, with_profiles(config, test_payments=PAYMENTS), path)
+
+
+def test_a_score_outside_0_to_10_is_rejected(con, config, tmp_path):
+    text = "response_id,answered_at,score\nr1,2025-03-01,10\nr2,2025-03-01,0\nr3,2025-03-01,11\nr4,2025-03-01,-1\n"
+    report = load_file(con, config, write(tmp_path, "nps.csv", text))
+    assert (report.inserted, report.rejected) == (2, 2)
+    assert [(r["row"], r["value"], r["reason"]) for r in report.rejects] == [
+        (4, "11", "not a whole number from 0 to 10"),
+        (5, "-1", "not a whole number from 0 to 10"),
+    ]

@@ -242,3 +242,23 @@ def test_no_community_fixture_puts_an_email_in_the_database(con, config, name):
     load_file(con, config, EXPORTS / name)
     for table in ("people", "interactions"):
         assert con.execute(f"select count(*) from {table} where {table}::varchar like '%@%'").fetchone()[0] == 0
+
+
+def test_luma_guest_list_counts_only_guests_who_checked_in(con, config):
+    report = load_file(con, config, EXPORTS / "luma_guests.csv")
+    assert (report.profile, report.table) == ("luma_guests", "interactions")
+    # 6 guests: Bruno (approved), Dario (waitlist) and Elena (declined) never checked in: 3
+    # skipped and counted; Fabio's check-in "ieri sera" is no time: rejected; 2 load.
+    assert (report.rows_read, report.inserted, report.rejected) == (6, 2, 1)
+    assert (
+        "3 rows whose checked_in_at is empty were skipped, not rejected (guests who did not check in were not there)."
+        in report.notes
+    )
+    assert [(r["row"], r["column"], r["value"]) for r in report.rejects] == [(7, "checked_in_at", "ieri sera")]
+    rows = con.execute("select event_id, person_id, occurred_at::varchar from interactions order by 1").fetchall()
+    # Check-in times in UTC; event ids prefixed so no other tool's ids can meet them.
+    assert rows == [
+        ("luma-gst-5cWq1PoL3d", person(con, config, "chiara.bianchi@example.com"), "2025-03-06 18:20:10"),
+        ("luma-gst-8fQk2LmN1a", person(con, config, "anna.rossi@example.com"), "2025-03-06 18:04:51"),
+    ]
+    assert con.execute("select distinct kind, channel from interactions").fetchall() == [("event", "luma")]

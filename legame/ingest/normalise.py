@@ -168,10 +168,14 @@ def parse_expr(col: Column, cmap: ColumnMap, profile: Profile, decisions: Decisi
         return number, "not a number"
     if col.kind == "integer":
         number = _number(raw, col, profile, decisions)
-        return (
-            f"case when {number} = round({number}) then ({number})::bigint end",
-            "not a whole number",
-        )
+        if col.bounds:
+            low, high = col.bounds
+            return (
+                f"case when {number} = round({number}) and {number} between {low} and {high} "
+                f"then ({number})::bigint end",
+                f"not a whole number from {low} to {high}",
+            )
+        return f"case when {number} = round({number}) then ({number})::bigint end", "not a whole number"
     if col.kind == "boolean":
         words = " ".join(
             [f"when lower({raw}) = {literal(w)} then true" for w in TRUE_WORDS]

@@ -321,11 +321,17 @@ def _recognise(path: Path, config: Config, file_name: str) -> tuple[Sniffed, Pro
         return sniffed, *detect(sniffed.header, config, file_name)
     except UnrecognisedExport as unrecognised:
         first = unrecognised
+    commented = sniffed.header[0].startswith("#")
     for skip in range(1, PREAMBLE_LINES + 1):
         try:
             later = sniff(path, file_name, skip)
             profile, reason = detect(later.header, config, file_name)
-        except (FatalFileError, UnrecognisedExport):
+        except FatalFileError:
+            continue
+        except UnrecognisedExport as unrecognised:
+            if commented and not later.header[0].startswith("#"):
+                # Below a block of # comments (GA4), the first other line is what to talk about.
+                first, commented = unrecognised, False
             continue
         return later, profile, f"{reason} (its header is on line {skip + 1}, below a preamble)"
     raise first
