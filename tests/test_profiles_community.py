@@ -262,3 +262,24 @@ def test_luma_guest_list_counts_only_guests_who_checked_in(con, config):
         ("luma-gst-8fQk2LmN1a", person(con, config, "anna.rossi@example.com"), "2025-03-06 18:04:51"),
     ]
     assert con.execute("select distinct kind, channel from interactions").fetchall() == [("event", "luma")]
+
+
+def test_discord_messages_are_interactions_with_ids_made_from_the_message(con, config):
+    report = load_file(con, config, EXPORTS / "discord_messages.csv")
+    assert (report.profile, report.table) == ("discord_messages", "interactions")
+    # 6 rows: Bruno's two-line message appears twice (one interaction), Chiara's "yesterday"
+    # is no date (rejected on row 6, counting rows as a spreadsheet does), 4 load.
+    assert (report.rows_read, report.inserted, report.rejected, report.duplicates_in_file) == (6, 4, 1, 1)
+    assert [(r["row"], r["column"], r["value"]) for r in report.rejects] == [(6, "Date", "yesterday")]
+    rows = con.execute(
+        "select person_id, occurred_at::varchar, length(event_id) from interactions order by occurred_at"
+    ).fetchall()
+    # Month first, 12-hour clock: 3/13/2025 9:15 AM is 13 March, 09:15.
+    assert rows == [
+        ("discord:381295873048281099", "2025-03-01 14:05:00", 24),
+        ("discord:512944107283861504", "2025-03-01 14:07:00", 24),
+        ("discord:381295873048281099", "2025-03-01 14:09:00", 24),
+        ("discord:730011823311323136", "2025-03-13 09:15:00", 24),
+    ]
+    again = load_file(con, config, EXPORTS / "discord_messages.csv")
+    assert (again.inserted, again.unchanged) == (0, 4)

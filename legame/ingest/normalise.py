@@ -79,6 +79,8 @@ READ_AS_NUMBER = ("number", "integer", "date", "timestamp")  # kinds whose null 
 
 def raw_text(col: Column, cmap: ColumnMap) -> str:
     """SQL of the column's trimmed text, null when empty (or a null word, for numbers and dates)."""
+    if cmap.hash_of:
+        return "nullif(concat_ws('|', " + ", ".join(f"trim({ident(c)})" for c in cmap.hash_of) + "), '')"
     raw = f"nullif(trim({ident(cmap.source)}), '')"
     return locale.null_words(raw) if col.kind in READ_AS_NUMBER and not cmap.values else raw
 
@@ -137,6 +139,8 @@ def parse_expr(col: Column, cmap: ColumnMap, profile: Profile, decisions: Decisi
         return expr, "not an email address (or several in one cell)"
     if col.kind in ("text", "person"):
         text = f"lower({raw})" if col.name == "channel" else raw
+        if cmap.hash_of:
+            text = f"left(sha256({raw}), {PERSON_ID_CHARS})"
         return (f"{literal(cmap.prefix)} || {text}" if cmap.prefix else text), ""
     if col.kind == "choice":
         mapped = _values_case(raw, cmap.values, f"lower({raw})")

@@ -30,6 +30,7 @@ class ColumnMap:
     pattern: str | None = None  # or the first header column matching this regex (case-insensitive)
     minus: str | None = None  # a number column: the value is source minus this column (empty = 0)
     prefix: str | None = None  # a text column: written before the value (ids unique across tools)
+    hash_of: tuple[str, ...] = ()  # a text column made of these columns together (an id the export lacks)
     value: Any = None  # fixed value for every row
     fmt: str | None = None  # strptime format for dates
     values: dict[str, Any] = field(default_factory=dict)  # vendor word -> canonical value
@@ -66,7 +67,8 @@ class Profile:
         """The export's columns this profile reads."""
         maps = self.columns.values()
         extra = [self.currency_column, self.only_if[0] if self.only_if else None, self.continuation_if_empty]
-        return {c for c in [*(m.source for m in maps), *(m.minus for m in maps), *extra] if c}
+        hashed = [c for m in maps for c in m.hash_of]
+        return {c for c in [*(m.source for m in maps), *(m.minus for m in maps), *hashed, *extra] if c}
 
     @property
     def numbered_read(self) -> bool:
@@ -80,8 +82,10 @@ def _column_map(spec: Any) -> ColumnMap:
     if isinstance(spec, dict):
         if spec.get("match") is not None:
             _regex(spec["match"])
+        hash_of = tuple(str(c) for c in spec.get("hash_of") or ())
         return ColumnMap(
-            source=spec.get("column"),
+            source=hash_of[0] if hash_of else spec.get("column"),
+            hash_of=hash_of,
             pattern=spec.get("match"),
             minus=spec.get("minus"),
             prefix=spec.get("prefix"),
@@ -136,6 +140,8 @@ def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
         raise ConfigError(f"Profile {name}: {table.name} has no column {', '.join(sorted(unknown))}.")
     missing = [c.name for c in table.columns if c.required and c.name not in columns]
     for canonical, cmap in columns.items():
+        if cmap.hash_of and table.column(canonical).kind != "text":
+            raise ConfigError(f"Profile {name}: hash_of makes a text id, not {canonical}.")
         if cmap.minus and table.column(canonical).kind != "number":
             raise ConfigError(f"Profile {name}: minus works only on a number column, not {canonical}.")
     if missing:
