@@ -6,6 +6,7 @@ import re
 
 from legame.cli import build_parser
 from legame.config import ROOT
+from legame.ingest.profiles import _builtin_specs
 from legame.kpis.registry import KPIS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -21,3 +22,8 @@ def test_every_cli_command_is_in_the_readme():
     commands = build_parser()._subparsers._group_actions[0].choices
     for name in commands:
         assert f"python -m legame {name}" in README, f"README does not show `python -m legame {name}`"
+
+
+def test_every_built_in_export_format_is_in_the_readme():
+    for name, _spec in _builtin_specs():
+        assert f"`{name}`" in README, f"README's list of recognised exports lacks {name}"
