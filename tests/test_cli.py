@@ -54,11 +54,11 @@ def test_ingest_demo_twice_equals_once_and_kpis_json(tmp_path):
 
 def test_a_failed_file_exits_1_and_loads_nothing_from_it(tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text("order_id,person_id,ordered_at,revenue\nX1,p,31/12/25,10\n")
+    bad.write_text("order_id,person_id,ordered_at,revenue\nX1,p,32/12/2025,10\n")
     result = legame(tmp_path, "ingest", str(bad), DEMO[-1])
     assert result.returncode == 1
     assert "bad.csv: NOT LOADED" in result.stderr
-    assert "value '31/12/25': not a date in the form yyyy-mm-dd" in result.stderr
+    assert "value '32/12/2025': not a date in the form yyyy-mm-dd" in result.stderr
     assert counts(tmp_path)["orders"] == 7339  # the good file after it still loaded
 
 

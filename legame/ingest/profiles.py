@@ -335,14 +335,16 @@ def _unrecognised_message(header: tuple[str, ...], config: Config, file_name: st
             best_gap = gap
     for profile in vendor_profiles(config):
         lacking = [d for d in profile.detect if d.lower() not in present]
-        if len(lacking) == len(profile.detect):
-            continue
         lacking += [
             f"a column whose name matches {p!r}"
             for p in profile.detect_patterns
             if not any(_regex(p).search(h) for h in header)
         ]
-        gap = (len(lacking), f"a {profile.label} export would have {', '.join(lacking)}")
+        # Only a near miss is worth naming: the file has most of what recognises the export.
+        if 2 * len(lacking) > len(profile.detect) + len(profile.detect_patterns):
+            continue
+        article = "an" if profile.label[:1].lower() in "aeiou" else "a"
+        gap = (len(lacking), f"{article} {profile.label} export would have {', '.join(lacking)}")
         if best_gap is None or gap[0] < best_gap[0]:
             best_gap = gap
     shown = ", ".join(header[:12]) + (" …" if len(header) > 12 else "")
