@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 
@@ -80,6 +81,31 @@ def test_upload_through_the_browser_shows_the_load_report(browser, server, tmp_p
     page.get_by_text("Loaded as load #").wait_for(timeout=30_000)
     settled(page)
     assert page.get_by_text("1 new").count() >= 1
+    page.close()
+
+
+def test_an_excel_workbook_uploads_sheet_by_sheet(browser, server, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    orders = book.active
+    orders.title = "Orders"
+    orders.append(["order_id", "email", "ordered_at", "revenue", "channel"])
+    orders.append(["XL-1", "sheet.buyer@example.com", datetime(2026, 10, 3, 11, 30), 42.5, "web"])
+    orders.append(["XL-2", "sheet.buyer@example.com", datetime(2026, 10, 20, 9, 0), 17.25, "web"])
+    book.create_sheet("Notes").append(["Exported by hand for the board"])
+    path = tmp_path / "October.xlsx"
+    book.save(path)
+    page = open_page(browser, f"{server.url}/upload")
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(path))
+    page.get_by_text("October.xlsx › Orders").first.wait_for(timeout=30_000)
+    settled(page)
+    assert page.get_by_text("Sheet 'Notes' was not loaded").count() == 1
+    page.screenshot(path=ARTIFACTS / "upload-xlsx.png", full_page=True)
+    page.get_by_role("button", name="Load 1 file").click()
+    page.get_by_text("Loaded as load #").wait_for(timeout=30_000)
+    settled(page)
+    assert page.get_by_text(re.compile(r"October\.xlsx › Orders → orders .*2 new")).count() >= 1
     page.close()
 
 

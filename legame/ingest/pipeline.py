@@ -439,11 +439,12 @@ def load_export(
     reports, skipped, first_error = [], [], None
     with excel.sheets_as_csv(path, file_name) as sheets:
         for sheet in sheets:
+            name = f"{file_name} › {sheet.name}"
             try:
-                reports.append(load_file(con, config, sheet.path, f"{file_name} › {sheet.name}", **options))
+                reports.append(load_file(con, config, sheet.path, name, **options))
             except (UnrecognisedExport, FatalFileError) as exc:
                 first_error = first_error or exc
-                skipped.append(f"Sheet {sheet.name!r} was not loaded: {exc}")
+                skipped.append(f"Sheet {sheet.name!r} was not loaded: {str(exc).removeprefix(name + ': ')}")
     if not reports:
         raise type(first_error)("; ".join(skipped))
     if options.get("commit", True):
