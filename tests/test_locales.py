@@ -67,6 +67,18 @@ def test_null_words_in_a_date_column_are_a_missing_value(con, config, tmp_path):
         (["3,4 %", "12%", "0,5%"], [3.4, 12.0, 0.5], "',' read as decimal mark"),
         (["1'234.56", "EUR 2'000.5"], [1234.56, 2000.5], None),
         (["12.50 EUR", "€1234"], [12.5, 1234.0], None),
+        # Negative amounts as accounting writes them: in brackets, or with a trailing minus (SAP).
+        (
+            ["(12,50)", "(1.234,56)", "(€ 12,50)", "1.234,56-"],
+            [-12.5, -1234.56, -12.5, -1234.56],
+            "',' read as decimal",
+        ),
+        (
+            ["(12.50)", "€ (1,234.00)", "12.50-", "(3.5 %)", "12.50- EUR"],
+            [-12.5, -1234.0, -12.5, -3.5, -12.5],
+            "',' read as thousands",
+        ),
+        (["( 7 )", "+7", "- 7", "€ -7", "7,5"], [-7.0, 7.0, -7.0, -7.0, 7.5], "',' read as decimal"),
     ],
 )
 def test_numbers_in_any_locale_are_decided_per_column(con, config, tmp_path, amounts, expected, note):
@@ -113,7 +125,14 @@ def test_a_column_mixing_both_styles_keeps_the_majority_and_rejects_the_rest(con
     assert "1 values written the other way are rejected" in " ".join(report.notes)
 
 
-@pytest.mark.parametrize("value", ["abc", "12abc", "1,23.4", "--5", "1.2.3,4,5", "€", "12 34"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        *["abc", "12abc", "1,23.4", "--5", "1.2.3,4,5", "€", "12 34"],
+        # One sign at most, brackets closed, a minus only before or straight after the number.
+        *["(12,50", "12,50)", "(-12)", "-(12)", "((12))", "(12)-", "12--", "-12-", "12-3", "()", "(€)", "-€-5", "+€-5"],
+    ],
+)
 def test_what_is_not_a_number_is_still_rejected(con, config, tmp_path, value):
     rows = f'2025-03-01,meta,a,1,,\n2025-03-02,meta,b,"{value}",,\n'
     report = load_file(con, config, write(tmp_path, "spend.csv", SPEND + rows))
@@ -187,10 +206,11 @@ def test_date_order_in_a_profile(con, config, tmp_path):
 
 
 def test_a_date_against_the_columns_order_is_rejected(con, config, tmp_path):
-    rows = "31/12/2025,meta,a,1,,\n13/01/2025,meta,b,1,,\n01/13/2025,meta,c,1,,\n07/01/25,meta,d,1,,\n"
+    rows = "31/12/2025,meta,a,1,,\n13/01/2025,meta,b,1,,\n01/13/2025,meta,c,1,,\n07/01/225,meta,d,1,,\n"
     report = load_file(con, config, write(tmp_path, "spend.csv", SPEND + rows))
     reason = "not a date in the form yyyy-mm-dd or dd/mm/yyyy (optionally with a time)"
-    assert [(r["value"], r["reason"]) for r in report.rejects] == [("01/13/2025", reason), ("07/01/25", reason)]
+    # 07/01/25 would be 7 January 2025 (two-digit year); a three-digit year is no year.
+    assert [(r["value"], r["reason"]) for r in report.rejects] == [("01/13/2025", reason), ("07/01/225", reason)]
 
 
 def test_a_clean_file_has_no_locale_notes(con, config, tmp_path):
@@ -211,7 +231,11 @@ def _group(digits: str, sep: str) -> str:
 
 
 def write_number(cents: int, style: str, decoration: str) -> str:
-    """`cents / 100` as it-IT, en-US, fr-FR (U+202F or U+00A0 thousands) or de-CH writes it, decorated."""
+    """`cents / 100` as it-IT, en-US, fr-FR (U+202F or U+00A0 thousands) or de-CH writes it, decorated.
+
+    The accounting decorations write a negative number in brackets (around or
+    inside the currency) or with a trailing minus, and a positive one plain.
+    """
     decimal, sep = {
         "it-IT": (",", "."),
         "en-US": (".", ","),
@@ -222,11 +246,17 @@ def write_number(cents: int, style: str, decoration: str) -> str:
     units, rest = divmod(abs(cents), 100)
     text = f"{_group(str(units), sep)}{decimal}{rest:02d}"
     sign = "-" if cents < 0 else ""
+    negative = cents < 0
     return {
         "plain": sign + text,
         "before": f"{sign}€ {text}",
         "after": f"{sign}{text} EUR",
         "percent": f"{sign}{text} %",
+        "brackets": f"({text})" if negative else text,
+        "brackets-around-currency": f"(€ {text})" if negative else f"€ {text}",
+        "currency-before-brackets": f"€ ({text})" if negative else f"€ {text}",
+        "trailing-minus": f"{text}-" if negative else text,
+        "trailing-minus-code": f"{text}- EUR" if negative else f"{text} EUR",
     }[decoration]
 
 
@@ -245,7 +275,19 @@ def read_column(values: list[str], whole: bool = False, order: str = "dmy") -> t
 
 
 STYLES = st.sampled_from(["it-IT", "en-US", "fr-FR", "fr-FR-nbsp", "de-CH"])
-DECORATIONS = st.sampled_from(["plain", "before", "after", "percent"])
+DECORATIONS = st.sampled_from(
+    [
+        "plain",
+        "before",
+        "after",
+        "percent",
+        "brackets",
+        "brackets-around-currency",
+        "currency-before-brackets",
+        "trailing-minus",
+        "trailing-minus-code",
+    ]
+)
 
 
 @settings(max_examples=50, deadline=None)
@@ -288,3 +330,27 @@ def test_iso_dates_read_back(stamps):
     _, dates, notes = read_column([s.isoformat(sep=" ") for s in stamps])
     assert dates == stamps
     assert not [n for n in notes if n.startswith("Column d:")]
+
+
+ACCOUNTING = st.sampled_from(
+    ["brackets", "brackets-around-currency", "currency-before-brackets", "trailing-minus", "trailing-minus-code"]
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(-(10**11), 10**11), min_size=1, max_size=8), STYLES, ACCOUNTING)
+def test_accounting_negatives_read_back(cents, style, decoration):
+    numbers, _, _ = read_column([write_number(c, style, decoration) for c in cents])
+    assert numbers == pytest.approx([c / 100 for c in cents], abs=1e-9)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(-(10**9), 10**9), min_size=1, max_size=8), STYLES, st.sampled_from(["()", "-"]))
+def test_whole_numbers_in_brackets_or_with_a_trailing_minus_read_back(units, style, negative):
+    sep = write_number(123456700, style, "plain")[1]  # the style's thousands separator
+    written = [_group(str(abs(u)), sep) for u in units]
+    written = [
+        w if u >= 0 else (f"({w})" if negative == "()" else f"{w}-") for u, w in zip(units, written, strict=True)
+    ]
+    numbers, _, _ = read_column(written, whole=True)
+    assert numbers == [float(u) for u in units]

@@ -5,11 +5,13 @@ Null words. In number, integer, date and timestamp columns the values `--`,
 
 Numbers. Around the number may stand a sign, a currency symbol or a code of
 three capital letters (`€ 12,50`, `12.50 EUR`, `-$1,234.00`) and a trailing
-`%` (`3,4 %` reads as 3.4: the number as written, not 0.034). The number
-itself is digits with at most one decimal mark, `.` or `,`, and thousands
-separators each followed by exactly three digits: the other of `.`/`,`, a
-space, a no-break space (U+00A0, U+202F) or an apostrophe (`1'234.56`).
-Anything else is not a number.
+`%` (`3,4 %` reads as 3.4: the number as written, not 0.034). A negative
+number may instead be in brackets, as accounting writes it (`(12.50)`,
+`(€ 12,50)`, `$ (1,234.00)`), or end in a minus (`1.234,56-`); one sign at
+most. The number itself is digits with at most one decimal mark, `.` or `,`,
+and thousands separators each followed by exactly three digits: the other of
+`.`/`,`, a space, a no-break space (U+00A0, U+202F) or an apostrophe
+(`1'234.56`). Anything else is not a number.
 
 Which of `.` and `,` is the decimal mark is decided once per file column, from
 all its values, unless the profile sets `decimal` or `thousands`:
@@ -24,10 +26,20 @@ all its values, unless the profile sets `decimal` or `thousands`:
 The load report's notes say what was decided for each column whose values hold
 a `,`, or whose decimal mark was decided to be `,`.
 
-Dates. Without a profile `format`, a date is ISO (`2025-03-31`, optionally
-with a time and zone) or day, month and year in either order, separated by
-`/`, `-` or `.`, with a four-digit year and optionally a space and `HH:MM` or `HH:MM:SS`.
-The order is decided once per file column: a first number above 12 means
+Dates. Without a profile `format`, a date is one of:
+  - ISO (`2025-03-31`, optionally with a time and zone);
+  - day, month and year as numbers in either order, separated by `/`, `-` or
+    `.`, the year of four digits or two (`31/12/25`: 00-68 are 2000-2068,
+    69-99 are 1969-1999, as Python's `%y` reads them);
+  - a month name or abbreviation in English, Italian, French, German or
+    Spanish, any case, with or without a dot, before the day (`Mar 1, 2025`,
+    `March 1st 2025`) or after it (`1 Mar 2025`, `01-Mar-25`, `01MAR2025`,
+    `1 marzo 2025`, `1er mars 2025`, `1. März 2025`, `3 dic. 2025`,
+    `1 de marzo de 2025`). These are never ambiguous.
+Any of these but ISO may be followed, after a space or a comma, by a time:
+`HH:MM`, `HH:MM:SS` or `HH:MM:SS.ffffff`, on the 24-hour clock or on the
+12-hour clock with AM or PM in any case (`10:15 PM`, `10:15 p.m.`).
+The order of numeric dates is decided once per file column: a first number above 12 means
 day-first, a second number above 12 means month-first (both seen: the more
 frequent wins, day first on a tie; the others are rejected). When every value reads either way it
 is day-first unless config.yaml says `date_order: mdy` (top level or in the
@@ -47,11 +59,51 @@ import duckdb
 NULL_WORDS = ("--", "-", "n/a", "na")
 SPACES = "\\s\\x{00A0}\\x{202F}"
 APOSTROPHES = "'’"
-_AROUND_BEFORE = f"[-+]?[{SPACES}]*(?:[A-Z]{{3}}|\\p{{Sc}})?[{SPACES}]*[-+]?"
-_AROUND_AFTER = f"[{SPACES}]*(?:[A-Z]{{3}}|\\p{{Sc}})?[{SPACES}]*%?"
-DAY_MONTH_DATE = "(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d{4})"
-DAY_MONTH = DAY_MONTH_DATE + "(?: \\d{1,2}:\\d{2}(?::\\d{2})?)?"
-DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S")
+_GAP = f"[{SPACES}]*"
+_MARK = "(?:[A-Z]{3}|\\p{Sc})"
+_MARK_BEFORE = f"(?:{_MARK}{_GAP})?"
+_MARK_AFTER = f"{_GAP}{_MARK}?{_GAP}%?"
+
+# Month names and abbreviations (lower case) in English, Italian, French, German and Spanish.
+# No word names two months: `mar` is March in English, Italian and Spanish alike.
+MONTH_NAMES: dict[int, tuple[str, ...]] = {
+    1: ("january", "jan", "gennaio", "gen", "janvier", "janv", "januar", "jänner", "jän", "enero", "ene"),
+    2: ("february", "feb", "febbraio", "février", "fevrier", "févr", "fevr", "fév", "fev", "februar", "febrero"),
+    3: ("march", "mar", "marzo", "mars", "märz", "maerz", "marz", "mär", "mrz"),
+    4: ("april", "apr", "aprile", "avril", "avr", "abril", "abr"),
+    5: ("may", "maggio", "mag", "mai", "mayo"),
+    6: ("june", "jun", "giugno", "giu", "juin", "juni", "junio"),
+    7: ("july", "jul", "luglio", "lug", "juillet", "juil", "juli", "julio"),
+    8: ("august", "aug", "agosto", "ago", "août", "aout", "aoû"),
+    9: ("september", "sep", "sept", "settembre", "set", "septembre", "septiembre", "setiembre"),
+    10: ("october", "oct", "ottobre", "ott", "octobre", "oktober", "okt", "octubre"),
+    11: ("november", "nov", "novembre", "noviembre"),
+    12: ("december", "dec", "dicembre", "dic", "décembre", "decembre", "déc", "dezember", "dez", "diciembre"),
+}
+# Any word is taken as the month, and read by `MONTH_NAMES` (an unknown word is not a date): a class of
+# characters keeps the regex small, and so fast, where the list of names (or \p{L}) makes it several times slower.
+_MONTH = f"([^\\d{SPACES},./-]+)\\.?"
+_YEAR = "(\\d{4}|\\d{2})"
+_SPACE = f"[{SPACES}]"
+_SEPARATOR = f"(?:{_GAP}[-/.]{_GAP}|{_SPACE}+)"
+_DE = f"{_SPACE}+(?i:de){_SPACE}+"  # Spanish: 1 de marzo de 2025
+# Groups 1-3: the two numbers and the year of 31/12/2025.
+NUMERIC_DATE = f"(\\d{{1,2}})[/.-](\\d{{1,2}})[/.-]{_YEAR}"
+# Groups 1-3: month, day, year of Mar 1, 2025; 4-6: day, month, year of 1 Mar 2025, 01-Mar-25, 1. März 2025,
+# 1er mars 2025, 1 de marzo de 2025.
+_MONTH_FIRST = f"{_MONTH}{_SEPARATOR}(\\d{{1,2}})(?i:st|nd|rd|th)?(?:,{_GAP}|{_SEPARATOR}){_YEAR}"
+_DAY_FIRST = (
+    f"(\\d{{1,2}})(?:\\.|(?i:er|st|nd|rd|th))?(?:{_SEPARATOR}|{_DE})?{_MONTH}(?:{_SEPARATOR}|{_DE}|,{_GAP})?{_YEAR}"
+)
+# The groups after the date: hours (0-23, or 1-12 before AM/PM), minutes, seconds with any fraction, a or p of AM/PM.
+_TIME = (
+    f"(?:,?{_SPACE}+([01]?\\d|2[0-3]):([0-5]\\d)(?::([0-5]\\d(?:\\.\\d{{1,6}})?))?(?:{_SPACE}*([AaPp])\\.?[Mm]\\.?)?)?"
+)
+_TIME_PARTS = ("hh", "mi", "ss", "ap")
+DAY_MONTH = f"^{NUMERIC_DATE}{_TIME}$"
+_DAY_MONTH_PARTS = ("a", "b", "y", *_TIME_PARTS)
+NAMED_DATE = f"^(?:{_MONTH_FIRST}|{_DAY_FIRST}){_TIME}$"
+_NAMED_DATE_PARTS = ("month_f", "day_f", "year_f", "day_d", "month_d", "year_d", *_TIME_PARTS)
 
 
 def literal(value: str) -> str:
@@ -84,7 +136,16 @@ def thousands_for(decimal: str) -> str:
 
 
 def number_regex(decimal: str, thousands: str) -> str:
-    return f"^{_AROUND_BEFORE}{_body(decimal, thousands)}{_AROUND_AFTER}$"
+    """A number with at most one sign: leading (`-12`, `-€ 12`, `€ -12`), trailing (`12-`) or brackets (`(12)`)."""
+    body = _body(decimal, thousands)
+    forms = (
+        f"[-+]?{_GAP}{_MARK_BEFORE}{body}{_MARK_AFTER}",
+        f"{_MARK_BEFORE}[-+]{_GAP}{body}{_MARK_AFTER}",
+        f"{_MARK_BEFORE}{body}-{_MARK_AFTER}",
+        f"\\({_GAP}{_MARK_BEFORE}{body}{_MARK_AFTER}{_GAP}\\)",
+        f"{_MARK_BEFORE}\\({_GAP}{body}{_GAP}\\){_MARK_AFTER}",
+    )
+    return f"^{_GAP}(?:{'|'.join(forms)}){_GAP}$"
 
 
 def number_sql(text: str, decimal: str, thousands: str) -> str:
@@ -92,31 +153,73 @@ def number_sql(text: str, decimal: str, thousands: str) -> str:
 
     An empty `decimal` allows no decimal part, an empty `thousands` no separators.
 
-    A value that matches the whole pattern keeps only its digits, decimal mark
-    and minus sign, so it casts; a second minus sign makes the cast fail.
+    A value that matches the whole pattern (which allows one sign at most)
+    keeps only its digits, decimal mark, minus sign and opening bracket, so a
+    leading minus casts as it stands. A bracket or a trailing minus makes that
+    cast fail: such a value is the negative of its digits (`(12.50)` and
+    `12.50-` are -12.5). Most values take the first, cheaper cast.
     """
-    keep = "0-9\\-" + decimal
-    cleaned = f"regexp_replace({text}, {literal('[^' + keep + ']')}, '', 'g')"
-    if decimal == ",":
-        cleaned = f"replace({cleaned}, ',', '.')"
+
+    signed = _cast_digits(text, decimal, "(\\-")
     return (
         f"case when regexp_full_match({text}, {literal(number_regex(decimal, thousands))}) "
-        f"then try_cast({cleaned} as double) end"
+        f"then coalesce({signed}, -{_cast_digits(text, decimal, '')}) end"
     )
 
 
+def _cast_digits(text: str, decimal: str, keep: str) -> str:
+    """SQL double of `text` keeping only its digits, its decimal mark and the characters `keep` (a class body)."""
+    cleaned = f"regexp_replace({text}, {literal('[^0-9' + keep + decimal + ']')}, '', 'g')"
+    if decimal == ",":
+        cleaned = f"replace({cleaned}, ',', '.')"
+    return f"try_cast({cleaned} as double)"
+
+
+def _month_number(name: str) -> str:
+    """SQL of the month number (as text) of a month name in lower case, null for any other word."""
+    # list_position in two lists costs a third of a 12-way case in a lambda.
+    names = [n for ns in MONTH_NAMES.values() for n in ns]
+    numbers = [str(number) for number, ns in MONTH_NAMES.items() for _ in ns]
+    return f"{_sql_list(numbers)}[list_position({_sql_list(names)}, {name})]"
+
+
+def _sql_list(items: list[str]) -> str:
+    return "[" + ", ".join(literal(i) for i in items) + "]"
+
+
+def _stamp(year: str, month: str, day: str) -> str:
+    """SQL of the timestamp of these parts (SQL text) and the time groups of a struct `p`, null when not a date."""
+    # Two-digit years as Python's %y (and POSIX) reads them: 00-68 are 2000-2068, 69-99 are 1969-1999.
+    century = f"case when length({year}) = 4 then '' when {year} < '69' then '20' else '19' end"
+    hour = (
+        "case when p.ap = '' then p.hh when p.hh::int between 1 and 12 "
+        "then (p.hh::int % 12 + case when p.ap in ('p', 'P') then 12 else 0 end)::varchar end"
+    )
+    seconds = "case when p.ss = '' then '' else ':' || p.ss end"
+    time = f"case when p.hh = '' then '' else ' ' || ({hour}) || ':' || p.mi || {seconds} end"
+    return f"try_cast(({century}) || {year} || '-' || {month} || '-' || {day} || ({time}) as timestamp)"
+
+
+def _parsed(text: str, regex: str, parts: tuple[str, ...], stamp: str) -> str:
+    """SQL applying `stamp` (SQL reading the struct `p` of `regex`'s groups, named `parts`) to `text`."""
+    # The lambda reads the regex's groups once per value; repeating regexp_extract would run the regex each time.
+    groups = f"regexp_extract({text}, {literal(regex)}, [{', '.join(literal(p) for p in parts)}])"
+    return f"list_transform([{groups}], lambda p: {stamp})[1]"
+
+
 def date_sql(text: str, order: str | None) -> str:
-    """SQL timestamp for `text`: ISO, or day/month/year in `order` ('dmy' or 'mdy'); None: ISO only."""
+    """SQL timestamp for `text`: ISO, else `DAY_MONTH` in `order` ('dmy' or 'mdy') or `NAMED_DATE`; None: ISO only."""
     # The year first (DuckDB's own cast would read 07/01/25 as the year 7).
     iso = f"case when substr({text}, 5, 1) = '-' then try_cast({text} as timestamptz)::timestamp end"
     if order is None:
         return iso
-    first, second = ("\\1", "\\2") if order == "dmy" else ("\\2", "\\1")
-    to_day_first = literal(f"{first}/{second}/\\3")
-    normal = f"regexp_replace({text}, {literal('^' + DAY_MONTH_DATE)}, {to_day_first})"
-    formats = "[" + ", ".join(literal(f) for f in DATE_FORMATS) + "]"
-    shaped = f"case when regexp_full_match({text}, {literal(DAY_MONTH)}) then try_strptime({normal}, {formats}) end"
-    return f"coalesce({iso}, {shaped})"
+    day, month = ("p.a", "p.b") if order == "dmy" else ("p.b", "p.a")
+    numeric = _parsed(text, DAY_MONTH, _DAY_MONTH_PARTS, _stamp("p.y", month, day))
+    # A regex finds at most one of the two forms, so the other's groups are empty.
+    name = "lower(p.month_f || p.month_d)"
+    named_stamp = _stamp("(p.year_f || p.year_d)", f"({_month_number(name)})", "(p.day_f || p.day_d)")
+    named = _parsed(text, NAMED_DATE, _NAMED_DATE_PARTS, f"case when p.year_f || p.year_d <> '' then {named_stamp} end")
+    return f"coalesce({iso}, case when regexp_full_match({text}, {literal(DAY_MONTH)}) then {numeric} else {named} end)"
 
 
 @dataclass
@@ -157,8 +260,8 @@ def decide(
             f"count(*) filter (where contains({text}, ','))",
             f"count(*) filter (where regexp_matches({text}, '^[^,]*[.][^,]*$'))",
         ]
+    day_month = literal(DAY_MONTH)
     for _, _, text in dates:
-        day_month = literal(DAY_MONTH)
         aggregates += [
             f"count(*) filter (where try_cast(regexp_extract({text}, {day_month}, 1) as int) > 12)",
             f"count(*) filter (where try_cast(regexp_extract({text}, {day_month}, 2) as int) > 12)",
