@@ -1,9 +1,12 @@
 """Predicted customer lifetime value: BG/NBD purchase counts and Gamma-Gamma spend.
 
-Both models are fitted by maximum likelihood with numpy and scipy only. Customers
-who share a history (x, t_x, T) add identical terms to the likelihood, so the
-fit works on the distinct histories with a weight each: on real data (days as the
-finest grain) that is a small fraction of the customers.
+Both models are fitted by maximum likelihood with numpy: Newton's method on the analytic
+gradient and Hessian, from a start found on a sample of the data. Customers who share a
+history (x, t_x, T) add identical terms to the likelihood, so the fit works on the
+distinct histories with a weight each: on real data (days as the finest grain) that is a
+small fraction of the customers. pandas and scipy are imported only by what needs them
+(per-customer tables, predictions, the fallback optimiser), so `python -m legame clv fit`
+fits both models without loading either.
 
 References
 ----------
@@ -16,24 +19,27 @@ FHL 2008
 FH 2013
     Fader & Hardie (2013), "The Gamma-Gamma model of monetary value", research
     note (brucehardie.com/notes/025).
+A&S
+    Abramowitz & Stegun (1964), Handbook of Mathematical Functions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
 import numpy as np
-import pandas as pd
-from scipy.optimize import minimize
-from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from legame.errors import LegameError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SUMMARY_SQL = Path(__file__).resolve().parent.parent / "queries" / "clv_summary.sql"
 
@@ -64,6 +70,11 @@ def unit_days(time_unit: str) -> float:
         raise ClvError(f"Unknown time unit {time_unit!r}: use one of {', '.join(TIME_UNIT_DAYS)}.") from None
 
 
+def _summary(con: duckdb.DuckDBPyConnection, calibration_end: dt.date | str, time_unit: str) -> duckdb.DuckDBPyRelation:
+    params = {"calibration_end": _as_date(calibration_end), "unit_days": unit_days(time_unit)}
+    return con.sql(SUMMARY_SQL.read_text(), params=params)
+
+
 def customer_summary(
     con: duckdb.DuckDBPyConnection, calibration_end: dt.date | str, time_unit: str = "week"
 ) -> pd.DataFrame:
@@ -72,8 +83,7 @@ def customer_summary(
     Columns: person_id, first_purchase_date, x, t_x, T, monetary_value (NaN when
     x = 0), historic_revenue. The rules are in queries/clv_summary.sql.
     """
-    params = {"calibration_end": _as_date(calibration_end), "unit_days": unit_days(time_unit)}
-    return con.execute(SUMMARY_SQL.read_text(), params).df()
+    return _summary(con, calibration_end, time_unit).df()
 
 
 def _as_date(value: dt.date | str) -> dt.date:
@@ -102,43 +112,142 @@ def _check(bad: np.ndarray, message: str, model: str) -> None:
         raise ClvError(f"{model}: {int(bad.sum())} row(s) {message} (first: row {first}).")
 
 
-class _Distinct(NamedTuple):
-    """The distinct rows of some columns, as np.unique(rows, axis=0) would give them
-    (in another order), with each column coded against its own distinct values."""
-
-    counts: np.ndarray  # input rows per distinct row, as floats (they weight the likelihood)
-    inverse: np.ndarray  # the distinct row of each input row
-    values: list[np.ndarray]  # per column, its distinct values
-    codes: list[np.ndarray]  # per column, each distinct row's index into `values`
-
-    def column(self, i: int) -> np.ndarray:
-        return self.values[i][self.codes[i]]
+# --------------------------------------------------------------------------- distinct rows
 
 
-def _collapse(*columns: np.ndarray) -> _Distinct:
-    """The distinct rows of the columns, how often each occurs and where each input row went.
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's code and the distinct values.
 
-    By hashing, not sorting: each column is coded with pd.factorize, the codes are
-    packed into one int64 key per row and the keys are factorized in turn. On a
-    million customers this takes 35 ms where np.unique(..., axis=0) took 1.8 s, more
-    than the whole maximisation.
-    """
-    factorized = [pd.factorize(column) for column in columns]
-    sizes = [len(values) for _, values in factorized]
-    if math.prod(sizes) >= 2**63:  # the packed key would overflow: sort the rows instead
-        rows, inverse, counts = np.unique(np.column_stack(columns), axis=0, return_inverse=True, return_counts=True)
-        values, codes = zip(*(np.unique(c, return_inverse=True) for c in rows.T), strict=True)
-        return _Distinct(counts.astype(float), inverse.ravel(), list(values), list(codes))
-    key = np.zeros(columns[0].size, dtype=np.int64)
-    for codes, values in factorized:
-        key = key * len(values) + codes
-    inverse, keys = pd.factorize(key)
-    codes = []
-    for size in reversed(sizes):
+    Floats are told apart by their bit patterns, hashed as integers (twice as fast): equal
+    bits are equal values, and the rare equal values with other bits (0.0 and -0.0, NaNs)
+    only make two groups where one would do, which changes no sum over them. Hashing is
+    pandas' (pd.factorize), used when pandas is loaded anyway or the array is large enough
+    to repay loading it; else the values are sorted, as quick on a few thousand."""
+    values = np.ascontiguousarray(values)
+    keys = values.view(np.int64) if values.dtype == np.float64 else values
+    if "pandas" in sys.modules or keys.size > 100_000:
+        import pandas as pd
+
+        codes, uniques = pd.factorize(keys)
+    else:
+        uniques, codes = np.unique(keys, return_inverse=True)
+    return codes.ravel(), np.asarray(uniques).view(values.dtype)
+
+
+class _Groups(NamedTuple):
+    """The distinct rows of some code columns and the total weight of each."""
+
+    codes: list[np.ndarray]  # per column, each distinct row's code
+    weight: np.ndarray  # input rows (or their weights) per distinct row, as floats
+    inverse: np.ndarray | None  # the distinct row of each input row, if asked for
+
+
+def _group(
+    codes: list[np.ndarray], sizes: list[int], weight: np.ndarray | None = None, inverse: bool = False
+) -> _Groups:
+    """The distinct rows of columns of codes (column i's in [0, sizes[i])).
+
+    The codes are packed into one int64 key per row. When there are no more possible keys
+    than a few per row, rows are counted per key by np.bincount; else the keys are
+    factorized first. On a million customers either takes milliseconds where
+    np.unique(..., axis=0) took 1.8 s."""
+    space = math.prod(sizes)
+    if space >= 2**63:  # the packed key would overflow: sort the rows instead
+        distinct, rows = np.unique(np.column_stack(codes), axis=0, return_inverse=True)
+        counts = np.bincount(rows.ravel(), weights=weight, minlength=len(distinct)).astype(float)
+        return _Groups(list(distinct.T), counts, rows.ravel())
+    key = codes[0].astype(np.int64)  # a copy: updated in place below
+    for code, size in zip(codes[1:], sizes[1:], strict=True):
+        key *= size
+        key += code
+    if weight is None and space <= 4 * key.size:
+        per_key = np.bincount(key, minlength=space)
+        keys = np.flatnonzero(per_key)
+        counts = per_key[keys].astype(float)
+        rows = None
+        if inverse:
+            rank = np.zeros(space, dtype=np.int64)
+            rank[keys] = np.arange(keys.size)
+            rows = rank[key]
+    else:
+        rows, keys = _factorize(key)
+        counts = np.bincount(rows, weights=weight, minlength=keys.size).astype(float)
+    columns = []
+    for size in reversed(sizes[1:]):
         keys, code = np.divmod(keys, size)
-        codes.append(code)
-    counts = np.bincount(inverse, minlength=len(codes[0])).astype(float)
-    return _Distinct(counts, inverse, [np.asarray(v) for _, v in factorized], codes[::-1])
+        columns.append(code)
+    columns.append(keys)
+    return _Groups(columns[::-1], counts, rows)
+
+
+# --------------------------------------------------------------------------- special functions
+
+
+# The asymptotic series of digamma (A&S 6.3.18) and trigamma (A&S 6.4.12): coefficients of
+# z^-2, z^-4, ... z^-14 and of z^-3, z^-5, ... z^-15 (Bernoulli numbers).
+_DIGAMMA_SERIES = (-1 / 12, 1 / 120, -1 / 252, 1 / 240, -1 / 132, 691 / 32760, -1 / 12)
+_TRIGAMMA_SERIES = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)
+
+
+def _digamma_trigamma(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """digamma and trigamma of z > 0, to within a few units of 1e-15 (relative to their size or 1).
+
+    The recurrences psi(z) = psi(z + 1) - 1/z and psi'(z) = psi'(z + 1) + 1/z^2 carry z to
+    10 or more, where the asymptotic series are summed to z^-15: scipy is not needed."""
+    z = np.array(z, dtype=float)
+    psi, psi1 = np.zeros_like(z), np.zeros_like(z)
+    for _ in range(10):
+        small = z < 10.0
+        if not small.any():
+            break
+        inv = np.where(small, 1.0 / z, 0.0)
+        psi -= inv
+        psi1 += inv * inv
+        z += small
+    inv = 1.0 / z
+    inv2 = inv * inv
+    digamma_tail, trigamma_tail = np.zeros_like(z), np.zeros_like(z)
+    for d, t in zip(reversed(_DIGAMMA_SERIES), reversed(_TRIGAMMA_SERIES), strict=True):
+        digamma_tail = digamma_tail * inv2 + d
+        trigamma_tail = trigamma_tail * inv2 + t
+    psi += np.log(z) - 0.5 * inv + inv2 * digamma_tail
+    psi1 += inv + 0.5 * inv2 + inv * inv2 * trigamma_tail
+    return psi, psi1
+
+
+def _lgamma(z: np.ndarray) -> np.ndarray:
+    return np.array([math.lgamma(v) for v in np.ravel(z).tolist()]).reshape(np.shape(z))
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-z) without overflow."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+# OpenBLAS runs a dot product of more than 10,000 elements on several threads, which then
+# spin while numpy works: on a 2-core machine that made each likelihood evaluation several
+# times slower. Longer vectors are taken in pieces it keeps on one thread.
+_BLAS_PIECE = 8192
+
+
+def _dot(weights: np.ndarray, values: np.ndarray) -> float:
+    """Weighted sum, on one thread."""
+    if weights.size <= _BLAS_PIECE:
+        return float(np.dot(weights, values))
+    return float(
+        sum(
+            np.dot(weights[i : i + _BLAS_PIECE], values[i : i + _BLAS_PIECE])
+            for i in range(0, weights.size, _BLAS_PIECE)
+        )
+    )
+
+
+def _product(matrix: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """matrix @ other, kept off BLAS threads (see _dot) when the inner dimension is long."""
+    if matrix.shape[-1] <= _BLAS_PIECE:
+        return matrix @ other
+    return np.einsum("ij,j...->i...", matrix, other)
 
 
 # --------------------------------------------------------------------------- BG/NBD
@@ -157,87 +266,211 @@ class BetaGeoParams:
     standard_errors: dict[str, float]  # asymptotic, by parameter name
 
 
+def _check_histories(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, model: str) -> None:
+    if x.size == 0:
+        raise ClvError(f"{model}: no customers to fit.")
+    # One pass for good data (NaN fails every comparison), the checks one by one for bad.
+    good = (x >= 0) & (x == np.floor(x)) & (t_x >= 0) & (t_x <= T) & ((x > 0) | (t_x == 0))
+    if good.all():
+        return
+    _check(np.isnan(x) | np.isnan(t_x) | np.isnan(T), "have an empty x, t_x or T", model)
+    _check((x < 0) | (x != np.round(x)), "have an x that is not a whole number >= 0", model)
+    _check((t_x < 0) | (t_x > T), "have t_x outside [0, T]", model)
+    _check((x == 0) & (t_x != 0), "have x = 0 but t_x != 0", model)
+
+
 class _Histories:
-    """The distinct (x, t_x, T) histories, factorised so each special function of x,
-    and each log of T or t_x, is computed once per distinct value."""
+    """The distinct (x, t_x, T) histories with their weights, arranged for the likelihood.
 
-    def __init__(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> None:
-        distinct = _collapse(x, t_x, T)
-        weight = distinct.counts
-        (self.x_values, self.tx_values, self.T_values), (x_code, tx_code, T_code) = distinct.values, distinct.codes
-        x = distinct.column(0)
-        self.n = float(weight.sum())
-        self.x_weight = np.bincount(x_code, weights=weight, minlength=self.x_values.size)
-        # Customers, and their purchases, per distinct T: the -(r + x) ln(alpha + T) term.
-        self.T_weight = np.bincount(T_code, weights=weight, minlength=self.T_values.size)
-        self.T_weight_x = np.bincount(T_code, weights=weight * x, minlength=self.T_values.size)
-        repeat = x > 0
-        self.rx = x[repeat]
-        self.rw = weight[repeat]
-        self.r_x_code = x_code[repeat]
-        self.r_tx_code = tx_code[repeat]
-        self.r_T_code = T_code[repeat]
+    The terms of x alone are sums over k < x of functions of k, so they are summed over
+    customers as sums over k weighted by `x_above` (customers with x > k); the
+    -(r + x) ln(alpha + T) terms are summed per distinct T; the repeat customers' terms per
+    distinct history (rx, rw), through the distinct (t_x, T) pairs they fall on."""
+
+    def __init__(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weight: np.ndarray | None = None) -> None:
+        x_code = x.astype(np.int64)  # checked: whole numbers >= 0
+        top = int(x_code.max())
+        T_code, T_values = _factorize(T)
+        T_weight = np.bincount(T_code, weights=weight, minlength=T_values.size).astype(float)
+        # Customers without a repeat purchase differ only by T: the histories are grouped
+        # among the repeat customers alone.
+        repeat = np.flatnonzero(x_code)
+        x_code, T_code, t_x = x_code[repeat], T_code[repeat], t_x[repeat]
+        tx_code, tx_values = _factorize(t_x)
+        groups = _group(
+            [x_code, T_code, tx_code],
+            [top + 1, T_values.size, tx_values.size],
+            None if weight is None else weight[repeat],
+        )
+        x_code, T_code, tx_code = groups.codes
+        w = groups.weight
+        self.n = float(T_weight.sum())
+        self.k = np.arange(top, dtype=float)
+        per_x = np.bincount(x_code, weights=w, minlength=top + 1)
+        self.x_above = np.cumsum(per_x[::-1])[-2::-1]  # customers with x > k, k < top
+        self.T_values = T_values
+        self.T_weights = np.column_stack([T_weight, np.bincount(T_code, weights=w * x_code, minlength=T_values.size)])
+        pairs = _group([T_code, tx_code], [T_values.size, tx_values.size], inverse=True)
+        self._set_repeat(x_code, w, pairs.inverse, T_values[pairs.codes[0]], tx_values[pairs.codes[1]])
+
+    def _set_repeat(
+        self, x: np.ndarray, w: np.ndarray, pair: np.ndarray, pair_T: np.ndarray, pair_tx: np.ndarray
+    ) -> None:
+        # Ordered by x, so sums per x are sums over runs (np.add.reduceat: 10x np.bincount).
+        keys = x.astype(np.int16) if x.max() < 2**15 else x  # 16 bits: numpy sorts by radix, 10x faster
+        order = np.argsort(keys, kind="stable")
+        x, self.rw, self.pair = x[order], w[order], pair[order]
+        self.rx = x.astype(float)
+        self.rx_less_1 = x - 1  # where ln(b + x - 1) and 1 / (b + x - 1) are among the terms in k
+        self.x_starts = np.flatnonzero(np.diff(x, prepend=-1))
+        self.x_runs_less_1 = x[self.x_starts] - 1
+        self.pair_T = pair_T
+        self.pair_tx = pair_tx
+        # Room for the objective's arrays over histories and pairs (see _bgnbd_objective).
+        self.history_work = np.empty((_HISTORY_ARRAYS, x.size))
+        self.pair_work = np.empty((_PAIR_ARRAYS, pair_T.size))
+
+    def mean_T(self) -> float:
+        return _dot(self.T_values, self.T_weights[:, 0]) / self.n
+
+    def sample(self, size: int) -> _Histories | None:
+        """About `size` of the repeat histories, drawn with probability proportional to their
+        weight and weighted to stand for all (systematic sampling: no random numbers), every
+        other term as it is; None when there are not many more histories than that. The
+        sample's log-likelihood is an unbiased estimate of the whole one: its maximum is a
+        cheap place to start from."""
+        if self.rw.size < 4 * size:
+            return None
+        interval = float(self.rw.sum()) / size
+        upto = np.cumsum(self.rw)
+        chosen = np.floor(upto / interval) > np.floor((upto - self.rw) / interval)
+        sample = object.__new__(_Histories)
+        sample.__dict__.update(self.__dict__)
+        pair, pairs = np.unique(self.pair[chosen], return_inverse=True)
+        sample._set_repeat(
+            self.rx_less_1[chosen] + 1,
+            np.maximum(self.rw[chosen], interval),  # one drawn with chance w / interval stands for interval
+            pairs.ravel(),
+            self.pair_T[pair],
+            self.pair_tx[pair],
+        )
+        return sample
 
 
-def _dot(weights: np.ndarray, values: np.ndarray) -> float:
-    """Weighted sum, kept off BLAS: OpenBLAS runs a long dot product on several threads
-    that then spin while numpy works, which made each likelihood evaluation 4x slower
-    on a 2-core machine."""
-    return float(np.sum(weights * values))
+_HISTORY_ARRAYS = 11
+_PAIR_ARRAYS = 4
 
 
-def _bgnbd_objective(theta: np.ndarray, h: _Histories) -> tuple[float, np.ndarray]:
-    """Minus the mean log-likelihood (FHL 2005 eq. 6 summed as eq. 7) and its gradient
-    in the log-parameters.
+def _bgnbd_objective(
+    theta: np.ndarray, h: _Histories, hessian: bool = True
+) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """Minus the mean log-likelihood (FHL 2005 eq. 6 summed as eq. 7), its gradient and
+    (if asked) its Hessian in the log-parameters.
 
-    Per customer, ln L = ln G(r + x) - ln G(r) + r ln alpha + ln B(a, b + x) - ln B(a, b)
+    Per customer, ln L = ln G(r + x) - ln G(r) + ln B(a, b + x) - ln B(a, b) + r ln alpha
     - (r + x) ln(alpha + T) + delta_{x>0} softplus(d), with d = ln(a / (b + x - 1))
     + (r + x) ln((alpha + T) / (alpha + t_x)): eq. 6 with the sum of its two terms
     taken in log space, so it stays finite for large x (the overflow Fader & Hardie's
-    "#NUM! error" note addresses).
+    "#NUM! error" note addresses). For whole x, ln G(r + x) - ln G(r) is the sum over
+    k < x of ln(r + k), and its derivatives the sums of 1 / (r + k) and -1 / (r + k)^2:
+    no special function is needed. The softplus brings sigmoid(d) into the gradient and
+    sigmoid(d) (1 - sigmoid(d)) into the Hessian.
+
+    The arrays over histories and pairs are computed in place, in room kept by `h`: each
+    new array of that size cost a page-faulting allocation (glibc hands the freed memory
+    back to the system and takes it again), which took 5 to 10 times the arithmetic.
     """
     r, alpha, a, b = np.exp(theta)
-    xv, W, Wx = h.x_values, h.n, h.x_weight
-
-    # Terms that depend on x only, weighted by the number of customers with that x.
-    loglik = _dot(Wx, gammaln(r + xv) + betaln(a, b + xv)) + W * (r * np.log(alpha) - gammaln(r) - betaln(a, b))
-    g_r = _dot(Wx, digamma(r + xv)) + W * (np.log(alpha) - digamma(r))
-    g_alpha = W * r / alpha
-    g_a = _dot(Wx, digamma(a + b) - digamma(a + b + xv))
-    g_b = _dot(Wx, digamma(b + xv) - digamma(a + b + xv)) + W * (digamma(a + b) - digamma(b))
-
-    # -(r + x) ln(alpha + T) for every customer.
-    log_aT = np.log(alpha + h.T_values)
+    n = h.n
+    # ln, 1/. and 1/.^2 of r + k, b + k and a + b + k, summed over customers with x > k:
+    # ln G(r + x) - ln G(r), digamma(r + x) - digamma(r), trigamma(r) - trigamma(r + x), ...
+    terms = np.array([[r], [b], [a + b]]) + h.k
+    logs, invs = np.log(terms), 1.0 / terms
+    per_k = np.concatenate([logs, invs, invs * invs])
+    lg_r, lg_b, lg_ab, dg_r, dg_b, dg_ab, tg_r, tg_b, tg_ab = _product(per_k, h.x_above)
+    log_alpha = math.log(alpha)
+    # -(r + x) ln(alpha + T): per distinct T, weighted by its customers and their purchases.
     inv_aT = 1.0 / (alpha + h.T_values)
-    loglik -= r * _dot(h.T_weight, log_aT) + _dot(h.T_weight_x, log_aT)
-    g_r -= _dot(h.T_weight, log_aT)
-    g_alpha -= r * _dot(h.T_weight, inv_aT) + _dot(h.T_weight_x, inv_aT)
+    per_T = np.array([np.log(alpha + h.T_values), inv_aT, inv_aT * inv_aT])
+    (log_T, log_T_x), (inv_T, inv_T_x), (inv2_T, inv2_T_x) = _product(per_T, h.T_weights)
+    loglik = lg_r + lg_b - lg_ab + n * r * log_alpha - r * log_T - log_T_x
+    g_r = dg_r + n * log_alpha - log_T
+    g_alpha = n * r / alpha - r * inv_T - inv_T_x
+    g_a = -dg_ab
+    g_b = dg_b - dg_ab
 
-    # softplus(d) for repeat customers; its derivative brings in sigmoid(d). Terms of x
-    # alone are computed per distinct x and gathered, or summed per distinct x.
-    if h.rx.size:
-        rx, rw = h.rx, h.rw
-        with np.errstate(invalid="ignore", divide="ignore"):  # x = 0 has no such term
-            log_ratio = np.log(a / (b + xv - 1))
-        gap = log_aT[h.r_T_code] - np.log(alpha + h.tx_values)[h.r_tx_code]
-        d = log_ratio[h.r_x_code] + (r + rx) * gap
-        # softplus(d) = max(d, 0) + log1p(e^-|d|) and sigmoid(d) from one exponential:
-        # 5x faster than np.logaddexp and expit, which dominated the evaluation.
-        e = np.exp(-np.abs(d))
-        loglik += _dot(rw, np.maximum(d, 0.0) + np.log1p(e))
-        s = rw * np.where(d >= 0, 1.0, e) / (1.0 + e)
-        g_r += _dot(s, gap)
-        s_rx = s * (r + rx)
-        g_alpha += _dot(np.bincount(h.r_T_code, s_rx, inv_aT.size), inv_aT) - _dot(
-            np.bincount(h.r_tx_code, s_rx, h.tx_values.size), 1.0 / (alpha + h.tx_values)
-        )
-        g_a += s.sum() / a
-        with np.errstate(divide="ignore"):
-            inv_bx = np.where(xv > 0, 1.0 / (b + xv - 1), 0.0)
-        g_b -= _dot(np.bincount(h.r_x_code, s, xv.size), inv_bx)
+    # softplus(d) for repeat customers: gap = ln((alpha + T) / (alpha + t_x)) and k, its
+    # derivative in alpha, per distinct (t_x, T) pair, gathered per history.
+    inv_pT, inv_ptx, pair_gap, pair_k = h.pair_work
+    np.add(h.pair_T, alpha, out=inv_pT)
+    np.reciprocal(inv_pT, out=inv_pT)
+    np.add(h.pair_tx, alpha, out=inv_ptx)
+    np.reciprocal(inv_ptx, out=inv_ptx)
+    np.divide(inv_ptx, inv_pT, out=pair_gap)
+    np.log(pair_gap, out=pair_gap)
+    np.subtract(inv_pT, inv_ptx, out=pair_k)
+    gap, k, q, d, e, work, sigmoid, s, u, u_gap, u_qk = h.history_work
+    np.take(pair_gap, h.pair, out=gap)
+    np.take(pair_k, h.pair, out=k)
+    np.add(h.rx, r, out=q)
+    np.multiply(q, gap, out=d)
+    np.take(math.log(a) - logs[1], h.rx_less_1, out=work)
+    d += work
+    # sigmoid(d) = 1 / (1 + e^-d) and softplus(d) = max(d, 0) + log1p(e^-|d|), where
+    # e^-|d| = min(e^-d, e^d), from one exponential: 5x faster than np.logaddexp and expit.
+    # For |d| > 709, e^-d is 0 or inf and all three still come out right (the overflow
+    # warnings are silenced by _maximise).
+    np.negative(d, out=e)
+    np.exp(e, out=e)
+    np.add(e, 1.0, out=sigmoid)
+    np.reciprocal(sigmoid, out=sigmoid)
+    np.reciprocal(e, out=work)
+    np.minimum(e, work, out=e)
+    np.log1p(e, out=work)
+    np.maximum(d, 0.0, out=e)
+    work += e
+    loglik += _dot(h.rw, work)
+    np.multiply(h.rw, sigmoid, out=s)  # weighted d softplus / dd
+    qk = e  # reused: dd / dalpha
+    np.multiply(q, k, out=qk)
+    s_by_x = np.add.reduceat(s, h.x_starts)
+    s_sum = float(s_by_x.sum())
+    c = invs[1][h.x_runs_less_1]  # 1 / (b + x - 1) for each x there is
+    g_r += _dot(s, gap)
+    g_alpha += _dot(s, qk)
+    g_a += s_sum / a
+    g_b -= _dot(s_by_x, c)
 
-    grad = np.array([g_r, g_alpha, g_a, g_b]) * np.array([r, alpha, a, b])
-    return -loglik / W, -grad / W
+    phi = np.array([r, alpha, a, b])
+    grad = np.array([g_r, g_alpha, g_a, g_b])
+    if not hessian:
+        return -loglik / n, -grad * phi / n, None
+
+    np.subtract(1.0, sigmoid, out=u)
+    u *= s  # weighted d2 softplus / dd2
+    np.multiply(u, gap, out=u_gap)
+    np.multiply(u, qk, out=u_qk)
+    u_by_x, u_gap_by_x, u_qk_by_x = np.add.reduceat(h.history_work[-3:], h.x_starts, axis=1)
+    u_sum = float(u_by_x.sum())
+    np.add(inv_ptx, inv_pT, out=inv_pT)
+    inv_pT *= pair_k  # 1 / (alpha + T)^2 - 1 / (alpha + t_x)^2 = -d pair_k / dalpha
+    np.take(inv_pT, h.pair, out=work)
+    work *= q
+    hess = np.empty((4, 4))
+    hess[0, 0] = -tg_r + _dot(u_gap, gap)
+    hess[0, 1] = n / alpha - inv_T + _dot(s, k) + _dot(u_gap, qk)
+    hess[1, 1] = -n * r / alpha**2 + r * inv2_T + inv2_T_x - _dot(s, work) + _dot(u_qk, qk)
+    hess[0, 2] = float(u_gap_by_x.sum()) / a
+    hess[1, 2] = float(u_qk_by_x.sum()) / a
+    hess[0, 3] = -_dot(u_gap_by_x, c)
+    hess[1, 3] = -_dot(u_qk_by_x, c)
+    hess[2, 2] = tg_ab + (u_sum - s_sum) / a**2
+    hess[2, 3] = tg_ab - _dot(u_by_x, c) / a
+    hess[3, 3] = tg_ab - tg_b + _dot(s_by_x + u_by_x, c * c)
+    hess = np.triu(hess) + np.triu(hess, 1).T
+    # From (r, alpha, a, b) to their logs: d2/dtheta2 = phi phi' d2/dphi2 + diag(phi grad).
+    hess = phi[:, None] * hess * phi[None, :] + np.diag(phi * grad)
+    return -loglik / n, -grad * phi / n, -hess / n
 
 
 class BetaGeoModel:
@@ -252,31 +485,13 @@ class BetaGeoModel:
 
     def __init__(self, data: pd.DataFrame) -> None:
         x, t_x, T = (_column(data, c, self.name) for c in ("x", "t_x", "T"))
-        if x.size == 0:
-            raise ClvError(f"{self.name}: no customers to fit.")
-        _check(np.isnan(x) | np.isnan(t_x) | np.isnan(T), "have an empty x, t_x or T", self.name)
-        _check((x < 0) | (x != np.round(x)), "have an x that is not a whole number >= 0", self.name)
-        _check((t_x < 0) | (t_x > T), "have t_x outside [0, T]", self.name)
-        _check((x == 0) & (t_x != 0), "have x = 0 but t_x != 0", self.name)
+        _check_histories(x, t_x, T, self.name)
         self.x, self.t_x, self.T = x, t_x, T
         self._params: BetaGeoParams | None = None
 
     def fit(self) -> BetaGeoModel:
         """Maximum-likelihood estimates of r, alpha, a, b (FHL 2005 eq. 7)."""
-        if not (self.x > 0).any():
-            raise ClvError(
-                f"{self.name}: none of the {self.x.size} customers has a repeat purchase "
-                "(x = 0 for all), so the purchase rate and dropout cannot be estimated: "
-                "use a later calibration end or more history."
-            )
-        h = _Histories(self.x, self.t_x, self.T)
-        # Start at a purchase rate of about one per observed lifetime.
-        start = np.log([1.0, max(float(np.mean(self.T)), 1e-3), 1.0, 1.0])
-        names = ("r", "alpha", "a", "b")
-        theta, loglik, log_se = _maximise(_bgnbd_objective, start, h, self.name, names)
-        r, alpha, a, b = (float(v) for v in np.exp(theta))
-        se = _standard_errors(names, theta, log_se)
-        self._params = BetaGeoParams(r, alpha, a, b, loglik, int(h.n), se)
+        self._params = _fit_bgnbd(self.x, self.t_x, self.T, None, self.name)
         return self
 
     @property
@@ -304,10 +519,33 @@ class BetaGeoModel:
         return _expected_purchases(self.params, ts, *self._histories(data))[:, 0]
 
 
+# Repeat histories in the sample the BG/NBD fit starts from: enough for its maximum to lie
+# within a few percent of the whole data's, few enough to cost less than one full evaluation.
+_START_SAMPLE = 2_000
+
+
+def _fit_bgnbd(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weight: np.ndarray | None, model: str) -> BetaGeoParams:
+    """Fit on checked histories, one per customer or (with `weight`) one per group of customers."""
+    customers = x.size if weight is None else float(weight.sum())
+    if not (x > 0).any():
+        raise ClvError(
+            f"{model}: none of the {customers:,.0f} customers has a repeat purchase "
+            "(x = 0 for all), so the purchase rate and dropout cannot be estimated: "
+            "use a later calibration end or more history."
+        )
+    h = _Histories(x, t_x, T, weight)
+    # Start at a purchase rate of about one per observed lifetime.
+    start = np.log([1.0, max(h.mean_T(), 1e-3), 1.0, 1.0])
+    names = ("r", "alpha", "a", "b")
+    theta, loglik, log_se = _maximise(_bgnbd_objective, start, h, model, names, h.sample(_START_SAMPLE))
+    r, alpha, a, b = (float(v) for v in np.exp(theta))
+    return BetaGeoParams(r, alpha, a, b, loglik, round(h.n), _standard_errors(names, theta, log_se))
+
+
 def _p_alive(p: BetaGeoParams, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
     xs = np.maximum(x, 1)  # the x = 0 rows are set to 1 below
     d = np.log(p.a / (p.b + xs - 1)) + (p.r + xs) * np.log((p.alpha + T) / (p.alpha + t_x))
-    return np.where(x > 0, expit(-d), 1.0)
+    return np.where(x > 0, _sigmoid(-d), 1.0)
 
 
 def _expected_purchases(p: BetaGeoParams, ts: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
@@ -317,12 +555,15 @@ def _expected_purchases(p: BetaGeoParams, ts: np.ndarray, x: np.ndarray, t_x: np
     Eq. 10's bracket, 1 - ((alpha + T) / (alpha + T + t))^(r + x) 2F1(r + x, b + x;
     a + b + x - 1; z) with z = t / (alpha + T + t), is evaluated after Euler's
     transformation 2F1(a, b; c; z) = (1 - z)^(c - a - b) 2F1(c - a, c - b; c; z)
-    (Abramowitz & Stegun 15.3.3) as 1 - (1 - z)^(a - 1) 2F1(a + b - 1 - r, a - 1;
+    (A&S 15.3.3) as 1 - (1 - z)^(a - 1) 2F1(a + b - 1 - r, a - 1;
     a + b + x - 1; z): the same number without the huge power and slowly converging
     series that overflow for customers with many purchases.
     """
-    distinct = _collapse(x, t_x, T)
-    ux, utx, uT = (distinct.column(i) for i in range(3))
+    from scipy.special import hyp2f1
+
+    factorized = [_factorize(column) for column in (x, t_x, T)]
+    groups = _group([codes for codes, _ in factorized], [values.size for _, values in factorized], inverse=True)
+    ux, utx, uT = (values[codes] for (_, values), codes in zip(factorized, groups.codes, strict=True))
     alive = _p_alive(p, ux, utx, uT)
     ux, uT, t = ux[:, None], uT[:, None], ts[None, :]
     z = t / (p.alpha + uT + t)
@@ -334,7 +575,7 @@ def _expected_purchases(p: BetaGeoParams, ts: np.ndarray, x: np.ndarray, t_x: np
         )
     bracket = np.where(np.isfinite(bracket), bracket, printed)
     value = (p.a + p.b + ux - 1) / (p.a - 1) * bracket * alive[:, None]
-    return value[distinct.inverse]
+    return value[groups.inverse]
 
 
 # --------------------------------------------------------------------------- Gamma-Gamma
@@ -352,48 +593,91 @@ class GammaGammaParams:
     standard_errors: dict[str, float]  # asymptotic, by parameter name
 
 
-def _gg_objective(theta: np.ndarray, h: _SpendHistories) -> tuple[float, np.ndarray]:
-    """Minus the mean log-likelihood of the mean repeat spend m_x (FH 2013 eq. 1a) and
-    its gradient in the log-parameters.
+class _SpendHistories:
+    """The distinct (x, m_x) pairs with their weights, and the sums that need no parameter."""
+
+    def __init__(self, x: np.ndarray, m: np.ndarray, weight: np.ndarray | None = None) -> None:
+        x_code, x_values = _factorize(x)
+        m_code, m_values = _factorize(m)
+        groups = _group([x_code, m_code], [x_values.size, m_values.size], weight)
+        self.weight = groups.weight
+        x, m = x_values[groups.codes[0]], m_values[groups.codes[1]]
+        self.n = float(self.weight.sum())
+        self.weight_x = self.weight * x
+        self.mx = x * m
+        self.x_values = x_values
+        self.x_weight = np.bincount(groups.codes[0], weights=self.weight, minlength=x_values.size)
+        self.sum_log_m = _dot(self.weight, np.log(m))
+        self.sum_x_log_mx_x = _dot(self.weight_x, np.log(m) + np.log(x))
+
+
+def _gg_objective(
+    theta: np.ndarray, h: _SpendHistories, hessian: bool = True
+) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """Minus the mean log-likelihood of the mean repeat spend m_x (FH 2013 eq. 1a), its
+    gradient and (if asked) its Hessian in the log-parameters.
 
     Per customer, ln f = ln G(px + q) - ln G(px) - ln G(q) + q ln gamma + (px - 1) ln m_x
     + px ln x - (px + q) ln(gamma + m_x x).
     """
     p, q, g = np.exp(theta)
-    xv, Wx, W = h.x_values, h.x_weight, h.n
+    xv, Wx, n = h.x_values, h.x_weight, h.n
     px = p * xv
-    log_gm = np.log(g + h.mx)
-    inv_gm = 1.0 / (g + h.mx)
-    sum_log, sum_x_log = _dot(h.weight, log_gm), _dot(h.weight_x, log_gm)
+    psi, psi1 = _digamma_trigamma(np.concatenate([px + q, px, [q]]))
+    k = xv.size
+    psi_pxq, psi_px, psi_q = psi[:k], psi[k : 2 * k], psi[-1]
+    z = g + h.mx
+    log_z = np.log(z)
+    inv_z = 1.0 / z
+    sum_log, sum_x_log = _dot(h.weight, log_z), _dot(h.weight_x, log_z)
+    sum_inv, sum_x_inv = _dot(h.weight, inv_z), _dot(h.weight_x, inv_z)
     loglik = (
-        _dot(Wx, gammaln(px + q) - gammaln(px))
-        + W * (q * np.log(g) - gammaln(q))
+        _dot(Wx, _lgamma(px + q) - _lgamma(px))
+        + n * (q * math.log(g) - math.lgamma(q))
         + p * h.sum_x_log_mx_x
         - h.sum_log_m
         - p * sum_x_log
         - q * sum_log
     )
-    g_p = _dot(Wx, xv * (digamma(px + q) - digamma(px))) + h.sum_x_log_mx_x - sum_x_log
-    g_q = _dot(Wx, digamma(px + q)) + W * (np.log(g) - digamma(q)) - sum_log
-    g_g = W * q / g - p * _dot(h.weight_x, inv_gm) - q * _dot(h.weight, inv_gm)
-    grad = np.array([g_p, g_q, g_g]) * np.array([p, q, g])
-    return -loglik / W, -grad / W
+    g_p = _dot(Wx, xv * (psi_pxq - psi_px)) + h.sum_x_log_mx_x - sum_x_log
+    g_q = _dot(Wx, psi_pxq) + n * (math.log(g) - psi_q) - sum_log
+    g_g = n * q / g - p * sum_x_inv - q * sum_inv
+    phi = np.array([p, q, g])
+    grad = np.array([g_p, g_q, g_g])
+    if not hessian:
+        return -loglik / n, -grad * phi / n, None
+    psi1_pxq, psi1_px, psi1_q = psi1[:k], psi1[k : 2 * k], psi1[-1]
+    inv_z2 = inv_z * inv_z
+    hess = np.empty((3, 3))
+    hess[0, 0] = _dot(Wx, xv * xv * (psi1_pxq - psi1_px))
+    hess[0, 1] = hess[1, 0] = _dot(Wx, xv * psi1_pxq)
+    hess[0, 2] = hess[2, 0] = -sum_x_inv
+    hess[1, 1] = _dot(Wx, psi1_pxq) - n * psi1_q
+    hess[1, 2] = hess[2, 1] = n / g - sum_inv
+    hess[2, 2] = -n * q / g**2 + p * _dot(h.weight_x, inv_z2) + q * _dot(h.weight, inv_z2)
+    hess = phi[:, None] * hess * phi[None, :] + np.diag(phi * grad)
+    return -loglik / n, -grad * phi / n, -hess / n
 
 
-class _SpendHistories:
-    """The distinct (x, m_x) pairs with their weights, and the sums that need no parameter."""
+def _check_spend(x: np.ndarray, m: np.ndarray, model: str) -> None:
+    _check(np.isnan(x) | (x < 0), "have an empty or negative x", model)
+    _check((x > 0) & ~(m >= 0), "have x > 0 but no monetary_value >= 0", model)
 
-    def __init__(self, x: np.ndarray, m: np.ndarray) -> None:
-        distinct = _collapse(x, m)
-        self.weight = distinct.counts
-        x, m = distinct.column(0), distinct.column(1)
-        self.n = float(self.weight.sum())
-        self.weight_x = self.weight * x
-        self.mx = x * m
-        self.x_values = distinct.values[0]
-        self.x_weight = np.bincount(distinct.codes[0], weights=self.weight, minlength=self.x_values.size)
-        self.sum_log_m = _dot(self.weight, np.log(m))
-        self.sum_x_log_mx_x = _dot(self.weight_x, np.log(m) + np.log(x))
+
+def _fit_gamma_gamma(x: np.ndarray, m: np.ndarray, weight: np.ndarray | None, model: str) -> GammaGammaParams:
+    """Fit on checked (x, monetary_value) rows, one per customer or (with `weight`) per group."""
+    used = (x > 0) & (m > 0)
+    if not used.any():
+        customers = x.size if weight is None else float(weight.sum())
+        raise ClvError(
+            f"{model}: no repeat customers (x > 0 with a positive spend) among "
+            f"the {customers:,.0f} customers, so spend per purchase cannot be estimated."
+        )
+    h = _SpendHistories(x[used], m[used], None if weight is None else weight[used])
+    names = ("p", "q", "gamma")
+    theta, loglik, log_se = _maximise(_gg_objective, np.zeros(3), h, model, names)
+    p, q, g = (float(v) for v in np.exp(theta))
+    return GammaGammaParams(p, q, g, loglik, round(h.n), _standard_errors(names, theta, log_se))
 
 
 class GammaGammaModel:
@@ -409,25 +693,13 @@ class GammaGammaModel:
     def __init__(self, data: pd.DataFrame) -> None:
         x = _column(data, "x", self.name)
         m = _column(data, "monetary_value", self.name)
-        _check(np.isnan(x) | (x < 0), "have an empty or negative x", self.name)
-        _check((x > 0) & ~(m >= 0), "have x > 0 but no monetary_value >= 0", self.name)
+        _check_spend(x, m, self.name)
         self.x, self.monetary_value = x, m
         self._params: GammaGammaParams | None = None
 
     def fit(self) -> GammaGammaModel:
         """Maximum-likelihood estimates of p, q, gamma."""
-        used = (self.x > 0) & (self.monetary_value > 0)
-        if not used.any():
-            raise ClvError(
-                f"{self.name}: no repeat customers (x > 0 with a positive spend) among "
-                f"the {self.x.size} customers, so spend per purchase cannot be estimated."
-            )
-        h = _SpendHistories(self.x[used], self.monetary_value[used])
-        names = ("p", "q", "gamma")
-        theta, loglik, log_se = _maximise(_gg_objective, np.zeros(3), h, self.name, names)
-        p, q, g = (float(v) for v in np.exp(theta))
-        se = _standard_errors(names, theta, log_se)
-        self._params = GammaGammaParams(p, q, g, loglik, int(h.n), se)
+        self._params = _fit_gamma_gamma(self.x, self.monetary_value, None, self.name)
         return self
 
     @property
@@ -455,29 +727,104 @@ class GammaGammaModel:
         return prm.p * (prm.gamma + m * x) / (prm.p * x + prm.q - 1)
 
 
+# --------------------------------------------------------------------------- maximisation
+
+_Objective = Callable[..., tuple[float, np.ndarray, "np.ndarray | None"]]
+# Newton's method: iterations before giving up, the longest step in the log-parameters, and
+# the step below which the maximum is reached: the error left after such a step is of the
+# order of its square (quadratic convergence), far below any digit the estimates are read to.
+_NEWTON_ITERATIONS = 50
+_MAX_STEP = 3.0
+_NEWTON_TOLERANCE = 1e-6
+# A start only needs to be near the maximum.
+_START_TOLERANCE = 1e-2
+
+
+class _Optimum(NamedTuple):
+    theta: np.ndarray
+    value: float
+    gradient: np.ndarray
+    hessian: np.ndarray
+    message: str = "Newton's method converged"
+
+
+def _newton(objective: _Objective, start: np.ndarray, data: object, tolerance: float) -> _Optimum | None:
+    """Minimise by Newton's method with a backtracking line search; None if it does not
+    converge inside the bounds.
+
+    Where the Hessian is not positive definite, its eigenvalues are taken in absolute value
+    (the step still descends). Once the step is below `tolerance` it is taken without a
+    further evaluation: the value there is the quadratic model's, and the gradient and
+    Hessian returned are those of the point before, equal to within the step."""
+    theta = start
+    value, gradient, hessian = objective(theta, data)
+    for _ in range(_NEWTON_ITERATIONS):
+        if not (np.isfinite(value) and np.all(np.isfinite(gradient)) and np.all(np.isfinite(hessian))):
+            return None
+        curvatures, axes = np.linalg.eigh(hessian)
+        floor = 1e-12 * max(1.0, float(np.max(np.abs(curvatures))))
+        step = -axes @ ((axes.T @ gradient) / np.maximum(np.abs(curvatures), floor))
+        longest = float(np.max(np.abs(step)))
+        if longest < tolerance and curvatures.min() > 0:
+            return _Optimum(theta + step, value + 0.5 * float(gradient @ step), gradient, hessian)
+        if longest > _MAX_STEP:
+            step *= _MAX_STEP / longest
+        slope = float(gradient @ step)
+        length = 1.0
+        while True:
+            trial = theta + length * step
+            if np.max(np.abs(trial)) > _LOG_BOUND:
+                return None
+            trial_value, trial_gradient, trial_hessian = objective(trial, data)
+            if trial_value <= value + 1e-4 * length * slope:  # False for NaN too
+                break
+            length /= 2
+            if length < 1e-4:
+                return None
+        theta, value, gradient, hessian = trial, trial_value, trial_gradient, trial_hessian
+    return None
+
+
+def _lbfgs(objective: _Objective, start: np.ndarray, data: object) -> _Optimum:
+    """Bounded L-BFGS-B from `start`: where Newton's method fails, typically because the
+    data cannot identify a parameter and the likelihood runs flat towards a bound."""
+    from scipy.optimize import minimize
+
+    result = minimize(
+        lambda theta, d: objective(theta, d, hessian=False)[:2],
+        start,
+        args=(data,),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(-_LOG_BOUND, _LOG_BOUND)] * start.size,
+        options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9},
+    )
+    hessian = objective(result.x, data)[2]
+    return _Optimum(result.x, float(result.fun), np.asarray(result.jac), hessian, str(result.message))
+
+
 def _maximise(
-    objective: Callable[[np.ndarray, object], tuple[float, np.ndarray]],
+    objective: _Objective,
     start: np.ndarray,
     data: _Histories | _SpendHistories,
     model: str,
     names: tuple[str, ...],
+    sample: _Histories | None = None,
 ) -> tuple[np.ndarray, float, np.ndarray]:
     """The log-parameters that minimise `objective`, the log-likelihood there and the
-    log-parameters' standard errors; or a ClvError saying why the data do not give them."""
+    log-parameters' standard errors; or a ClvError saying why the data do not give them.
+
+    Newton's method starts from the maximum on `sample` if given (found from `start`),
+    else from `start`; L-BFGS-B from `start` takes over if it fails."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        result = minimize(
-            objective,
-            start,
-            args=(data,),
-            jac=True,
-            method="L-BFGS-B",
-            bounds=[(-_LOG_BOUND, _LOG_BOUND)] * start.size,
-            options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9},
-        )
-        log_se = _log_standard_errors(objective, result.x, result.jac, data)
+        near = _newton(objective, start, sample, _START_TOLERANCE) if sample is not None else None
+        optimum = _newton(objective, start if near is None else near.theta, data, _NEWTON_TOLERANCE)
+        if optimum is None:
+            optimum = _lbfgs(objective, start, data)
+        log_se = _log_standard_errors(optimum.hessian, data.n)
     vague = [
         name
-        for name, value, se in zip(names, result.x, log_se, strict=True)
+        for name, value, se in zip(names, optimum.theta, log_se, strict=True)
         if abs(value) > _LOG_BOUND - 1e-3 or not se <= _MAX_LOG_SE
     ]
     if vague:
@@ -488,9 +835,9 @@ def _maximise(
         )
     # L-BFGS-B may stop on a line-search failure once at the optimum, where rounding
     # hides further progress: judge convergence by the gradient instead of its flag.
-    if not np.isfinite(result.fun) or np.max(np.abs(result.jac)) > 1e-5:
-        raise ClvError(f"{model}: the likelihood maximisation did not converge ({result.message}).")
-    return result.x, float(-result.fun * data.n), log_se
+    if not np.isfinite(optimum.value) or np.max(np.abs(optimum.gradient)) > 1e-5:
+        raise ClvError(f"{model}: the likelihood maximisation did not converge ({optimum.message}).")
+    return optimum.theta, float(-optimum.value * data.n), log_se
 
 
 def _standard_errors(names: tuple[str, ...], theta: np.ndarray, log_se: np.ndarray) -> dict[str, float]:
@@ -498,20 +845,13 @@ def _standard_errors(names: tuple[str, ...], theta: np.ndarray, log_se: np.ndarr
     return {name: float(np.exp(t) * se) for name, t, se in zip(names, theta, log_se, strict=True)}
 
 
-def _log_standard_errors(
-    objective: Callable[[np.ndarray, object], tuple[float, np.ndarray]],
-    theta: np.ndarray,
-    gradient: np.ndarray,
-    data: _Histories | _SpendHistories,
-) -> np.ndarray:
-    """Asymptotic standard errors of the log-parameters: the square roots of the
-    diagonal of the inverse observed information, whose matrix is taken by forward
-    differences of the analytic gradient. Infinite where the information is singular."""
-    step = 1e-5
-    hessian = np.array([(objective(theta + e, data)[1] - gradient) / step for e in np.eye(theta.size) * step])
-    information = (hessian + hessian.T) / 2 * data.n
+def _log_standard_errors(hessian: np.ndarray, n: float) -> np.ndarray:
+    """Asymptotic standard errors of the log-parameters: the square roots of the diagonal
+    of the inverse observed information (the analytic Hessian of minus the log-likelihood).
+    Infinite where the information is singular."""
+    information = (hessian + hessian.T) / 2 * n
     if not np.all(np.isfinite(information)) or np.linalg.eigvalsh(information).min() <= 0:
-        return np.full(theta.size, np.inf)
+        return np.full(hessian.shape[0], np.inf)
     return np.sqrt(np.diag(np.linalg.inv(information)))
 
 
@@ -536,6 +876,8 @@ def simulate_customers(
     x-th of N uniform arrival times on (0, T], a Beta(x, N - x + 1) fraction of T.
     The mean of x spends ~ Gamma(p, nu), nu ~ Gamma(q, gamma), is Gamma(p x, nu x).
     """
+    import pandas as pd
+
     rng = np.random.default_rng(seed)
     T = np.asarray(T, dtype=float)
     n = T.size
@@ -564,10 +906,18 @@ def frequency_monetary_correlation(data: pd.DataFrame) -> float:
     """
     x = _column(data, "x", "independence check")
     m = _column(data, "monetary_value", "independence check")
+    return _correlation(x, m, np.ones(x.size))
+
+
+def _correlation(x: np.ndarray, m: np.ndarray, weight: np.ndarray) -> float:
+    """frequency_monetary_correlation on rows that stand for `weight` customers each."""
     repeat = (x > 0) & np.isfinite(m)
-    if repeat.sum() < 2 or np.ptp(x[repeat]) == 0 or np.ptp(m[repeat]) == 0:
+    x, m, w = x[repeat], m[repeat], weight[repeat]
+    if w.sum() < 2 or np.ptp(x) == 0 or np.ptp(m) == 0:
         return float("nan")
-    return float(np.corrcoef(x[repeat], m[repeat])[0, 1])
+    dx = x - np.dot(w, x) / w.sum()
+    dm = m - np.dot(w, m) / w.sum()
+    return float(np.dot(w, dx * dm) / math.sqrt(np.dot(w, dx * dx) * np.dot(w, dm * dm)))
 
 
 def predicted_clv(
@@ -606,6 +956,8 @@ class ClvFit:
 
     def customer_values(self, horizon_months: int, discount_monthly: float, margin: float) -> pd.DataFrame:
         """Per customer: history, P(alive), expected purchases and spend, predicted CLV."""
+        import pandas as pd
+
         s = self.summary
         horizon = horizon_months * DAYS_PER_MONTH / unit_days(self.time_unit)
         return pd.DataFrame(
@@ -637,6 +989,43 @@ def fit_clv(con: duckdb.DuckDBPyConnection, calibration_end: dt.date | str, time
     purchases = BetaGeoModel(summary).fit()
     spend = GammaGammaModel(summary).fit()
     return ClvFit(summary, purchases, spend, time_unit)
+
+
+class ClvParameters(NamedTuple):
+    """Both models' parameters and the independence check, without per-customer predictions."""
+
+    purchases: BetaGeoParams
+    spend: GammaGammaParams
+    correlation: float  # frequency_monetary_correlation
+
+
+def fit_parameters(
+    con: duckdb.DuckDBPyConnection, calibration_end: dt.date | str, time_unit: str = "week"
+) -> ClvParameters:
+    """What fit_clv estimates, from customers counted per distinct history inside DuckDB.
+
+    The customer summary of queries/clv_summary.sql never leaves the database: DuckDB
+    groups it by (x, t_x, T) for BG/NBD and by (x, monetary_value) for Gamma-Gamma, and
+    the models are fitted on those groups with their sizes as weights: the same likelihood,
+    the same estimates, a few thousand rows instead of one per customer and no pandas.
+    """
+    groups = (
+        _summary(con, calibration_end, time_unit)
+        .aggregate(
+            'x, t_x, "T", monetary_value, grouping(t_x) as is_spend_group, count(*) as customers',
+            'grouping sets ((x, t_x, "T"), (x, monetary_value))',
+        )
+        .fetchnumpy()
+    )
+    column = {name: np.ma.filled(np.ma.asarray(values, dtype=float), np.nan) for name, values in groups.items()}
+    history = column["is_spend_group"] == 0
+    x, t_x, T, customers = (column[name][history] for name in ("x", "t_x", "T", "customers"))
+    _check_histories(x, t_x, T, BetaGeoModel.name)
+    purchases = _fit_bgnbd(x, t_x, T, customers, BetaGeoModel.name)
+    x, m, customers = (column[name][~history] for name in ("x", "monetary_value", "customers"))
+    _check_spend(x, m, GammaGammaModel.name)
+    spend = _fit_gamma_gamma(x, m, customers, GammaGammaModel.name)
+    return ClvParameters(purchases, spend, _correlation(x, m, customers))
 
 
 def customer_values(
@@ -678,6 +1067,8 @@ def holdout_check(
     (the summary's purchase-day rules are per day, so the difference counts the
     purchase days in between).
     """
+    import pandas as pd
+
     split, end = _as_date(split_date), _as_date(end_date)
     if end <= split:
         raise ClvError(f"The holdout end {end} must be after the split date {split}.")
