@@ -26,6 +26,24 @@ files = st.file_uploader(
 config = session.config()
 loaded = st.session_state.setdefault("loaded", {})
 
+
+def match_sheets(file, data: bytes, sheets: list) -> None:
+    """The mapping screen for each sheet of a workbook that no format knows."""
+    for i, sheet in enumerate(s for s in sheets if s.unrecognised):
+        with st.expander(f"Match the sheet “{sheet.name}” by hand", expanded=len(sheets) == 1):
+            name = f"{file.name} › {sheet.name}"
+            text = uploads.sheet_of(file.name, data, sheet.name)
+            done = mapping.screen(
+                session.cursor(), config, name, text, UnrecognisedExport(sheet.reason), key=f"map-{file.file_id}-{i}"
+            )
+            if done:
+                st.session_state.setdefault("matched", []).append(done)
+                st.rerun()
+
+
+for done in st.session_state.get("matched", []):
+    st.success(done, icon=":material/check:")
+
 ready = []
 for file in files or []:
     data = file.getvalue()
@@ -36,8 +54,10 @@ for file in files or []:
         try:
             previewed = uploads.preview_export(session.cursor(), config, file.name, data)
         except UnrecognisedExport as exc:
-            if excel.is_workbook_name(file.name):  # the mapping screen reads text files only
-                session.show_error(exc)
+            if excel.is_workbook_name(file.name):
+                st.markdown(f"**{file.name}**: no sheet of this workbook is an export Legame knows yet.")
+                st.caption("Match a sheet by hand below; sheets of notes or pivots can be left as they are.")
+                match_sheets(file, data, getattr(exc, "skipped", []))
                 continue
             done = mapping.screen(session.cursor(), config, file.name, data, exc, key=f"map-{file.file_id}")
             if done:
@@ -50,7 +70,8 @@ for file in files or []:
         for report in previewed.reports:
             reports.load_report(report)
         for skipped in previewed.skipped:
-            st.caption(skipped)
+            st.caption(str(skipped))
+        match_sheets(file, data, previewed.skipped)
         ready.append((file.name, data))
 
 if ready and st.button(f"Load {len(ready)} file{'s' if len(ready) > 1 else ''}", type="primary"):

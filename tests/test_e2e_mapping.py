@@ -129,3 +129,47 @@ def test_an_unknown_export_is_matched_saved_and_recognised_next_time(browser, se
     assert people["A-1001"] == people["A-1003"] != people["A-1002"]  # one Anna, however her address is written
     assert not any("@" in p for p in people.values())
     assert profiles == [("crm_orders_february.csv", "acme_crm_orders"), ("crm_orders_march.csv", "acme_crm_orders")]
+
+
+def test_a_workbook_sheet_no_format_knows_is_matched_by_hand(browser, tmp_path):
+    (tmp_path / "server").mkdir()
+    server = MappingServer(tmp_path / "server")
+    try:
+        _match_a_sheet(browser, server, tmp_path)
+    finally:
+        server.stop()
+
+
+def _match_a_sheet(browser, server: MappingServer, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Ad costs"
+    sheet.append(["Week of", "Network", "Campaign name", "Cost (EUR)"])
+    sheet.append(["2026-03-02", "Meta", "Spring launch", 120.5])
+    sheet.append(["2026-03-09", "Meta", "Spring launch", 99.5])
+    book.create_sheet("Read me").append(["Costs copied from the agency's invoices"])
+    path = tmp_path / "agency_costs.xlsx"
+    book.save(path)
+    page = open_page(browser, f"{server.url}/upload")
+    page.set_default_timeout(60_000)
+    drop(page, path)
+    page.get_by_text("no sheet of this workbook is an export Legame knows yet").wait_for()
+    # Each sheet no format knows has its own mapping screen; the notes sheet is left alone.
+    sheet = page.get_by_test_id("stExpander").filter(has_text="Match the sheet “Ad costs” by hand")
+    sheet.get_by_text("Match the sheet “Ad costs” by hand").click()
+    sheet.get_by_text("Rows read").wait_for()
+    settled(page)
+    assert sheet.get_by_role("combobox", name="This file lists").input_value().startswith("Ad spend")
+    screenshot(page, "mapping-sheet.png")
+    sheet.get_by_label("Name for this kind of file").fill("Agency costs")
+    sheet.get_by_label("Name for this kind of file").press("Enter")
+    settled(page)
+    sheet.get_by_role("button", name="Save as profile and load").click()
+    page.get_by_text(re.compile(r"Saved as the profile “Agency costs” and loaded as load #\d+")).wait_for()
+    settled(page)
+    # The workbook is now recognised: its sheet reads with the new profile.
+    page.get_by_text("agency_costs.xlsx › Ad costs").first.wait_for()
+    assert page.get_by_text("read as Agency costs").count() >= 1
+    page.close()

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from test_ingest import content
 
 from legame.errors import FatalFileError, UnrecognisedExport
-from legame.ingest import load_export
+from legame.ingest import load_export, uploads
 from legame.ingest.excel import cell_text
 
 
@@ -63,15 +63,32 @@ def test_each_sheet_loads_as_its_own_export(con, config, tmp_path):
     assert (spend.rows_read, spend.inserted, spend.rejected) == (3, 2, 0)
     assert "1 total row skipped, not loaded as data: line 6 ('Total')." in spend.notes
     assert con.execute("select sum(amount), sum(clicks) from spend").fetchone() == (15.0, 15)
-    assert len(loaded.skipped) == 1 and loaded.skipped[0].startswith("Sheet 'Notes' was not loaded: ")
+    [notes] = loaded.skipped
+    assert (notes.name, notes.unrecognised) == ("Notes", True)
+    assert str(notes).startswith("Sheet 'Notes' was not loaded: no known export format has the columns Made by Ann")
 
 
 def test_a_workbook_with_no_loadable_sheet_changes_nothing(con, config, tmp_path):
     before = content(con)
     path = workbook(tmp_path / "notes.xlsx", {"Notes": [["Made by", "Ann"], ["on", "Monday"]]})
-    with pytest.raises(UnrecognisedExport, match="Sheet 'Notes' was not loaded"):
+    with pytest.raises(UnrecognisedExport, match=r"no sheet could be loaded\. Sheet 'Notes' was not loaded") as error:
         load_export(con, config, path)
+    assert [s.name for s in error.value.skipped] == ["Notes"]
     assert content(con) == before
+
+
+def test_a_sheet_no_format_knows_can_be_matched_as_its_own_csv(tmp_path):
+    path = workbook(tmp_path / "b.xlsx", {"Orders": ORDERS, "Spend": SPEND})
+    text = uploads.sheet_of("b.xlsx", path.read_bytes(), "Spend").decode()
+    # Excel's rows as CSV lines: the title, the blank row, the header on line 3.
+    assert text.splitlines()[:4] == [
+        "Campaign report,,,,",
+        ",,,,",
+        "Day,Campaign,Cost,Impr.,Clicks",
+        "2025-03-01,Spring,10.25,1000,12",
+    ]
+    with pytest.raises(FatalFileError, match="no sheet 'Totals'"):
+        uploads.sheet_of("b.xlsx", path.read_bytes(), "Totals")
 
 
 def test_a_damaged_workbook_is_refused_by_name(con, config, tmp_path):

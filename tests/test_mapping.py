@@ -293,3 +293,11 @@ def test_saving_refuses_a_spec_the_schema_does_not_accept(tmp_path, config):
     with pytest.raises(ConfigError, match="Profile acme_crm: required column revenue is not mapped"):
         mapping.save_profile(config, "acme_crm", spec)
     assert not (tmp_path / "profiles" / "acme_crm.yaml").exists()
+
+
+def test_every_table_and_column_has_words_for_the_mapping_screen():
+    from legame.ingest.mapping import _COLUMN_LABELS, TABLE_LABELS
+    from legame.warehouse import TABLES
+
+    assert set(TABLE_LABELS) == set(TABLES)
+    assert {c.name for t in TABLES.values() for c in t.columns} <= set(_COLUMN_LABELS)

@@ -88,3 +88,12 @@ def sheets_as_csv(path: Path, file_name: str) -> Iterator[list[Sheet]]:
             yield sheets
     finally:
         book.close()
+
+
+def sheet_csv(path: Path, file_name: str, sheet_name: str) -> bytes:
+    """One sheet of a workbook as the CSV the pipeline reads (for matching it by hand)."""
+    with sheets_as_csv(path, file_name) as sheets:
+        for sheet in sheets:
+            if sheet.name == sheet_name:
+                return sheet.path.read_bytes()
+    raise FatalFileError(f"{file_name} has no sheet {sheet_name!r} with values in it.")

@@ -46,6 +46,7 @@ TABLE_LABELS = {
     "spend": "Ad spend: money spent per day and campaign",
     "surveys": "Survey answers: scores from 0 to 10 (NPS)",
     "referrals": "Referrals: who brought in whom",
+    "visits": "Web visits: sessions per day and channel (web analytics)",
 }
 _COLUMN_LABELS = {
     "person_id": "Person (email or id)",
@@ -84,6 +85,9 @@ _COLUMN_LABELS = {
     "referrer_id": "Who referred (email or id)",
     "referred_id": "Who was referred (email or id)",
     "referred_at": "Date of the referral",
+    "sessions": "Sessions (visits)",
+    "engaged_sessions": "Engaged sessions",
+    "key_events": "Key events (conversions)",
 }
 _TABLE_COLUMN_LABELS = {
     ("orders", "person_id"): "Customer (email or id)",
@@ -151,6 +155,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "referrer_id": ("referrer", "referrer id", "referred by", "advocate", "ambassador", "inviter", "referrer email"),
     "referred_id": ("referred", "referred id", "friend", "invitee", "new customer", "friend email", "referee"),
     "referred_at": ("referred at", "referral date", "date", "created"),
+    "sessions": ("sessions", "visits", "sessions count"),
+    "engaged_sessions": ("engaged sessions",),
+    "key_events": ("key events", "conversions", "goals"),
 }
 
 # Words that mean the same in a column name: they are compared as one concept.
@@ -330,7 +337,7 @@ def read_sample(path: Path, file_name: str, rows: int = SAMPLE_ROWS) -> Sample:
 def sample_upload(file_name: str, data: bytes, rows: int = SAMPLE_ROWS) -> Sample:
     """`read_sample` for an upload held in memory."""
     with tempfile.TemporaryDirectory(prefix="legame-mapping-") as folder:
-        path = Path(folder) / f"upload{Path(file_name).suffix.lower()}"
+        path = Path(folder) / "upload.csv"  # text only: a workbook's sheet arrives as its CSV
         path.write_bytes(data)
         return read_sample(path, file_name, rows)
 

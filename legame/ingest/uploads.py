@@ -11,8 +11,25 @@ import duckdb
 
 from legame import queries
 from legame.config import Config
+from legame.ingest import excel
 from legame.ingest.pipeline import ExportLoad, LoadReport, load_export, load_file
 from legame.ingest.profiles import Profile
+
+SUFFIXES = (".csv", ".tsv", ".txt", *excel.SUFFIXES)
+
+
+def suffix(name: str) -> str:
+    """The file's kind from its name; a workbook's sheet ("book.xlsx › Orders") is CSV text."""
+    ending = Path(name).suffix.lower()
+    return ending if ending in SUFFIXES else ".csv"
+
+
+def sheet_of(name: str, data: bytes, sheet: str) -> bytes:
+    """The CSV of one sheet of an uploaded workbook."""
+    with tempfile.TemporaryDirectory(prefix="legame-upload-") as folder:
+        path = Path(folder) / f"upload{suffix(name)}"
+        path.write_bytes(data)
+        return excel.sheet_csv(path, name, sheet)
 
 
 def digest(data: bytes) -> str:
@@ -24,7 +41,7 @@ def _with_temp_file(
 ) -> Any:
     # DuckDB's reader needs a path; the suffix is kept for the raw archive.
     with tempfile.TemporaryDirectory(prefix="legame-upload-") as folder:
-        path = Path(folder) / f"upload{Path(name).suffix.lower()}"
+        path = Path(folder) / f"upload{suffix(name)}"
         path.write_bytes(data)
         return load(con, config, path, name, **options)
 
