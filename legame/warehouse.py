@@ -177,6 +177,20 @@ TABLES: dict[str, Table] = {
             key=("referrer_id", "referred_id"),
             date_column="referred_at",
         ),
+        Table(
+            # Web analytics (GA4 Traffic acquisition): a day's sessions from one channel or campaign.
+            "visits",
+            (
+                C("day", "date", required=True),
+                C("channel", "text", required=True),
+                C("campaign", "text"),
+                C("sessions", "integer", required=True),
+                C("engaged_sessions", "integer"),
+                C("key_events", "integer"),
+            ),
+            key=("day", "channel", "campaign"),
+            date_column="day",
+        ),
     )
 }
 
@@ -189,11 +203,15 @@ def _table_ddl(table: Table) -> str:
     return f"create table {table.name} ({', '.join(cols)})"
 
 
+# The canonical tables of the first release. Migration 1 creates exactly these: a table
+# added to TABLES later is created by its own migration, never by re-reading migration 1.
+FIRST_RELEASE_TABLES = ("people", "posts", "interactions", "orders", "spend", "surveys", "referrals")
+
 # Each migration moves the file from version n-1 to n. Never edit a released
 # migration: add the next one, so an older file is brought forward in order.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
-        *(_table_ddl(t) for t in TABLES.values()),
+        *(_table_ddl(TABLES[name]) for name in FIRST_RELEASE_TABLES),
         """create table loads (
             load_id integer primary key,
             file_name varchar not null,
@@ -233,6 +251,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             revoked_at timestamp,
             last_opened_at timestamp,
             open_count bigint not null default 0
+        )""",
+    ),
+    (
+        # Web visits (GA4 exports): sessions per day, channel and campaign. Written out rather
+        # than derived from TABLES, so that this migration never changes once released.
+        """create table visits (
+            day date not null,
+            channel varchar not null,
+            campaign varchar not null,
+            sessions bigint,
+            engaged_sessions bigint,
+            key_events bigint,
+            load_id integer not null
         )""",
     ),
 )

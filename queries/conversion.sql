@@ -4,6 +4,10 @@
 --   with a filter, the first order's channel/campaign must match it.
 -- Attributed revenue: orders in the period that carry a campaign (last click, as the shop recorded it).
 -- Clicks: ad clicks from spend plus link clicks on posts published in the period.
+-- Visits: web sessions (GA4) in the period. A GA4 export is one cut of the same sessions, by
+--   channel group (campaign empty) or by campaign; so that no visit counts twice, a day's visits
+--   are its rows that match the channel filter and carry no campaign when there are such rows
+--   (else all its rows that match), and with a campaign filter that campaign's rows.
 -- Funnel: reach -> engaged people (anyone who interacted) -> clicks -> leads (contacts created)
 --   -> new customers -> their revenue in the period.
 -- Yields the inputs of conversion_rate, cac, roas, romi, payback_months, funnel.
@@ -62,6 +66,21 @@ posts_in_period as (
         and $campaign is null
 ),
 
+visits_in_period as (
+    select coalesce(sum(sessions), 0) as visits
+    from visits as v
+    where day between $start and $end
+        and ($channel is null or channel = $channel)
+        and case
+            when $campaign is not null then campaign = $campaign
+            else campaign = '' or not exists (
+                select 1
+                from visits as w
+                where w.day = v.day and w.campaign = '' and ($channel is null or w.channel = $channel)
+            )
+        end
+),
+
 engaged as (
     select count(distinct person_id) as engaged_people
     from interactions
@@ -86,11 +105,13 @@ final as (
         s.ad_clicks,
         p.post_clicks,
         s.ad_clicks + p.post_clicks as clicks,
+        v.visits,
         p.reach,
         e.engaged_people,
         l.leads,
         greatest(o.latest_order_date, s.latest_spend_date) as latest_date
-    from orders_in_period as o, spend_in_period as s, posts_in_period as p, engaged as e, leads as l
+    from orders_in_period as o, spend_in_period as s, posts_in_period as p, visits_in_period as v,
+        engaged as e, leads as l
 )
 
 select * from final

@@ -1,4 +1,4 @@
-"""Survey and web-analytics exports: Typeform, SurveyMonkey, Qualtrics (surveys) and GA4 (no table yet).
+"""Survey and web-analytics exports: Typeform, SurveyMonkey, Qualtrics (surveys) and GA4 (visits).
 
 Each fixture in tests/fixtures/exports/ carries the vendor's real columns and quirks;
 expected numbers are worked out by hand from the fixture files.
@@ -6,12 +6,10 @@ expected numbers are worked out by hand from the fixture files.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
 
-from legame.config import Config
 from legame.errors import UnrecognisedExport
 from legame.ingest import load_file
 
@@ -187,43 +185,96 @@ def test_qualtrics_export_whose_nps_question_is_not_q1_is_not_guessed(con, confi
 
 
 GA4 = EXPORTS / "ga4_traffic_acquisition.csv"
+VISITS = "select day::varchar, channel, campaign, sessions, engaged_sessions, key_events from visits order by all"
+VISIT_SUMS = "select sum(sessions), sum(engaged_sessions), sum(key_events) from visits"
 
 
-def test_a_ga4_report_is_not_loaded_into_any_table(con, config):
-    # No canonical table holds sessions or visits (see the GA4 note in the report to the lead).
-    with pytest.raises(UnrecognisedExport, match="no known export format"):
-        load_file(con, config, GA4)
-
-
-def test_a_ga4_header_is_found_below_its_comment_block_and_blank_line(con, config):
-    # A stand-in profile, only to show where the pipeline finds the header of a GA4 download
-    # (6 comment lines, a blank line, then the header); previewed, never loaded.
-    stand_in = {
-        "label": "GA4 stand-in",
-        "table": "spend",
-        "detect": ["Session default channel group", "Date", "Sessions"],
-        "columns": {
-            "day": {"column": "Date", "format": "%Y%m%d"},
-            "channel": "Session default channel group",
-            "amount": {"value": 0},
-        },
-    }
-    data = copy.deepcopy(config.data)
-    data["profiles"] = {"ga4_stand_in": stand_in}
-    report = load_file(con, Config(data=data, root=config.root), GA4, commit=False)
-    assert report.profile == "ga4_stand_in"
-    assert report.lines_before_header == 7
-    assert report.reason.endswith("(its header is on line 8, below a preamble)")
-    # Grand total (line 9) and 4 rows of channel × day.
-    assert (report.rows_read, report.inserted, report.rejected) == (5, 4, 0)
-    assert "1 total row skipped, not loaded as data: line 9 ('Grand total')." in report.notes
-    assert [(str(r[0]), r[1]) for r in report.preview_rows] == [
-        ("2025-03-01", "organic search"),
-        ("2025-03-01", "direct"),
-        ("2025-03-01", "organic social"),
-        ("2025-03-02", "organic search"),
+def test_ga4_traffic_acquisition_loads_a_days_sessions_by_channel_group(con, config):
+    report = load_file(con, config, GA4)
+    assert (report.profile, report.table) == ("ga4_traffic_acquisition", "visits")
+    # 9 `#` lines and a blank line above the header (line 11); Grand total on line 12 is skipped.
+    assert report.lines_before_header == 10
+    assert report.reason.endswith("(its header is on line 11, below a preamble)")
+    assert "1 total row skipped, not loaded as data: line 12 ('Grand total')." in report.notes
+    assert (report.rows_read, report.inserted, report.rejected) == (7, 6, 0)
+    assert con.execute(VISITS).fetchall() == [
+        ("2025-03-01", "direct", "", 602, 371, 12),
+        ("2025-03-01", "organic search", "", 1204, 803, 31),
+        ("2025-03-01", "paid social", "", 310, 158, 4),
+        ("2025-03-02", "email", "", 95, 71, 6),
+        ("2025-03-02", "organic search", "", 836, 554, 27),
+        ("2025-03-02", "unassigned", "", 17, 3, 0),
     ]
-    assert con.execute("select count(*) from spend").fetchone()[0] == 0
+    # The skipped Grand total row reads 3064, 1960, 80: 1204+602+310+836+95+17, 803+371+158+554+71+3, 31+12+4+27+6+0.
+    assert con.execute(VISIT_SUMS).fetchone() == (3064, 1960, 80)
+
+
+def test_ga4_traffic_acquisition_loaded_again_changes_nothing(con, config):
+    load_file(con, config, GA4)
+    again = load_file(con, config, GA4)
+    assert (again.rows_read, again.inserted, again.replaced, again.unchanged) == (7, 0, 0, 6)
+    assert con.execute("select count(*) from visits").fetchone()[0] == 6
+
+
+def test_ga4_download_from_before_2024_reads_default_channel_group_and_conversions(con, config):
+    report = load_file(con, config, EXPORTS / "ga4_traffic_acquisition_2023.csv")
+    assert (report.profile, report.table) == ("ga4_traffic_acquisition", "visits")
+    assert (report.rows_read, report.inserted, report.rejected) == (4, 3, 0)
+    assert con.execute(VISITS).fetchall() == [
+        ("2023-10-02", "organic search", "", 640, 418, 9),
+        ("2023-10-02", "referral", "", 97, 70, 2),
+        ("2023-10-03", "direct", "", 355, 201, 5),
+    ]
+    # Conversions 9 + 2 + 5 = 16 as key events; Users (512, 88, 301) are not sessions and are not loaded.
+    assert con.execute(VISIT_SUMS).fetchone() == (1092, 689, 16)
+
+
+def test_ga4_campaign_report_loads_each_campaign_as_the_websites_visits(con, config):
+    report = load_file(con, config, EXPORTS / "ga4_traffic_acquisition_campaign.csv")
+    assert (report.profile, report.table) == ("ga4_traffic_acquisition_campaign", "visits")
+    assert (report.rows_read, report.inserted, report.rejected) == (7, 6, 0)
+    assert "1 total row skipped, not loaded as data: line 12 ('Grand total')." in report.notes
+    # GA4's own campaign words are kept as written; the export names no channel group, so the channel is web.
+    assert con.execute(VISITS).fetchall() == [
+        ("2025-03-01", "web", "(direct)", 602, 371, 12),
+        ("2025-03-01", "web", "(organic)", 1204, 803, 31),
+        ("2025-03-01", "web", "spring_sale", 310, 158, 4),
+        ("2025-03-02", "web", "(not set)", 17, 3, 0),
+        ("2025-03-02", "web", "(organic)", 836, 554, 27),
+        ("2025-03-02", "web", "newsletter_march", 95, 71, 6),
+    ]
+
+
+def test_ga4_exploration_with_channel_group_and_campaign_is_read_by_its_own_profile(con, config):
+    report = load_file(con, config, EXPORTS / "ga4_exploration_channel_campaign.csv")
+    assert (report.profile, report.table) == ("ga4_exploration_channel_campaign", "visits")
+    # Its header also fits both report profiles (5 columns each); the exploration's maps 6.
+    assert "GA4 traffic acquisition by channel group and day" in report.reason
+    assert "GA4 traffic acquisition by campaign and day" in report.reason
+    assert report.reason.endswith(
+        "but GA4 exploration by day, channel group and campaign maps more of its columns "
+        "(its header is on line 7, below a preamble)"
+    )
+    assert (report.rows_read, report.inserted, report.rejected) == (7, 7, 0)
+    # spring_sale came through two channel groups on 1 March: paid social 310 and email 41.
+    by_campaign = "select channel, sessions from visits where campaign = 'spring_sale' order by channel"
+    assert con.execute(by_campaign).fetchall() == [("email", 41), ("paid social", 310)]
+    # Sessions 1204+602+310+41+836+95+17, engaged 803+371+158+30+554+71+3, key events 31+12+4+2+27+6+0.
+    assert con.execute(VISIT_SUMS).fetchone() == (3105, 1990, 82)
+
+
+def test_ga4_date_rewritten_by_a_spreadsheet_is_rejected_on_its_own_line(con, config, tmp_path):
+    # The download opened and saved again in a spreadsheet that wrote one date as 2025-03-02.
+    text = GA4.read_text(encoding="utf-8").replace("Email,20250302", "Email,2025-03-02")
+    path = tmp_path / "ga4_resaved.csv"
+    path.write_text(text, encoding="utf-8")
+    report = load_file(con, config, path)
+    assert (report.rows_read, report.inserted, report.rejected) == (7, 5, 1)
+    # Line 17 of the file: 10 preamble lines, the header, Grand total, then the fifth channel row.
+    assert report.rejects == [
+        {"row": 17, "column": "Date", "value": "2025-03-02", "reason": "not a date in the form yyyymmdd"}
+    ]
+    assert con.execute("select count(*) from visits where channel = 'email'").fetchone()[0] == 0
 
 
 @pytest.mark.parametrize(

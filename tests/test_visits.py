@@ -1,0 +1,158 @@
+"""Web visits: the visits table, its migration, and the visits conversion.sql counts for a period and filter.
+
+Expected numbers are worked out by hand from tests/fixtures/exports/ga4_*.csv and the files below.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from legame import queries, warehouse
+from legame.ingest import load_file
+from legame.kpis import Period, compute
+from tests.conftest import write
+
+EXPORTS = Path(__file__).parent / "fixtures" / "exports"
+BY_CHANNEL = EXPORTS / "ga4_traffic_acquisition.csv"
+BY_CAMPAIGN = EXPORTS / "ga4_traffic_acquisition_campaign.csv"
+BY_BOTH = EXPORTS / "ga4_exploration_channel_campaign.csv"
+MARCH = Period(date(2025, 3, 1), date(2025, 3, 31))
+
+# a bought in February, so is not new in March; b, c and e are (d's only order is refunded).
+ORDERS = """order_id,person_id,ordered_at,revenue,channel,campaign,is_refund
+o1,a,2025-02-10,100,web,,false
+o2,a,2025-03-01,50,web,spring_sale,false
+o3,b,2025-03-01,80,web,spring_sale,false
+o4,c,2025-03-02,40,web,newsletter_march,false
+o5,d,2025-03-02,30,web,,true
+o6,e,2025-03-02,60,web,,false
+"""
+SPEND = """day,channel,campaign,amount,impressions,clicks
+2025-03-01,meta,spring_sale,100,10000,60
+"""
+POSTS = """channel,post_id,published_at,reach,clicks
+instagram,p1,2025-03-01,2000,15
+"""
+
+
+def visits(con: duckdb.DuckDBPyConnection, start: date, end: date, channel=None, campaign=None) -> int:
+    row = queries.run(con, "conversion", start=start, end=end, channel=channel, campaign=campaign)[0]
+    return row["visits"]
+
+
+# -- The table and its migration -------------------------------------------------------------
+
+
+def test_a_version_2_database_file_gets_the_visits_table_and_keeps_its_data(config, tmp_path):
+    path = tmp_path / "v2.duckdb"
+    old = duckdb.connect(str(path))
+    old.execute("create table schema_version (version integer not null, applied_at timestamp not null)")
+    for version, statements in enumerate(warehouse.MIGRATIONS[:2], start=1):
+        for statement in statements:
+            old.execute(statement)
+        old.execute("insert into schema_version values ($v, current_timestamp::timestamp)", {"v": version})
+    old.execute("insert into spend values ('2025-03-01', 'meta', 'spring_sale', 100, 10000, 60, 1)")
+    assert "visits" not in {r[0] for r in old.execute("show tables").fetchall()}
+    old.close()
+
+    config.data["warehouse"]["path"] = str(path)
+    con = warehouse.connect(config)
+    assert warehouse.SCHEMA_VERSION == 3
+    assert con.execute("select version from schema_version order by version").fetchall() == [(1,), (2,), (3,)]
+    assert con.execute("select count(*) from visits").fetchone()[0] == 0
+    assert con.execute("select amount, clicks from spend").fetchall() == [(100.0, 60)]
+    report = load_file(con, config, BY_CHANNEL)
+    assert (report.table, report.inserted) == ("visits", 6)
+    con.close()
+    con = warehouse.connect(config)  # opening it again applies nothing twice
+    assert con.execute("select count(*) from schema_version").fetchone()[0] == 3
+    con.close()
+
+
+def test_the_migrated_visits_table_has_the_canonical_columns(con):
+    # Migration 3 spells the table out; it must agree with TABLES, which the ingest casts to.
+    columns = con.execute(
+        "select column_name, data_type, is_nullable from information_schema.columns "
+        "where table_name = 'visits' order by ordinal_position"
+    ).fetchall()
+    table = warehouse.TABLES["visits"]
+    expected = [(c.name, c.sql_type.upper(), "NO" if c.name in table.key else "YES") for c in table.columns]
+    assert columns == [*expected, ("load_id", "INTEGER", "NO")]
+    assert (table.key, table.date_column) == (("day", "channel", "campaign"), "day")
+
+
+def test_a_file_in_legames_own_visits_columns_loads_without_a_profile(con, config, tmp_path):
+    text = "day,channel,campaign,sessions,engaged_sessions,key_events\n2025-03-01,Newsletter,,40,31,\n"
+    report = load_file(con, config, write(tmp_path, "visits.csv", text))
+    assert (report.profile, report.inserted, report.rejected) == ("canonical_visits", 1, 0)
+    # The channel is lower-cased as in every table; an absent campaign is '' so the key still matches.
+    assert con.execute("select channel, campaign, sessions, key_events from visits").fetchall() == [
+        ("newsletter", "", 40, None)
+    ]
+
+
+# -- Visits in conversion.sql ----------------------------------------------------------------
+
+
+def test_visits_count_each_session_once_when_both_ga4_cuts_are_loaded(con, config):
+    load_file(con, config, BY_CHANNEL)
+    load_file(con, config, BY_CAMPAIGN)
+    first, second = date(2025, 3, 1), date(2025, 3, 2)
+    # Both files hold 3064 sessions (1204+602+310 on 1 March, 836+95+17 on 2 March), not 6128.
+    assert visits(con, first, second) == 3064
+    assert visits(con, second, second) == 836 + 95 + 17
+    # A channel group: organic search on both days, from the channel file only.
+    assert visits(con, first, second, channel="organic search") == 1204 + 836
+    # A campaign: its rows of the campaign file.
+    assert visits(con, first, second, campaign="spring_sale") == 310
+    assert visits(con, first, second, campaign="newsletter_march") == 95
+    # web is the campaign file's channel (the website, every channel group): all its rows.
+    assert visits(con, first, second, channel="web") == 3064
+    assert visits(con, first, second, channel="web", campaign="spring_sale") == 310
+    assert visits(con, first, second, channel="email", campaign="spring_sale") == 0
+    assert visits(con, date(2025, 3, 3), date(2025, 3, 31)) == 0
+
+
+def test_visits_from_the_campaign_cut_alone_count_every_row(con, config):
+    load_file(con, config, BY_CAMPAIGN)
+    # No day has a row without a campaign: the day's visits are all its campaign rows.
+    assert visits(con, date(2025, 3, 1), date(2025, 3, 2)) == 1204 + 602 + 310 + 836 + 95 + 17
+
+
+def test_visits_from_an_exploration_split_by_channel_and_campaign(con, config):
+    load_file(con, config, BY_BOTH)
+    first, second = date(2025, 3, 1), date(2025, 3, 2)
+    assert visits(con, first, second) == 1204 + 602 + 310 + 41 + 836 + 95 + 17
+    assert visits(con, first, second, channel="email") == 41 + 95
+    assert visits(con, first, second, campaign="spring_sale") == 310 + 41
+    assert visits(con, first, second, channel="email", campaign="spring_sale") == 41
+
+
+# -- KPIs ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def loaded(con, config, tmp_path):
+    for name, text in [("orders.csv", ORDERS), ("spend.csv", SPEND), ("posts.csv", POSTS)]:
+        assert load_file(con, config, write(tmp_path, name, text)).rejected == 0
+    for path in (BY_CHANNEL, BY_CAMPAIGN):
+        assert load_file(con, config, path).rejected == 0
+    return con
+
+
+def test_with_clicks_the_default_visits_change_nothing(loaded, config):
+    assert config.get("conversion_denominator", default="clicks") == "clicks"
+    kpis = {k.id: k for k in compute(loaded, config, MARCH)}
+    # New customers in March: b, c, e. Clicks: 60 ad clicks + 15 link clicks on p1.
+    assert kpis["conversion_rate"].value == pytest.approx(3 / 75 * 100)
+    assert kpis["conversion_rate"].assumptions == [
+        "Clicks: ad clicks from spend plus link clicks on posts published in the period."
+    ]
+    assert kpis["funnel"].value == pytest.approx(3 / 2000 * 100)
+    steps = kpis["funnel"].extras["breakdown"]
+    assert list(steps) == ["Reach", "Engaged people", "Clicks", "Leads", "New customers", "Revenue from them"]
+    assert steps["Clicks"] == 75
