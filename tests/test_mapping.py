@@ -301,3 +301,38 @@ def test_every_table_and_column_has_words_for_the_mapping_screen():
 
     assert set(TABLE_LABELS) == set(TABLES)
     assert {c.name for t in TABLES.values() for c in t.columns} <= set(_COLUMN_LABELS)
+
+
+def test_a_file_with_a_title_above_its_header_is_matched_from_its_header(con, config, tmp_path):
+    text = (
+        "Agency report: March 2025\n"
+        "\n"
+        "Customer E-mail,Order No.,Order date,Total (EUR)\n"
+        "ann@example.com,A-1,2025-03-01,10.00\n"
+        "bob@example.com,A-2,2025-03-02,15.50\n"
+    )
+    path = write(tmp_path, "agency.csv", text)
+    sample = mapping.read_sample(path, "agency.csv")
+    assert sample.header == ("Customer E-mail", "Order No.", "Order date", "Total (EUR)")
+    proposal = mapping.propose(sample)
+    assert proposal.best.table == "orders"
+    spec = mapping.profile_spec(sample, "orders", mapping.choices_from(proposal.best), "Agency orders")
+    report = load_file(con, config, path, profile=vendor_profile("agency_orders", spec))
+    # The header on line 3; 10.00 + 15.50.
+    assert (report.rows_read, report.inserted, report.rejected) == (2, 2, 0)
+    assert con.execute("select sum(revenue) from orders").fetchone()[0] == 25.5
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("a,b,c\n1,2,3\n", 0),
+        ("Report\nFrom 1 March\n\na,b,c\n1,2,3\n", 3),
+        ("# ----\n# GA4, traffic\n# ----\n\nDate,Sessions\n20250301,4\n", 4),
+        ("#,Respondent,Score\nr1,ann,9\n", 0),  # Typeform's first column is named #
+    ],
+)
+def test_the_header_line_of_an_unknown_file(tmp_path, text, line):
+    from legame.ingest.sniff import header_line
+
+    assert header_line(write(tmp_path, "f.csv", text), "f.csv") == line

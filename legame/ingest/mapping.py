@@ -27,7 +27,7 @@ from legame.errors import FatalFileError, ProfileNotSaved
 from legame.ingest import locale
 from legame.ingest.normalise import FALSE_WORDS, TRUE_WORDS, ident, literal
 from legame.ingest.profiles import profile_specs, saved_profiles_dir, vendor_profile
-from legame.ingest.sniff import Sniffed, sniff, unique_names
+from legame.ingest.sniff import Sniffed, header_line, sniff, unique_names
 from legame.warehouse import TABLES, Column, Table
 
 SAMPLE_ROWS = 200
@@ -294,13 +294,13 @@ def _stats_sql(names: Sequence[str]) -> str:
 
 
 def read_sample(path: Path, file_name: str, rows: int = SAMPLE_ROWS) -> Sample:
-    """Sniff the file (header on line one) and describe the values of its first `rows` rows."""
-    sniffed: Sniffed = sniff(path, file_name)
+    """Sniff the file (its header below any title lines) and describe the values of its first `rows` rows."""
+    sniffed: Sniffed = sniff(path, file_name, header_line(path, file_name))
     names = unique_names(sniffed.header)
     read = (
         "read_csv($path, header = true, delim = $delim, quote = '\"', escape = '\"', encoding = $encoding, "
         f"all_varchar = true, names = [{', '.join(literal(n) for n in names)}], ignore_errors = true, "
-        "null_padding = true)"
+        f"null_padding = true, skip = {int(sniffed.skip)})"
     )
     with duckdb.connect() as con:
         try:

@@ -22,7 +22,7 @@ from legame.ingest import excel
 from legame.ingest.locale import Decisions, decide
 from legame.ingest.normalise import errors_select, ident, literal, staging_select, undecided
 from legame.ingest.profiles import Profile, bind, default_date_order, detect
-from legame.ingest.sniff import PREAMBLE_LINES, Sniffed, sniff, unique_names
+from legame.ingest.sniff import PREAMBLE_LINES, Sniffed, is_comment, sniff, unique_names
 from legame.warehouse import Table
 
 PREVIEW_ROWS = 20
@@ -321,7 +321,7 @@ def _recognise(path: Path, config: Config, file_name: str) -> tuple[Sniffed, Pro
         return sniffed, *detect(sniffed.header, config, file_name)
     except UnrecognisedExport as unrecognised:
         first = unrecognised
-    commented = sniffed.header[0].startswith("#")
+    commented = is_comment(sniffed.header[0])
     for skip in range(1, PREAMBLE_LINES + 1):
         try:
             later = sniff(path, file_name, skip)
@@ -329,7 +329,7 @@ def _recognise(path: Path, config: Config, file_name: str) -> tuple[Sniffed, Pro
         except FatalFileError:
             continue
         except UnrecognisedExport as unrecognised:
-            if commented and not later.header[0].startswith("#"):
+            if commented and not is_comment(later.header[0]):
                 # Below a block of # comments (GA4), the first other line is what to talk about.
                 first, commented = unrecognised, False
             continue
@@ -369,6 +369,18 @@ def _currency_note(profile: Profile, config: Config) -> str | None:
     )
 
 
+def _bind_below_preamble(path: Path, file_name: str, profile: Profile) -> tuple[Sniffed, Profile]:
+    """The file's header for a profile given by hand: on line one or below a few lines of title."""
+    for skip in range(PREAMBLE_LINES + 1):
+        try:
+            sniffed = sniff(path, file_name, skip)
+        except FatalFileError:
+            continue
+        if bound := bind(profile, sniffed.header):
+            return sniffed, bound
+    raise UnrecognisedExport(f"{file_name} lacks columns the profile {profile.label} reads.")
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     config: Config,
@@ -392,11 +404,8 @@ def load_file(
     if profile is None:
         sniffed, profile, reason = _recognise(path, config, file_name)
     else:
-        sniffed, reason = sniff(path, file_name), f"you matched its columns by hand as {profile.label}"
-        bound = bind(profile, sniffed.header)
-        if bound is None:
-            raise UnrecognisedExport(f"{file_name} lacks columns the profile {profile.label} reads.")
-        profile = bound
+        sniffed, profile = _bind_below_preamble(path, file_name, profile)
+        reason = f"you matched its columns by hand as {profile.label}"
     _refuse_other_currency(profile, config, file_name)
     sha = file_sha256(path)
     con.execute("begin transaction")

@@ -75,3 +75,25 @@ def unique_names(header: tuple[str, ...]) -> list[str]:
         seen[name] = seen.get(name, 0) + 1
         names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
     return names
+
+
+def header_line(path: Path, file_name: str) -> int:
+    """The line (counted from 0) most likely to be the header of a file no profile knows.
+
+    Above a header may stand a report's title, a date range, `#` comments or blank
+    lines, each with at most a value or two; the header is the first of the first
+    lines to hold as many values as any of them.
+    """
+    with open(path, "rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    encoding = _encoding(sample)
+    lines = re.split(r"\r\n|\n|\r", _text(sample, encoding))[: PREAMBLE_LINES + 1]
+    delimiter = _delimiter(max(lines, key=lambda line: max(line.count(d) for d in DELIMITERS)))
+    cells = [next(csv.reader(io.StringIO(line), delimiter=delimiter), []) for line in lines]
+    counts = [0 if row and is_comment(row[0]) else sum(1 for v in row if v.strip()) for row in cells]
+    return counts.index(max(counts)) if counts else 0
+
+
+def is_comment(first_cell: str) -> bool:
+    """A `# ...` comment line (GA4's preamble), not a column named `#` (Typeform's response token)."""
+    return first_cell.startswith("#") and first_cell.strip() != "#"
