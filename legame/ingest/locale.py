@@ -38,7 +38,9 @@ Dates. Without a profile `format`, a date is one of:
     `1 de marzo de 2025`). These are never ambiguous.
 Any of these but ISO may be followed, after a space or a comma, by a time:
 `HH:MM`, `HH:MM:SS` or `HH:MM:SS.ffffff`, on the 24-hour clock or on the
-12-hour clock with AM or PM in any case (`10:15 PM`, `10:15 p.m.`).
+12-hour clock with AM or PM in any case (`10:15 PM`, `10:15 p.m.`). In a date
+with a month name, `at`, `à`, `um` or `alle` may stand before the time
+(`March 1, 2025 at 10:15 AM`, `1 mars 2025 à 10:15`).
 The order of numeric dates is decided once per file column: a first number above 12 means
 day-first, a second number above 12 means month-first (both seen: the more
 frequent wins, day first on a tie; the others are rejected). When every value reads either way it
@@ -96,13 +98,16 @@ _DAY_FIRST = (
     f"(\\d{{1,2}})(?:\\.|(?i:er|st|nd|rd|th))?(?:{_SEPARATOR}|{_DE})?{_MONTH}(?:{_SEPARATOR}|{_DE}|,{_GAP})?{_YEAR}"
 )
 # The groups after the date: hours (0-23, or 1-12 before AM/PM), minutes, seconds with any fraction, a or p of AM/PM.
-_TIME = (
-    f"(?:,?{_SPACE}+([01]?\\d|2[0-3]):([0-5]\\d)(?::([0-5]\\d(?:\\.\\d{{1,6}})?))?(?:{_SPACE}*([AaPp])\\.?[Mm]\\.?)?)?"
-)
+_CLOCK = f"([01]?\\d|2[0-3]):([0-5]\\d)(?::([0-5]\\d(?:\\.\\d{{1,6}})?))?(?:{_SPACE}*([AaPp])\\.?[Mm]\\.?)?"
+_TIME = f"(?:,?{_SPACE}+{_CLOCK})?"
+# Written out, a date may join its time with a word: March 1, 2025 at 10:15 AM, 1 mars 2025 à 10:15,
+# 1. März 2025 um 10:15, 1 marzo 2025 alle 10:15.
+_AT = f"(?:(?i:at|à|um|alle){_SPACE}+)?"
+_NAMED_TIME = f"(?:,?{_SPACE}+{_AT}{_CLOCK})?"
 _TIME_PARTS = ("hh", "mi", "ss", "ap")
 DAY_MONTH = f"^{NUMERIC_DATE}{_TIME}$"
 _DAY_MONTH_PARTS = ("a", "b", "y", *_TIME_PARTS)
-NAMED_DATE = f"^(?:{_MONTH_FIRST}|{_DAY_FIRST}){_TIME}$"
+NAMED_DATE = f"^(?:{_MONTH_FIRST}|{_DAY_FIRST}){_NAMED_TIME}$"
 _NAMED_DATE_PARTS = ("month_f", "day_f", "year_f", "day_d", "month_d", "year_d", *_TIME_PARTS)
 
 
@@ -159,7 +164,6 @@ def number_sql(text: str, decimal: str, thousands: str) -> str:
     cast fail: such a value is the negative of its digits (`(12.50)` and
     `12.50-` are -12.5). Most values take the first, cheaper cast.
     """
-
     signed = _cast_digits(text, decimal, "(\\-")
     return (
         f"case when regexp_full_match({text}, {literal(number_regex(decimal, thousands))}) "
