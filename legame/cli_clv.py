@@ -68,23 +68,23 @@ def run(args: argparse.Namespace, con_factory: Callable[[], duckdb.DuckDBPyConne
 
 
 def _fit(args: argparse.Namespace, con_factory: Callable[[], duckdb.DuckDBPyConnection]) -> dict:
-    # Imported here: numpy, scipy and pandas stay out of the other commands' start-up.
+    # Imported here: numpy stays out of the other commands' start-up. Neither pandas nor
+    # scipy is loaded on this path (clv.fit_parameters never builds a per-customer table).
     from legame import clv
 
     con = duckdb.connect() if args.csv is not None else con_factory()
-    raw = None
+    dialect = None
     try:
-        if args.csv is not None:
-            raw = _read_csv(con, args)
+        dialect = _read_csv(con, args) if args.csv is not None else None
         calibration_end = _calibration_end(con, args.calibration_end)
-        fitted = clv.fit_clv(con, calibration_end, args.time_unit)
+        fitted = clv.fit_parameters(con, calibration_end, args.time_unit)
     except duckdb.ConversionException as error:
-        if raw is None:
+        if dialect is None:
             raise
-        raise _bad_value(raw, args, error) from None
+        raise _bad_value(con, dialect, args, error) from None
     finally:
         con.close()
-    purchases, spend = fitted.purchases.params, fitted.spend.params
+    purchases, spend = fitted.purchases, fitted.spend
     return {
         "source": str(args.csv) if args.csv is not None else "warehouse orders",
         "calibration_end": calibration_end.isoformat(),
@@ -106,45 +106,76 @@ def _fit(args: argparse.Namespace, con_factory: Callable[[], duckdb.DuckDBPyConn
             "n_repeat": spend.n_repeat,
             "standard_errors": spend.standard_errors,
         },
-        "independence": {"corr": _json_number(clv.frequency_monetary_correlation(fitted.summary))},
+        "independence": {"corr": _json_number(fitted.correlation)},
     }
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> duckdb.DuckDBPyRelation:
-    """Create the `orders` view over the CSV; return the raw all-text relation for diagnostics."""
+def _read_csv(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> dict:
+    """Create the `orders` view over the CSV; return the dialect it was read with.
+
+    The dialect (delimiter, quoting, header line) is sniffed once; the file is then read
+    with it and explicit types, customer as text, date as a timestamp, amount as a
+    number, so DuckDB neither sniffs again nor converts the columns not needed."""
     flags = {"--customer-col": args.customer_col, "--date-col": args.date_col, "--amount-col": args.amount_col}
     missing = [flag for flag, value in flags.items() if not value]
     if missing:
         raise LegameError(f"With --csv, also give {', '.join(missing)}: the columns to read from {args.csv}.")
     try:
-        # Text first, cast below: a value that does not parse is then reported with its column.
-        raw = con.read_csv(str(args.csv), header=True, all_varchar=True)
+        dialect, header = _sniff(con, args.csv)
     except duckdb.Error as error:
         raise LegameError(f"{args.csv}: cannot read it as a CSV file ({error}).") from None
     for flag, column in flags.items():
-        if column not in raw.columns:
+        if column not in header:
             raise LegameError(
-                f"{args.csv}: no column {column!r} (given by {flag}); the header has: {', '.join(raw.columns)}."
+                f"{args.csv}: no column {column!r} (given by {flag}); the header has: {', '.join(header)}."
             )
+    column_types = {name: "VARCHAR" for name in header} | {args.date_col: "TIMESTAMP", args.amount_col: "DOUBLE"}
+    orders = con.read_csv(str(args.csv), **dialect, columns=column_types)
     customer, date, amount = (ColumnExpression(c) for c in flags.values())
     null_text = ConstantExpression(None).cast(types.VARCHAR)
-    orders = raw.filter(customer.isnotnull() & date.isnotnull()).project(
+    orders = orders.filter(customer.isnotnull() & date.isnotnull()).project(
         null_text.alias("order_id"),
         customer.alias("person_id"),
-        date.cast(types.TIMESTAMP).alias("ordered_at"),
-        amount.cast(types.DOUBLE).alias("revenue"),
+        date.alias("ordered_at"),
+        amount.alias("revenue"),
         null_text.alias("channel"),
         null_text.alias("campaign"),
         ConstantExpression(False).alias("is_refund"),
     )
     orders.create_view("orders")
-    return raw
+    return {**dialect, "columns": {name: "VARCHAR" for name in header}}
 
 
-def _bad_value(raw: duckdb.DuckDBPyRelation, args: argparse.Namespace, error: duckdb.Error) -> LegameError:
+def _sniff(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[dict, list[str]]:
+    """The options that read `path` as DuckDB's sniffer sees it, without sniffing again, and
+    its header's column names (the first line is the header, as --*-col name its columns)."""
+    delimiter, quote, escape, newline, comment, skip, columns = con.execute(
+        "select Delimiter, Quote, Escape, NewLineDelimiter, Comment, SkipRows, Columns "
+        "from sniff_csv($path, header = true)",
+        {"path": str(path)},
+    ).fetchall()[0]
+    unset = "(empty)"  # how sniff_csv writes "none"
+    dialect = {
+        "header": True,
+        "auto_detect": False,
+        "sep": delimiter,
+        "quotechar": "" if quote == unset else quote,
+        "escapechar": "" if escape == unset else escape,
+        "comment": "" if comment == unset else comment,
+        "skiprows": skip,
+    }
+    if newline in ("\\n", "\\r\\n"):
+        dialect["lineterminator"] = newline
+    return dialect, [column["name"] for column in columns]
+
+
+def _bad_value(
+    con: duckdb.DuckDBPyConnection, dialect: dict, args: argparse.Namespace, error: duckdb.Error
+) -> LegameError:
     """Name the file, line, column and value that failed to parse."""
     import numpy as np
 
+    raw = con.read_csv(str(args.csv), **dialect)  # every column as text
     for column, target, expected in (
         (args.date_col, types.TIMESTAMP, "a date as YYYY-MM-DD"),
         (args.amount_col, types.DOUBLE, "a number with '.' as the decimal point"),
@@ -153,7 +184,7 @@ def _bad_value(raw: duckdb.DuckDBPyRelation, args: argparse.Namespace, error: du
         bad = raw.project(value.isnotnull() & value.try_cast(target).isnull()).fetchnumpy()
         rows = np.flatnonzero(next(iter(bad.values())))
         if rows.size:
-            line = int(rows[0]) + 2  # 1-based, after the header line
+            line = int(rows[0]) + 2 + dialect["skiprows"]  # 1-based, after the header line
             text = raw.project(value).limit(1, int(rows[0])).fetchall()[0][0]
             return LegameError(
                 f"{args.csv}, line {line}, column {column!r}: cannot read {text!r}: expected {expected}."
@@ -167,7 +198,7 @@ def _calibration_end(con: duckdb.DuckDBPyConnection, given: str | None) -> dt.da
             return dt.date.fromisoformat(given)
         except ValueError:
             raise LegameError(f"--calibration-end {given!r} is not a date: use YYYY-MM-DD.") from None
-    latest = con.execute("select max(ordered_at)::date from orders").fetchone()[0]
+    latest = con.execute("select max(ordered_at)::date from orders").fetchall()[0][0]
     if latest is None:
         raise LegameError("There are no orders to fit the CLV models on.")
     return latest

@@ -70,11 +70,6 @@ def unit_days(time_unit: str) -> float:
         raise ClvError(f"Unknown time unit {time_unit!r}: use one of {', '.join(TIME_UNIT_DAYS)}.") from None
 
 
-def _summary(con: duckdb.DuckDBPyConnection, calibration_end: dt.date | str, time_unit: str) -> duckdb.DuckDBPyRelation:
-    params = {"calibration_end": _as_date(calibration_end), "unit_days": unit_days(time_unit)}
-    return con.sql(SUMMARY_SQL.read_text(), params=params)
-
-
 def customer_summary(
     con: duckdb.DuckDBPyConnection, calibration_end: dt.date | str, time_unit: str = "week"
 ) -> pd.DataFrame:
@@ -83,7 +78,8 @@ def customer_summary(
     Columns: person_id, first_purchase_date, x, t_x, T, monetary_value (NaN when
     x = 0), historic_revenue. The rules are in queries/clv_summary.sql.
     """
-    return _summary(con, calibration_end, time_unit).df()
+    params = {"calibration_end": _as_date(calibration_end), "unit_days": unit_days(time_unit)}
+    return con.execute(SUMMARY_SQL.read_text(), params).df()
 
 
 def _as_date(value: dt.date | str) -> dt.date:
@@ -609,6 +605,7 @@ class _SpendHistories:
         self.x_weight = np.bincount(groups.codes[0], weights=self.weight, minlength=x_values.size)
         self.sum_log_m = _dot(self.weight, np.log(m))
         self.sum_x_log_mx_x = _dot(self.weight_x, np.log(m) + np.log(x))
+        self.work = np.empty((2, m.size))  # room for _gg_objective's arrays (see _bgnbd_objective)
 
 
 def _gg_objective(
@@ -626,9 +623,10 @@ def _gg_objective(
     psi, psi1 = _digamma_trigamma(np.concatenate([px + q, px, [q]]))
     k = xv.size
     psi_pxq, psi_px, psi_q = psi[:k], psi[k : 2 * k], psi[-1]
-    z = g + h.mx
-    log_z = np.log(z)
-    inv_z = 1.0 / z
+    log_z, inv_z = h.work
+    np.add(h.mx, g, out=inv_z)
+    np.log(inv_z, out=log_z)
+    np.reciprocal(inv_z, out=inv_z)  # 1 / (gamma + m_x x)
     sum_log, sum_x_log = _dot(h.weight, log_z), _dot(h.weight_x, log_z)
     sum_inv, sum_x_inv = _dot(h.weight, inv_z), _dot(h.weight_x, inv_z)
     loglik = (
@@ -647,7 +645,7 @@ def _gg_objective(
     if not hessian:
         return -loglik / n, -grad * phi / n, None
     psi1_pxq, psi1_px, psi1_q = psi1[:k], psi1[k : 2 * k], psi1[-1]
-    inv_z2 = inv_z * inv_z
+    inv_z2 = np.square(inv_z, out=inv_z)  # in place: 1 / (gamma + m_x x)^2
     hess = np.empty((3, 3))
     hess[0, 0] = _dot(Wx, xv * xv * (psi1_pxq - psi1_px))
     hess[0, 1] = hess[1, 0] = _dot(Wx, xv * psi1_pxq)
@@ -1009,14 +1007,20 @@ def fit_parameters(
     the models are fitted on those groups with their sizes as weights: the same likelihood,
     the same estimates, a few thousand rows instead of one per customer and no pandas.
     """
-    groups = (
-        _summary(con, calibration_end, time_unit)
-        .aggregate(
-            'x, t_x, "T", monetary_value, grouping(t_x) as is_spend_group, count(*) as customers',
-            'grouping sets ((x, t_x, "T"), (x, monetary_value))',
+    params = {"calibration_end": _as_date(calibration_end), "unit_days": unit_days(time_unit)}
+    # A cursor of its own: a result the caller left unfetched on `con` cannot block the relation.
+    cursor = con.cursor()
+    try:
+        groups = (
+            cursor.sql(SUMMARY_SQL.read_text(), params=params)
+            .aggregate(
+                'x, t_x, "T", monetary_value, grouping(t_x) as is_spend_group, count(*) as customers',
+                'grouping sets ((x, t_x, "T"), (x, monetary_value))',
+            )
+            .fetchnumpy()
         )
-        .fetchnumpy()
-    )
+    finally:
+        cursor.close()
     column = {name: np.ma.filled(np.ma.asarray(values, dtype=float), np.nan) for name, values in groups.items()}
     history = column["is_spend_group"] == 0
     x, t_x, T, customers = (column[name][history] for name in ("x", "t_x", "T", "customers"))

@@ -10,7 +10,7 @@ import calendar
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import numpy as np
@@ -91,17 +91,33 @@ def latest_order_date(con: duckdb.DuckDBPyConnection) -> date | None:
     return warehouse.freshness(con)["orders"]
 
 
-def _fit(con: duckdb.DuckDBPyConnection, config: Config, as_of: date | None) -> tuple[clv.ClvFit, pd.DataFrame, date]:
+class FittedValues(NamedTuple):
+    """Both models fitted on the orders up to `as_of`, and every customer's values from them."""
+
+    fitted: clv.ClvFit
+    values: pd.DataFrame  # customer_values' columns
+    as_of: date
+
+
+def fit_values(con: duckdb.DuckDBPyConnection, config: Config, as_of: date) -> FittedValues:
+    """Fit on the orders up to `as_of` and value every customer (see customer_values).
+
+    Raises clv.ClvError when the orders cannot support the models. Callers that may ask for
+    the same date again go through legame.kpis.clv_inputs.predictions, which keeps the fit."""
     settings = ClvSettings.from_config(config)
-    as_of = as_of or latest_order_date(con)
-    if as_of is None:
-        raise clv.ClvError("There are no orders yet: load a shop export to predict customer value.")
     fitted = clv.fit_clv(con, as_of, settings.time_unit)
     values = fitted.customer_values(settings.horizon_months, settings.discount_monthly, settings.margin)
     values["clv_historic"] = values["historic_revenue"] * settings.margin
     values["recency_weeks"] = (values["T"] - values["t_x"]) * clv.unit_days(settings.time_unit) / 7
     people = pd.DataFrame(queries.run(con, "value_people", as_of=as_of))
-    return fitted, values.merge(people, on="person_id", how="left", validate="one_to_one"), as_of
+    return FittedValues(fitted, values.merge(people, on="person_id", how="left", validate="one_to_one"), as_of)
+
+
+def _latest_or_raise(con: duckdb.DuckDBPyConnection) -> date:
+    latest = latest_order_date(con)
+    if latest is None:
+        raise clv.ClvError("There are no orders yet: load a shop export to predict customer value.")
+    return latest
 
 
 def customer_values(con: duckdb.DuckDBPyConnection, config: Config, as_of: date | None = None) -> pd.DataFrame:
@@ -112,7 +128,7 @@ def customer_values(con: duckdb.DuckDBPyConnection, config: Config, as_of: date 
     last purchase), is_member, segment, nps_group (promoter / passive / detractor / none) and
     is_advocate. Raises clv.ClvError when the orders cannot support the models.
     """
-    return _fit(con, config, as_of)[1]
+    return fit_values(con, config, as_of or _latest_or_raise(con)).values
 
 
 # --------------------------------------------------------------------------- uplift
@@ -346,12 +362,23 @@ def _by_segment(values: pd.DataFrame) -> pd.DataFrame:
 def report(
     con: duckdb.DuckDBPyConnection, config: Config, as_of: date | None = None, n_boot: int = 2000, seed: int = 0
 ) -> ValueReport:
-    """Fit on the orders up to `as_of` (latest order date by default) and compute the page's numbers.
+    """Fit on the orders up to `as_of` (the latest order date by default, and never later) and
+    compute the page's numbers.
 
-    Raises clv.ClvError (a LegameError) with the reason when the orders cannot support the models.
+    The fit is the one the KPIs use (legame.kpis.clv_inputs keeps one per data version and
+    date), so the page and the board's CLV KPIs for a period reaching the latest order share
+    it. Raises clv.ClvError (a LegameError) with the reason when the orders cannot support
+    the models.
     """
+    # Imported here: clv_inputs builds on this module.
+    from legame.kpis.clv_inputs import predictions
+
     settings = ClvSettings.from_config(config)
-    fitted, values, as_of = _fit(con, config, as_of)
+    _latest_or_raise(con)
+    cached = predictions(con, config, as_of)
+    if cached.fit is None:
+        raise clv.ClvError(cached.error)
+    fitted, values, as_of = cached.fit
     comparisons = {}
     for name, split in (("community", COMMUNITY), ("promoters", PROMOTERS), ("advocates", ADVOCATES)):
         args = dict(n_boot=n_boot, seed=seed, labels=(split.a_label, split.b_label))

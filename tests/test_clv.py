@@ -250,6 +250,93 @@ def test_predictions_match_simulated_futures() -> None:
         assert abs(p_alive[group].mean() - alive.mean()) < 4 * alive.std() / np.sqrt(group.sum()) + 0.01
 
 
+# --------------------------------------------------------------------------- the maximisation
+
+
+def test_digamma_and_trigamma_match_scipy() -> None:
+    from scipy.special import digamma, polygamma
+
+    # From the parameters' lower bound e^-20 to a million, around digamma's root (1.46) and
+    # where the recurrence hands over to the series (10).
+    z = np.concatenate([np.logspace(-9, 6, 1501), np.linspace(1.3, 1.6, 301), np.linspace(9.5, 10.5, 101)])
+    psi, psi1 = clv._digamma_trigamma(z)
+    assert np.all(np.abs(psi - digamma(z)) <= 1e-14 * (1 + np.abs(digamma(z))))
+    np.testing.assert_allclose(psi1, polygamma(1, z), rtol=1e-14)
+
+
+def cdnow_histories(cdnow_fit: clv.ClvFit) -> clv._Histories:
+    return clv._Histories(*(cdnow_fit.summary[c].to_numpy(dtype=float) for c in ("x", "t_x", "T")))
+
+
+def cdnow_spend(cdnow_fit: clv.ClvFit) -> clv._SpendHistories:
+    summary = cdnow_fit.summary[cdnow_fit.summary["x"] > 0]
+    return clv._SpendHistories(summary["x"].to_numpy(dtype=float), summary["monetary_value"].to_numpy())
+
+
+def central_differences(function, theta: np.ndarray, step: float = 1e-6) -> np.ndarray:
+    return np.array([(function(theta + e) - function(theta - e)) / (2 * step) for e in np.eye(theta.size) * step])
+
+
+@pytest.mark.parametrize("model", ["BG/NBD", "Gamma-Gamma"])
+def test_analytic_gradients_and_hessians_match_differences(cdnow_fit: clv.ClvFit, model: str) -> None:
+    if model == "BG/NBD":
+        objective, data, theta = clv._bgnbd_objective, cdnow_histories(cdnow_fit), np.log([0.3, 5.0, 0.7, 2.0])
+    else:
+        objective, data, theta = clv._gg_objective, cdnow_spend(cdnow_fit), np.log([5.0, 3.0, 20.0])
+    _, gradient, hessian = objective(theta, data)
+    np.testing.assert_allclose(gradient, central_differences(lambda t: objective(t, data)[0], theta), atol=1e-8)
+    np.testing.assert_allclose(hessian, central_differences(lambda t: objective(t, data)[1], theta), atol=1e-8)
+    # Without the Hessian, the same value and gradient.
+    value, same_gradient, none = objective(theta, data, hessian=False)
+    assert value == objective(theta, data)[0] and none is None
+    np.testing.assert_array_equal(same_gradient, gradient)
+
+
+@pytest.mark.parametrize("model", ["BG/NBD", "Gamma-Gamma"])
+def test_newton_reaches_the_maximum_lbfgs_reaches(cdnow_fit: clv.ClvFit, model: str) -> None:
+    if model == "BG/NBD":
+        objective, data = clv._bgnbd_objective, cdnow_histories(cdnow_fit)
+        start = np.log([1.0, data.mean_T(), 1.0, 1.0])
+    else:
+        objective, data, start = clv._gg_objective, cdnow_spend(cdnow_fit), np.zeros(3)
+    newton = clv._newton(objective, start, data, clv._NEWTON_TOLERANCE)
+    lbfgs = clv._lbfgs(objective, start, data)
+    assert newton is not None
+    np.testing.assert_allclose(newton.theta, lbfgs.theta, rtol=0, atol=1e-6)
+    assert newton.value <= lbfgs.value + 1e-12
+
+
+def test_the_start_does_not_move_the_estimates(simulated: pd.DataFrame) -> None:
+    h = clv._Histories(*(simulated[c].to_numpy(dtype=float) for c in ("x", "t_x", "T")))
+    sample = h.sample(clv._START_SAMPLE)
+    assert sample is not None and sample.rw.size < h.rw.size / 4
+    names = ("r", "alpha", "a", "b")
+    start = np.log([1.0, h.mean_T(), 1.0, 1.0])
+    from_sample = clv._maximise(clv._bgnbd_objective, start, h, "BG/NBD", names, sample)
+    from_start = clv._maximise(clv._bgnbd_objective, start, h, "BG/NBD", names)
+    np.testing.assert_allclose(from_sample[0], from_start[0], rtol=0, atol=1e-9)
+    assert from_sample[1] == pytest.approx(from_start[1], rel=1e-12)
+
+
+def test_fits_on_groups_of_customers_equal_fits_per_customer(
+    cdnow: duckdb.DuckDBPyConnection, cdnow_fit: clv.ClvFit
+) -> None:
+    # fit_parameters weights each distinct history by its customers, counted in DuckDB:
+    # the likelihood is the same sum, so are the estimates.
+    grouped = clv.fit_parameters(cdnow, "1997-09-30", "week")
+    for fitted, per_customer in (
+        (grouped.purchases, cdnow_fit.purchases.params),
+        (grouped.spend, cdnow_fit.spend.params),
+    ):
+        for name, value in vars(per_customer).items():
+            if name == "standard_errors":
+                for parameter, se in value.items():
+                    assert_within(fitted.standard_errors[parameter], se, 1e-6, f"se({parameter})")
+            else:
+                assert_within(getattr(fitted, name), value, 1e-9, name)
+    assert grouped.correlation == pytest.approx(clv.frequency_monetary_correlation(cdnow_fit.summary), rel=1e-12)
+
+
 # --------------------------------------------------------------------------- summary rules
 
 RULES_ORDERS = [
@@ -457,7 +544,6 @@ def test_cli_rejects_a_bad_calibration_end(capsys: pytest.CaptureFixture[str]) -
     assert "--calibration-end '30/09/1997' is not a date" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not (ROOT / "legame" / "__main__.py").exists(), reason="python -m legame not wired yet")
 def test_cli_as_a_process() -> None:
     argv = ["clv", "fit", "--csv", str(CDNOW), *CDNOW_COLUMNS, "--calibration-end", "1997-09-30"]
     done = subprocess.run(
@@ -479,3 +565,35 @@ def test_cli_as_a_process() -> None:
             check=True,
         ).stdout
     )
+
+
+def test_cli_fit_on_a_csv_loads_neither_pandas_nor_scipy() -> None:
+    # Importing them took half of the job's time: the CSV path fits without them.
+    script = (
+        "import sys; from legame.cli import main; code = main(sys.argv[1:]); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'scipy'}), file=sys.stderr); sys.exit(code)"
+    )
+    argv = ["clv", "fit", "--csv", str(CDNOW), *CDNOW_COLUMNS, "--calibration-end", "1997-09-30", "--json"]
+    done = subprocess.run([sys.executable, "-c", script, *argv], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "[]"
+    assert_paper_json(json.loads(done.stdout))
+
+
+def test_cli_fit_to_the_latest_order_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(["clv", "fit", "--csv", str(CDNOW), *CDNOW_COLUMNS, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    # The sample's last order is on 30 June 1998; every one of its 2,357 customers has bought by then.
+    assert result["calibration_end"] == "1998-06-30"
+    assert result["bgnbd"]["n_customers"] == 2357
+
+
+def test_cli_reads_the_dialect_it_sniffs_and_names_a_bad_amount(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = tmp_path / "orders.csv"
+    # Semicolons, a quoted id and a header of its own; line 5 (the 4th order) has no number.
+    csv.write_text('client;day;paid\n"k1";2024-01-02;10\nk1;2024-02-03;12\nk2;2024-01-05;7\nk2;2024-03-01;abc\n')
+    argv = ["clv", "fit", "--csv", str(csv), "--customer-col", "client", "--date-col", "day", "--amount-col", "paid"]
+    assert run_cli(argv) == 1
+    assert f"{csv}, line 5, column 'paid': cannot read 'abc'" in capsys.readouterr().err

@@ -16,7 +16,8 @@ from legame import clv, queries, value
 from legame.fmt import NumberFormat, format_value
 from legame.ingest import load_file
 from legame.kpis import Period, compute
-from legame.kpis.clv_inputs import clv_inputs, predictions
+from legame.kpis import clv_inputs as clv_inputs_module
+from legame.kpis.clv_inputs import clv_inputs, predictions, value_inputs
 from tests.conftest import write
 
 Q2_2026 = Period(date(2026, 4, 1), date(2026, 6, 30))
@@ -276,6 +277,30 @@ def test_the_value_report_on_the_demo_data(demo, config):
     assert "made" not in words and "because" not in words
     for amount in (total, low, high):
         assert format_value(amount, "currency", IT, "EUR").replace(" ", "\u00a0") in words
+
+
+def test_the_page_and_the_kpis_share_one_fit(demo, config, monkeypatch):
+    fitted_on = []
+    fit_clv = clv.fit_clv
+
+    def counted(con, calibration_end, time_unit):
+        fitted_on.append(calibration_end)
+        return fit_clv(con, calibration_end, time_unit)
+
+    monkeypatch.setattr(clv, "fit_clv", counted)
+    monkeypatch.setattr(clv_inputs_module, "_FITS", {})  # nothing fitted yet in this process
+    report = value.report(demo, config)
+    # Q4 2026 runs past the latest order (31 Oct 2026): its KPIs are valued by the fit at that order.
+    q4 = Period(date(2026, 10, 1), date(2026, 12, 31))
+    kpi_row = value_inputs(demo, config, q4)
+    assert clv_inputs(demo, config, q4, {})["model"] == kpi_row["model"]
+    value.report(demo, config)
+    assert fitted_on == [date(2026, 10, 31)]
+    assert kpi_row["customers"] == report.customers
+    assert kpi_row["clv_predicted"] == report.mean_predicted
+    # A period ending earlier is another fit.
+    value_inputs(demo, config, Q2_2026)
+    assert fitted_on == [date(2026, 10, 31), date(2026, 6, 30)]
 
 
 def test_holdout_check_from_a_split_date(demo, config):

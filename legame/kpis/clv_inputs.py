@@ -3,7 +3,9 @@
 The models are fitted on the orders up to the period's end (or the latest order, if
 earlier), so customers acquired in any period are valued at the same age: a fit at the
 latest date would value old cohorts only on what is left of their lives, and make every
-later quarter look better. Fits are kept in this process per data version and date.
+later quarter look better. Fits are kept in this process per data version and date, with
+the models themselves: the Customer value page (legame.value.report) reads its fit at the
+latest order date from here too, so the page and the KPIs never fit the same thing twice.
 When the orders cannot support a fit the row says why (`model` is None,
 `reason` set) and those KPIs are n/a with that reason.
 """
@@ -21,7 +23,7 @@ import pandas as pd
 from legame import clv, queries, warehouse
 from legame.config import Config
 from legame.kpis.period import Period
-from legame.value import COMMUNITY, ClvSettings, customer_values, latest_order_date, uplift
+from legame.value import COMMUNITY, ClvSettings, FittedValues, fit_values, latest_order_date, uplift
 
 # A few data versions of a few databases: the app has one; tests open many small ones.
 _MAX_FITS = 16
@@ -33,6 +35,10 @@ class ClvPredictions(NamedTuple):
     predictions: pd.DataFrame | None  # legame.value.customer_values: person_id, clv_predicted, groups...
     model: str | None
     reason: str | None
+    # The models and every customer's values, for the Customer value page (legame.value.report):
+    # there even when `predictions` is None because some values are not finite.
+    fit: FittedValues | None = None
+    error: str | None = None  # the message of the clv.ClvError when the models could not be fitted
 
 
 _FITS: dict[tuple[str, int, ClvSettings, date], ClvPredictions] = {}
@@ -42,18 +48,20 @@ _LOCK = threading.Lock()
 
 def _fit(con: duckdb.DuckDBPyConnection, config: Config, settings: ClvSettings, as_of: date) -> ClvPredictions:
     try:
-        values = customer_values(con, config, as_of)
+        fit = fit_values(con, config, as_of)
     except clv.ClvError as exc:
-        return ClvPredictions(None, None, str(exc).rstrip("."))
+        return ClvPredictions(None, None, str(exc).rstrip("."), error=str(exc))
+    values = fit.values
     unusable = int((~np.isfinite(values["clv_predicted"])).sum())
     if unusable:
         # Never let a NaN reach a sum shown to an executive.
-        return ClvPredictions(None, None, f"the fitted model gives no finite value for {unusable:,} customers")
+        reason = f"the fitted model gives no finite value for {unusable:,} customers"
+        return ClvPredictions(None, None, reason, fit)
     model = (
         f"BG/NBD + Gamma-Gamma fitted on {len(values):,} customers' orders to {as_of:%d %b %Y}, "
         f"{settings.horizon_months} months ahead"
     )
-    return ClvPredictions(values, model, None)
+    return ClvPredictions(values, model, None, fit)
 
 
 def predictions(con: duckdb.DuckDBPyConnection, config: Config, as_of: date | None = None) -> ClvPredictions:
