@@ -8,7 +8,9 @@
 --   channel group (campaign empty) or by campaign; so that no visit counts twice, a day's visits
 --   are its rows that match the channel filter and carry no campaign when there are such rows
 --   (else all its rows that match), and with a campaign filter that campaign's rows.
--- Funnel: reach -> engaged people (anyone who interacted) -> clicks -> leads (contacts created)
+-- Arrivals: clicks, or visits when $conversion_denominator (config.yaml) is 'visits'; what
+--   conversion_rate divides new customers by, and the funnel's third step.
+-- Funnel: reach -> engaged people (anyone who interacted) -> arrivals -> leads (contacts created)
 --   -> new customers -> their revenue in the period.
 -- Yields the inputs of conversion_rate, cac, roas, romi, payback_months, funnel.
 with paid_orders as (
@@ -106,6 +108,8 @@ final as (
         p.post_clicks,
         s.ad_clicks + p.post_clicks as clicks,
         v.visits,
+        case when $conversion_denominator = 'visits' then v.visits else s.ad_clicks + p.post_clicks end as arrivals,
+        $conversion_denominator::varchar as arrivals_are,
         p.reach,
         e.engaged_people,
         l.leads,

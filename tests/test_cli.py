@@ -32,7 +32,8 @@ def test_ingest_demo_twice_equals_once_and_kpis_json(tmp_path):
     assert first.returncode == 0, first.stderr
     assert "shopify_orders.csv: table orders, 7339 rows loaded" in first.stdout
     after_first = counts(tmp_path)
-    assert all(after_first.values()), after_first
+    # Every table but visits: the demo has no web analytics export yet.
+    assert all(n for t, n in after_first.items() if t != "visits"), after_first
     second = legame(tmp_path, "ingest", *DEMO)
     assert second.returncode == 0
     assert "0 rows loaded (0 new, 0 replaced, 7339 unchanged)" in second.stdout

@@ -232,7 +232,7 @@ def test_an_older_file_gets_the_links_table(config, tmp_path):
     old.close()
     config.data["warehouse"]["path"] = str(path)
     con = warehouse.connect(config)
-    assert con.execute("select max(version) from schema_version").fetchone()[0] == 2
+    assert con.execute("select max(version) from schema_version").fetchone()[0] == warehouse.SCHEMA_VERSION
     assert con.execute("select count(*) from links").fetchone()[0] == 0
     con.close()
 

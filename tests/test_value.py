@@ -177,7 +177,9 @@ def test_clv_inputs_on_the_demo_data(demo, config):
     for filters in ({}, {"channel": "web"}, {"campaign": "Spring Trail 2026"}):
         row = clv_inputs(con, config, Q2_2026, filters)
         params = {"channel": None, "campaign": None, **filters}
-        conversion = queries.run(con, "conversion", start=Q2_2026.start, end=Q2_2026.end, **params)[0]
+        conversion = queries.run(
+            con, "conversion", start=Q2_2026.start, end=Q2_2026.end, conversion_denominator="clicks", **params
+        )[0]
         assert row["model"].startswith(
             f"BG/NBD + Gamma-Gamma fitted on {len(predicted):,} customers' orders to 30 Jun 2026"
         )

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from legame import queries, warehouse
+from legame.errors import ConfigError
 from legame.ingest import load_file
 from legame.kpis import Period, compute
 from tests.conftest import write
@@ -40,7 +41,9 @@ instagram,p1,2025-03-01,2000,15
 
 
 def visits(con: duckdb.DuckDBPyConnection, start: date, end: date, channel=None, campaign=None) -> int:
-    row = queries.run(con, "conversion", start=start, end=end, channel=channel, campaign=campaign)[0]
+    params = {"channel": channel, "campaign": campaign, "conversion_denominator": "visits"}
+    row = queries.run(con, "conversion", start=start, end=end, **params)[0]
+    assert row["arrivals"] == row["visits"]
     return row["visits"]
 
 
@@ -144,15 +147,64 @@ def loaded(con, config, tmp_path):
     return con
 
 
+def kpis_for(con, config, period: Period = MARCH, **filters) -> dict:
+    return {k.id: k for k in compute(con, config, period, filters=filters)}
+
+
 def test_with_clicks_the_default_visits_change_nothing(loaded, config):
-    assert config.get("conversion_denominator", default="clicks") == "clicks"
-    kpis = {k.id: k for k in compute(loaded, config, MARCH)}
-    # New customers in March: b, c, e. Clicks: 60 ad clicks + 15 link clicks on p1.
+    assert config.get("conversion_denominator") == "clicks"
+    kpis = kpis_for(loaded, config)
+    # New customers in March: b, c, e. Clicks: 60 ad clicks + 15 link clicks on p1; the 3064 visits play no part.
     assert kpis["conversion_rate"].value == pytest.approx(3 / 75 * 100)
-    assert kpis["conversion_rate"].assumptions == [
-        "Clicks: ad clicks from spend plus link clicks on posts published in the period."
-    ]
+    assert kpis["conversion_rate"].label == "Conversion rate (by clicks)"
+    assert kpis["conversion_rate"].sentence.startswith("4,0% of clicks turned into a new customer")
+    assert kpis["conversion_rate"].assumptions[0].startswith("New customers are set against clicks (")
     assert kpis["funnel"].value == pytest.approx(3 / 2000 * 100)
+    assert kpis["funnel"].definition.startswith("Reach -> engaged people -> clicks -> leads")
     steps = kpis["funnel"].extras["breakdown"]
     assert list(steps) == ["Reach", "Engaged people", "Clicks", "Leads", "New customers", "Revenue from them"]
     assert steps["Clicks"] == 75
+    # A campaign: b is spring_sale's only new customer; its 60 ad clicks (posts carry no campaign).
+    assert kpis_for(loaded, config, campaign="spring_sale")["conversion_rate"].value == pytest.approx(1 / 60 * 100)
+
+
+def test_with_visits_conversion_divides_new_customers_by_web_sessions(loaded, config):
+    config.data["conversion_denominator"] = "visits"
+    kpis = kpis_for(loaded, config)
+    # b, c, e over the 3064 sessions of 1-2 March (each counted once though both GA4 cuts are loaded).
+    rate = kpis["conversion_rate"]
+    assert rate.value == pytest.approx(3 / 3064 * 100)
+    assert rate.label == "Conversion rate (by visits)"
+    assert "of visits turned into a new customer" in rate.sentence
+    assert rate.assumptions[0].startswith(
+        "New customers are set against visits (conversion_denominator in config.yaml)."
+    )
+    # spring_sale: b over its 310 sessions; web (the shop's channel and the campaign cut's): b, c, e over 3064.
+    assert kpis_for(loaded, config, campaign="spring_sale")["conversion_rate"].value == pytest.approx(1 / 310 * 100)
+    assert kpis_for(loaded, config, channel="web")["conversion_rate"].value == pytest.approx(3 / 3064 * 100)
+
+
+def test_with_visits_the_funnels_third_step_is_visits(loaded, config):
+    config.data["conversion_denominator"] = "visits"
+    funnel = kpis_for(loaded, config)["funnel"]
+    assert funnel.definition.startswith("Reach -> engaged people -> visits -> leads")
+    steps = funnel.extras["breakdown"]
+    assert list(steps) == ["Reach", "Engaged people", "Visits", "Leads", "New customers", "Revenue from them"]
+    assert (steps["Reach"], steps["Visits"], steps["New customers"]) == (2000, 3064, 3)
+    # The funnel's value is still new customers / reach.
+    assert funnel.value == pytest.approx(3 / 2000 * 100)
+
+
+def test_a_period_without_visits_says_so(loaded, config):
+    config.data["conversion_denominator"] = "visits"
+    april = Period(date(2025, 4, 1), date(2025, 4, 30))
+    rate = kpis_for(loaded, config, april)["conversion_rate"]
+    assert (rate.value, rate.na_reason) == (None, "no visits were recorded in this period")
+
+
+def test_conversion_denominator_must_be_clicks_or_visits(loaded, config):
+    config.data["conversion_denominator"] = "sessions"
+    with pytest.raises(
+        ConfigError, match=r"conversion_denominator in config\.yaml must be one of clicks, visits, not 'sessions'\."
+    ):
+        compute(loaded, config, MARCH)

@@ -25,6 +25,7 @@ from legame.kpis.status import Target, status
 
 DAYS_PER_MONTH = 30.4375
 ENGAGEMENT_DENOMINATORS = ("reach", "impressions")
+CONVERSION_DENOMINATORS = ("clicks", "visits")
 PYTHON_FAMILIES = {"clv", "clv_model"}
 # The unit a delta is shown in: a change of a percentage is in percentage points.
 DELTA_UNIT = {"%": "pp"}
@@ -102,6 +103,17 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
 
 
+def conversion_denominator(config: Config) -> str:
+    """What conversion_rate and the funnel count arrivals by: clicks, or web visits (config.yaml)."""
+    denominator = config.get("conversion_denominator", default="clicks")
+    if denominator not in CONVERSION_DENOMINATORS:
+        raise ConfigError(
+            f"conversion_denominator in config.yaml must be one of {', '.join(CONVERSION_DENOMINATORS)}, "
+            f"not {denominator!r}."
+        )
+    return denominator
+
+
 def settings(config: Config, period: Period) -> dict[str, Any]:
     """The config values KPI formulas and their words depend on."""
     denominator = config.get("engagement_denominator", default="reach")
@@ -113,6 +125,7 @@ def settings(config: Config, period: Period) -> dict[str, Any]:
     return {
         "margin_rate": config.margin_rate,
         "engagement_denominator": denominator,
+        "conversion_denominator": conversion_denominator(config),
         "months": period.days / DAYS_PER_MONTH,
         "horizon_months": config.get("clv", "horizon_months", default=36),
     }
@@ -132,6 +145,7 @@ def family_rows(
         "end": period.end,
         "channel": filters.get("channel"),
         "campaign": filters.get("campaign"),
+        "conversion_denominator": conversion_denominator(config),
     }
     rows = {f: queries.run(con, f, **params)[0] for f in sorted(families - PYTHON_FAMILIES)}
     # Families read from the fitted CLV model rather than from one SQL file.

@@ -69,6 +69,11 @@ def _clv_historic(row: Row, settings: dict[str, Any]) -> Value:
 
 MARGIN = "Gross margin {margin_rate:.0%} of revenue (config.yaml)."
 ATTRIBUTION = "Revenue attributed to marketing: orders carrying a campaign (last click, as the shop recorded it)."
+ARRIVALS = (
+    "New customers are set against {conversion_denominator} (conversion_denominator in config.yaml). Clicks: ad "
+    "clicks from spend plus link clicks on posts published in the period. Visits: web sessions from GA4 exports "
+    "for the period, channel and campaign, each visit counted once."
+)
 
 _RATES_AND_RESULTS = (
     KpiDef(
@@ -179,16 +184,19 @@ _RATES_AND_RESULTS = (
     ),
     KpiDef(
         "conversion_rate",
-        "Conversion rate",
-        "Clicks that became customers",
+        "Conversion rate (by {conversion_denominator})",
+        "Traffic that became customers",
         "conversion",
         "%",
         "higher",
-        "New customers / clicks (ad clicks + link clicks on posts) in the period.",
-        "{value} of clicks turned into a new customer",
-        lambda r, s: ratio(r["new_customers"], r["clicks"], "no clicks were recorded in this period", 100),
-        ("Clicks: ad clicks from spend plus link clicks on posts published in the period.",),
-        sample=lambda r: Sample("proportion", r["new_customers"], r["clicks"], scale=100),
+        "New customers / {conversion_denominator} in the period (clicks: ad clicks + link clicks on posts; "
+        "visits: web sessions).",
+        "{value} of {conversion_denominator} turned into a new customer",
+        lambda r, s: ratio(
+            r["new_customers"], r["arrivals"], f"no {s['conversion_denominator']} were recorded in this period", 100
+        ),
+        (ARRIVALS,),
+        sample=lambda r: Sample("proportion", r["new_customers"], r["arrivals"], scale=100),
         filtered_by=("channel", "campaign"),
     ),
     KpiDef(
@@ -380,13 +388,15 @@ _ADVOCACY_AND_RETURN = (
         "conversion",
         "%",
         "higher",
-        "Reach -> engaged people -> clicks -> leads -> new customers -> revenue; the value is new customers / reach.",
+        "Reach -> engaged people -> {conversion_denominator} -> leads -> new customers -> revenue; "
+        "the value is new customers / reach.",
         "{value} of the people reached became customers",
         _funnel,
+        (ARRIVALS,),
         breakdown=lambda r: {
             "Reach": r["reach"],
             "Engaged people": r["engaged_people"],
-            "Clicks": r["clicks"],
+            "Visits" if r["arrivals_are"] == "visits" else "Clicks": r["arrivals"],
             "Leads": r["leads"],
             "New customers": r["new_customers"],
             "Revenue from them": r["new_customer_revenue"],
