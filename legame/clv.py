@@ -774,7 +774,9 @@ def _newton(objective: _Objective, start: np.ndarray, data: object, tolerance: f
             if np.max(np.abs(trial)) > _LOG_BOUND:
                 return None
             trial_value, trial_gradient, trial_hessian = objective(trial, data)
-            if trial_value <= value + 1e-4 * length * slope:  # False for NaN too
+            # Sufficient decrease, give or take the rounding of a sum of many terms (which
+            # near the maximum is as large as the decrease); False for NaN too.
+            if trial_value <= value + 1e-4 * length * slope + 1e-14 * abs(value):
                 break
             length /= 2
             if length < 1e-4:
