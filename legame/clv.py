@@ -333,8 +333,8 @@ class _Histories:
         """About `size` of the repeat histories, drawn with probability proportional to their
         weight and weighted to stand for all (systematic sampling: no random numbers), every
         other term as it is; None when there are not many more histories than that. The
-        sample's log-likelihood is an unbiased estimate of the whole one: its maximum is a
-        cheap place to start from."""
+        sample's log-likelihood estimates the whole one, so its maximum is a cheap place to
+        start from (and only that: the fit then runs on every history)."""
         if self.rw.size < 4 * size:
             return None
         interval = float(self.rw.sum()) / size
@@ -1016,14 +1016,19 @@ def fit_parameters(
         groups = (
             cursor.sql(SUMMARY_SQL.read_text(), params=params)
             .aggregate(
-                'x, t_x, "T", monetary_value, grouping(t_x) as is_spend_group, count(*) as customers',
+                # No nulls in the result (NaN for no spend, 0 for the columns a set does not
+                # group by): fetchnumpy would hand them over as masked arrays, whose module
+                # alone takes 20 ms to import.
+                'x, coalesce(t_x, 0) as t_x, coalesce("T", 0) as "T", '
+                "coalesce(monetary_value, 'NaN'::double) as monetary_value, "
+                "grouping(t_x) as is_spend_group, count(*) as customers",
                 'grouping sets ((x, t_x, "T"), (x, monetary_value))',
             )
             .fetchnumpy()
         )
     finally:
         cursor.close()
-    column = {name: np.ma.filled(np.ma.asarray(values, dtype=float), np.nan) for name, values in groups.items()}
+    column = {name: np.asarray(values, dtype=float) for name, values in groups.items()}
     history = column["is_spend_group"] == 0
     x, t_x, T, customers = (column[name][history] for name in ("x", "t_x", "T", "customers"))
     _check_histories(x, t_x, T, BetaGeoModel.name)
