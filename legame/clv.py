@@ -728,11 +728,12 @@ class GammaGammaModel:
 # --------------------------------------------------------------------------- maximisation
 
 _Objective = Callable[..., tuple[float, np.ndarray, "np.ndarray | None"]]
-# Newton's method: iterations before giving up, the longest step in the log-parameters, and
+# Newton's method: iterations before giving up, the longest step in the log-parameters (a
+# factor of e: longer ones overshot where the likelihood is far from quadratic), and
 # the step below which the maximum is reached: the error left after such a step is of the
 # order of its square (quadratic convergence), far below any digit the estimates are read to.
 _NEWTON_ITERATIONS = 50
-_MAX_STEP = 3.0
+_MAX_STEP = 1.0
 _NEWTON_TOLERANCE = 1e-6
 # A start only needs to be near the maximum.
 _START_TOLERANCE = 1e-2
