@@ -105,7 +105,7 @@ def test_an_unknown_export_is_matched_saved_and_recognised_next_time(browser, se
     settled(page)
     assert page.get_by_text("Legame does not know this kind of file yet").count() == 0
     page.get_by_role("button", name="Load 1 file").click()
-    page.get_by_text("Loaded as load #").wait_for()
+    page.get_by_text(re.compile(r"Loaded as load #\d+: crm_orders_march\.csv")).wait_for()
     settled(page)
     page.close()
 

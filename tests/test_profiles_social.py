@@ -50,7 +50,7 @@ def test_linkedin_page_content_workbook_loads_its_all_posts_sheet(con, config):
     loaded = load_export(con, config, EXPORTS / "linkedin_page_content.xlsx")
     (report,) = loaded.reports
     assert (report.file_name, report.profile) == ("linkedin_page_content.xlsx › All posts", "linkedin_page_content")
-    assert len(loaded.skipped) == 1 and loaded.skipped[0].startswith("Sheet 'Metrics' was not loaded")
+    assert len(loaded.skipped) == 1 and str(loaded.skipped[0]).startswith("Sheet 'Metrics' was not loaded")
     assert (report.rows_read, report.inserted, report.rejected) == (5, 4, 1)
     assert [(r["row"], r["column"]) for r in report.rejects] == [(6, "Post link")]  # Excel's row 6
     # The same sums as the CSV: 1204 + 15872 + 2310 + 3021 impressions ... 37 + 212 + 41 + 96 clicks.
