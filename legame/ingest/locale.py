@@ -109,6 +109,11 @@ DAY_MONTH = f"^{NUMERIC_DATE}{_TIME}$"
 _DAY_MONTH_PARTS = ("a", "b", "y", *_TIME_PARTS)
 NAMED_DATE = f"^(?:{_MONTH_FIRST}|{_DAY_FIRST}){_NAMED_TIME}$"
 _NAMED_DATE_PARTS = ("month_f", "day_f", "year_f", "day_d", "month_d", "year_d", *_TIME_PARTS)
+# Most numeric dates are read the fast way: with a 24-hour time after one space, or none, and a year whose century
+# the regex tells, their date becomes year first, which casts. The regex capturing the date runs without backtracking.
+_PLAIN_TIME = "(?: (?:[01]?\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,6})?)?)?"
+_PLAIN_YEARS = (("\\d{4}", ""), ("[0-5]\\d|6[0-8]", "20"), ("69|[7-9]\\d", "19"))  # see _century
+_DAY_MONTH_START = "^(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d\\d(?:\\d\\d)?)"
 
 
 def literal(value: str) -> str:
@@ -191,16 +196,21 @@ def _sql_list(items: list[str]) -> str:
     return "[" + ", ".join(literal(i) for i in items) + "]"
 
 
+def _century(year: str, two_digits: str) -> str:
+    """SQL of the century to write before `year` (SQL text starting with the year), when `two_digits` is true."""
+    # Two-digit years as Python's %y (and POSIX) reads them: 00-68 are 2000-2068, 69-99 are 1969-1999.
+    return f"case when not ({two_digits}) then '' when {year} < '69' then '20' else '19' end"
+
+
 def _stamp(year: str, month: str, day: str) -> str:
     """SQL of the timestamp of these parts (SQL text) and the time groups of a struct `p`, null when not a date."""
-    # Two-digit years as Python's %y (and POSIX) reads them: 00-68 are 2000-2068, 69-99 are 1969-1999.
-    century = f"case when length({year}) = 4 then '' when {year} < '69' then '20' else '19' end"
     hour = (
         "case when p.ap = '' then p.hh when p.hh::int between 1 and 12 "
         "then (p.hh::int % 12 + case when p.ap in ('p', 'P') then 12 else 0 end)::varchar end"
     )
     seconds = "case when p.ss = '' then '' else ':' || p.ss end"
     time = f"case when p.hh = '' then '' else ' ' || ({hour}) || ':' || p.mi || {seconds} end"
+    century = _century(year, f"length({year}) = 2")
     return f"try_cast(({century}) || {year} || '-' || {month} || '-' || {day} || ({time}) as timestamp)"
 
 
@@ -217,13 +227,21 @@ def date_sql(text: str, order: str | None) -> str:
     iso = f"case when substr({text}, 5, 1) = '-' then try_cast({text} as timestamptz)::timestamp end"
     if order is None:
         return iso
+    branches = []
+    for year, century in _PLAIN_YEARS:
+        plain_date = f"^\\d{{1,2}}[/.-]\\d{{1,2}}[/.-](?:{year}){_PLAIN_TIME}$"
+        year_first = century + ("\\3-\\2-\\1" if order == "dmy" else "\\3-\\1-\\2")
+        as_iso = f"regexp_replace({text}, {literal(_DAY_MONTH_START)}, {literal(year_first)})"
+        branches.append(f"when regexp_full_match({text}, {literal(plain_date)}) then try_cast({as_iso} as timestamp)")
+    # Any other numeric date: a 12-hour time, a comma before the time.
     day, month = ("p.a", "p.b") if order == "dmy" else ("p.b", "p.a")
     numeric = _parsed(text, DAY_MONTH, _DAY_MONTH_PARTS, _stamp("p.y", month, day))
-    # A regex finds at most one of the two forms, so the other's groups are empty.
+    branches.append(f"when regexp_full_match({text}, {literal(DAY_MONTH)}) then {numeric}")
+    # A month name. The regex finds at most one of its two forms, so the other's groups are empty.
     name = "lower(p.month_f || p.month_d)"
     named_stamp = _stamp("(p.year_f || p.year_d)", f"({_month_number(name)})", "(p.day_f || p.day_d)")
     named = _parsed(text, NAMED_DATE, _NAMED_DATE_PARTS, f"case when p.year_f || p.year_d <> '' then {named_stamp} end")
-    return f"coalesce({iso}, case when regexp_full_match({text}, {literal(DAY_MONTH)}) then {numeric} else {named} end)"
+    return f"coalesce({iso}, case {' '.join(branches)} else {named} end)"
 
 
 @dataclass
