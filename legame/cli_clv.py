@@ -111,7 +111,8 @@ def _fit(args: argparse.Namespace, con_factory: Callable[[], duckdb.DuckDBPyConn
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> dict:
-    """Create the `orders` view over the CSV; return the dialect it was read with.
+    """Create the `orders` view over the CSV; return the read_csv options that read it with
+    every column as text, for naming a value that does not parse (_bad_value).
 
     The dialect (delimiter, quoting, header line) is sniffed once; the file is then read
     with it and explicit types, customer as text, date as a timestamp, amount as a
