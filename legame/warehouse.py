@@ -273,7 +273,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Bring the file to the current schema version; returns the version found."""
     con.execute("create table if not exists schema_version (version integer not null, applied_at timestamp not null)")
-    found = con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+    found = con.execute("select coalesce(max(version), 0) from schema_version").fetchall()[0][0]
     for version in range(found + 1, SCHEMA_VERSION + 1):
         con.execute("begin transaction")
         try:
@@ -316,13 +316,13 @@ def connect(config: Config, read_only: bool = False) -> duckdb.DuckDBPyConnectio
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """The latest load id: every cache keyed on it is invalidated by a new upload."""
-    return con.execute("select coalesce(max(load_id), 0) from loads").fetchone()[0]
+    return con.execute("select coalesce(max(load_id), 0) from loads").fetchall()[0][0]
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row count of every canonical table."""
     return {
-        name: con.execute(f"select count(*) from {name}").fetchone()[0]  # names are ours
+        name: con.execute(f"select count(*) from {name}").fetchall()[0][0]  # names are ours
         for name in TABLES
     }
 
@@ -330,7 +330,7 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def freshness(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     """Latest date present in each canonical table (None when empty)."""
     return {
-        name: con.execute(f"select max({t.date_column})::date from {name}").fetchone()[0] for name, t in TABLES.items()
+        name: con.execute(f"select max({t.date_column})::date from {name}").fetchall()[0][0] for name, t in TABLES.items()
     }
 
 
@@ -338,5 +338,5 @@ def only_demo_data(con: duckdb.DuckDBPyConnection) -> bool:
     """True while every load so far came from the built-in demo exports."""
     demo, real = con.execute(
         "select count(*) filter (where is_demo), count(*) filter (where not is_demo) from loads"
-    ).fetchone()
+    ).fetchall()[0]
     return demo > 0 and real == 0

@@ -126,11 +126,28 @@ def test_italian_ads_export_semicolons_decimal_comma_and_day_first_dates(con, co
     assert rows == [("2025-02-03", "instagram", 1234.56, 10000), ("2025-02-13", "facebook", 0.5, 12)]
 
 
-@pytest.mark.parametrize("encoding", ["utf-8-sig", "latin-1", "utf-16"])
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "latin-1", "utf-16", "utf-16-le", "utf-16-be", "cp1252"])
 def test_encodings_load_the_same_text(con, config, tmp_path, encoding):
     text = "response_id,answered_at,score,comment\nr1,2025-01-01,9,Perché sì: très bien\n"
+    if encoding in ("utf-16-le", "utf-16-be"):
+        text = "\ufeff" + text  # the byte-order mark every tool writes in front of UTF-16
     load_file(con, config, write(tmp_path, "nps.csv", text, encoding=encoding))
     assert con.execute("select comment from surveys").fetchone()[0] == "Perché sì: très bien"
+
+
+def test_windows_1252_euro_signs_and_curly_quotes_are_read_as_written(con, config, tmp_path):
+    # Excel on Windows writes € as byte 0x80 and ’ as 0x92, which Latin-1 reads as control characters.
+    text = (
+        "Giorno;Nome della campagna;Importo speso (EUR)\n"
+        "01/03/2025;L’estate;€ 12,50\n"
+        "02/03/2025;Saldi – fine;€ 1.000,00\n"
+    )
+    path = write(tmp_path, "spese.csv", text, encoding="cp1252")
+    report = load_file(con, config, path)
+    assert (report.encoding, report.inserted, report.rejected) == ("windows-1252", 2, 0)
+    # No Piattaforma column (no platform breakdown): the profile's channel is meta.
+    rows = con.execute("select campaign, amount, channel from spend order by day").fetchall()
+    assert rows == [("L’estate", 12.5, "meta"), ("Saldi – fine", 1000.0, "meta")]
 
 
 def test_no_email_reaches_the_database(con, config, tmp_path):

@@ -280,3 +280,15 @@ def test_a_score_outside_0_to_10_is_rejected(con, config, tmp_path):
         (4, "11", "not a whole number from 0 to 10"),
         (5, "-1", "not a whole number from 0 to 10"),
     ]
+
+
+def test_a_file_recognised_but_lacking_a_needed_column_says_which(con, config, tmp_path):
+    profile = {
+        "label": "Test CRM",
+        "table": "orders",
+        "detect": ["Ref", "Buyer"],
+        "columns": {"order_id": "Ref", "person_id": "Buyer", "ordered_at": "Placed", "revenue": "Gross"},
+    }
+    path = write(tmp_path, "crm.csv", "Ref,Buyer,Placed\nA1,ann,2025-03-01\n")
+    with pytest.raises(UnrecognisedExport, match="Closest: a Test CRM export would have Gross"):
+        load_file(con, with_profiles(config, test_crm=profile), path)

@@ -27,7 +27,7 @@ from legame.errors import FatalFileError, ProfileNotSaved
 from legame.ingest import locale
 from legame.ingest.normalise import FALSE_WORDS, TRUE_WORDS, ident, literal
 from legame.ingest.profiles import profile_specs, saved_profiles_dir, vendor_profile
-from legame.ingest.sniff import Sniffed, header_line, sniff, unique_names
+from legame.ingest.sniff import Sniffed, header_line, readable, sniff, unique_names
 from legame.warehouse import TABLES, Column, Table
 
 SAMPLE_ROWS = 200
@@ -302,11 +302,11 @@ def read_sample(path: Path, file_name: str, rows: int = SAMPLE_ROWS) -> Sample:
         f"all_varchar = true, names = [{', '.join(literal(n) for n in names)}], ignore_errors = true, "
         f"null_padding = true, skip = {int(sniffed.skip)})"
     )
-    with duckdb.connect() as con:
+    with duckdb.connect() as con, readable(path, sniffed) as (read_path, read_sniffed):
         try:
             con.execute(
                 f"create table sample as select * from {read} limit {int(rows)}",
-                {"path": str(path), "delim": sniffed.delimiter, "encoding": sniffed.encoding},
+                {"path": str(read_path), "delim": read_sniffed.delimiter, "encoding": read_sniffed.encoding},
             )
         except duckdb.Error as exc:
             raise FatalFileError(f"{file_name} could not be read: {str(exc).strip().splitlines()[0]}") from None

@@ -22,7 +22,7 @@ from legame.ingest import excel
 from legame.ingest.locale import Decisions, decide
 from legame.ingest.normalise import errors_select, ident, literal, staging_select, undecided
 from legame.ingest.profiles import Profile, bind, default_date_order, detect
-from legame.ingest.sniff import PREAMBLE_LINES, Sniffed, is_comment, sniff, unique_names
+from legame.ingest.sniff import PREAMBLE_LINES, Sniffed, is_comment, readable, sniff, unique_names
 from legame.warehouse import Table
 
 PREVIEW_ROWS = 20
@@ -410,7 +410,9 @@ def load_file(
     sha = file_sha256(path)
     con.execute("begin transaction")
     try:
-        report = _run(con, config, path, file_name, sniffed, profile, reason, sha)
+        with readable(path, sniffed) as (read_path, read_sniffed):
+            report = _run(con, config, read_path, file_name, read_sniffed, profile, reason, sha)
+        report.encoding = sniffed.encoding
         if commit:
             report.load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]
             _merge(con, profile, report.load_id)

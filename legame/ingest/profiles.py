@@ -173,10 +173,13 @@ def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
 
 
 def bind(profile: Profile, header: tuple[str, ...]) -> Profile | None:
-    """`profile` with its patterns resolved to `header`'s columns; None when the header is not its export.
+    """`profile` fitted to `header`; None when the header is not its export.
 
     Every `detect` column must be present (any case) and every detect pattern match a
-    column; a column mapped by pattern takes the first header column it matches.
+    column; a column mapped by pattern takes the first header column it matches. An
+    optional column the file lacks is left out (an export without Meta's Platform
+    column still loads); a required one, or a column read besides a value (minus,
+    hash_of, the currency column, only_if), that the file lacks means it is not the export.
     """
     present = {h.strip().lower() for h in header}
     if any(d.lower() not in present for d in profile.detect):
@@ -189,18 +192,23 @@ def bind(profile: Profile, header: tuple[str, ...]) -> Profile | None:
     found = [first_match(p) for p in profile.detect_patterns]
     if None in found:
         return None
-    if not found and not any(m.pattern for m in profile.columns.values()):
-        return profile
+    besides = [profile.currency_column, profile.only_if[0] if profile.only_if else None]
+    besides += [c for m in profile.columns.values() for c in (m.minus, *m.hash_of)]
+    if any(c and c.lower() not in present for c in besides):
+        return None
     columns: dict[str, ColumnMap] = {}
     for name, cmap in profile.columns.items():
-        if cmap.pattern:
-            source = first_match(cmap.pattern)
-            if source is None:
-                if profile.table.column(name).required:
-                    return None
+        source = first_match(cmap.pattern) if cmap.pattern else cmap.source
+        if source is not None and source.lower() not in present:
+            source = None
+        if source is None and (cmap.pattern or cmap.source):
+            if cmap.value is not None:  # the value to use when the file lacks the column
+                columns[name] = replace(cmap, source=None, pattern=None)
                 continue
-            cmap = replace(cmap, source=source, pattern=None)
-        columns[name] = cmap
+            if profile.table.column(name).required:
+                return None
+            continue
+        columns[name] = replace(cmap, source=source, pattern=None) if cmap.pattern else cmap
     detected = profile.detect + tuple(f for f in found if f and f not in profile.detect)
     return replace(profile, columns=columns, detect=detected, detect_patterns=())
 
@@ -340,6 +348,16 @@ def _unrecognised_message(header: tuple[str, ...], config: Config, file_name: st
             for p in profile.detect_patterns
             if not any(_regex(p).search(h) for h in header)
         ]
+        if not lacking:  # recognised, but a column it needs is missing
+            lacking = sorted(
+                m.source or f"a column whose name matches {m.pattern!r}"
+                for c, m in profile.columns.items()
+                if profile.table.column(c).required
+                and (m.source or m.pattern)
+                and m.value is None
+                and not (m.source and m.source.lower() in present)
+                and not (m.pattern and any(_regex(m.pattern).search(h) for h in header))
+            )
         # Only a near miss is worth naming: the file has most of what recognises the export.
         if 2 * len(lacking) > len(profile.detect) + len(profile.detect_patterns):
             continue

@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from legame.errors import FatalFileError
@@ -25,21 +29,51 @@ class Sniffed:
     skip: int = 0  # lines before the header (a report's title, date range...)
 
 
+# Encodings DuckDB does not read itself, and Python's codec for each: copied to UTF-8 first.
+TRANSCODED = {"windows-1252": "cp1252", "utf-16-be": "utf-16"}
+# Bytes Windows-1252 uses for € „ … ‘ ’ “ ” – — ™ and others, where Latin-1 has control characters.
+_WINDOWS_1252_ONLY = re.compile(rb"[\x80-\x9f]")
+
+
 def _encoding(sample: bytes) -> str:
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if sample.startswith(b"\xff\xfe"):
         return "utf-16"
+    if sample.startswith(b"\xfe\xff"):
+        return "utf-16-be"
     try:
         # A cut through a multi-byte character at the sample's end is not an error.
         sample.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start < len(sample) - 4:
-            return "latin-1"
+            return "windows-1252" if _WINDOWS_1252_ONLY.search(sample) else "latin-1"
     return "utf-8"
 
 
 def _text(sample: bytes, encoding: str) -> str:
-    codec = {"utf-8": "utf-8-sig", "utf-16": "utf-16"}.get(encoding, "latin-1")
+    codec = {"utf-8": "utf-8-sig", "utf-16": "utf-16", **TRANSCODED}.get(encoding, "latin-1")
     return sample.decode(codec, errors="ignore")
+
+
+@contextmanager
+def readable(path: Path, sniffed: Sniffed) -> Iterator[tuple[Path, Sniffed]]:
+    """The file as DuckDB can read it: as it is, or copied to UTF-8 for the block.
+
+    DuckDB reads UTF-8, UTF-16 (little-endian) and Latin-1 itself. Windows-1252 (Excel's CSV
+    on Windows) differs from Latin-1 exactly where it writes €, curly quotes and dashes, and
+    big-endian UTF-16 is rare: both are transcoded first.
+    """
+    if sniffed.encoding not in TRANSCODED:
+        yield path, sniffed
+        return
+    with tempfile.TemporaryDirectory(prefix="legame-cp1252-") as folder:
+        target = Path(folder) / "utf8.csv"
+        # Bytes with no character (five in Windows-1252) become U+FFFD, visible in the data.
+        with (
+            open(path, encoding=TRANSCODED[sniffed.encoding], errors="replace", newline="") as source,
+            open(target, "w", encoding="utf-8", newline="") as copy,
+        ):
+            shutil.copyfileobj(source, copy, 1 << 20)
+        yield target, replace(sniffed, encoding="utf-8")
 
 
 def _delimiter(header_line: str) -> str:
