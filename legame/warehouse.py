@@ -330,7 +330,8 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def freshness(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     """Latest date present in each canonical table (None when empty)."""
     return {
-        name: con.execute(f"select max({t.date_column})::date from {name}").fetchall()[0][0] for name, t in TABLES.items()
+        name: con.execute(f"select max({t.date_column})::date from {name}").fetchall()[0][0]
+        for name, t in TABLES.items()
     }
 
 

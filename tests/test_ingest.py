@@ -51,7 +51,7 @@ def test_rejects_name_row_column_value_and_reason(con, config, tmp_path):
             "row": 8,
             "column": "ordered_at",
             "value": "31/02/2025",
-            "reason": "not a date in the form yyyy-mm-dd or dd/mm/yyyy (optionally with a time)",
+            "reason": "not a date in the form yyyy-mm-dd, dd/mm/yyyy, dd/mm/yy or 1 Mar 2025 (optionally with a time)",
         },
     ]
     stored = con.execute("select row_number, column_name, reason from rejects order by row_number").fetchall()

@@ -20,7 +20,7 @@ from tests.conftest import write
 
 SPEND = "day,channel,campaign,amount,impressions,clicks\n"
 EVENTS = "event_id,email,occurred_at,channel,kind,post_id\n"
-REASON = "not a date in the form yyyy-mm-dd or dd/mm/yyyy (optionally with a time)"
+REASON = "not a date in the form yyyy-mm-dd, dd/mm/yyyy, dd/mm/yy or 1 Mar 2025 (optionally with a time)"
 
 
 def load_days(con, config, tmp_path, days: list[str]):

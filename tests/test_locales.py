@@ -208,7 +208,7 @@ def test_date_order_in_a_profile(con, config, tmp_path):
 def test_a_date_against_the_columns_order_is_rejected(con, config, tmp_path):
     rows = "31/12/2025,meta,a,1,,\n13/01/2025,meta,b,1,,\n01/13/2025,meta,c,1,,\n07/01/225,meta,d,1,,\n"
     report = load_file(con, config, write(tmp_path, "spend.csv", SPEND + rows))
-    reason = "not a date in the form yyyy-mm-dd or dd/mm/yyyy (optionally with a time)"
+    reason = "not a date in the form yyyy-mm-dd, dd/mm/yyyy, dd/mm/yy or 1 Mar 2025 (optionally with a time)"
     # 07/01/25 would be 7 January 2025 (two-digit year); a three-digit year is no year.
     assert [(r["value"], r["reason"]) for r in report.rejects] == [("01/13/2025", reason), ("07/01/225", reason)]
 

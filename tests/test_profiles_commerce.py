@@ -127,7 +127,7 @@ def test_woocommerce_advanced_order_export_nets_refunds_and_skips_further_produc
     # 7 rows: order 3001's second product (line 3) continues it, On hold 3005 (line 7) is skipped,
     # 3006's date 2025-02-30 (line 8) does not exist; 4 orders loaded.
     assert (report.rows_read, report.inserted, report.rejected) == (7, 4, 1)
-    not_a_date = "not a date in the form yyyy-mm-dd or dd/mm/yyyy (optionally with a time)"
+    not_a_date = "not a date in the form yyyy-mm-dd, dd/mm/yyyy, dd/mm/yy or 1 Mar 2025 (optionally with a time)"
     assert rejects(report) == [(8, "Order Date", "2025-02-30 12:00", not_a_date)]
     notes = " ".join(report.notes)
     assert "1 row has no Order Number and continues the row above" in notes

@@ -159,10 +159,9 @@ def parse_expr(col: Column, cmap: ColumnMap, profile: Profile, decisions: Decisi
             parsed = locale.date_sql(raw, order)
             reason = "not a date in the form yyyy-mm-dd (optionally with a time)"
             if order:
-                reason = (
-                    f"not a date in the form yyyy-mm-dd or {'dd/mm/yyyy' if order == 'dmy' else 'mm/dd/yyyy'} "
-                    "(optionally with a time)"
-                )
+                day_first = order == "dmy"
+                forms = "dd/mm/yyyy, dd/mm/yy or 1 Mar 2025" if day_first else "mm/dd/yyyy, mm/dd/yy or Mar 1, 2025"
+                reason = f"not a date in the form yyyy-mm-dd, {forms} (optionally with a time)"
         return f"({parsed})::timestamp::{col.sql_type}", reason
     if col.kind == "number":
         number = _number(raw, col, profile, decisions)
