@@ -135,7 +135,12 @@ def parse_expr(col: Column, cmap: ColumnMap, profile: Profile, decisions: Decisi
     if col.kind == "person" and cmap.email:
         # The address alone, also from "Ana Rossi <ana@example.com>" or "Ana Rossi (ana@example.com)".
         found = f"regexp_extract_all({raw}, {literal(EMAIL)})"
-        expr = f"case when len({found}) = 1 then left(sha256($salt || lower({found}[1])), {PERSON_ID_CHARS}) end"
+        hashed = f"left(sha256($salt || lower({{}})), {PERSON_ID_CHARS})"
+        # A cell that is just an address (nearly all) skips the extraction.
+        expr = (
+            f"case when regexp_full_match({raw}, {literal(EMAIL)}) then {hashed.format(raw)} "
+            f"when len({found}) = 1 then {hashed.format(found + '[1]')} end"
+        )
         return expr, "not an email address (or several in one cell)"
     if col.kind in ("text", "person"):
         text = f"lower({raw})" if col.name == "channel" else raw
