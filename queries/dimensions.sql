@@ -5,11 +5,13 @@ with channels as (
     union select distinct channel from interactions
     union select distinct channel from spend
     union select distinct channel from orders
+    union select distinct channel from visits
 ),
 
 campaigns as (
     select distinct campaign as name from spend
     union select distinct campaign from orders
+    union select distinct campaign from visits
 ),
 
 final as (

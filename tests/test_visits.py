@@ -208,3 +208,14 @@ def test_conversion_denominator_must_be_clicks_or_visits(loaded, config):
         ConfigError, match=r"conversion_denominator in config\.yaml must be one of clicks, visits, not 'sessions'\."
     ):
         compute(loaded, config, MARCH)
+
+
+def test_channels_and_campaigns_seen_only_in_visits_are_offered_as_filters(con, config):
+    from legame.kpis.series import dimensions
+
+    load_file(con, config, BY_CHANNEL)
+    load_file(con, config, BY_CAMPAIGN)
+    found = dimensions(con)
+    # Only visits are loaded: GA4's channel groups (lower-cased) and its campaigns are the filters.
+    assert {"organic search", "paid social"} <= set(found["channel"])
+    assert "spring_sale" in found["campaign"]
