@@ -96,6 +96,18 @@ def test_month_names_in_five_languages_are_read(con, config, tmp_path, days, exp
     assert not [n for n in report.notes if n.startswith("Column day")]  # never ambiguous: nothing to decide
 
 
+def test_a_weekday_may_open_a_written_out_date(con, config, tmp_path):
+    days = ["Sat, Mar 1, 2025", "Sunday, March 2, 2025 10:15 AM", "lunedì 3 marzo 2025", "Di., 4. März 2025"]
+    report, loaded = load_days(con, config, tmp_path, days)
+    assert report.rejected == 0, report.rejects
+    assert loaded == ["2025-03-01", "2025-03-02", "2025-03-03", "2025-03-04"]
+
+
+def test_a_word_that_is_no_weekday_before_a_date_is_rejected(con, config, tmp_path):
+    report, _ = load_days(con, config, tmp_path, ["Mar 1, 2025", "Soon, Mar 2, 2025"])
+    assert [r["value"] for r in report.rejects] == ["Soon, Mar 2, 2025"]
+
+
 def test_month_names_do_not_decide_the_order_of_numeric_dates(con, config, tmp_path):
     # Mar 13 and Dec 31 have a day above 12 but are not numeric: 03/04/2025 still reads either way, day first.
     report, loaded = load_days(con, config, tmp_path, ["Mar 13, 2025", "Dec 31, 2025", "03/04/2025"])

@@ -35,7 +35,8 @@ Dates. Without a profile `format`, a date is one of:
     Spanish, any case, with or without a dot, before the day (`Mar 1, 2025`,
     `March 1st 2025`) or after it (`1 Mar 2025`, `01-Mar-25`, `01MAR2025`,
     `1 marzo 2025`, `1er mars 2025`, `1. März 2025`, `3 dic. 2025`,
-    `1 de marzo de 2025`). These are never ambiguous.
+    `1 de marzo de 2025`), optionally after a weekday in those languages
+    (`Sat, Mar 1, 2025`, `sabato 1 marzo 2025`). These are never ambiguous.
 Any of these but ISO may be followed, after a space or a comma, by a time:
 `HH:MM`, `HH:MM:SS` or `HH:MM:SS.ffffff`, on the 24-hour clock or on the
 12-hour clock with AM or PM in any case (`10:15 PM`, `10:15 p.m.`). In a date
@@ -82,6 +83,18 @@ MONTH_NAMES: dict[int, tuple[str, ...]] = {
     11: ("november", "nov", "novembre", "noviembre"),
     12: ("december", "dec", "dicembre", "dic", "décembre", "decembre", "déc", "dezember", "dez", "diciembre"),
 }
+# Weekday names and abbreviations that may open a written-out date (Sat, Mar 1, 2025; sabato 1 marzo 2025).
+WEEKDAY_NAMES = (
+    "monday", "mon", "tuesday", "tue", "tues", "wednesday", "wed", "thursday", "thu", "thur", "thurs",
+    "friday", "fri", "saturday", "sat", "sunday", "sun",
+    "lunedì", "lunedi", "lun", "martedì", "martedi", "mar", "mercoledì", "mercoledi", "mer", "giovedì",
+    "giovedi", "gio", "venerdì", "venerdi", "ven", "sabato", "sab", "domenica", "dom",
+    "lundi", "mardi", "mercredi", "jeudi", "jeu", "vendredi", "samedi", "sam", "dimanche", "dim",
+    "montag", "mo", "dienstag", "di", "mittwoch", "mi", "donnerstag", "do", "freitag", "fr", "samstag",
+    "sonnabend", "sa", "sonntag", "so",
+    "lunes", "martes", "miércoles", "miercoles", "mié", "mie", "jueves", "jue", "viernes", "vie",
+    "sábado", "sabado", "sáb", "domingo",
+)  # fmt: skip
 # Any word is taken as the month, and read by `MONTH_NAMES` (an unknown word is not a date): a class of
 # characters keeps the regex small, and so fast, where the list of names (or \p{L}) makes it several times slower.
 _MONTH = f"([^\\d{SPACES},./-]+)\\.?"
@@ -107,8 +120,10 @@ _NAMED_TIME = f"(?:,?{_SPACE}+{_AT}{_CLOCK})?"
 _TIME_PARTS = ("hh", "mi", "ss", "ap")
 DAY_MONTH = f"^{NUMERIC_DATE}{_TIME}$"
 _DAY_MONTH_PARTS = ("a", "b", "y", *_TIME_PARTS)
-NAMED_DATE = f"^(?:{_MONTH_FIRST}|{_DAY_FIRST}){_NAMED_TIME}$"
-_NAMED_DATE_PARTS = ("month_f", "day_f", "year_f", "day_d", "month_d", "year_d", *_TIME_PARTS)
+# An optional weekday in front (group 1, checked against WEEKDAY_NAMES): Sat, Mar 1, 2025.
+_WEEKDAY = f"(?:([^\\d{SPACES},./-]+)\\.?,?{_SPACE}+)?"
+NAMED_DATE = f"^{_WEEKDAY}(?:{_MONTH_FIRST}|{_DAY_FIRST}){_NAMED_TIME}$"
+_NAMED_DATE_PARTS = ("weekday", "month_f", "day_f", "year_f", "day_d", "month_d", "year_d", *_TIME_PARTS)
 # Most numeric dates are read the fast way: with a 24-hour time after one space, or none, and a year whose century
 # the regex tells, their date becomes year first, which casts. The regex capturing the date runs without backtracking.
 _PLAIN_TIME = "(?: (?:[01]?\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,6})?)?)?"
@@ -240,7 +255,13 @@ def date_sql(text: str, order: str | None) -> str:
     # A month name. The regex finds at most one of its two forms, so the other's groups are empty.
     name = "lower(p.month_f || p.month_d)"
     named_stamp = _stamp("(p.year_f || p.year_d)", f"({_month_number(name)})", "(p.day_f || p.day_d)")
-    named = _parsed(text, NAMED_DATE, _NAMED_DATE_PARTS, f"case when p.year_f || p.year_d <> '' then {named_stamp} end")
+    weekday_ok = f"(p.weekday = '' or list_contains({_sql_list(list(WEEKDAY_NAMES))}, lower(p.weekday)))"
+    named = _parsed(
+        text,
+        NAMED_DATE,
+        _NAMED_DATE_PARTS,
+        f"case when p.year_f || p.year_d <> '' and {weekday_ok} then {named_stamp} end",
+    )
     return f"coalesce({iso}, case {' '.join(branches)} else {named} end)"
 
 
