@@ -72,3 +72,23 @@ def test_cli_imports_neither_streamlit_nor_plotly(tmp_path):
     env = {**os.environ, "LEGAME_DB": str(tmp_path / "cli.duckdb"), "LEGAME_SECRET": "cli"}
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert "LOADED []" in result.stderr, result.stderr
+
+
+def test_ingest_reads_an_excel_workbook_sheet_by_sheet(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Notes"
+    book.active.append(["Prepared for the board"])
+    orders = book.create_sheet("Orders")
+    orders.append(["order_id", "email", "ordered_at", "revenue"])
+    orders.append(["W1", "ann@example.com", "2025-03-01", 12.5])
+    orders.append(["W2", "bob@example.com", "not a date", 3])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    result = legame(tmp_path, "ingest", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "book.xlsx › Orders: table orders, 1 rows loaded" in result.stdout
+    assert "row 3, column 'ordered_at', value 'not a date'" in result.stdout  # Excel's row number
+    assert "Sheet 'Notes' was not loaded: no known export format" in result.stdout
+    assert counts(tmp_path)["orders"] == 1
