@@ -45,8 +45,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             continue
         verb = "would load" if args.preview else "loaded"
         for report in loaded.reports:
+            rows = "1 row" if report.rows_to_load == 1 else f"{report.rows_to_load} rows"
             print(
-                f"{report.file_name}: table {report.table}, {report.rows_to_load} rows {verb} "
+                f"{report.file_name}: table {report.table}, {rows} {verb} "
                 f"({report.inserted} new, {report.replaced} replaced, {report.unchanged} unchanged), "
                 f"{report.rejected} rejected [{report.profile_label}]"
             )

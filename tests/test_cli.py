@@ -88,7 +88,7 @@ def test_ingest_reads_an_excel_workbook_sheet_by_sheet(tmp_path):
     book.save(path)
     result = legame(tmp_path, "ingest", str(path))
     assert result.returncode == 0, result.stderr
-    assert "book.xlsx › Orders: table orders, 1 rows loaded" in result.stdout
+    assert "book.xlsx › Orders: table orders, 1 row loaded" in result.stdout
     assert "row 3, column 'ordered_at', value 'not a date'" in result.stdout  # Excel's row number
     assert "Sheet 'Notes' was not loaded: no known export format" in result.stdout
     assert counts(tmp_path)["orders"] == 1
