@@ -336,3 +336,66 @@ def test_the_header_line_of_an_unknown_file(tmp_path, text, line):
     from legame.ingest.sniff import header_line
 
     assert header_line(write(tmp_path, "f.csv", text), "f.csv") == line
+
+
+ACTIVITY = (
+    "Activity ID,Member email,When,Activity,Staff?\n"
+    "a1,ann@example.com,2025-03-01 10:00,Comment,No\n"
+    "a2,bob@example.com,2025-03-01 11:00,Like,No\n"
+    "a3,ann@example.com,2025-03-02 09:00,Replied,Sì\n"
+    "a4,cid@example.com,2025-03-03 18:00,Attended,nope\n"
+    "a5,bob@example.com,2025-03-04 12:00,Poll vote,No\n"
+)
+
+
+def test_words_of_a_choice_column_are_translated_and_the_rest_rejected(con, config, tmp_path):
+    path = write(tmp_path, "activity.csv", ACTIVITY)
+    sample = mapping.read_sample(path, "activity.csv")
+    assert sample.stats["Activity"].words == ("Attended", "Comment", "Like", "Poll vote", "Replied")
+    kind = TABLES["interactions"].column("kind")
+    # Comment is Legame's own word; Like, Replied and Attended are known synonyms; Poll vote is none.
+    assert mapping.propose_words(sample.stats["Activity"], kind) == {
+        "Attended": "event",
+        "Comment": "comment",
+        "Like": "reaction",
+        "Poll vote": mapping.NO_WORD,
+        "Replied": "reply",
+    }
+    choices = {
+        "event_id": Choice(source="Activity ID"),
+        "person_id": Choice(source="Member email", email=True),
+        "occurred_at": Choice(source="When"),
+        "kind": Choice(source="Activity", words=tuple(mapping.propose_words(sample.stats["Activity"], kind).items())),
+    }
+    spec = mapping.profile_spec(sample, "interactions", choices, "Forum activity")
+    assert spec["columns"]["kind"] == {
+        "column": "Activity",
+        "values": {"Attended": "event", "Comment": "comment", "Like": "reaction", "Replied": "reply"},
+    }
+    report = load_file(con, config, path, profile=vendor_profile("forum_activity", spec))
+    # Poll vote is none of Legame's kinds: its row is rejected, shown with its word.
+    assert (report.inserted, report.rejected) == (4, 1)
+    assert (report.rejects[0]["row"], report.rejects[0]["value"]) == (6, "Poll vote")
+    assert con.execute("select list(kind order by event_id) from interactions").fetchone()[0] == [
+        "comment",
+        "reaction",
+        "reply",
+        "event",
+    ]
+
+
+def test_words_of_a_yes_no_column_keep_the_usual_words(tmp_path):
+    sample = mapping.read_sample(write(tmp_path, "activity.csv", ACTIVITY), "activity.csv")
+    is_member = TABLES["people"].column("is_member")
+    # No and Sì are read as they are; "nope" is no yes/no word Legame knows.
+    assert mapping.propose_words(sample.stats["Staff?"], is_member) == {
+        "No": False,
+        "Sì": True,
+        "nope": mapping.NO_WORD,
+    }
+    choice = Choice(source="Staff?", words=(("nope", False),))
+    spec = mapping.profile_spec(
+        sample, "people", {"person_id": Choice(source="Member email", email=True), "is_member": choice}, "Staff list"
+    )
+    assert spec["columns"]["is_member"]["values"]["nope"] is False
+    assert spec["columns"]["is_member"]["values"]["yes"] is True  # the usual words still read

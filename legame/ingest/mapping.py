@@ -243,6 +243,7 @@ class ColumnStats:
     high: float | None
     choice_hits: dict[tuple[str, ...], int] = field(default_factory=dict)
     examples: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()  # its distinct values, most frequent first, when there are few (WORDS_SHOWN)
 
     def share(self, count: int) -> float:
         return count / self.filled if self.filled else 0.0
@@ -311,6 +312,16 @@ def read_sample(path: Path, file_name: str, rows: int = SAMPLE_ROWS) -> Sample:
         except duckdb.Error as exc:
             raise FatalFileError(f"{file_name} could not be read: {str(exc).strip().splitlines()[0]}") from None
         counts = con.execute(_stats_sql(names)).fetchone()
+        words = {
+            name: tuple(
+                w
+                for (w,) in con.execute(
+                    f"select trim({ident(name)}) as w from sample where nullif(trim({ident(name)}), '') is not null "
+                    f"group by w order by count(*) desc, w limit {WORDS_SHOWN + 1}"
+                ).fetchall()
+            )
+            for name in names
+        }
         first_rows = con.execute("select * from sample limit 20").fetchall()
         n_rows = con.execute("select count(*) from sample").fetchone()[0]
     width = 9 + len(_CHOICE_SETS)
@@ -330,8 +341,58 @@ def read_sample(path: Path, file_name: str, rows: int = SAMPLE_ROWS) -> Sample:
             high=c[8],
             choice_hits=dict(zip(_CHOICE_SETS, c[9:], strict=True)),
             examples=examples,
+            words=words[name] if len(words[name]) <= WORDS_SHOWN else (),
         )
     return Sample(file_name=file_name, header=sniffed.header, names=tuple(names), rows=n_rows, stats=stats)
+
+
+WORDS_SHOWN = 12  # a column with at most this many different values can have them translated by hand
+
+# Words exports use for Legame's choices (compared in lower case, after the choices themselves).
+WORD_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "comment": ("commented", "comments", "commento", "commentaire", "kommentar", "comentario", "message", "chat"),
+    "reply": ("replied", "replies", "response", "risposta", "réponse", "antwort", "respuesta"),
+    "answer": ("answered", "accepted answer", "solution", "solved", "risposta accettata"),
+    "reaction": ("like", "likes", "liked", "upvote", "upvoted", "heart", "reacted", "mi piace", "clap"),
+    "share": ("shared", "shares", "repost", "reposted", "retweet", "condivisione"),
+    "post": ("posted", "new post", "topic", "new topic", "thread", "question", "article", "discussion"),
+    "event": ("event attendance", "attended", "attendance", "rsvp", "checked in", "check-in", "evento", "webinar"),
+    "review": ("reviewed", "rating", "recensione", "avis"),
+    "referral": ("referred", "invite", "invited", "invitation"),
+    "ugc": ("user content", "user generated", "user-generated content", "creator content"),
+    "brand": ("page", "official", "company", "admin", "azienda", "marca"),
+    "employee": ("staff", "team", "moderator", "dipendente", "employee advocate"),
+    "customer": ("user", "member", "client", "cliente", "fan"),
+    "influencer": ("creator", "ambassador", "partner", "kol"),
+}
+NO_WORD = ""  # the translation "not one of these": such rows are rejected and shown in the report
+
+
+def readable_words(column: Column) -> dict[str, Any]:
+    """The words a load reads by itself in a choice or yes/no column, with their value."""
+    if column.kind == "boolean":
+        return {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS}}
+    return {c: c for c in column.choices}
+
+
+def translatable(column: Column) -> bool:
+    return column.kind in ("choice", "boolean")
+
+
+def propose_words(stats: ColumnStats, column: Column) -> dict[str, Any]:
+    """For each of a column's words, the choice (or yes/no) it most likely means; NO_WORD when none fits."""
+    known = readable_words(column)
+    proposal: dict[str, Any] = {}
+    for word in stats.words:
+        folded = word.strip().lower()
+        if folded in known:
+            proposal[word] = known[folded]
+            continue
+        proposal[word] = next(
+            (c for c in column.choices if folded in WORD_SYNONYMS.get(c, ()) or folded.rstrip("s") == c),
+            NO_WORD,
+        )
+    return proposal
 
 
 def sample_upload(file_name: str, data: bytes, rows: int = SAMPLE_ROWS) -> Sample:
@@ -529,6 +590,7 @@ class Choice:
     source: str | None = None
     value: str | None = None
     email: bool = False
+    words: tuple[tuple[str, Any], ...] = ()  # the file's words and the choice each stands for
 
 
 def choices_from(proposal: TableProposal) -> dict[str, Choice]:
@@ -580,6 +642,12 @@ def profile_spec(sample: Sample, table: str, choices: Mapping[str, Choice], labe
                 columns[col.name] = {"value": value.lower() if col.name == "channel" else value}
         elif choice.email and col.kind == "person":
             columns[col.name] = {"column": choice.source, "email": True}
+        elif choice.words and translatable(col):
+            # Every word the user translated; a word left as "not one of these" stays out, so it is rejected.
+            values = {w: v for w, v in choice.words if v != NO_WORD}
+            if col.kind == "boolean":  # a yes/no column reads only the words listed: keep the usual ones too
+                values = {**readable_words(col), **values}
+            columns[col.name] = {"column": choice.source, "values": values}
         else:
             columns[col.name] = choice.source
     mapped = {c.source for c in choices.values() if c.source}

@@ -16,7 +16,7 @@ from legame.ingest import LoadReport, mapping, uploads
 from legame.ingest.mapping import Choice, Proposal, TableProposal
 from legame.ingest.profiles import vendor_profile
 from legame.ui import reports, session
-from legame.warehouse import TABLES
+from legame.warehouse import TABLES, Column
 
 NOT_IN_FILE = "— not in this file —"
 SAME_EVERY_ROW = "— the same for every row —"
@@ -87,8 +87,11 @@ def _choose_column(proposal: Proposal, table: TableProposal, column: str, key: s
         st.caption(f"{_CERTAINTY[match.certainty]}: {'; '.join(match.reasons)}.")
     else:
         st.caption(":material/person: Your choice.")
+    col = TABLES[table.table].column(column)
+    if mapping.translatable(col):
+        return Choice(source=picked, words=_translate_words(proposal, col, picked, f"{key}-{table.table}-{column}"))
     email = False
-    if TABLES[table.table].column(column).kind == "person":
+    if col.kind == "person":
         stats = proposal.sample.stats[picked]
         are_emails = stats.share(stats.emails) >= 0.5
         email = st.checkbox(
@@ -99,6 +102,30 @@ def _choose_column(proposal: Proposal, table: TableProposal, column: str, key: s
             help="Legame never stores email addresses; the same address always gives the same code.",
         )
     return Choice(source=picked, email=email)
+
+
+def _translate_words(proposal: Proposal, col: Column, source: str, key: str) -> tuple[tuple[str, object], ...]:
+    """A selectbox per word of the file's column that Legame does not read by itself; each word's meaning."""
+    guesses = mapping.propose_words(proposal.sample.stats[source], col)
+    known = mapping.readable_words(col)
+    unknown = [w for w in guesses if w.strip().lower() not in known]
+    if not unknown:
+        return ()
+    options = [*dict.fromkeys(known.values()), mapping.NO_WORD]
+    words = {"Yes": True, "No": False} if col.kind == "boolean" else {}
+    shown = {v: k for k, v in words.items()}
+
+    def text(option: object) -> str:
+        return "— none of these: reject the row —" if option == mapping.NO_WORD else shown.get(option, str(option))
+
+    st.caption(f"What the file's words mean ({', '.join(str(c) for c in dict.fromkeys(known.values()))}):")
+    meanings = []
+    for i, word in enumerate(unknown):
+        meaning = st.selectbox(
+            f"“{word}” means", options, index=options.index(guesses[word]), format_func=text, key=f"{key}-word-{i}"
+        )
+        meanings.append((word, meaning))
+    return tuple(meanings)
 
 
 def _choose_columns(proposal: Proposal, table: TableProposal, key: str) -> dict[str, Choice]:
