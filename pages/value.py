@@ -63,7 +63,8 @@ with st.container(border=True):
     st.markdown(value.headline(report, fmt, config.currency))
     st.caption(
         f"{predicted_method}, from the orders up to {report.as_of:%d %b %Y}. Customers only: "
-        "members who have not bought yet have no purchases to predict from."
+        "members who have not bought yet have no purchases to predict from. The board values the community "
+        "at the end of the period it shows, from the orders up to then, so its figure differs for an earlier period."
     )
 
 st.subheader("Community members and other customers")
