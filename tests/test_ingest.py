@@ -203,3 +203,64 @@ def test_cli_says_plainly_when_the_app_holds_the_file(config, tmp_path):
     assert result.returncode == 1
     assert "is in use by another process (probably the running app)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# Found in review: files a user would drop that must load, or be rejected row by row.
+
+SPEND_HEADER = "day,channel,campaign,amount\n"
+
+
+def test_blank_lines_keep_reject_row_numbers_the_files_own(con, config, tmp_path):
+    # Line 1 header, line 2 good, lines 3-4 blank, line 5 bad amount, line 6 too many values, line 7 bad.
+    text = (
+        SPEND_HEADER + "2025-04-01,meta,c1,10\n\n\n2025-04-02,meta,c2,x\n2025-04-03,meta,c3,1,9\n2025-04-04,meta,c4,y\n"
+    )
+    report = load_file(con, config, write(tmp_path, "spend.csv", text))
+    assert [r["row"] for r in report.rejects] == [5, 6, 7]
+
+
+def test_header_names_differing_only_in_case_load(con, config, tmp_path):
+    text = "day,channel,campaign,amount,Amount,amount_2\n2025-04-01,meta,c1,10,11,12\n"
+    report = load_file(con, config, write(tmp_path, "spend.csv", text))
+    assert report.inserted == 1
+    assert con.execute("select amount from spend").fetchone()[0] == 10.0  # the first amount column
+
+
+def test_a_blank_first_line_above_the_header_is_looked_past(con, config, tmp_path):
+    report = load_file(con, config, write(tmp_path, "spend.csv", "\n" + SPEND_HEADER + "2025-04-01,meta,c1,10\n"))
+    assert (report.inserted, report.reason.endswith("(its header is on line 2, below a preamble)")) == (1, True)
+
+
+def test_a_whole_number_too_large_is_rejected_not_a_crash(con, config, tmp_path):
+    text = "day,channel,campaign,amount,impressions\n2025-01-01,meta,c,1,99999999999999999999\n2025-01-02,meta,c,1,5\n"
+    report = load_file(con, config, write(tmp_path, "spend.csv", text))
+    assert (report.inserted, report.rejected) == (1, 1)
+    assert report.rejects[0]["reason"] == "not a whole number"
+
+
+def test_a_short_windows_1252_file_is_not_taken_for_utf8(con, config, tmp_path):
+    path = tmp_path / "spend.csv"
+    path.write_bytes(b"day,channel,amount,campaign\r\n2025-01-01,meta,1,Caff\xe8\r\n")
+    report = load_file(con, config, path)
+    assert con.execute("select campaign from spend").fetchone()[0] == "Caffè"
+    assert report.encoding == "windows-1252"
+
+
+def test_a_euro_sign_after_the_first_64_kb_of_latin_1_text_is_read(con, config, tmp_path):
+    rows = "".join(f"2025-01-01,meta,caffè {i},1\n" for i in range(4000))
+    path = tmp_path / "spend.csv"
+    path.write_bytes((SPEND_HEADER + rows + "2025-01-02,meta,saldi,€ 3\n").encode("cp1252"))
+    report = load_file(con, config, path)
+    assert (report.inserted, report.rejected) == (4001, 0)
+
+
+@pytest.mark.parametrize("block_size", [1, 2, 3, 5, 64])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_blank_lines_are_found_across_read_blocks(tmp_path, block_size, newline):
+    from legame.ingest.sniff import blank_lines
+
+    lines = ["h,x", "a,1", "", "", "b,2", "", "c,3", "d,4", "", "e,5"]
+    path = tmp_path / "f.csv"
+    path.write_bytes(newline.join(lines).encode() + newline.encode())
+    expected = [i + 1 for i, line in enumerate(lines) if line == ""]  # lines 3, 4, 6, 9
+    assert blank_lines(path, "utf-8", after=1, block_size=block_size) == expected

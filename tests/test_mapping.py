@@ -399,3 +399,24 @@ def test_words_of_a_yes_no_column_keep_the_usual_words(tmp_path):
     )
     assert spec["columns"]["is_member"]["values"]["nope"] is False
     assert spec["columns"]["is_member"]["values"]["yes"] is True  # the usual words still read
+
+
+def test_a_header_with_a_blank_name_is_still_the_header(tmp_path):
+    # pandas writes its index column with no name: the header has one value fewer than the rows.
+    text = ",Date,Customer,Order No,Total\n0,2025-01-01,a@x.com,A1,10\n1,2025-01-02,b@x.com,A2,12\n"
+    sample = mapping.read_sample(write(tmp_path, "pandas.csv", text), "pandas.csv")
+    assert sample.header == ("", "Date", "Customer", "Order No", "Total")
+    assert sample.rows == 2
+
+
+def test_a_repeated_or_blank_named_column_can_be_mapped_and_loaded(con, config, tmp_path):
+    text = "When,Cost,Cost,,Src\n2025-03-01,1,2,3,meta\n2025-03-02,4,5,6,meta\n"
+    path = write(tmp_path, "costs.csv", text)
+    sample = mapping.read_sample(path, "costs.csv")
+    assert sample.names == ("When", "Cost", "Cost_2", "column4", "Src")
+    choices = {"day": Choice(source="When"), "channel": Choice(source="Src"), "amount": Choice(source="Cost_2")}
+    spec = mapping.profile_spec(sample, "spend", choices, "Costs")
+    assert "" not in spec["detect"]
+    report = load_file(con, config, path, profile=vendor_profile("costs", spec))
+    assert report.inserted == 2
+    assert con.execute("select sum(amount) from spend").fetchone()[0] == 7.0  # 2 + 5, the second Cost

@@ -292,3 +292,33 @@ def test_a_file_recognised_but_lacking_a_needed_column_says_which(con, config, t
     path = write(tmp_path, "crm.csv", "Ref,Buyer,Placed\nA1,ann,2025-03-01\n")
     with pytest.raises(UnrecognisedExport, match="Closest: a Test CRM export would have Gross"):
         load_file(con, with_profiles(config, test_crm=profile), path)
+
+
+def test_ids_made_from_columns_never_confuse_an_empty_cell_or_a_bar(con, config, tmp_path):
+    profile = {
+        "table": "interactions",
+        "detect": ["Who", "When", "Text", "File"],
+        "columns": {
+            "event_id": {"hash_of": ["Who", "When", "Text", "File"]},
+            "person_id": "Who",
+            "occurred_at": "When",
+            "kind": {"value": "comment"},
+        },
+    }
+    text = "Who,When,Text,File\nu1,2025-03-01,see pic,\nu1,2025-03-01,,see pic\nu1,2025-03-01,a|b,\nu1,2025-03-01,a,b\n"
+    report = load_file(con, with_profiles(config, chat=profile), write(tmp_path, "chat.csv", text))
+    assert (report.inserted, report.duplicates_in_file) == (4, 0)
+
+
+def test_rows_of_one_person_within_a_file_combine(con, config, tmp_path):
+    text = "person_id,first_seen,segment,is_member\ndan,2025-02-01,Gold,\ndan,,,true\ndan,2025-01-01,,\n"
+    report = load_file(con, config, write(tmp_path, "people.csv", text))
+    assert (report.inserted, report.duplicates_in_file) == (1, 2)
+    assert "they are combined with it" in " ".join(report.notes)
+    row = con.execute("select first_seen::date::varchar, segment, is_member from people").fetchone()
+    assert row == ("2025-01-01", "Gold", True)
+
+
+def test_a_bare_yes_in_a_profile_is_refused_with_how_to_write_it():
+    with pytest.raises(ConfigError, match="Put the export's word in quotes"):
+        vendor_profile("broken", {**PAYMENTS, "only_if": {"column": "Status", "values": [True]}})

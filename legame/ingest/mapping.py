@@ -651,7 +651,7 @@ def profile_spec(sample: Sample, table: str, choices: Mapping[str, Choice], labe
         else:
             columns[col.name] = choice.source
     mapped = {c.source for c in choices.values() if c.source}
-    detect = list(dict.fromkeys(sample.header_name(n) for n in sample.names if n in mapped))
+    detect = list(dict.fromkeys(sample.header_name(n) for n in sample.names if n in mapped and sample.header_name(n)))
     return {"label": label.strip(), "table": table, "detect": detect, "columns": columns}
 
 

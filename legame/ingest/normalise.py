@@ -80,7 +80,9 @@ READ_AS_NUMBER = ("number", "integer", "date", "timestamp")  # kinds whose null 
 def raw_text(col: Column, cmap: ColumnMap) -> str:
     """SQL of the column's trimmed text, null when empty (or a null word, for numbers and dates)."""
     if cmap.hash_of:
-        return "nullif(concat_ws('|', " + ", ".join(f"trim({ident(c)})" for c in cmap.hash_of) + "), '')"
+        # The columns as a JSON list: an empty cell and a | in a value cannot make two rows alike.
+        cells = [f"nullif(trim({ident(c)}), '')" for c in cmap.hash_of]
+        return f"case when coalesce({', '.join(cells)}) is not null then to_json([{', '.join(cells)}])::varchar end"
     raw = f"nullif(trim({ident(cmap.source)}), '')"
     return locale.null_words(raw) if col.kind in READ_AS_NUMBER and not cmap.values else raw
 
@@ -183,7 +185,9 @@ def parse_expr(col: Column, cmap: ColumnMap, profile: Profile, decisions: Decisi
                 f"then ({number})::bigint end",
                 f"not a whole number from {low} to {high}",
             )
-        return f"case when {number} = round({number}) then ({number})::bigint end", "not a whole number"
+        # Beyond a 64-bit integer (a count that large is a typo, or an id in the wrong column): rejected.
+        fits = f"abs({number}) < 9e18"
+        return f"case when {number} = round({number}) and {fits} then ({number})::bigint end", "not a whole number"
     if col.kind == "boolean":
         words = " ".join(
             [f"when lower({raw}) = {literal(w)} then true" for w in TRUE_WORDS]

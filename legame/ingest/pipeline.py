@@ -22,7 +22,16 @@ from legame.ingest import excel
 from legame.ingest.locale import Decisions, decide
 from legame.ingest.normalise import errors_select, ident, literal, staging_select, undecided
 from legame.ingest.profiles import Profile, bind, default_date_order, detect
-from legame.ingest.sniff import PREAMBLE_LINES, Sniffed, is_comment, readable, sniff, unique_names
+from legame.ingest.sniff import (
+    PREAMBLE_LINES,
+    SAMPLE_BYTES,
+    Sniffed,
+    blank_lines,
+    is_comment,
+    readable,
+    sniff,
+    unique_names,
+)
 from legame.warehouse import Table
 
 PREVIEW_ROWS = 20
@@ -207,12 +216,28 @@ def _stage(
     con.execute(f"create or replace temp table _errors as {errors_select(profile, decisions, currency)}", salted)
     keys = ", ".join(profile.table.key)
     columns = ", ".join(c.name for c in profile.table.columns)
-    # Within one file the last row for a key wins, like a later export would.
-    con.execute(
-        f"""create or replace temp table _deduplicated as
-            select {columns} from _staged where not _bad
-            qualify row_number() over (partition by {keys} order by _row desc) = 1"""
-    )
+    table = profile.table
+    if table.merge == "combine":
+        # Rows of one person within a file combine as a later file's would (Table.merge).
+        combined = ", ".join(
+            c.name
+            if c.name in table.key
+            else f"min({c.name}) as {c.name}"
+            if c.name in table.earliest
+            else f"arg_max({c.name}, _row) filter (where {c.name} is not null) as {c.name}"
+            for c in table.columns
+        )
+        con.execute(
+            f"create or replace temp table _deduplicated as "
+            f"select {combined} from _staged where not _bad group by {keys}"
+        )
+    else:
+        # Within one file the last row for a key wins, like a later export would.
+        con.execute(
+            f"""create or replace temp table _deduplicated as
+                select {columns} from _staged where not _bad
+                qualify row_number() over (partition by {keys} order by _row desc) = 1"""
+        )
     con.execute("create or replace temp view _good as select * from _deduplicated")
     return skipped
 
@@ -228,13 +253,14 @@ def _all_good(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
     )
 
 
-def _row_lines(con: duckdb.DuckDBPyConnection, structural: list[tuple], skip: int) -> None:
-    """Map each parsed row to its line in the file, skipping lines DuckDB rejected.
+def _row_lines(con: duckdb.DuckDBPyConnection, structural: list[tuple], skip: int, blank: list[int]) -> None:
+    """Map each parsed row to its line in the file, past the lines DuckDB rejected or skipped as empty.
 
-    The k-th parsed row follows every rejected line j whose count of parsed rows
-    before it (line_j - 1 - skip - j) is below k; `skip` lines precede the header.
+    The k-th parsed row follows every such line j whose count of parsed rows before
+    it (line_j - 1 - skip - j) is below k; `skip` lines precede the header.
     """
-    gaps = [line - 1 - skip - j for j, (line, *_rest) in enumerate(structural, start=1)]
+    lines = sorted([line for line, *_rest in structural] + blank)
+    gaps = [line - 1 - skip - j for j, line in enumerate(lines, start=1)]
     con.execute("create or replace temp table _gaps (gap bigint)")
     if gaps:
         con.executemany("insert into _gaps values (?)", [(g,) for g in gaps])
@@ -316,12 +342,20 @@ def _recognise(path: Path, config: Config, file_name: str) -> tuple[Sniffed, Pro
     Some tools (LinkedIn Campaign Manager) write a report title and date range
     above the header: when line one is no known header, the next lines are tried.
     """
-    sniffed = sniff(path, file_name)
     try:
-        return sniffed, *detect(sniffed.header, config, file_name)
-    except UnrecognisedExport as unrecognised:
-        first = unrecognised
-    commented = is_comment(sniffed.header[0])
+        sniffed = sniff(path, file_name)
+    except FatalFileError:
+        with open(path, "rb") as fh:
+            if not fh.read(SAMPLE_BYTES).strip():
+                raise  # an empty file
+        # A blank line (or a sheet's empty rows) above the header: the first header found is what to talk about.
+        first, commented = None, True
+    else:
+        try:
+            return sniffed, *detect(sniffed.header, config, file_name)
+        except UnrecognisedExport as unrecognised:
+            first = unrecognised
+        commented = is_comment(sniffed.header[0])
     for skip in range(1, PREAMBLE_LINES + 1):
         try:
             later = sniff(path, file_name, skip)
@@ -334,7 +368,7 @@ def _recognise(path: Path, config: Config, file_name: str) -> tuple[Sniffed, Pro
                 first, commented = unrecognised, False
             continue
         return later, profile, f"{reason} (its header is on line {skip + 1}, below a preamble)"
-    raise first
+    raise first or FatalFileError(f"{file_name}: no header found in its first {PREAMBLE_LINES + 1} lines.")
 
 
 def _refuse_other_currency(profile: Profile, config: Config, file_name: str) -> None:
@@ -491,10 +525,12 @@ def _run(
 ) -> LoadReport:
     skipped: dict[str, int] = {}
     decisions = Decisions()
+    blank: list[int] = []
     # Rows skipped rather than rejected must be counted, which needs the numbered read.
     if not profile.numbered_read and _stage_in_one_pass(con, path, sniffed, profile, config, file_name):
         _all_good(con, profile)
     else:
+        blank = blank_lines(path, sniffed.encoding, after=sniffed.skip + 1)
         _read_raw(con, path, sniffed, file_name)
         # Numbers and dates in a locale's style: decimal mark and date order decided per column, in one query.
         data_rows = f"(select * from _raw where _row > {int(profile.skip_rows_after_header)})"
@@ -505,7 +541,7 @@ def _run(
     rows_read = parsed + sum(skipped.values()) + len(structural)
     if rows_read == 0:
         raise FatalFileError(f"{file_name} has a header but no data rows.")
-    _row_lines(con, structural, sniffed.skip)
+    _row_lines(con, structural, sniffed.skip, blank)
     value_rejects = con.execute(
         "select count(distinct row_number) from (" + _rejects_sql(sniffed.skip) + ")"
     ).fetchone()[0]
@@ -556,7 +592,12 @@ def _run(
     report.notes.extend(decisions.notes)
     if report.duplicates_in_file:
         report.notes.append(
-            f"{report.duplicates_in_file} rows repeat a key seen earlier in the file; the last one counts."
+            f"{report.duplicates_in_file} rows repeat a key seen earlier in the file; "
+            + (
+                "they are combined with it (a later value wins, a blank keeps the earlier one)."
+                if profile.table.merge == "combine"
+                else "the last one counts."
+            )
         )
     report.notes.extend(_skipped_notes(con, profile, skipped, sniffed.skip))
     if note := _currency_note(profile, config):

@@ -19,6 +19,7 @@ import yaml
 
 from legame.config import Config
 from legame.errors import ConfigError, UnrecognisedExport
+from legame.ingest.sniff import unique_names
 from legame.warehouse import TABLES, Table
 
 
@@ -91,10 +92,20 @@ def _column_map(spec: Any) -> ColumnMap:
             prefix=spec.get("prefix"),
             value=spec.get("value"),
             fmt=spec.get("format"),
-            values={str(k): v for k, v in (spec.get("values") or {}).items()},
+            values={_word(k): v for k, v in (spec.get("values") or {}).items()},
             email=bool(spec.get("email", False)),
         )
     raise ConfigError(f"A profile column must be a column name or a mapping, not {spec!r}.")
+
+
+def _word(word: Any) -> str:
+    """A word of an export, as a profile names it; YAML reads a bare Yes, No, On or Off as true/false."""
+    if isinstance(word, bool):
+        raise ConfigError(
+            f"A profile names the word {word!r}: YAML reads a bare Yes, No, On, Off, True or False as that. "
+            "Put the export's word in quotes, e.g. 'Yes'."
+        )
+    return str(word)
 
 
 def _regex(pattern: Any) -> re.Pattern[str]:
@@ -111,7 +122,7 @@ def _only_if(name: str, spec: Any) -> tuple[str, tuple[str, ...]] | None:
         return str(spec["column"]), ()  # no values: any value will do
     if not isinstance(spec, dict) or not spec.get("column") or not isinstance(spec.get("values"), list):
         raise ConfigError(f"Profile {name}: only_if needs a column and a list of values (or not_empty: true).")
-    return str(spec["column"]), tuple("" if v is None else str(v) for v in spec["values"])
+    return str(spec["column"]), tuple("" if v is None else _word(v) for v in spec["values"])
 
 
 def _only_if_why(spec: Any) -> str:
@@ -184,6 +195,8 @@ def bind(profile: Profile, header: tuple[str, ...]) -> Profile | None:
     present = {h.strip().lower() for h in header}
     if any(d.lower() not in present for d in profile.detect):
         return None
+    # Columns are read by the names the pipeline gives them (a repeated Cost is also Cost_2).
+    present |= {n.lower() for n in unique_names(header)}
 
     def first_match(pattern: str) -> str | None:
         regex = _regex(pattern)

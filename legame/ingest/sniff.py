@@ -30,22 +30,24 @@ class Sniffed:
 
 
 # Encodings DuckDB does not read itself, and Python's codec for each: copied to UTF-8 first.
+# A file that is not UTF-8 is read as Windows-1252 (Excel's CSV on Windows), which is Latin-1
+# plus €, curly quotes and dashes where Latin-1 has control characters: from a sample alone,
+# a later € could not be told from Latin-1.
 TRANSCODED = {"windows-1252": "cp1252", "utf-16-be": "utf-16"}
-# Bytes Windows-1252 uses for € „ … ‘ ’ “ ” – — ™ and others, where Latin-1 has control characters.
-_WINDOWS_1252_ONLY = re.compile(rb"[\x80-\x9f]")
 
 
-def _encoding(sample: bytes) -> str:
+def _encoding(sample: bytes, complete: bool) -> str:
+    """The file's encoding from its byte-order mark or a UTF-8 trial of its first bytes (`complete`: all of it)."""
     if sample.startswith(b"\xff\xfe"):
         return "utf-16"
     if sample.startswith(b"\xfe\xff"):
         return "utf-16-be"
     try:
-        # A cut through a multi-byte character at the sample's end is not an error.
         sample.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start < len(sample) - 4:
-            return "windows-1252" if _WINDOWS_1252_ONLY.search(sample) else "latin-1"
+        # A cut through a multi-byte character at the end of a partial sample is not an error.
+        if complete or exc.start < len(sample) - 4:
+            return "windows-1252"
     return "utf-8"
 
 
@@ -58,9 +60,8 @@ def _text(sample: bytes, encoding: str) -> str:
 def readable(path: Path, sniffed: Sniffed) -> Iterator[tuple[Path, Sniffed]]:
     """The file as DuckDB can read it: as it is, or copied to UTF-8 for the block.
 
-    DuckDB reads UTF-8, UTF-16 (little-endian) and Latin-1 itself. Windows-1252 (Excel's CSV
-    on Windows) differs from Latin-1 exactly where it writes €, curly quotes and dashes, and
-    big-endian UTF-16 is rare: both are transcoded first.
+    DuckDB reads UTF-8 and UTF-16 (little-endian) itself; Windows-1252 (and so Latin-1) and
+    big-endian UTF-16 are transcoded first.
     """
     if sniffed.encoding not in TRANSCODED:
         yield path, sniffed
@@ -88,7 +89,7 @@ def sniff(path: Path, file_name: str, skip: int = 0) -> Sniffed:
         sample = fh.read(SAMPLE_BYTES)
     if not sample.strip():
         raise FatalFileError(f"{file_name} is empty.")
-    encoding = _encoding(sample)
+    encoding = _encoding(sample, complete=len(sample) < SAMPLE_BYTES)
     lines = re.split(r"\r\n|\n|\r", _text(sample, encoding))
     header_line = lines[skip] if skip < len(lines) else ""
     delimiter = _delimiter(header_line)
@@ -101,13 +102,22 @@ def sniff(path: Path, file_name: str, skip: int = 0) -> Sniffed:
 
 
 def unique_names(header: tuple[str, ...]) -> list[str]:
-    """The header's names as the pipeline reads them: a blank one is columnN, a repeated one name_2."""
-    seen: dict[str, int] = {}
+    """The header's names as the pipeline reads them: a blank one is columnN, a repeated one name_2.
+
+    Names are told apart as SQL tells them, in any case (Amount and amount are one name), and a
+    made-up name never takes one the header already has.
+    """
+    taken = {h.lower() for h in header if h}
+    used: set[str] = set()
     names = []
     for i, name in enumerate(header):
-        name = name or f"column{i + 1}"
-        seen[name] = seen.get(name, 0) + 1
-        names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+        candidate = name or f"column{i + 1}"
+        n = 1
+        while candidate.lower() in used or (candidate != name and candidate.lower() in taken):
+            n += 1
+            candidate = f"{name or 'column'}_{n}" if name else f"column{i + 1}_{n}"
+        used.add(candidate.lower())
+        names.append(candidate)
     return names
 
 
@@ -120,14 +130,52 @@ def header_line(path: Path, file_name: str) -> int:
     """
     with open(path, "rb") as fh:
         sample = fh.read(SAMPLE_BYTES)
-    encoding = _encoding(sample)
+    encoding = _encoding(sample, complete=len(sample) < SAMPLE_BYTES)
     lines = re.split(r"\r\n|\n|\r", _text(sample, encoding))[: PREAMBLE_LINES + 1]
     delimiter = _delimiter(max(lines, key=lambda line: max(line.count(d) for d in DELIMITERS)))
     cells = [next(csv.reader(io.StringIO(line), delimiter=delimiter), []) for line in lines]
-    counts = [0 if row and is_comment(row[0]) else sum(1 for v in row if v.strip()) for row in cells]
+
+    def width(row: list[str]) -> int:
+        # A header and the rows below it have as many fields (a header may leave one blank, as
+        # pandas does for its index); a title or date line has one value at most.
+        filled = sum(1 for v in row if v.strip())
+        return 0 if row and is_comment(row[0]) else len(row) if filled >= 2 else filled
+
+    counts = [width(row) for row in cells]
     return counts.index(max(counts)) if counts else 0
 
 
 def is_comment(first_cell: str) -> bool:
     """A `# ...` comment line (GA4's preamble), not a column named `#` (Typeform's response token)."""
     return first_cell.startswith("#") and first_cell.strip() != "#"
+
+
+_BLANK_LINE = re.compile(rb"\n(?=\r?\n)")  # the end of a line that an empty line follows
+
+
+def blank_lines(path: Path, encoding: str, after: int, block_size: int = 1 << 22) -> list[int]:
+    """The numbers (from 1) of the empty lines after line `after` of a UTF-8 or 8-bit file.
+
+    DuckDB skips empty lines, a spreadsheet shows them as rows: knowing where they are keeps
+    reject row numbers the file's own. Read in blocks; UTF-16 files are not searched. Empty
+    lines at the very end of the file follow every row and are not reported.
+    """
+    if encoding.startswith("utf-16"):
+        return []
+    found: list[int] = []
+    newlines_before = 0  # newlines in the file before `data`
+    data = b""
+    with open(path, "rb") as fh:
+        while block := fh.read(block_size):
+            # The last two bytes wait for the next block, where what follows them is known.
+            data = data[-2:] + block
+            done, counted = len(data) - 2, 0
+            for match in _BLANK_LINE.finditer(data):
+                if match.start() >= done:
+                    break
+                newlines_before += data.count(b"\n", counted, match.start())
+                counted = match.start()
+                if newlines_before + 2 > after:
+                    found.append(newlines_before + 2)
+            newlines_before += data.count(b"\n", counted, done)
+    return found
