@@ -264,3 +264,10 @@ def test_blank_lines_are_found_across_read_blocks(tmp_path, block_size, newline)
     path.write_bytes(newline.join(lines).encode() + newline.encode())
     expected = [i + 1 for i, line in enumerate(lines) if line == ""]  # lines 3, 4, 6, 9
     assert blank_lines(path, "utf-8", after=1, block_size=block_size) == expected
+
+
+def test_a_second_column_of_the_same_name_is_listed_as_not_used(con, config, tmp_path):
+    report = load_file(
+        con, config, write(tmp_path, "spend.csv", "day,channel,campaign,amount,amount,\n2025-01-01,m,c,1,2,\n")
+    )
+    assert report.ignored_columns == ["amount (column 5)", "(no name, column 6)"]

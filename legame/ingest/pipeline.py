@@ -582,7 +582,7 @@ def _run(
         duplicates_in_file=valid_rows - good,
         min_date=min_date,
         max_date=max_date,
-        ignored_columns=[h for h in sniffed.header if h not in profile.source_columns],
+        ignored_columns=_ignored(sniffed.header, profile),
         rejects=rejects[:REJECTS_SHOWN],
         preview_columns=[d[0] for d in preview.description],
         preview_rows=preview.fetchall(),
@@ -605,6 +605,21 @@ def _run(
     if any(c.email for c in profile.columns.values()):
         report.notes.append("Emails are stored only as salted hashes: no personal data enters the database.")
     return report
+
+
+def _ignored(header: tuple[str, ...], profile: Profile) -> list[str]:
+    """The file's columns the profile does not read, as the header writes them (a second Cost is "Cost (2nd)")."""
+    used = {s.lower() for s in profile.source_columns}
+    ignored = []
+    for i, (written, name) in enumerate(zip(header, unique_names(header), strict=True)):
+        if name.lower() in used:
+            continue
+        repeats = [h.lower() for h in header[:i]].count(written.lower())
+        if not written:
+            ignored.append(f"(no name, column {i + 1})")
+        else:
+            ignored.append(f"{written} (column {i + 1})" if repeats else written)
+    return ignored
 
 
 def _skipped_notes(con: duckdb.DuckDBPyConnection, profile: Profile, skipped: dict[str, int], skip: int) -> list[str]:
