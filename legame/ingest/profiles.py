@@ -261,11 +261,12 @@ def canonical_profile(table: Table, header: tuple[str, ...]) -> Profile | None:
 
 
 FORMATS_DIR = Path(__file__).parent / "formats"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader when built in: 10x faster
 
 
 def _read_profiles(path: Path) -> dict[str, dict[str, Any]]:
     try:
-        specs = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        specs = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path} is not valid YAML: {exc}") from None
     if not isinstance(specs, dict) or not all(isinstance(s, dict) for s in specs.values()):
