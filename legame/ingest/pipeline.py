@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -18,10 +16,10 @@ import duckdb
 from legame.config import Config
 from legame.errors import FatalFileError, UnrecognisedExport
 from legame.ingest import currency as money
-from legame.ingest import excel
 from legame.ingest.locale import Decisions, decide
 from legame.ingest.normalise import errors_select, ident, literal, staging_select, undecided
 from legame.ingest.profiles import Profile, bind, default_date_order, detect
+from legame.ingest.report import LoadReport, currency_note, ignored_columns, skipped_notes
 from legame.ingest.sniff import (
     PREAMBLE_LINES,
     SAMPLE_BYTES,
@@ -36,52 +34,6 @@ from legame.warehouse import Table
 
 PREVIEW_ROWS = 20
 REJECTS_SHOWN = 500
-
-
-@dataclass
-class LoadReport:
-    """What a file held and what loading it did (or would do, for a preview)."""
-
-    file_name: str
-    sha256: str
-    profile: str
-    profile_label: str
-    table: str
-    reason: str
-    encoding: str
-    delimiter: str
-    rows_read: int
-    inserted: int
-    replaced: int
-    unchanged: int
-    rejected: int
-    duplicates_in_file: int
-    min_date: date | None
-    max_date: date | None
-    ignored_columns: list[str]
-    rejects: list[dict[str, object]]
-    preview_columns: list[str]
-    preview_rows: list[tuple]
-    previously_loaded: str | None = None
-    load_id: int | None = None
-    notes: list[str] = field(default_factory=list)
-    lines_before_header: int = 0
-
-    @property
-    def rows_to_load(self) -> int:
-        return self.inserted + self.replaced
-
-    @property
-    def committed(self) -> bool:
-        return self.load_id is not None
-
-    def summary(self) -> str:
-        verb = "loaded" if self.committed else "to load"
-        return (
-            f"{self.file_name} → {self.table} ({self.profile_label}): {self.rows_read} rows read, "
-            f"{self.inserted} new, {self.replaced} replaced, {self.unchanged} unchanged ({verb}), "
-            f"{self.rejected} rejected"
-        )
 
 
 def file_sha256(path: Path) -> str:
@@ -328,7 +280,7 @@ def _previous_load(con: duckdb.DuckDBPyConnection, sha: str) -> str | None:
     return f"load #{row[0]} on {row[1]:%Y-%m-%d %H:%M} UTC" if row else None
 
 
-def _archive(path: Path, sha: str, file_name: str, config: Config) -> None:
+def archive(path: Path, sha: str, file_name: str, config: Config) -> None:
     raw_dir = config.path("warehouse", "raw_dir")
     raw_dir.mkdir(parents=True, exist_ok=True)
     target = raw_dir / f"{sha}{Path(file_name).suffix.lower()}"
@@ -385,24 +337,6 @@ def _refuse_other_currency(profile: Profile, config: Config, file_name: str) -> 
             )
 
 
-def _currency_note(profile: Profile, config: Config) -> str | None:
-    """The load report's statement of which currency the amounts were taken to be in."""
-    sources = [
-        cmap.source for c in profile.table.columns if c.money and (cmap := profile.columns.get(c.name)) and cmap.source
-    ]
-    if not sources:
-        return None
-    currency = config.currency
-    if profile.currency_column:
-        return f"Amounts are in {currency}, as the {profile.currency_column} column says; rows in another are rejected."
-    if any(money.named_in_header(s) for s in sources):
-        return f"Amounts are in {currency}, as the column name {sources[0]!r} says."
-    return (
-        f"The file does not say which currency its amounts are in: they are taken to be in {currency}, "
-        "Legame's currency (config.yaml). Amounts marked with another currency are rejected."
-    )
-
-
 def _bind_below_preamble(path: Path, file_name: str, profile: Profile) -> tuple[Sniffed, Profile]:
     """The file's header for a profile given by hand: on line one or below a few lines of title."""
     for skip in range(PREAMBLE_LINES + 1):
@@ -451,7 +385,7 @@ def load_file(
             report.load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]
             _merge(con, profile, report.load_id)
             _record(con, report, loaded_by, is_demo)
-            _archive(path, sha, file_name, config)
+            archive(path, sha, file_name, config)
             con.execute("commit")
         else:
             con.execute("rollback")
@@ -459,58 +393,6 @@ def load_file(
         con.execute("rollback")
         raise
     return report
-
-
-@dataclass(frozen=True)
-class SkippedSheet:
-    """A workbook sheet that was not loaded, and why."""
-
-    name: str
-    reason: str
-    unrecognised: bool  # no format knows its header (it can be matched by hand)
-
-    def __str__(self) -> str:
-        return f"Sheet {self.name!r} was not loaded: {self.reason}"
-
-
-@dataclass
-class ExportLoad:
-    """What one dropped file gave: a report per table it fed (a sheet each, for a workbook), and what was not read."""
-
-    reports: list[LoadReport]
-    skipped: list[SkippedSheet] = field(default_factory=list)
-
-
-def load_export(
-    con: duckdb.DuckDBPyConnection, config: Config, path: Path, file_name: str | None = None, **options
-) -> ExportLoad:
-    """Load a CSV export, or every sheet of an Excel workbook, each as `load_file` does.
-
-    A workbook's sheets are named `book.xlsx › Sheet`; a sheet no profile knows (a
-    notes or pivot sheet) is skipped with its reason. When no sheet loads, the error
-    raised carries the sheets in its `skipped` attribute.
-    """
-    path = Path(path)
-    file_name = file_name or path.name
-    if not excel.is_workbook(path):
-        return ExportLoad([load_file(con, config, path, file_name, **options)])
-    reports, skipped = [], []
-    with excel.sheets_as_csv(path, file_name) as sheets:
-        for sheet in sheets:
-            name = f"{file_name} › {sheet.name}"
-            try:
-                reports.append(load_file(con, config, sheet.path, name, **options))
-            except (UnrecognisedExport, FatalFileError) as exc:
-                reason = str(exc).removeprefix(name + ": ")
-                skipped.append(SkippedSheet(sheet.name, reason, isinstance(exc, UnrecognisedExport)))
-    if not reports:
-        error_class = UnrecognisedExport if any(s.unrecognised for s in skipped) else FatalFileError
-        error = error_class(f"{file_name}: no sheet could be loaded. " + " ".join(str(s) for s in skipped))
-        error.skipped = skipped
-        raise error
-    if options.get("commit", True):
-        _archive(path, file_sha256(path), file_name, config)
-    return ExportLoad(reports, skipped)
 
 
 def _run(
@@ -582,7 +464,7 @@ def _run(
         duplicates_in_file=valid_rows - good,
         min_date=min_date,
         max_date=max_date,
-        ignored_columns=_ignored(sniffed.header, profile),
+        ignored_columns=ignored_columns(sniffed.header, profile),
         rejects=rejects[:REJECTS_SHOWN],
         preview_columns=[d[0] for d in preview.description],
         preview_rows=preview.fetchall(),
@@ -600,61 +482,22 @@ def _run(
             )
         )
     report.notes.extend(_skipped_notes(con, profile, skipped, sniffed.skip))
-    if note := _currency_note(profile, config):
+    if note := currency_note(profile, config):
         report.notes.append(note)
     if any(c.email for c in profile.columns.values()):
         report.notes.append("Emails are stored only as salted hashes: no personal data enters the database.")
     return report
 
 
-def _ignored(header: tuple[str, ...], profile: Profile) -> list[str]:
-    """The file's columns the profile does not read, as the header writes them (a second Cost is "Cost (2nd)")."""
-    used = {s.lower() for s in profile.source_columns}
-    ignored = []
-    for i, (written, name) in enumerate(zip(header, unique_names(header), strict=True)):
-        if name.lower() in used:
-            continue
-        repeats = [h.lower() for h in header[:i]].count(written.lower())
-        if not written:
-            ignored.append(f"(no name, column {i + 1})")
-        else:
-            ignored.append(f"{written} (column {i + 1})" if repeats else written)
-    return ignored
-
-
 def _skipped_notes(con: duckdb.DuckDBPyConnection, profile: Profile, skipped: dict[str, int], skip: int) -> list[str]:
-    """What the report says of rows that were not data, none of them rejected."""
-    notes = []
-    if n := skipped.get("below_header"):
-        first = skip + 2
-        rows = (
-            f"The row below the header (line {first}) holds"
-            if n == 1
-            else (f"The {n} rows below the header (lines {first}–{first + n - 1}) hold")
-        )
-        notes.append(f"{rows} the export's question texts or ids, not data: skipped.")
-    if n := skipped.get("empty"):
-        notes.append(f"{n} empty row{'s' if n > 1 else ''} skipped.")
-    if n := skipped.get("continued"):
-        rows = "1 row has" if n == 1 else f"{n} rows have"
-        notes.append(
-            f"{rows} no {profile.continuation_if_empty} and continue{'s' if n == 1 else ''} the row above "
-            "(e.g. an order's further line items): skipped, not rejected."
-        )
-    if (n := skipped.get("only_if")) and profile.only_if:
-        column, values = profile.only_if
-        why = f" ({profile.only_if_why})" if profile.only_if_why else ""
-        rows = "1 row" if n == 1 else f"{n} rows"
-        condition = "is empty" if not values else f"is not {' or '.join(v or 'empty' for v in values)}"
-        notes.append(f"{rows} whose {column} {condition} {'was' if n == 1 else 'were'} skipped, not rejected{why}.")
-    if n := skipped.get("total"):
+    """The report's notes on rows that were not data, with the file's lines of the first total rows."""
+    totals = []
+    if skipped.get("total"):
         totals = con.execute(
             f"select _row + 1 + {int(skip)} + (select count(*) from _gaps where gap < _row), text from _totals "
-            "order by _row"
+            "order by _row limit 3"
         ).fetchall()
-        where = ", ".join(f"line {line} ({text!r})" for line, text in totals[:3])
-        notes.append(f"{n} total row{'s' if n > 1 else ''} skipped, not loaded as data: {where}.")
-    return notes
+    return skipped_notes(profile, skipped, skip, totals)
 
 
 def _record(con: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: str, is_demo: bool) -> None:

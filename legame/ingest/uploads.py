@@ -12,8 +12,10 @@ import duckdb
 from legame import queries
 from legame.config import Config
 from legame.ingest import excel
-from legame.ingest.pipeline import ExportLoad, LoadReport, load_export, load_file
+from legame.ingest.exports import ExportLoad, load_export
+from legame.ingest.pipeline import load_file
 from legame.ingest.profiles import Profile
+from legame.ingest.report import LoadReport
 
 SUFFIXES = (".csv", ".tsv", ".txt", *excel.SUFFIXES)
 
@@ -51,9 +53,7 @@ def preview_export(con: duckdb.DuckDBPyConnection, config: Config, name: str, da
     return _with_temp_file(con, config, name, data, load=load_export, commit=False)
 
 
-def commit_export(
-    con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes, loaded_by: str
-) -> ExportLoad:
+def commit_export(con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes, loaded_by: str) -> ExportLoad:
     return _with_temp_file(con, config, name, data, load=load_export, loaded_by=loaded_by)
 
 
