@@ -22,6 +22,7 @@ import pandas as pd
 
 from legame import clv, queries, warehouse
 from legame.config import Config
+from legame.kpis.params import query_params
 from legame.kpis.period import Period
 from legame.value import COMMUNITY, ClvSettings, FittedValues, fit_values, latest_order_date, uplift
 
@@ -94,14 +95,7 @@ def clv_inputs(
     cursor = con.cursor()
     try:
         cursor.register("clv_predictions", fit.predictions[["person_id", "clv_predicted"]])
-        row = queries.run(
-            cursor,
-            "clv_kpis",
-            start=period.start,
-            end=period.end,
-            channel=filters.get("channel"),
-            campaign=filters.get("campaign"),
-        )[0]
+        row = queries.run(cursor, "clv_kpis", **query_params(config, period, filters))[0]
     finally:
         cursor.close()
     return {**row, "model": fit.model}

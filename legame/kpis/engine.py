@@ -19,6 +19,7 @@ from legame.fmt import NumberFormat, format_value
 from legame.kpis.clv_inputs import clv_inputs, value_inputs
 from legame.kpis.narrative import FLAT_SHARE, sentence
 from legame.kpis.noise import signal, within_noise
+from legame.kpis.params import query_params
 from legame.kpis.period import COMPARISONS, Period
 from legame.kpis.registry import KPIS, KpiDef
 from legame.kpis.status import Target, status
@@ -140,13 +141,7 @@ def family_rows(
 ) -> dict[str, dict[str, Any]]:
     """The input row of each KPI family (one SQL file in queries/ each) for one period."""
     families = families or {k.family for k in KPIS.values()}
-    params = {
-        "start": period.start,
-        "end": period.end,
-        "channel": filters.get("channel"),
-        "campaign": filters.get("campaign"),
-        "conversion_denominator": conversion_denominator(config),
-    }
+    params = query_params(config, period, filters)
     rows = {f: queries.run(con, f, **params)[0] for f in sorted(families - PYTHON_FAMILIES)}
     # Families read from the fitted CLV model rather than from one SQL file.
     if "clv" in families:

@@ -1,0 +1,21 @@
+"""The named parameters every KPI query in queries/ is run with, built in one place from the view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from legame.config import Config
+from legame.kpis.period import Period
+
+
+def query_params(config: Config, period: Period, filters: dict[str, str]) -> dict[str, Any]:
+    """$start, $end, $channel, $campaign and the config values the SQL depends on."""
+    from legame.kpis.engine import conversion_denominator
+
+    return {
+        "start": period.start,
+        "end": period.end,
+        "channel": filters.get("channel"),
+        "campaign": filters.get("campaign"),
+        "conversion_denominator": conversion_denominator(config),
+    }
