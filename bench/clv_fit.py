@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from legame import clv  # noqa: E402  (needs the sys.path line above)
+from legame.clv import bgnbd  # noqa: E402
 
 CDNOW = ROOT / "tests" / "fixtures" / "cdnow_sample.csv"
 CDNOW_LIKE = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "gamma": 15.44}
@@ -103,8 +104,8 @@ def fit_lifetimes(data: pd.DataFrame) -> dict[str, float]:
 def distance_from_maximum(data: pd.DataFrame, params: dict[str, float]) -> float:
     """How far estimates are from the exact maximum likelihood: the largest relative change
     one Newton step from them makes (legame.clv's analytic gradient and Hessian)."""
-    histories = clv._Histories(*(data[c].to_numpy(dtype=float) for c in ("x", "t_x", "T")))
-    _, gradient, hessian = clv._bgnbd_objective(np.log([params[n] for n in PARAMS]), histories)
+    histories = bgnbd.Histories(*(data[c].to_numpy(dtype=float) for c in ("x", "t_x", "T")))
+    _, gradient, hessian = bgnbd.objective(np.log([params[n] for n in PARAMS]), histories)
     return float(np.max(np.abs(np.expm1(np.linalg.solve(hessian, -gradient)))))
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from legame import cli_clv, clv
+from legame.clv import bgnbd, gamma_gamma, optimiser
 
 ROOT = Path(__file__).resolve().parent.parent
 CDNOW = ROOT / "tests" / "fixtures" / "cdnow_sample.csv"
@@ -259,18 +260,18 @@ def test_digamma_and_trigamma_match_scipy() -> None:
     # From the parameters' lower bound e^-20 to a million, around digamma's root (1.46) and
     # where the recurrence hands over to the series (10).
     z = np.concatenate([np.logspace(-9, 6, 1501), np.linspace(1.3, 1.6, 301), np.linspace(9.5, 10.5, 101)])
-    psi, psi1 = clv._digamma_trigamma(z)
+    psi, psi1 = optimiser.digamma_trigamma(z)
     assert np.all(np.abs(psi - digamma(z)) <= 1e-14 * (1 + np.abs(digamma(z))))
     np.testing.assert_allclose(psi1, polygamma(1, z), rtol=1e-14)
 
 
-def cdnow_histories(cdnow_fit: clv.ClvFit) -> clv._Histories:
-    return clv._Histories(*(cdnow_fit.summary[c].to_numpy(dtype=float) for c in ("x", "t_x", "T")))
+def cdnow_histories(cdnow_fit: clv.ClvFit) -> bgnbd.Histories:
+    return bgnbd.Histories(*(cdnow_fit.summary[c].to_numpy(dtype=float) for c in ("x", "t_x", "T")))
 
 
-def cdnow_spend(cdnow_fit: clv.ClvFit) -> clv._SpendHistories:
+def cdnow_spend(cdnow_fit: clv.ClvFit) -> gamma_gamma.SpendHistories:
     summary = cdnow_fit.summary[cdnow_fit.summary["x"] > 0]
-    return clv._SpendHistories(summary["x"].to_numpy(dtype=float), summary["monetary_value"].to_numpy())
+    return gamma_gamma.SpendHistories(summary["x"].to_numpy(dtype=float), summary["monetary_value"].to_numpy())
 
 
 def central_differences(function, theta: np.ndarray, step: float = 1e-6) -> np.ndarray:
@@ -280,9 +281,9 @@ def central_differences(function, theta: np.ndarray, step: float = 1e-6) -> np.n
 @pytest.mark.parametrize("model", ["BG/NBD", "Gamma-Gamma"])
 def test_analytic_gradients_and_hessians_match_differences(cdnow_fit: clv.ClvFit, model: str) -> None:
     if model == "BG/NBD":
-        objective, data, theta = clv._bgnbd_objective, cdnow_histories(cdnow_fit), np.log([0.3, 5.0, 0.7, 2.0])
+        objective, data, theta = bgnbd.objective, cdnow_histories(cdnow_fit), np.log([0.3, 5.0, 0.7, 2.0])
     else:
-        objective, data, theta = clv._gg_objective, cdnow_spend(cdnow_fit), np.log([5.0, 3.0, 20.0])
+        objective, data, theta = gamma_gamma.objective, cdnow_spend(cdnow_fit), np.log([5.0, 3.0, 20.0])
     _, gradient, hessian = objective(theta, data)
     np.testing.assert_allclose(gradient, central_differences(lambda t: objective(t, data)[0], theta), atol=1e-8)
     np.testing.assert_allclose(hessian, central_differences(lambda t: objective(t, data)[1], theta), atol=1e-8)
@@ -295,25 +296,25 @@ def test_analytic_gradients_and_hessians_match_differences(cdnow_fit: clv.ClvFit
 @pytest.mark.parametrize("model", ["BG/NBD", "Gamma-Gamma"])
 def test_newton_reaches_the_maximum_lbfgs_reaches(cdnow_fit: clv.ClvFit, model: str) -> None:
     if model == "BG/NBD":
-        objective, data = clv._bgnbd_objective, cdnow_histories(cdnow_fit)
+        objective, data = bgnbd.objective, cdnow_histories(cdnow_fit)
         start = np.log([1.0, data.mean_T(), 1.0, 1.0])
     else:
-        objective, data, start = clv._gg_objective, cdnow_spend(cdnow_fit), np.zeros(3)
-    newton = clv._newton(objective, start, data, clv._NEWTON_TOLERANCE)
-    lbfgs = clv._lbfgs(objective, start, data)
+        objective, data, start = gamma_gamma.objective, cdnow_spend(cdnow_fit), np.zeros(3)
+    newton = optimiser.newton(objective, start, data, optimiser.NEWTON_TOLERANCE)
+    lbfgs = optimiser.lbfgs(objective, start, data)
     assert newton is not None
     np.testing.assert_allclose(newton.theta, lbfgs.theta, rtol=0, atol=1e-6)
     assert newton.value <= lbfgs.value + 1e-12
 
 
 def test_the_start_does_not_move_the_estimates(simulated: pd.DataFrame) -> None:
-    h = clv._Histories(*(simulated[c].to_numpy(dtype=float) for c in ("x", "t_x", "T")))
-    sample = h.sample(clv._START_SAMPLE)
+    h = bgnbd.Histories(*(simulated[c].to_numpy(dtype=float) for c in ("x", "t_x", "T")))
+    sample = h.sample(bgnbd.START_SAMPLE)
     assert sample is not None and sample.rw.size < h.rw.size / 4
     names = ("r", "alpha", "a", "b")
     start = np.log([1.0, h.mean_T(), 1.0, 1.0])
-    from_sample = clv._maximise(clv._bgnbd_objective, start, h, "BG/NBD", names, sample)
-    from_start = clv._maximise(clv._bgnbd_objective, start, h, "BG/NBD", names)
+    from_sample = optimiser.maximise(bgnbd.objective, start, h, "BG/NBD", names, sample)
+    from_start = optimiser.maximise(bgnbd.objective, start, h, "BG/NBD", names)
     np.testing.assert_allclose(from_sample[0], from_start[0], rtol=0, atol=1e-9)
     assert from_sample[1] == pytest.approx(from_start[1], rel=1e-12)
 
