@@ -1,7 +1,10 @@
 """What the Customer value page shows, computed in one place: predicted and historic CLV per customer,
 how much more community members (promoters, advocates) are worth, and how far the model can be trusted.
 
-No Streamlit here: the page lays out what `report` and `holdout` return.
+No Streamlit here: the page lays out what `report` and `holdout` return. The fits are kept in
+one process-wide cache (`FITS`, see legame.clv.cache) that the KPIs read through `predictions`
+too (legame.kpis.clv_inputs builds on this module, never the other way round), so the page
+and the board value the community from the same fit with the same bootstrap.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from legame import clv, queries, warehouse
+from legame.clv.cache import FitCache, FitKey
 from legame.config import Config
 from legame.fmt import NumberFormat, format_value
 
@@ -29,6 +33,9 @@ RECENCY_SAMPLE = 3_000
 HOLDOUT_MONTHS = 6
 # Bootstrap draws held in memory at once (8 bytes each): bounds memory on large groups.
 _DRAWS_PER_BLOCK = 4_000_000
+# The uplifts' bootstrap: resamples per group and the seed that makes an interval repeatable.
+BOOTSTRAP_DRAWS = 2000
+BOOTSTRAP_SEED = 0
 NOT_RECORDED = "Not recorded"
 
 
@@ -103,7 +110,7 @@ def fit_values(con: duckdb.DuckDBPyConnection, config: Config, as_of: date) -> F
     """Fit on the orders up to `as_of` and value every customer (see customer_values).
 
     Raises clv.ClvError when the orders cannot support the models. Callers that may ask for
-    the same date again go through legame.kpis.clv_inputs.predictions, which keeps the fit."""
+    the same date again go through `predictions`, which keeps the fit."""
     settings = ClvSettings.from_config(config)
     fitted = clv.fit_clv(con, as_of, settings.time_unit)
     values = fitted.customer_values(settings.horizon_months, settings.discount_monthly, settings.margin)
@@ -176,8 +183,8 @@ def uplift(
     group_column: str,
     a: Any,
     b: Any,
-    n_boot: int = 2000,
-    seed: int = 0,
+    n_boot: int = BOOTSTRAP_DRAWS,
+    seed: int = BOOTSTRAP_SEED,
     value_column: str = "clv_predicted",
     labels: tuple[str, str] | None = None,
 ) -> Uplift:
@@ -226,6 +233,69 @@ PROMOTERS = Split(
     "nps_group", "promoter", "detractor", "promoters (9-10)", "detractors (0-6)", "A promoter", "A detractor"
 )
 ADVOCATES = Split("is_advocate", True, False, "advocates", "other customers", "An advocate", "Another customer")
+
+
+def community_uplift(values: pd.DataFrame, n_boot: int = BOOTSTRAP_DRAWS, seed: int = BOOTSTRAP_SEED) -> Uplift:
+    """Mean predicted CLV of community members minus other customers': times the members, the
+    value of the community the board and the Customer value page both show."""
+    return uplift(
+        values, COMMUNITY.column, COMMUNITY.a, COMMUNITY.b, n_boot, seed, labels=(COMMUNITY.a_label, COMMUNITY.b_label)
+    )
+
+
+# --------------------------------------------------------------------------- one fit per date
+
+
+class ClvPredictions(NamedTuple):
+    """Predicted CLV per customer from one fit, or the reason there is none."""
+
+    predictions: pd.DataFrame | None  # customer_values' columns; None unless every value is finite
+    model: str | None  # what was fitted on what, for the KPIs' definitions
+    reason: str | None  # why there are no predictions, for the KPIs' n/a
+    # The models and every customer's values, for the Customer value page (report): there even
+    # when `predictions` is None because some values are not finite.
+    fit: FittedValues | None = None
+    error: str | None = None  # the message of the clv.ClvError when the models could not be fitted
+    community: Uplift | None = None  # community_uplift of the fit's values, with the default bootstrap
+
+
+# A few data versions of a few databases: the app has one; tests open many small ones.
+FITS: FitCache[ClvPredictions] = FitCache(max_entries=16)
+
+
+def _fit(con: duckdb.DuckDBPyConnection, config: Config, settings: ClvSettings, as_of: date) -> ClvPredictions:
+    try:
+        fit = fit_values(con, config, as_of)
+    except clv.ClvError as exc:
+        return ClvPredictions(None, None, str(exc).rstrip("."), error=str(exc))
+    values = fit.values
+    community = community_uplift(values)
+    unusable = int((~np.isfinite(values["clv_predicted"])).sum())
+    if unusable:
+        # Never let a NaN reach a sum shown to an executive.
+        reason = f"the fitted model gives no finite value for {unusable:,} customers"
+        return ClvPredictions(None, None, reason, fit, community=community)
+    model = (
+        f"BG/NBD + Gamma-Gamma fitted on {len(values):,} customers' orders to {as_of:%d %b %Y}, "
+        f"{settings.horizon_months} months ahead"
+    )
+    return ClvPredictions(values, model, None, fit, community=community)
+
+
+def predictions(con: duckdb.DuckDBPyConnection, config: Config, as_of: date | None = None) -> ClvPredictions:
+    """Predicted CLV per customer from the orders up to `as_of` (the latest order date by default, and
+    never later), fitted once per database, data version, settings and date, and kept in FITS.
+
+    The models are fitted on the orders up to the period's end (or the latest order, if earlier), so
+    customers acquired in any period are valued at the same age: a fit at the latest date would value
+    old cohorts only on what is left of their lives, and make every later quarter look better."""
+    latest = latest_order_date(con)
+    if latest is None:
+        return ClvPredictions(None, None, "there are no orders yet")
+    as_of = min(as_of or latest, latest)
+    settings = ClvSettings.from_config(config)
+    key = FitKey(str(warehouse.database_path(config)), warehouse.data_version(con), settings, as_of)
+    return FITS.get(key, lambda: _fit(con, config, settings, as_of))
 
 
 @dataclass(frozen=True)
@@ -360,19 +430,19 @@ def _by_segment(values: pd.DataFrame) -> pd.DataFrame:
 
 
 def report(
-    con: duckdb.DuckDBPyConnection, config: Config, as_of: date | None = None, n_boot: int = 2000, seed: int = 0
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    as_of: date | None = None,
+    n_boot: int = BOOTSTRAP_DRAWS,
+    seed: int = BOOTSTRAP_SEED,
 ) -> ValueReport:
     """Fit on the orders up to `as_of` (the latest order date by default, and never later) and
     compute the page's numbers.
 
-    The fit is the one the KPIs use (legame.kpis.clv_inputs keeps one per data version and
-    date), so the page and the board's CLV KPIs for a period reaching the latest order share
-    it. Raises clv.ClvError (a LegameError) with the reason when the orders cannot support
-    the models.
+    The fit and the community's uplift are those the KPIs read for a period ending on `as_of`
+    (`predictions`), so the page's value of the community is the board's. Raises clv.ClvError
+    (a LegameError) with the reason when the orders cannot support the models.
     """
-    # Imported here: clv_inputs builds on this module.
-    from legame.kpis.clv_inputs import predictions
-
     settings = ClvSettings.from_config(config)
     _latest_or_raise(con)
     cached = predictions(con, config, as_of)
@@ -382,9 +452,10 @@ def report(
     comparisons = {}
     for name, split in (("community", COMMUNITY), ("promoters", PROMOTERS), ("advocates", ADVOCATES)):
         args = dict(n_boot=n_boot, seed=seed, labels=(split.a_label, split.b_label))
+        shared = split is COMMUNITY and (n_boot, seed) == (BOOTSTRAP_DRAWS, BOOTSTRAP_SEED)
         comparisons[name] = Comparison(
             split,
-            predicted=uplift(values, split.column, split.a, split.b, **args),
+            predicted=cached.community if shared else uplift(values, split.column, split.a, split.b, **args),
             historic=uplift(values, split.column, split.a, split.b, value_column="clv_historic", **args),
         )
     # BG/NBD lets customers drop out only after a repeat purchase, so every one-time buyer has

@@ -11,7 +11,8 @@ fits both models without loading either.
 One module per job: `summary` reads customers' histories from the orders, `bgnbd` and
 `gamma_gamma` are the two models, `optimiser` maximises their likelihoods, `fit` fits both
 and predicts CLV per customer, `holdout` checks the purchase model on the past, `simulate`
-draws customers from known parameters. The names below are the package's interface.
+draws customers from known parameters, `cache` keeps fits for every reader in the process.
+The names below are the package's interface.
 
 References
 ----------
@@ -29,6 +30,7 @@ A&S
 """
 
 from legame.clv.bgnbd import BetaGeoModel, BetaGeoParams
+from legame.clv.cache import FitCache, FitKey
 from legame.clv.errors import ClvError, NotFittedError
 from legame.clv.fit import ClvFit, ClvParameters, customer_values, fit_clv, fit_parameters, predicted_clv
 from legame.clv.gamma_gamma import GammaGammaModel, GammaGammaParams, frequency_monetary_correlation
@@ -45,6 +47,8 @@ __all__ = [
     "ClvError",
     "ClvFit",
     "ClvParameters",
+    "FitCache",
+    "FitKey",
     "GammaGammaModel",
     "GammaGammaParams",
     "HoldoutCheck",
