@@ -34,7 +34,7 @@ class Board:
     period: Period
     kpis: list[Kpi]
     freshness: dict[str, date | None]
-    only_demo: bool
+    demo_state: str  # warehouse.demo_state: "empty", "demo", "mixed" or "real"
     trend: list[dict[str, Any]]
 
     def what_changed(self, n: int = 3) -> list[Kpi]:
@@ -88,6 +88,6 @@ def build(
         period=period,
         kpis=compute(con, config, period, comparison, filters),
         freshness=warehouse.freshness(con),
-        only_demo=warehouse.only_demo_data(con),
+        demo_state=warehouse.demo_state(con),
         trend=queries.run(con, "revenue_trend", start=trend_period(period).start, end=period.end),
     )

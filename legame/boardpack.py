@@ -300,7 +300,16 @@ def _status_summary(kpis: list[Kpi]) -> str:
     return f"Of {with_target} KPIs with a target: {parts}."
 
 
-def _cover(kpis: list[Kpi], headline: str, meta: Mapping[str, str], only_demo: bool, style: Styles) -> list[Flowable]:
+# The cover's warning, by warehouse.demo_state: the reader must know when numbers are not the brand's own.
+DEMO_BANNERS = {
+    "demo": "Demo data: these numbers come from the exports of a fictional brand.",
+    "mixed": "Demo data mixed with your data: the exports of a fictional brand are loaded next to yours, "
+    "so these numbers describe neither.",
+}
+DEMO_HEADERS = {"demo": "Demo data", "mixed": "Demo data mixed with your data"}  # atop every page
+
+
+def _cover(kpis: list[Kpi], headline: str, meta: Mapping[str, str], demo_state: str, style: Styles) -> list[Flowable]:
     period, comparison = kpis[0].period, kpis[0].comparison_period
     cover = [
         Paragraph("LEGAME · BOARD PACK", style["kicker"]),
@@ -317,9 +326,8 @@ def _cover(kpis: list[Kpi], headline: str, meta: Mapping[str, str], only_demo: b
         Paragraph(_status_summary(kpis), style["body"]),
         Spacer(1, 26),
     ]
-    if only_demo:
-        cover += [Paragraph("Demo data: these numbers come from the exports of a fictional brand.", style["banner"])]
-        cover += [Spacer(1, 8)]
+    if banner := DEMO_BANNERS.get(demo_state):
+        cover += [Paragraph(banner, style["banner"]), Spacer(1, 8)]
     return [*cover, _facts_box(meta, style)]
 
 
@@ -346,11 +354,11 @@ def board_pack_pdf(
     """
     kpis = kpis or board.cards
     style = _styles()
-    meta = export.about(kpis, filters or {}, board.freshness, board.only_demo)
+    meta = export.about(kpis, filters or {}, board.freshness, board.demo_state)
     period, comparison = kpis[0].period.label, kpis[0].comparison_period.label
     context = f"{period} vs {comparison} · {meta['Channel']} · {meta['Campaign']}"
-    if board.only_demo:
-        context += " · Demo data"
+    if words := DEMO_HEADERS.get(board.demo_state):
+        context += f" · {words}"
 
     revenue = charts.revenue_by_membership(board.trend, board.period, config.currency)
     revenue.update_layout(width=TREND_PX[0], height=TREND_PX[1], plot_bgcolor="white")
@@ -358,7 +366,7 @@ def board_pack_pdf(
     pngs = export.figures_png([revenue, *families])
 
     story = [
-        *_cover(kpis, headline or kpis[0].sentence, meta, board.only_demo, style),
+        *_cover(kpis, headline or kpis[0].sentence, meta, board.demo_state, style),
         PageBreak(),
         Paragraph(f"Key figures: {_text(period)} against {_text(comparison)}", style["h1"]),
         _kpi_table(kpis, style),

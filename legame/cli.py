@@ -38,13 +38,15 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         try:
             if not path.is_file():
                 raise LegameError(f"{name}: no such file.")
-            loaded = load_export(con, config, path, commit=not args.preview)
+            loaded = load_export(con, config, path, commit=not args.preview, remove_demo=not args.keep_demo)
         except LegameError as exc:
             failed += 1
             print(f"{path.name}: NOT LOADED — {exc}", file=sys.stderr)
             continue
         verb = "would load" if args.preview else "loaded"
         for report in loaded.reports:
+            for line in report.demo_removed.lines(preview=args.preview) if report.demo_removed else []:
+                print(line)
             rows = "1 row" if report.rows_to_load == 1 else f"{report.rows_to_load} rows"
             print(
                 f"{report.file_name}: table {report.table}, {rows} {verb} "
@@ -78,7 +80,7 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
         if fmt == "csv":
             data = export.facts_csv(kpis, config.currency)
         else:
-            meta = export.about(kpis, filters, warehouse.freshness(con), warehouse.only_demo_data(con))
+            meta = export.about(kpis, filters, warehouse.freshness(con), warehouse.demo_state(con))
             data = export.facts_xlsx(kpis, config.currency, meta)
         args.out.write_bytes(data)
         print(f"{args.out}: {len(kpis)} KPIs for {kpis[0].period.label}")
@@ -105,14 +107,6 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_demo(args: argparse.Namespace) -> int:
-    from legame.demo import write_demo
-
-    for path in write_demo(Path(args.out), seed=args.seed):
-        print(path)
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m legame", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -121,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("files", nargs="+", metavar="FILE")
     ingest.add_argument("--preview", action="store_true", help="validate and report, load nothing")
     ingest.add_argument("--show-rejects", type=int, default=5, metavar="N", help="rejected rows to print")
+    ingest.add_argument(
+        "--keep-demo", action="store_true", help="keep the built-in demo data mixed with yours (default: remove it)"
+    )
     ingest.set_defaults(run=_cmd_ingest)
 
     kpis = commands.add_parser("kpis", help="print every KPI for a period")
@@ -134,10 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.add_argument("--campaign", help="only this campaign (KPIs that cannot be split by campaign say so)")
     kpis.set_defaults(run=_cmd_kpis)
 
-    demo = commands.add_parser("demo", help="write the seeded demo exports")
-    demo.add_argument("--out", default="data/demo", metavar="DIR")
-    demo.add_argument("--seed", type=int, default=7)
-    demo.set_defaults(run=_cmd_demo)
+    from legame import cli_demo
+
+    cli_demo.add_parser(commands)
 
     try:
         from legame import cli_clv

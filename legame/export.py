@@ -58,11 +58,18 @@ def fact_rows(kpis: list[Kpi], currency: str) -> list[dict[str, Any]]:
     ]
 
 
+# What the data is, by warehouse.demo_state; "empty" and "real" are the user's own exports.
+DATA_WORDS = {
+    "demo": "Demo data from the built-in exports of a fictional brand",
+    "mixed": "Demo data mixed with your data: the built-in exports of a fictional brand are loaded next to yours",
+}
+
+
 def about(
     kpis: list[Kpi],
     filters: Mapping[str, str | None],
     freshness: Mapping[str, date | None],
-    only_demo: bool,
+    demo_state: str,
 ) -> dict[str, str]:
     """What an export covers, in words: period, comparison, filters, data freshness; for XLSX and PDF alike."""
     first = kpis[0]
@@ -74,7 +81,7 @@ def about(
         f"the {COMPARISONS[first.comparison_kind]}",
         "Channel": filters.get("channel") or "all channels",
         "Campaign": filters.get("campaign") or "all campaigns",
-        "Data": "Demo data from the built-in exports of a fictional brand" if only_demo else "Your loaded exports",
+        "Data": DATA_WORDS.get(demo_state, "Your loaded exports"),
         "Data up to": ", ".join(latest) or "no data loaded yet",
         "Generated": datetime.now().strftime("%Y-%m-%d %H:%M"),
     }

@@ -335,9 +335,21 @@ def freshness(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     }
 
 
-def only_demo_data(con: duckdb.DuckDBPyConnection) -> bool:
-    """True while every load so far came from the built-in demo exports."""
-    demo, real = con.execute(
-        "select count(*) filter (where is_demo), count(*) filter (where not is_demo) from loads"
-    ).fetchall()[0]
-    return demo > 0 and real == 0
+def demo_state(con: duckdb.DuckDBPyConnection) -> str:
+    """Whose rows the warehouse holds: "empty", "demo" (the built-in demo only), "mixed" or "real".
+
+    Demo rows are those whose load is a demo load (loads.is_demo); every other row is the user's.
+    """
+    demo_loads = con.execute("select count(*) from loads where is_demo").fetchall()[0][0]
+    demo = "load_id in (select load_id from loads where is_demo)"
+    has_demo = bool(demo_loads) and _any_row(con, demo)
+    has_real = _any_row(con, f"not ({demo})" if demo_loads else "true")
+    if has_demo:
+        return "mixed" if has_real else "demo"
+    return "real" if has_real else "empty"
+
+
+def _any_row(con: duckdb.DuckDBPyConnection, where: str) -> bool:
+    # One row found is enough: LIMIT stops each scan there. Names and conditions are ours.
+    found = " union all ".join(f"(select 1 from {name} where {where} limit 1)" for name in TABLES)
+    return bool(con.execute(f"select count(*) from ({found})").fetchall()[0][0])

@@ -16,8 +16,7 @@ st.title("Board")
 period, comparison, view = controls.period_controls(cache.anchor())
 filters = controls.filter_controls(cache.dimensions())
 board = cache.board_for(period, comparison, filters)
-if board.only_demo:
-    controls.demo_banner()
+controls.demo_banner(board.demo_state)
 
 st.subheader(f"{period.label} compared with {period.comparison(comparison).label}")
 st.markdown(f"#### {cards.plain(board.headline)}")
@@ -40,7 +39,7 @@ else:
 controls.freshness_line(board.freshness)
 
 st.subheader("Take it to the board")
-meta = export.about(board.kpis, filters, board.freshness, board.only_demo)
+meta = export.about(board.kpis, filters, board.freshness, board.demo_state)
 stem = f"legame-{period.start}-{period.end}"
 left, middle, right = st.columns(3)
 left.download_button(

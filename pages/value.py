@@ -41,8 +41,7 @@ def comparison_cards(split: value.Split, uplift: value.Uplift, method: str, form
 
 
 st.title("Customer value")
-if warehouse.only_demo_data(session.cursor()):
-    controls.demo_banner()
+controls.demo_banner(warehouse.demo_state(session.cursor()))
 try:
     report = value_cache.report()
 except LegameError as exc:

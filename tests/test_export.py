@@ -133,7 +133,7 @@ def test_labels_and_filters_never_run_as_formulas(demo, config):
     assert row_of[by_campaign.id]["Campaign"] == "'-1+1"
     assert row_of[by_channel.id]["Channel"] == "'" + hyperlink
 
-    meta = export.about(kpis, filters, {}, only_demo=True)
+    meta = export.about(kpis, filters, {}, demo_state="demo")
     book = openpyxl.load_workbook(io.BytesIO(export.facts_xlsx(kpis, "EUR", meta)))
     cells = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
     assert not [c.value for c in cells if c.data_type == "f"]

@@ -72,7 +72,7 @@ def test_what_changed_ranks_real_moves_by_signal():
         )  # fmt: skip
 
     kpis = [kpi("a", 2.0), kpi("b", -9.0), kpi("c", 30.0, noise="small base"), kpi("d", None), kpi("e", 4.0)]
-    board = Board(period=kpis[0].period, kpis=kpis, freshness={}, only_demo=False, trend=[])
+    board = Board(period=kpis[0].period, kpis=kpis, freshness={}, demo_state="real", trend=[])
     assert [k.id for k in board.what_changed()] == ["b", "e", "a"]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from legame.config import Config
+from legame.demo_data import delete_demo
 from legame.errors import FatalFileError, UnrecognisedExport
 from legame.ingest import currency as money
 from legame.ingest.locale import Decisions, decide
@@ -359,11 +360,15 @@ def load_file(
     loaded_by: str = "cli",
     is_demo: bool = False,
     profile: Profile | None = None,
+    remove_demo: bool = False,
 ) -> LoadReport:
     """Load one export into the warehouse in one transaction (or preview it, commit=False).
 
     `profile`: read the file with this profile (its header on line one) instead of
     recognising it, as the mapping screen does for a file no profile knows.
+    `remove_demo`: first remove the built-in demo data (legame/demo_data.py), in the same
+    transaction, so the file is compared and merged with the user's data alone; the report's
+    `demo_removed` says what went (or, in a preview, would go).
     Raises UnrecognisedExport or FatalFileError, leaving the database unchanged,
     when the file cannot be loaded at all; row-level problems become rejects.
     """
@@ -378,9 +383,11 @@ def load_file(
     sha = file_sha256(path)
     con.execute("begin transaction")
     try:
+        removed = delete_demo(con, loaded_by) if remove_demo and not is_demo else None
         with readable(path, sniffed) as (read_path, read_sniffed):
             report = _run(con, config, read_path, file_name, read_sniffed, profile, reason, sha)
         report.encoding = sniffed.encoding
+        report.demo_removed = removed
         if commit:
             report.load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]
             _merge(con, profile, report.load_id)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from legame.config import Config
+from legame.demo_data import DemoRemoval
 from legame.ingest import currency as money
 from legame.ingest.profiles import Profile
 from legame.ingest.sniff import unique_names
@@ -39,6 +40,7 @@ class LoadReport:
     load_id: int | None = None
     notes: list[str] = field(default_factory=list)
     lines_before_header: int = 0
+    demo_removed: DemoRemoval | None = None  # the demo data this load removed first (pipeline.load_file)
 
     @property
     def rows_to_load(self) -> int:

@@ -1,4 +1,8 @@
-"""Uploads from the app: bytes in memory go through the same pipeline as files on disk."""
+"""Uploads from the app: bytes in memory go through the same pipeline as files on disk.
+
+An upload removes the built-in demo data in its own transaction unless told to keep it
+(`remove_demo=False`): the Upload page warns first and lets the user keep it mixed.
+"""
 
 from __future__ import annotations
 
@@ -48,20 +52,29 @@ def _with_temp_file(
         return load(con, config, path, name, **options)
 
 
-def preview_export(con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes) -> ExportLoad:
+def preview_export(
+    con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes, remove_demo: bool = True
+) -> ExportLoad:
     """What loading a dropped file would do, a report per sheet for a workbook; nothing changes."""
-    return _with_temp_file(con, config, name, data, load=load_export, commit=False)
+    return _with_temp_file(con, config, name, data, load=load_export, commit=False, remove_demo=remove_demo)
 
 
-def commit_export(con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes, loaded_by: str) -> ExportLoad:
-    return _with_temp_file(con, config, name, data, load=load_export, loaded_by=loaded_by)
+def commit_export(
+    con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes, loaded_by: str, remove_demo: bool = True
+) -> ExportLoad:
+    return _with_temp_file(con, config, name, data, load=load_export, loaded_by=loaded_by, remove_demo=remove_demo)
 
 
 def preview(
-    con: duckdb.DuckDBPyConnection, config: Config, name: str, data: bytes, profile: Profile | None = None
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    name: str,
+    data: bytes,
+    profile: Profile | None = None,
+    remove_demo: bool = True,
 ) -> LoadReport:
     """What loading would do (with `profile`, or the one recognised); the database is left as it was."""
-    return _with_temp_file(con, config, name, data, commit=False, profile=profile)
+    return _with_temp_file(con, config, name, data, commit=False, profile=profile, remove_demo=remove_demo)
 
 
 def commit(
@@ -71,8 +84,9 @@ def commit(
     data: bytes,
     loaded_by: str,
     profile: Profile | None = None,
+    remove_demo: bool = True,
 ) -> LoadReport:
-    return _with_temp_file(con, config, name, data, loaded_by=loaded_by, profile=profile)
+    return _with_temp_file(con, config, name, data, loaded_by=loaded_by, profile=profile, remove_demo=remove_demo)
 
 
 def history(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -96,11 +96,24 @@ def filter_controls(dimensions: dict[str, list[str]]) -> dict[str, str]:
     return filters
 
 
-def demo_banner() -> None:
-    text = "**Demo data** — these numbers come from the built-in exports of a fictional brand."
-    if session.pinned_view() is None:  # a shared link's viewer has no Upload page
-        text += " Load your own files on the Upload page; the demo label goes away once you do."
-    st.info(text, icon=":material/science:")
+def demo_banner(state: str, upload_page: bool = False) -> None:
+    """Say whose data the numbers are (warehouse.demo_state): the demo alone, or the demo mixed with yours."""
+    admin = session.pinned_view() is None  # a shared link's viewer has no Upload page
+    if state == "demo":
+        text = "**Demo data** — these numbers come from the built-in exports of a fictional brand."
+        if admin:
+            text += " Load your own files on the Upload page: the first one you load removes the demo."
+        st.info(text, icon=":material/science:")
+    elif state == "mixed":
+        text = (
+            "**Demo data mixed with your data** — the built-in exports of a fictional brand are still loaded "
+            "next to your files, so these numbers describe neither."
+        )
+        if upload_page:
+            text += " Remove the demo with the button below."
+        elif admin:
+            text += " Remove the demo with the **Remove demo data** button on the Upload page."
+        st.warning(text, icon=":material/warning:")
 
 
 def freshness_line(freshness: dict[str, date | None]) -> None:

@@ -21,8 +21,7 @@ def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str
     st.caption(intro)
     period, comparison, view = controls.period_controls(cache.anchor())
     filters = controls.filter_controls(cache.dimensions())
-    if warehouse.only_demo_data(session.cursor()):
-        controls.demo_banner()
+    controls.demo_banner(warehouse.demo_state(session.cursor()))
     everything = cache.kpis_for(period, comparison, filters)
     kpis = [everything[i] for i in kpi_ids]
     shown_filters = " · ".join(f"{k} {v}" for k, v in filters.items())

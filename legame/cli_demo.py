@@ -1,0 +1,59 @@
+"""`python -m legame demo`: write the seeded demo exports, or `demo --remove` the demo data from the warehouse.
+
+Writing touches files only; removing opens the warehouse, so it needs the app stopped (or use the
+app's Upload page, whose "Remove demo data" button does the same).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from legame import warehouse
+from legame.config import load_config
+from legame.errors import LegameError
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register `demo`."""
+    parser = subparsers.add_parser(
+        "demo",
+        help="write the seeded demo exports, or --remove the demo data from the warehouse",
+        description="Write the seeded demo exports of the fictional brand (default), or remove the demo "
+        "data loaded on the first start, keeping every row of yours.",
+    )
+    parser.add_argument("--out", metavar="DIR", help="where to write the exports (default: data/demo)")
+    parser.add_argument("--seed", type=int, help="the generator's seed (default: 7)")
+    parser.add_argument(
+        "--remove", action="store_true", help="remove the demo data from the warehouse, all of it or nothing"
+    )
+    parser.set_defaults(run=_run)
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.remove:
+        if args.out is not None or args.seed is not None:
+            raise LegameError("demo --remove takes no --out or --seed: it removes, it writes nothing.")
+        return _remove()
+    from legame.demo import write_demo
+
+    for path in write_demo(Path(args.out or "data/demo"), seed=7 if args.seed is None else args.seed):
+        print(path)
+    return 0
+
+
+def _remove() -> int:
+    from legame.demo_data import remove_demo
+
+    con = warehouse.connect(load_config())
+    try:
+        removed = remove_demo(con, removed_by="cli")
+    finally:
+        con.close()
+    if removed is None:
+        print("no demo data to remove")
+        return 0
+    for line in removed.lines():
+        print(line)
+    return 0

@@ -1,0 +1,101 @@
+"""The built-in demo data in the warehouse: how much of it there is, and removing it in one transaction.
+
+Demo rows are known by their loads (`loads.is_demo`): a row whose load_id is a demo load is demo
+data. A real load that replaced a demo row, or combined with a demo person, wrote its own load_id
+on that row, so the row is the user's and stays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from legame.warehouse import TABLES
+
+# The fictional brand of the demo exports (legame/demo.py's PAGE_NAME), named in every warning.
+BRAND = "Ardesia Outdoor"
+# A removal is recorded in the load history under this profile: the history says when and how
+# much, the data version moves on (caches keyed on it are refreshed), and a warehouse emptied of
+# its demo data is not filled with it again on the next start.
+REMOVAL_PROFILE = "demo_removed"
+
+_DEMO_LOADS = "(select load_id from loads where is_demo)"
+
+
+@dataclass(frozen=True)
+class DemoRemoval:
+    """What removing the demo data took away: rows per canonical table, their rejects, the demo loads."""
+
+    rows: dict[str, int]
+    rejects: int
+    loads: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+    def lines(self, preview: bool = False) -> list[str]:
+        """One line per table that lost rows, then the loads: what the CLI prints (a preview's: "would be")."""
+        said = "demo data would be removed" if preview else "demo data removed"
+        per_table = [f"{said}: {table}, {n:,} row{'s' * (n != 1)}" for table, n in self.rows.items() if n]
+        rejects = f", and the {self.rejects:,} rejected rows they recorded" if self.rejects else ""
+        return [
+            *per_table,
+            f"{said}: {self.total:,} rows in all, from {self.loads} loads of the fictional brand {BRAND}{rejects}",
+        ]
+
+    def __str__(self) -> str:
+        parts = ", ".join(f"{table} {n:,}" for table, n in self.rows.items() if n)
+        return f"{self.total:,} rows of demo data removed ({parts})"
+
+
+def demo_rows(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows of demo data per canonical table (0 where there are none)."""
+    if not con.execute("select count(*) from loads where is_demo").fetchall()[0][0]:
+        return dict.fromkeys(TABLES, 0)
+    counts = ", ".join(
+        f"(select count(*) from {name} where load_id in {_DEMO_LOADS})"  # names are ours
+        for name in TABLES
+    )
+    return dict(zip(TABLES, con.execute(f"select {counts}").fetchall()[0], strict=True))
+
+
+def delete_demo(con: duckdb.DuckDBPyConnection, removed_by: str) -> DemoRemoval | None:
+    """Delete the demo rows, their rejects and the demo loads, inside the caller's transaction.
+
+    Returns None, changing nothing, when there is no demo load. The caller commits or rolls back:
+    the ingest pipeline calls it at the start of a load's transaction, so the file's rows are
+    compared and merged with the user's data alone.
+    """
+    loads = con.execute("select count(*) from loads where is_demo").fetchall()[0][0]
+    if not loads:
+        return None
+    rows = {}
+    for name in TABLES:
+        # DuckDB's DELETE returns the number of rows it removed.
+        rows[name] = con.execute(f"delete from {name} where load_id in {_DEMO_LOADS}").fetchall()[0][0]
+    rejects = con.execute(f"delete from rejects where load_id in {_DEMO_LOADS}").fetchall()[0][0]
+    con.execute("delete from loads where is_demo")
+    removal = DemoRemoval(rows, rejects, loads)
+    con.execute(
+        """insert into loads values ((select coalesce(max(load_id), 0) + 1 from loads), $file, '', $profile,
+                                     'all', 0, 0, 0, 0, 0, 0, null, null, current_timestamp::timestamp, $by, false)""",
+        {"file": f"{BRAND} demo data removed: {removal.total:,} rows", "profile": REMOVAL_PROFILE, "by": removed_by},
+    )
+    return removal
+
+
+def remove_demo(con: duckdb.DuckDBPyConnection, removed_by: str = "cli") -> DemoRemoval | None:
+    """Remove every row of demo data in one transaction: all of it, or on any error nothing.
+
+    Returns what was removed, or None when there was no demo data.
+    """
+    con.execute("begin transaction")
+    try:
+        removal = delete_demo(con, removed_by)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return removal
