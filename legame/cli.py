@@ -66,12 +66,26 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 def _cmd_kpis(args: argparse.Namespace) -> int:
     from legame.kpis import Period, compute
+    from legame.kpis.engine import split
 
     config = load_config()
     con = warehouse.connect(config)
     filters = {"channel": args.channel, "campaign": args.campaign}
-    kpis = compute(con, config, Period(args.start, args.end), args.compare, filters)
+    period = Period(args.start, args.end)
     fmt = "json" if args.json else args.format
+    if args.by:
+        if fmt in ("csv", "xlsx"):
+            raise LegameError("--by prints JSON or a table: use --format json or table.")
+        found = split(con, config, period, args.by, args.compare, filters)
+        if fmt == "json":
+            print(json.dumps(found.as_dict(), indent=2, ensure_ascii=False, default=str))
+            return 0
+        for name, kpis in [*found.rows, ("total", found.total)]:
+            print(f"== {args.by} {name}")
+            _print_table(kpis)
+            print()
+        return 0
+    kpis = compute(con, config, period, args.compare, filters)
     if fmt in ("csv", "xlsx"):
         from legame import export
 
@@ -88,6 +102,11 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
     if fmt == "json":
         print(json.dumps([k.as_dict() for k in kpis], indent=2, ensure_ascii=False, default=str))
         return 0
+    _print_table(kpis)
+    return 0
+
+
+def _print_table(kpis: list) -> None:
     rows = [
         (
             k.id,
@@ -104,7 +123,6 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,8 +145,15 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.add_argument("--json", action="store_true", help="same as --format json")
     kpis.add_argument("--format", choices=["table", "json", "csv", "xlsx"], default="table")
     kpis.add_argument("--out", type=Path, metavar="FILE", help="where --format csv or xlsx writes the facts table")
-    kpis.add_argument("--channel", help="only this channel (KPIs that cannot be split by channel say so)")
-    kpis.add_argument("--campaign", help="only this campaign (KPIs that cannot be split by campaign say so)")
+    kpis.add_argument(
+        "--channel", help="only this channel of config.yaml's taxonomy (KPIs not measurable by channel say so)"
+    )
+    kpis.add_argument("--campaign", help="only this campaign (KPIs not measurable by campaign say so)")
+    kpis.add_argument(
+        "--by",
+        choices=["channel", "campaign"],
+        help="every KPI per channel (or campaign), unattributed included, and the total",
+    )
     kpis.set_defaults(run=_cmd_kpis)
 
     from legame import cli_demo

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "JPY": "¥"}
@@ -50,22 +51,36 @@ class NumberFormat:
         return f"{sign}{digits}{space}{symbol}"
 
 
+def decimals(value: float, unit: str) -> int:
+    """How many decimals a value of this unit is shown with (money: none from 1,000 up)."""
+    if unit == "currency":
+        return 0 if abs(value) >= 1000 else 2
+    if unit in ("%", "pp"):
+        # Small shares keep two significant digits, so 0.0082% does not read as 0.0% or 0.01%.
+        if 0 < abs(value) < 0.01:
+            return min(4, 1 - math.floor(math.log10(abs(value))))
+        return 2 if 0 < abs(value) < 0.1 else 1
+    return {"points": 0, "x": 2, "count": 0, "months": 1}.get(unit, 1)
+
+
+def shown(value: float | None, unit: str) -> float | None:
+    """The value as a card shows it: status, deltas and sentences are worked out on this, never on hidden decimals."""
+    return None if value is None else round(value, decimals(value, unit))
+
+
 def format_value(value: float | None, unit: str, fmt: NumberFormat, currency: str, signed: bool = False) -> str:
     """A KPI value with its unit: '4,1%', '€ 52,10', '+42', '3,20x', 'n/a'."""
     if value is None:
         return "n/a"
+    digits = decimals(value, unit)
     if unit == "currency":
-        return fmt.money(value, currency, signed=signed)
+        return fmt.money(value, currency, digits, signed=signed)
     if unit in ("%", "pp"):
-        # Small shares keep two decimals so 0.04% does not read as 0.0%.
-        digits = 2 if 0 < abs(value) < 0.1 else 1
         return fmt.number(value, digits, signed) + ("%" if unit == "%" else " pp")
     if unit == "points":
-        return fmt.number(value, 0, signed=True)
+        return fmt.number(value, digits, signed=True)
     if unit == "x":
-        return fmt.number(value, 2, signed) + "x"
-    if unit == "count":
-        return fmt.number(value, 0, signed)
+        return fmt.number(value, digits, signed) + "x"
     if unit == "months":
-        return fmt.number(value, 1, signed) + " months"
-    return fmt.number(value, 1, signed)
+        return fmt.number(value, digits, signed) + " months"
+    return fmt.number(value, digits, signed)

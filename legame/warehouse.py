@@ -7,6 +7,7 @@ ingest pipeline casts every column to the type declared here.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -311,7 +312,36 @@ def connect(config: Config, read_only: bool = False) -> duckdb.DuckDBPyConnectio
     con.execute("set TimeZone = 'UTC'")
     if not read_only:
         migrate(con)
+        install_relations(con)
     return con
+
+
+RELATIONS_DIR = Path(__file__).resolve().parent.parent / "queries" / "relations"
+
+
+def install_relations(con: duckdb.DuckDBPyConnection) -> bool:
+    """(Re)create the shared relations of queries/relations/ (table macros) when their text changed.
+
+    They define once what every KPI family reads: paid orders, attributed orders, new customers,
+    members as of a day, NPS answers, advocacy acts, channels. Returns True when they were written.
+    """
+    files = sorted(RELATIONS_DIR.glob("*.sql"))
+    text = "\n".join(f.read_text(encoding="utf-8") for f in files)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    con.execute("create table if not exists relations_version (sha256 varchar not null)")
+    if con.execute("select count(*) from relations_version where sha256 = $d", {"d": digest}).fetchall()[0][0]:
+        return False
+    con.execute("begin transaction")
+    try:
+        for f in files:
+            con.execute(f.read_text(encoding="utf-8"))
+        con.execute("delete from relations_version")
+        con.execute("insert into relations_version values ($d)", {"d": digest})
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return True
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -1,67 +1,60 @@
 -- Advocacy: willingness to recommend, advocacy acts, referrals, UGC and earned reach.
--- Grain: one row for the period [$start, $end].
--- NPS: promoters score 9-10, passives 7-8, detractors 0-6.
--- Advocates: customers (a paid order by $end) with at least one advocacy act in the period:
---   a referral, a review, a UGC post or a share of brand content.
+-- Grain: one row for the period [$start, $end], optionally one $channel (surveys carry no channel:
+--   nps is not split) and one $campaign (referral_rate only: acts and posts carry no campaign).
+-- NPS groups come from nps_answers(); acts from advocacy_acts (referrals made carry no channel);
+--   new customers from new_customers (their channel and campaign: attributed_orders' rule).
+-- Advocates: customers (a sale by $end) with at least one advocacy act in the period.
 -- UGC: posts flagged is_ugc plus community acts of kind 'ugc'.
 -- Earned reach: reach of posts by customers and influencers, and of UGC posts (not paid for).
 -- The ladder counts voices by credibility: employees < customers < advocates < influencers.
 -- Yields the inputs of nps, advocates, referral_rate, ugc_volume, earned_reach, advocacy_ladder.
 with answers_in_period as (
-    select score, answered_at
-    from surveys
+    select nps_group, answered_at
+    from nps_answers()
     where answered_at >= $start and answered_at < $end + interval 1 day
 ),
 
 acts as (
     select person_id, kind
-    from interactions
+    from advocacy_acts()
     where occurred_at >= $start and occurred_at < $end + interval 1 day
-        and kind in ('referral', 'review', 'ugc', 'share')
-        and ($channel is null or channel = $channel)
-    union all
-    select referrer_id, 'referral'
-    from referrals
-    where referred_at >= $start and referred_at < $end + interval 1 day
+        and ($channel is null
+            or coalesce(channel_of($channel_rules, 'interactions', source_channel), 'unattributed') = $channel)
 ),
 
 posts_in_period as (
     select author_type, is_ugc, reach
-    from posts
+    from channel_posts($channel_rules)
     where published_at >= $start and published_at < $end + interval 1 day
         and ($channel is null or channel = $channel)
 ),
 
-paid_orders as (
-    select person_id, ordered_at
-    from orders
-    where not coalesce(is_refund, false) and revenue > 0 and ordered_at < $end + interval 1 day
+customers_by_end as (
+    select person_id
+    from new_customers($channel_rules, $person_fallback)
+    where first_ordered_at < $end + interval 1 day
 ),
 
--- Customers who bought in the period and never before it: only the period's buyers are
--- checked against history, so nobody's whole history is aggregated.
-buyers_in_period as (
-    select distinct person_id from paid_orders where ordered_at >= $start
-),
-
-new_customers as (
-    select b.person_id, p.referred_by, r.referrer_id
-    from buyers_in_period as b
-    anti join (select person_id from paid_orders where ordered_at < $start) as earlier using (person_id)
+new_in_period as (
+    select n.person_id, p.referred_by, r.referrer_id
+    from new_customers($channel_rules, $person_fallback) as n
     left join people as p using (person_id)
     left join (select distinct referred_id as person_id, referrer_id from referrals) as r using (person_id)
+    where n.first_ordered_at >= $start and n.first_ordered_at < $end + interval 1 day
+        and ($channel is null or n.channel = $channel)
+        and ($campaign is null or coalesce(n.campaign, 'unattributed') = $campaign)
 ),
 
 final as (
     select
         (select count(*) from answers_in_period) as answers,
-        (select count(*) filter (where score >= 9) from answers_in_period) as promoters,
-        (select count(*) filter (where score between 7 and 8) from answers_in_period) as passives,
-        (select count(*) filter (where score <= 6) from answers_in_period) as detractors,
-        (select count(distinct a.person_id) from acts as a semi join paid_orders as o using (person_id))
+        (select count(*) filter (where nps_group = 'promoter') from answers_in_period) as promoters,
+        (select count(*) filter (where nps_group = 'passive') from answers_in_period) as passives,
+        (select count(*) filter (where nps_group = 'detractor') from answers_in_period) as detractors,
+        (select count(distinct a.person_id) from acts as a semi join customers_by_end as c using (person_id))
             as advocates,
-        (select count(*) from new_customers) as new_customers,
-        (select count(*) from new_customers where coalesce(referrer_id, referred_by) is not null)
+        (select count(distinct person_id) from new_in_period) as new_customers,
+        (select count(distinct person_id) from new_in_period where coalesce(referrer_id, referred_by) is not null)
             as referred_new_customers,
         (select count(*) filter (where is_ugc) from posts_in_period)
             + (select count(*) filter (where kind = 'ugc') from acts) as ugc,

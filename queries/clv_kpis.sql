@@ -1,62 +1,46 @@
 -- What the customers acquired in a period are expected to be worth: predicted CLV against spend.
 -- Grain: one row for the period [$start, $end], optionally one $channel and/or one $campaign (null = all).
--- A new customer is a person whose first paid (not refunded, positive) order falls in the period, as in
---   conversion.sql; with a filter, the first order's channel/campaign must match it.
--- Referred: named as referred_id in referrals, or with people.referred_by set. Referred value covers every
---   channel and campaign, as the referred_value KPI declares (it is not split by either).
+-- New customers and their channel and campaign come from the shared relation new_customers (the
+--   attribution rule of attributed_orders). Referred: named as referred_id in referrals, or with
+--   people.referred_by set; referred value covers every channel and campaign (referred_value is not split).
 -- Predicted CLV per person is read from clv_predictions (person_id, clv_predicted), which
---   legame/kpis/clv_inputs.py registers on the connection; a customer without a prediction counts 0.
+--   legame/kpis/clv_inputs.py registers on the cursor; a customer without a prediction counts 0.
 -- Yields the inputs of referred_value, clv_roi, clv_cac.
-with paid_orders as (
-    select *
-    from orders
-    where not coalesce(is_refund, false) and revenue > 0
-),
-
--- The first order of each customer who bought in the period and never before it (as in conversion.sql).
-first_orders as (
-    select person_id, arg_min(channel, ordered_at) as channel, arg_min(campaign, ordered_at) as campaign,
-        min(ordered_at) as first_ordered_at
-    from paid_orders
-    where ordered_at >= $start and ordered_at < $end + interval 1 day
-        and person_id not in (select person_id from paid_orders where ordered_at < $start)
-    group by person_id
-),
-
-referred as (
+with referred as (
     select referred_id as person_id from referrals
     union
     select person_id from people where referred_by is not null
 ),
 
-new_customers as (
+new_in_period as (
     select
-        f.person_id,
-        f.first_ordered_at,
+        n.person_id,
+        n.first_ordered_at,
         coalesce(c.clv_predicted, 0) as clv_predicted,
         r.person_id is not null as is_referred,
-        ($channel is null or f.channel = $channel) and ($campaign is null or f.campaign = $campaign) as matches
-    from first_orders as f
+        ($channel is null or n.channel = $channel)
+            and ($campaign is null or coalesce(n.campaign, 'unattributed') = $campaign) as matches
+    from new_customers($channel_rules, $person_fallback) as n
     left join clv_predictions as c using (person_id)
     left join referred as r using (person_id)
+    where n.first_ordered_at >= $start and n.first_ordered_at < $end + interval 1 day
 ),
 
 spend_in_period as (
     select coalesce(sum(amount), 0) as spend, max(day) as latest_spend_date
-    from spend
+    from channel_spend($channel_rules)
     where day between $start and $end
         and ($channel is null or channel = $channel)
-        and ($campaign is null or campaign = $campaign)
+        and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)
 ),
 
 final as (
     select
-        (select count(*) from new_customers where matches) as acquired,
-        (select coalesce(sum(clv_predicted), 0) from new_customers where matches) as acquired_clv,
-        (select coalesce(sum(clv_predicted), 0) from new_customers where is_referred)
-            as referred_clv,
+        (select count(*) from new_in_period where matches) as new_customers,
+        (select coalesce(sum(clv_predicted), 0) from new_in_period where matches) as acquired_clv,
+        (select coalesce(sum(clv_predicted), 0) from new_in_period where is_referred) as referred_clv,
         s.spend,
-        greatest((select max(first_ordered_at)::date from new_customers where matches), s.latest_spend_date)
+        greatest((select max(first_ordered_at)::date from new_in_period where matches), s.latest_spend_date)
             as latest_date
     from spend_in_period as s
 )

@@ -1,11 +1,12 @@
 -- The channels and campaigns present in the data, for the filter pickers.
--- Grain: one row per (kind, name): kind 'channel' or 'campaign'.
+-- Grain: one row per (kind, name): kind 'channel' (a taxonomy id, or 'unattributed') or 'campaign'.
+-- Channels are those the shared relations give rows, so the picker offers what a filter can find.
 with channels as (
-    select distinct channel as name from posts
-    union select distinct channel from interactions
-    union select distinct channel from spend
-    union select distinct channel from orders
-    union select distinct channel from visits
+    select distinct channel as name from channel_posts($channel_rules)
+    union select distinct channel from channel_interactions($channel_rules)
+    union select distinct channel from channel_spend($channel_rules)
+    union select distinct channel from attributed_orders($channel_rules, $person_fallback)
+    union select distinct channel from channel_visits($channel_rules)
 ),
 
 campaigns as (

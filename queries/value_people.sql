@@ -1,11 +1,9 @@
 -- Who each person is, as of $as_of: the groups the Customer value page compares predicted CLV between.
 -- Grain: one row per person: everyone in people, plus anyone who ordered without a CRM record.
--- is_member: flagged is_member, with member_since (if known) on or before $as_of (as community.sql counts members).
+-- is_member: a member on $as_of (the shared macro member_on, as members_as_of).
 -- segment: the CRM segment, null when not recorded.
--- nps_group: from the person's latest survey answer up to $as_of: promoter 9-10, passive 7-8, detractor 0-6;
---   none without an answer.
--- is_advocate: at least one advocacy act up to $as_of: an interaction of kind referral, review, ugc or share,
---   or a referral made (a referrer in referrals).
+-- nps_group: the group (nps_answers()) of the person's latest survey answer up to $as_of; none without one.
+-- is_advocate: at least one advocacy act (advocacy_acts()) up to $as_of.
 -- Parameter: $as_of (date, inclusive). Yields the groups of legame/value.py.
 with persons as (
     select person_id from people
@@ -14,33 +12,24 @@ with persons as (
 ),
 
 latest_answers as (
-    select person_id, score
-    from surveys
+    select person_id, nps_group
+    from nps_answers()
     where person_id is not null and answered_at < $as_of + interval 1 day
     qualify row_number() over (partition by person_id order by answered_at desc, response_id desc) = 1
 ),
 
 advocates as (
-    select person_id
-    from interactions
-    where kind in ('referral', 'review', 'ugc', 'share') and occurred_at < $as_of + interval 1 day
-    union
-    select referrer_id
-    from referrals
-    where referred_at < $as_of + interval 1 day
+    select distinct person_id
+    from advocacy_acts()
+    where occurred_at < $as_of + interval 1 day
 ),
 
 final as (
     select
         persons.person_id,
-        coalesce(people.is_member and coalesce(people.member_since, $as_of) <= $as_of, false) as is_member,
+        member_on(people.is_member, people.member_since, $as_of) as is_member,
         people.segment,
-        case
-            when answers.score between 9 and 10 then 'promoter'
-            when answers.score between 7 and 8 then 'passive'
-            when answers.score between 0 and 6 then 'detractor'
-            else 'none'
-        end as nps_group,
+        coalesce(answers.nps_group, 'none') as nps_group,
         advocates.person_id is not null as is_advocate
     from persons
     left join people using (person_id)

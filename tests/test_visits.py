@@ -15,6 +15,7 @@ from legame import queries, warehouse
 from legame.errors import ConfigError
 from legame.ingest import load_file
 from legame.kpis import Period, compute
+from legame.kpis.params import query_params
 from tests.conftest import write
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
@@ -40,9 +41,10 @@ instagram,p1,2025-03-01,2000,15
 """
 
 
-def visits(con: duckdb.DuckDBPyConnection, start: date, end: date, channel=None, campaign=None) -> int:
-    params = {"channel": channel, "campaign": campaign, "conversion_denominator": "visits"}
-    row = queries.run(con, "conversion", start=start, end=end, **params)[0]
+def visits(con: duckdb.DuckDBPyConnection, config, start: date, end: date, channel=None, campaign=None) -> int:
+    config.data["conversion_denominator"] = "visits"
+    params = query_params(config, Period(start, end), {"channel": channel, "campaign": campaign})
+    row = queries.run(con, "conversion", **params)[0]
     assert row["arrivals"] == row["visits"]
     return row["visits"]
 
@@ -106,33 +108,36 @@ def test_visits_count_each_session_once_when_both_ga4_cuts_are_loaded(con, confi
     load_file(con, config, BY_CAMPAIGN)
     first, second = date(2025, 3, 1), date(2025, 3, 2)
     # Both files hold 3064 sessions (1204+602+310 on 1 March, 836+95+17 on 2 March), not 6128.
-    assert visits(con, first, second) == 3064
-    assert visits(con, second, second) == 836 + 95 + 17
-    # A channel group: organic search on both days, from the channel file only.
-    assert visits(con, first, second, channel="organic search") == 1204 + 836
+    assert visits(con, config, first, second) == 3064
+    assert visits(con, config, second, second) == 836 + 95 + 17
+    # A channel of the taxonomy: GA4's Organic Search on both days, from the channel file only.
+    assert visits(con, config, first, second, channel="organic_search") == 1204 + 836
     # A campaign: its rows of the campaign file.
-    assert visits(con, first, second, campaign="spring_sale") == 310
-    assert visits(con, first, second, campaign="newsletter_march") == 95
-    # web is the campaign file's channel (the website, every channel group): all its rows.
-    assert visits(con, first, second, channel="web") == 3064
-    assert visits(con, first, second, channel="web", campaign="spring_sale") == 310
-    assert visits(con, first, second, channel="email", campaign="spring_sale") == 0
-    assert visits(con, date(2025, 3, 3), date(2025, 3, 31)) == 0
+    assert visits(con, config, first, second, campaign="spring_sale") == 310
+    assert visits(con, config, first, second, campaign="newsletter_march") == 95
+    # The campaign file names no channel group (its rows are the website's: unattributed): by channel, the
+    # channel file alone counts, so channels add up to the total (GA4's Unassigned is unattributed too).
+    assert visits(con, config, first, second, channel="unattributed") == 17
+    channels = ("organic_search", "direct", "paid_social", "email", "unattributed")
+    assert sum(visits(con, config, first, second, channel=c) for c in channels) == 3064
+    assert visits(con, config, first, second, channel="unattributed", campaign="spring_sale") == 310
+    assert visits(con, config, first, second, channel="email", campaign="spring_sale") == 0
+    assert visits(con, config, date(2025, 3, 3), date(2025, 3, 31)) == 0
 
 
 def test_visits_from_the_campaign_cut_alone_count_every_row(con, config):
     load_file(con, config, BY_CAMPAIGN)
     # No day has a row without a campaign: the day's visits are all its campaign rows.
-    assert visits(con, date(2025, 3, 1), date(2025, 3, 2)) == 1204 + 602 + 310 + 836 + 95 + 17
+    assert visits(con, config, date(2025, 3, 1), date(2025, 3, 2)) == 1204 + 602 + 310 + 836 + 95 + 17
 
 
 def test_visits_from_an_exploration_split_by_channel_and_campaign(con, config):
     load_file(con, config, BY_BOTH)
     first, second = date(2025, 3, 1), date(2025, 3, 2)
-    assert visits(con, first, second) == 1204 + 602 + 310 + 41 + 836 + 95 + 17
-    assert visits(con, first, second, channel="email") == 41 + 95
-    assert visits(con, first, second, campaign="spring_sale") == 310 + 41
-    assert visits(con, first, second, channel="email", campaign="spring_sale") == 41
+    assert visits(con, config, first, second) == 1204 + 602 + 310 + 41 + 836 + 95 + 17
+    assert visits(con, config, first, second, channel="email") == 41 + 95
+    assert visits(con, config, first, second, campaign="spring_sale") == 310 + 41
+    assert visits(con, config, first, second, channel="email", campaign="spring_sale") == 41
 
 
 # -- KPIs ------------------------------------------------------------------------------------
@@ -159,11 +164,9 @@ def test_with_clicks_the_default_visits_change_nothing(loaded, config):
     assert kpis["conversion_rate"].label == "Conversion rate (by clicks)"
     assert kpis["conversion_rate"].sentence.startswith("4,0% of clicks turned into a new customer")
     assert kpis["conversion_rate"].assumptions[0].startswith("New customers are set against clicks (")
-    assert kpis["funnel"].value == pytest.approx(3 / 2000 * 100)
-    assert kpis["funnel"].definition.startswith("Reach -> engaged people -> clicks -> leads")
-    steps = kpis["funnel"].extras["breakdown"]
-    assert list(steps) == ["Reach", "Engaged people", "Clicks", "Leads", "New customers", "Revenue from them"]
-    assert steps["Clicks"] == 75
+    # Clicks are events, not people: never a step of the funnel.
+    assert "clicks" not in kpis["funnel"].definition
+    assert "Clicks" not in kpis["funnel"].extras["breakdown"]["steps"]
     # A campaign: b is spring_sale's only new customer; its 60 ad clicks (posts carry no campaign).
     assert kpis_for(loaded, config, campaign="spring_sale")["conversion_rate"].value == pytest.approx(1 / 60 * 100)
 
@@ -179,20 +182,23 @@ def test_with_visits_conversion_divides_new_customers_by_web_sessions(loaded, co
     assert rate.assumptions[0].startswith(
         "New customers are set against visits (conversion_denominator in config.yaml)."
     )
-    # spring_sale: b over its 310 sessions; web (the shop's channel and the campaign cut's): b, c, e over 3064.
+    # spring_sale: b over its 310 sessions. Paid social: b (spring_sale ran on meta) over GA4's Paid Social 310.
     assert kpis_for(loaded, config, campaign="spring_sale")["conversion_rate"].value == pytest.approx(1 / 310 * 100)
-    assert kpis_for(loaded, config, channel="web")["conversion_rate"].value == pytest.approx(3 / 3064 * 100)
+    assert kpis_for(loaded, config, channel="paid_social")["conversion_rate"].value == pytest.approx(1 / 310 * 100)
 
 
-def test_with_visits_the_funnels_third_step_is_visits(loaded, config):
+def test_with_visits_the_funnel_still_counts_people(loaded, config):
     config.data["conversion_denominator"] = "visits"
     funnel = kpis_for(loaded, config)["funnel"]
-    assert funnel.definition.startswith("Reach -> engaged people -> visits -> leads")
-    steps = funnel.extras["breakdown"]
-    assert list(steps) == ["Reach", "Engaged people", "Visits", "Leads", "New customers", "Revenue from them"]
-    assert (steps["Reach"], steps["Visits"], steps["New customers"]) == (2000, 3064, 3)
-    # The funnel's value is still new customers / reach.
-    assert funnel.value == pytest.approx(3 / 2000 * 100)
+    assert "visits" not in funnel.definition
+    # p1 reached 2,000; nobody interacted, so no step below it has anyone.
+    assert funnel.extras["breakdown"]["steps"] == {
+        "People reached": 2000,
+        "People who engaged": 0,
+        "Known in the CRM": 0,
+        "New customers": 0,
+    }
+    assert funnel.value == 0
 
 
 def test_a_period_without_visits_says_so(loaded, config):
@@ -215,7 +221,7 @@ def test_channels_and_campaigns_seen_only_in_visits_are_offered_as_filters(con, 
 
     load_file(con, config, BY_CHANNEL)
     load_file(con, config, BY_CAMPAIGN)
-    found = dimensions(con)
-    # Only visits are loaded: GA4's channel groups (lower-cased) and its campaigns are the filters.
-    assert {"organic search", "paid social"} <= set(found["channel"])
+    found = dimensions(con, config)
+    # Only visits are loaded: GA4's channel groups, on the taxonomy, and its campaigns are the filters.
+    assert {"organic_search", "paid_social"} <= set(found["channel"])
     assert "spring_sale" in found["campaign"]

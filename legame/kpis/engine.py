@@ -13,21 +13,25 @@ from typing import Any
 import duckdb
 
 from legame import queries
+from legame.channels import UNATTRIBUTED, Taxonomy
 from legame.config import Config
 from legame.errors import ConfigError
-from legame.fmt import NumberFormat, format_value
+from legame.fmt import NumberFormat, format_value, shown
 from legame.kpis.clv_inputs import clv_inputs, value_inputs
 from legame.kpis.narrative import FLAT_SHARE, sentence
 from legame.kpis.noise import signal, within_noise
 from legame.kpis.params import query_params
 from legame.kpis.period import COMPARISONS, Period
-from legame.kpis.registry import KPIS, KpiDef
+from legame.kpis.registry import KPIS, MODEL_FAMILIES, NO_MODEL, KpiDef, funnel_steps
 from legame.kpis.status import Target, status
 
 DAYS_PER_MONTH = 30.4375
 ENGAGEMENT_DENOMINATORS = ("reach", "impressions")
 CONVERSION_DENOMINATORS = ("clicks", "visits")
-PYTHON_FAMILIES = {"clv", "clv_model"}
+# Quantities that belong to a channel and campaign by the attribution rule: KPIs reading them state it.
+ATTRIBUTED = {"new_customers", "attributed_revenue"}
+DIMENSIONS = ("channel", "campaign")
+Value = tuple[float | None, str | None, str | None]
 # The unit a delta is shown in: a change of a percentage is in percentage points.
 DELTA_UNIT = {"%": "pp"}
 
@@ -61,6 +65,8 @@ class Kpi:
     signal: float | None = None  # the delta in units of its normal variation (z), where modelled
     filters: dict[str, str] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
+    na_detail: str | None = None  # the model's own words when a modelled KPI is n/a
+    inputs: dict[str, float] = field(default_factory=dict)  # the named quantities the value was computed from
 
     @property
     def is_flat(self) -> bool:
@@ -89,6 +95,8 @@ class Kpi:
             "noise_reason": self.noise,
             "filters": self.filters,
             "na_reason": self.na_reason,
+            "na_detail": self.na_detail,
+            "inputs": {k: _round(v) for k, v in self.inputs.items()},
             "sentence": self.sentence,
             "definition": self.definition,
             "assumptions": self.assumptions,
@@ -115,8 +123,8 @@ def conversion_denominator(config: Config) -> str:
     return denominator
 
 
-def settings(config: Config, period: Period) -> dict[str, Any]:
-    """The config values KPI formulas and their words depend on."""
+def settings(config: Config, period: Period, filters: dict[str, str] | None = None) -> dict[str, Any]:
+    """The config values KPI formulas and their words depend on, and the view's `scope` in words."""
     denominator = config.get("engagement_denominator", default="reach")
     if denominator not in ENGAGEMENT_DENOMINATORS:
         raise ConfigError(
@@ -129,7 +137,14 @@ def settings(config: Config, period: Period) -> dict[str, Any]:
         "conversion_denominator": conversion_denominator(config),
         "months": period.days / DAYS_PER_MONTH,
         "horizon_months": config.get("clv", "horizon_months", default=36),
+        "scope": _scope(filters or {}),
     }
+
+
+def _scope(filters: dict[str, str]) -> str:
+    """Where a missing quantity is missing: "in this period", "on this channel", "on this campaign"."""
+    where = [f"on this {k}" for k in DIMENSIONS if filters.get(k)]
+    return " and ".join(where) or "in this period"
 
 
 def family_rows(
@@ -142,13 +157,32 @@ def family_rows(
     """The input row of each KPI family (one SQL file in queries/ each) for one period."""
     families = families or {k.family for k in KPIS.values()}
     params = query_params(config, period, filters)
-    rows = {f: queries.run(con, f, **params)[0] for f in sorted(families - PYTHON_FAMILIES)}
+    rows = {f: queries.run(con, f, **params)[0] for f in sorted(families - MODEL_FAMILIES)}
     # Families read from the fitted CLV model rather than from one SQL file.
     if "clv" in families:
         rows["clv"] = clv_inputs(con, config, period, filters)
     if "clv_model" in families:
         rows["clv_model"] = value_inputs(con, config, period)
     return rows
+
+
+def kpi_value(kdef: KpiDef, row: dict[str, Any], values: dict[str, Any], filters: dict[str, str]) -> Value:
+    """The KPI's value for one period and view, or None with the reason (and the model's words, if any)."""
+    for dimension, chosen in filters.items():
+        why = kdef.unsplittable(dimension)
+        if chosen and why:
+            return None, f"not measurable by {dimension}: {why}", None
+    if kdef.family in MODEL_FAMILIES and row.get("model") is None:
+        return None, NO_MODEL, row.get("reason")
+    value, reason = kdef.compute(row, values)
+    return value, reason, None
+
+
+def _inputs(kdef: KpiDef, row: dict[str, Any], values: dict[str, Any], na_reason: str | None) -> dict[str, float]:
+    if (na_reason and na_reason.startswith("not measurable by")) or row.get("model", True) is None:
+        return {}
+    names = (name.format(**values) for name in kdef.inputs)
+    return {name: float(row[name] or 0) for name in names if name in row}
 
 
 def _build(
@@ -161,17 +195,23 @@ def _build(
     comparison_kind: str,
     filters: dict[str, str],
 ) -> Kpi:
-    values = settings(config, period)
-    value, na_reason = kdef.compute(rows[kdef.family], values)
-    comparison_value, _ = kdef.compute(previous_rows[kdef.family], settings(config, comparison))
+    values, previous_values = settings(config, period, filters), settings(config, comparison, filters)
+    row, previous_row = rows[kdef.family], previous_rows[kdef.family]
+    value, na_reason, na_detail = kpi_value(kdef, row, values, filters)
+    comparison_value, _, _ = kpi_value(kdef, previous_row, previous_values, filters)
+    fmt = NumberFormat.for_locale(config.get("locale", default="en-US"))
     delta = None if value is None or comparison_value is None else value - comparison_value
     delta_pct = delta / abs(comparison_value) * 100 if delta is not None and comparison_value else None
     target = Target.from_config(config.get("targets", kdef.id, default=None))
-    fmt = NumberFormat.for_locale(config.get("locale", default="en-US"))
 
     def show(v: float | None, unit: str = kdef.unit, signed: bool = False) -> str:
         return format_value(v, unit, fmt, config.currency, signed)
 
+    extras: dict[str, Any] = {}
+    if value is not None and kdef.breakdown:
+        extras["breakdown"] = kdef.breakdown(row)
+    elif value is not None and kdef.id == "funnel":
+        extras["breakdown"] = funnel_steps(row)
     kpi = Kpi(
         id=kdef.id,
         label=kdef.label.format(**values),
@@ -186,9 +226,10 @@ def _build(
         delta=delta,
         delta_pct=delta_pct,
         target=target.value if target else None,
-        status=status(value, target, kdef.direction),
+        # Judged on the value as the card shows it: "+40 · target +40" is on track, whatever the hidden decimals.
+        status=status(shown(value, kdef.unit), target, kdef.direction),
         assumptions=[a.format(**values) for a in kdef.assumptions],
-        freshness=rows[kdef.family].get("latest_date"),
+        freshness=row.get("latest_date"),
         sentence="",
         display={
             "value": show(value),
@@ -200,21 +241,21 @@ def _build(
         period=period,
         comparison_period=comparison,
         comparison_kind=comparison_kind,
-        filters={k: v for k, v in filters.items() if v and k in kdef.filtered_by},
-        extras={"breakdown": kdef.breakdown(rows[kdef.family])} if kdef.breakdown else {},
+        filters={k: v for k, v in filters.items() if v},
+        extras=extras,
+        na_detail=na_detail,
+        inputs=_inputs(kdef, row, values, na_reason),
     )
     for bound in ("low", "high"):  # an interval around the value, shown in the value's unit
         if kpi.extras.get("breakdown", {}).get(bound) is not None:
             kpi.display[bound] = show(kpi.extras["breakdown"][bound])
-    if kdef.sample and delta is not None:
-        now, before = kdef.sample(rows[kdef.family]), kdef.sample(previous_rows[kdef.family])
-        if now is None or before is None:
-            now = before = None
-        kpi.noise = within_noise(now, before, float(config.get("noise", "min_base", default=30)))
-        kpi.signal = signal(now, before)
-    ignored = [k for k, v in filters.items() if v and k not in kdef.filtered_by]
-    if ignored:
-        kpi.assumptions.append(f"Not split by {' or '.join(ignored)}: this KPI covers every {ignored[0]}.")
+    if delta is not None:
+        now, before = kdef.sample(row, values), kdef.sample(previous_row, previous_values)
+        if now is not None and before is not None:
+            kpi.noise = within_noise(now, before, float(config.get("noise", "min_base", default=30)))
+            kpi.signal = signal(now, before)
+    if ATTRIBUTED & set(kdef.inputs):
+        kpi.assumptions.append(Taxonomy.from_config(config).assumption)
     kpi.sentence = sentence(kdef, kpi, values)
     return kpi
 
@@ -233,6 +274,7 @@ def compute(
     if comparison_kind not in COMPARISONS:
         raise ValueError(f"comparison must be one of {', '.join(COMPARISONS)}")
     filters = {k: v for k, v in (filters or {}).items() if v}
+    Taxonomy.from_config(config).check(filters.get("channel"))
     comparison = period.comparison(comparison_kind)
     rows = family_rows(con, config, period, filters)
     previous_rows = family_rows(con, config, comparison, filters)
@@ -240,3 +282,55 @@ def compute(
         _build(kdef, rows, previous_rows, config, period, comparison, comparison_kind, filters)
         for kdef in KPIS.values()
     ]
+
+
+@dataclass
+class Split:
+    """Every KPI for each channel (or campaign) of a view, and for the view as a whole."""
+
+    by: str  # channel | campaign
+    rows: list[tuple[str, list[Kpi]]]  # (channel id or campaign name, its KPIs), unattributed last
+    total: list[Kpi]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of `python -m legame kpis --by channel|campaign --json`."""
+        return {
+            "by": self.by,
+            "rows": [{self.by: name, "kpis": [k.as_dict() for k in kpis]} for name, kpis in self.rows],
+            "total": [k.as_dict() for k in self.total],
+        }
+
+
+def split_values(con: duckdb.DuckDBPyConnection, config: Config, by: str, period: Period) -> list[str]:
+    """The channels (taxonomy order) or campaigns with data, then unattributed: the rows of a split."""
+    from legame.kpis.series import dimensions
+
+    found = dimensions(con, config)[by]
+    if by == "channel":
+        ordered = [c for c in Taxonomy.from_config(config).labels if c in found]
+    else:
+        ordered = [c for c in found if c != UNATTRIBUTED]
+    return [*ordered, UNATTRIBUTED]
+
+
+def split(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    period: Period,
+    by: str,
+    comparison_kind: str = "previous",
+    filters: dict[str, str] | None = None,
+) -> Split:
+    """Every KPI per channel or campaign, plus the total: additive inputs of the rows sum to the total's.
+
+    KPIs that cannot be measured by `by` are n/a in each row with the reason; the total is the
+    view without that filter.
+    """
+    if by not in DIMENSIONS:
+        raise ValueError(f"a split is by one of {', '.join(DIMENSIONS)}")
+    filters = {k: v for k, v in (filters or {}).items() if v and k != by}
+    rows = [
+        (name, compute(con, config, period, comparison_kind, {**filters, by: name}))
+        for name in split_values(con, config, by, period)
+    ]
+    return Split(by, rows, compute(con, config, period, comparison_kind, filters))

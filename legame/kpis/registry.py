@@ -1,11 +1,12 @@
-"""Every KPI Legame computes: its id, words, unit, direction and formula.
+"""Every KPI Legame computes, declared once: its id, words, unit, direction and measure.
 
-A KPI reads one row of inputs from its family's SQL file in queries/ (or, for
-the clv and clv_model families, from the fitted CLV model) and turns it into a
-value, or into None with the reason it cannot be computed. Each definition also
-says what its delta's noise test needs (`sample`), the parts a chart shows
-(`breakdown`) and which filters its SQL honours. The ids are stable: they name
-the KPI in the CLI's JSON, in config.yaml and in tests.
+A KPI reads one row of inputs from its family's SQL file in queries/ (or, for the clv and
+clv_model families, from the fitted CLV model). Its measure is a typed spec (`Ratio`, `Count`,
+`NetScore`, `Modelled`, or a `Formula` for the few other shapes): the value and the sample its
+delta's noise test uses come from that one declaration, so they cannot drift apart. `inputs`
+names the quantities a KPI was computed from (shown in the JSON, summed across channels by the
+tests); `not_split` says, per dimension, why a KPI cannot be measured by it. The ids are stable:
+they name the KPI in the CLI's JSON, in config.yaml and in tests.
 """
 
 from __future__ import annotations
@@ -17,14 +18,122 @@ from typing import Any
 from legame.kpis.noise import Sample, estimate
 
 Row = dict[str, Any]
+Settings = dict[str, Any]
 Value = tuple[float | None, str | None]
+# A quantity of a ratio: a column of the family's row ("{engagement_denominator}" is resolved from
+# the settings), several columns summed, or a function of the row and the settings.
+Term = str | Callable[[Row, Settings], float]
 
 
-def ratio(numerator: float, denominator: float, reason: str, scale: float = 1.0) -> Value:
-    """numerator / denominator * scale, or undefined with `reason` when the denominator is zero."""
-    if not denominator:
-        return None, reason
-    return numerator / denominator * scale, None
+def _term(term: Term, row: Row, settings: Settings) -> float:
+    if callable(term):
+        return term(row, settings)
+    return float(row[term.format(**settings)] or 0)
+
+
+def column(term: Term, settings: Settings) -> str | None:
+    """The row column a term reads, or None for a computed term."""
+    return None if callable(term) else term.format(**settings)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """numerator / denominator x scale; undefined with `na` when the denominator is zero.
+
+    `noise` is the kind of number for the delta's noise test: "proportion" (a share of the
+    denominator), "rate" (events per unit of exposure), "base" (only the denominator's size
+    matters) or None (no model of its variation)."""
+
+    numerator: Term
+    denominator: Term
+    na: str
+    scale: float = 1.0
+    noise: str | None = None
+
+    def value(self, row: Row, settings: Settings) -> Value:
+        denominator = _term(self.denominator, row, settings)
+        if not denominator:
+            return None, self.na.format(**settings)
+        return _term(self.numerator, row, settings) / denominator * self.scale, None
+
+    def sample(self, row: Row, settings: Settings) -> Sample | None:
+        if self.noise is None:
+            return None
+        denominator = _term(self.denominator, row, settings)
+        if self.noise == "base":
+            return Sample("base", denominator, denominator)
+        return Sample(self.noise, _term(self.numerator, row, settings), denominator, scale=self.scale)
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count of things in the period; its noise is Poisson ("rate") or only its size ("base")."""
+
+    column: str
+    noise: str | None = "rate"
+
+    def value(self, row: Row, settings: Settings) -> Value:
+        return float(row[self.column] or 0), None
+
+    def sample(self, row: Row, settings: Settings) -> Sample | None:
+        count = float(row[self.column] or 0)
+        if self.noise == "rate":
+            return Sample("rate", count, 1)
+        return Sample("base", count, count) if self.noise == "base" else None
+
+
+@dataclass(frozen=True)
+class NetScore:
+    """(positive - negative) / base x scale: the Net Promoter Score; noise from the multinomial."""
+
+    positive: str
+    negative: str
+    base: str
+    na: str
+    scale: float = 100.0
+
+    def value(self, row: Row, settings: Settings) -> Value:
+        if not row[self.base]:
+            return None, self.na
+        return (row[self.positive] - row[self.negative]) / row[self.base] * self.scale, None
+
+    def sample(self, row: Row, settings: Settings) -> Sample | None:
+        return Sample("nps", row[self.positive], row[self.base], other=row[self.negative], scale=self.scale)
+
+
+@dataclass(frozen=True)
+class Modelled:
+    """A value read from the fitted CLV model, with its 90% interval where the model gives one."""
+
+    value_of: Callable[[Row], float | None]
+    low_of: Callable[[Row], float | None] | None = None
+    high_of: Callable[[Row], float | None] | None = None
+    base: str | None = None  # the group size the interval rests on
+
+    def value(self, row: Row, settings: Settings) -> Value:
+        result = self.value_of(row)
+        return (None, row.get("uplift_reason")) if result is None else (result, None)
+
+    def sample(self, row: Row, settings: Settings) -> Sample | None:
+        if self.low_of is None or self.high_of is None:
+            return None
+        return estimate(self.value_of(row), self.low_of(row), self.high_of(row), row.get(self.base) or 0)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """Any other shape, written out once (payback, the ladder, CLV against cost)."""
+
+    compute: Callable[[Row, Settings], Value]
+
+    def value(self, row: Row, settings: Settings) -> Value:
+        return self.compute(row, settings)
+
+    def sample(self, row: Row, settings: Settings) -> Sample | None:
+        return None
+
+
+Measure = Ratio | Count | NetScore | Modelled | Formula
 
 
 @dataclass(frozen=True)
@@ -39,41 +148,138 @@ class KpiDef:
     direction: str  # higher or lower is better
     definition: str  # the formula in words
     sentence: str  # "{value}" is replaced by the formatted value
-    compute: Callable[[Row, dict[str, Any]], Value]
+    measure: Measure
+    inputs: tuple[str, ...] = ()  # the named quantities it is computed from ("{...}" resolved from settings)
     assumptions: tuple[str, ...] = ()
-    sample: Callable[[Row], Sample] | None = None  # what the noise test of its delta needs
-    filtered_by: tuple[str, ...] = ()  # filters its SQL honours (others are ignored, and it says so)
-    breakdown: Callable[[Row], dict[str, float]] | None = None  # the parts a chart shows (funnel steps...)
+    not_split: tuple[tuple[str, str], ...] = ()  # (dimension, why it cannot be measured by it)
+    breakdown: Callable[[Row], dict[str, float]] | None = None  # the parts a chart shows (ladder rungs...)
+
+    def compute(self, row: Row, settings: Settings) -> Value:
+        return self.measure.value(row, settings)
+
+    def sample(self, row: Row, settings: Settings) -> Sample | None:
+        return self.measure.sample(row, settings)
+
+    def unsplittable(self, dimension: str) -> str | None:
+        """Why this KPI cannot be measured by `dimension` (channel, campaign), or None when it can."""
+        return dict(self.not_split).get(dimension)
 
 
-def _engagement(row: Row, settings: dict[str, Any]) -> Value:
-    acts = row["reactions"] + row["comments"] + row["shares"] + row["saves"] + row["clicks"]
-    denominator = settings["engagement_denominator"]
-    if not row["posts"]:
-        return None, "no posts were published in this period"
-    return ratio(acts, row[denominator], f"posts in this period have no {denominator} recorded", 100)
-
-
-def _nps(row: Row, settings: dict[str, Any]) -> Value:
-    return ratio(row["promoters"] - row["detractors"], row["answers"], "no survey answers in this period", 100)
-
-
-def _romi(row: Row, settings: dict[str, Any]) -> Value:
-    margin = row["attributed_revenue"] * settings["margin_rate"]
-    return ratio(margin - row["spend"], row["spend"], "no marketing spend in this period", 100)
-
-
-def _clv_historic(row: Row, settings: dict[str, Any]) -> Value:
-    return ratio(row["net_revenue"] * settings["margin_rate"], row["customers"], "no customers have ordered yet")
-
-
+NO_POSTS = "no posts were published in this period"
+NO_SPEND = "no marketing spend {scope}"
+NO_NEW = "no new customers {scope}"
+NO_PAID_MEDIA = "no marketing spend {scope}: its new customers came without paid media"
 MARGIN = "Gross margin {margin_rate:.0%} of revenue (config.yaml)."
-ATTRIBUTION = "Revenue attributed to marketing: orders carrying a campaign (last click, as the shop recorded it)."
+BLENDED = (
+    "Over every channel, all sales count against all marketing spend (blended); by channel or campaign, the sales "
+    "attributed to it against its own spend."
+)
 ARRIVALS = (
     "New customers are set against {conversion_denominator} (conversion_denominator in config.yaml). Clicks: ad "
     "clicks from spend plus link clicks on posts published in the period. Visits: web sessions from GA4 exports "
     "for the period, channel and campaign, each visit counted once."
 )
+FUNNEL_PEOPLE = (
+    "Every step counts people, each within the one before: reach is each post's reach summed (a person reached by "
+    "two posts counts twice); people who engaged count once, on the channel of their first interaction; known means "
+    "in the CRM by the period's end; new customers made their first purchase in the period."
+)
+POSTS_NO_CAMPAIGN = (("campaign", "posts carry no campaign"),)
+ACTS_NO_CAMPAIGN = (("campaign", "posts and community activity carry no campaign"),)
+WHOLE_HISTORY = (
+    ("channel", "customers are valued on their whole order history, which has no single channel"),
+    ("campaign", "customers are valued on their whole order history, which has no single campaign"),
+)
+
+
+class _EngagementRate(Ratio):
+    """The engagement ratio, n/a without posts before it looks at their reach."""
+
+    def value(self, row: Row, settings: Settings) -> Value:
+        return (None, NO_POSTS) if not row["posts"] else super().value(row, settings)
+
+
+def _romi_margin(row: Row, settings: Settings) -> float:
+    return row["attributed_revenue"] * settings["margin_rate"] - row["spend"]
+
+
+def _payback(row: Row, settings: Settings) -> Value:
+    if not row["new_customers"]:
+        return None, NO_NEW.format(**settings)
+    if not row["spend"]:
+        return None, NO_PAID_MEDIA.format(**settings)
+    monthly_margin = row["new_customer_revenue"] * settings["margin_rate"] / row["new_customers"] / settings["months"]
+    if not monthly_margin:
+        return None, "new customers brought no revenue yet"
+    return row["spend"] / row["new_customers"] / monthly_margin, None
+
+
+def _ladder(row: Row, settings: Settings) -> Value:
+    voices = row["employee_posts"] + row["customer_posts"] + row["advocates"] + row["influencer_posts"]
+    return float(voices), None
+
+
+def _clv_roi(row: Row, settings: Settings) -> Value:
+    return Ratio(lambda r, s: r["acquired_clv"] - r["spend"], "spend", NO_SPEND, 100).value(row, settings)
+
+
+def _clv_cac(row: Row, settings: Settings) -> Value:
+    if not row["new_customers"]:
+        return None, NO_NEW.format(**settings)
+    if not row["spend"]:
+        return None, NO_PAID_MEDIA.format(**settings)
+    cac = row["spend"] / row["new_customers"]
+    return row["acquired_clv"] / row["new_customers"] / cac, None
+
+
+class _Cac(Ratio):
+    """Spend per new customer; n/a (not zero) where new customers came with no spend at all."""
+
+    def value(self, row: Row, settings: Settings) -> Value:
+        if not row["spend"] and row["new_customers"]:
+            return None, NO_PAID_MEDIA.format(**settings)
+        return super().value(row, settings)
+
+
+def _funnel(row: Row, settings: Settings) -> Value:
+    if not row["reach"]:
+        return None, "no reach recorded in this period"
+    return row["engaged_new_customers"] / row["reach"] * 100, None
+
+
+def funnel_steps(row: Row) -> dict[str, Any]:
+    """The funnel's people steps in order, then the money; steps the data cannot count as people left out.
+
+    Returns {"steps": {label: people}, "money": {label: amount}, "left_out": {label: reason}}.
+    """
+    steps: dict[str, float] = {}
+    left_out: dict[str, str] = {}
+    if not row["reach"]:
+        left_out["People reached"] = "the data hold no reach for these posts or channels"
+    elif row["reach"] < row["engaged_people"]:
+        left_out["People reached"] = (
+            "people engaged where reach is not measured (community spaces, events), so the posts' reach "
+            "would not contain them"
+        )
+    else:
+        steps["People reached"] = row["reach"]
+    steps["People who engaged"] = row["engaged_people"]
+    steps["Known in the CRM"] = row["known_people"]
+    steps["New customers"] = row["engaged_new_customers"]
+    return {
+        "steps": steps,
+        "money": {"Their sales in the period": row["engaged_new_customer_revenue"]},
+        "left_out": left_out,
+    }
+
+
+def _modelled_value(r: Row) -> float | None:
+    return None if r.get("uplift") is None else r["uplift"] * r["members"]
+
+
+def _times_members(key: str) -> Callable[[Row], float | None]:
+    return lambda r: None if r.get(key) is None else r[key] * r["members"]
+
 
 _RATES_AND_RESULTS = (
     KpiDef(
@@ -85,11 +291,15 @@ _RATES_AND_RESULTS = (
         "higher",
         "(reactions + comments + shares + saves + clicks) / {engagement_denominator} of posts published in the period.",
         "Posts drew interactions equal to {value} of their {engagement_denominator}",
-        _engagement,
-        sample=lambda r: Sample(
-            "rate", r["reactions"] + r["comments"] + r["shares"] + r["saves"] + r["clicks"], r["reach"], scale=100
+        _EngagementRate(
+            "acts",
+            "{engagement_denominator}",
+            "posts in this period have no {engagement_denominator} recorded",
+            scale=100,
+            noise="rate",
         ),
-        filtered_by=("channel",),
+        inputs=("posts", "acts", "{engagement_denominator}"),
+        not_split=POSTS_NO_CAMPAIGN,
     ),
     KpiDef(
         "conversation_rate",
@@ -100,9 +310,9 @@ _RATES_AND_RESULTS = (
         "higher",
         "Comments / posts published in the period (Kaushik).",
         "Each post started {value} comments on average",
-        lambda r, s: ratio(r["comments"], r["posts"], "no posts were published in this period"),
-        sample=lambda r: Sample("rate", r["comments"], r["posts"]),
-        filtered_by=("channel",),
+        Ratio("comments", "posts", NO_POSTS, noise="rate"),
+        inputs=("posts", "comments"),
+        not_split=POSTS_NO_CAMPAIGN,
     ),
     KpiDef(
         "amplification_rate",
@@ -113,9 +323,9 @@ _RATES_AND_RESULTS = (
         "higher",
         "Shares / posts published in the period (Kaushik).",
         "Each post was passed on {value} times on average",
-        lambda r, s: ratio(r["shares"], r["posts"], "no posts were published in this period"),
-        sample=lambda r: Sample("rate", r["shares"], r["posts"]),
-        filtered_by=("channel",),
+        Ratio("shares", "posts", NO_POSTS, noise="rate"),
+        inputs=("posts", "shares"),
+        not_split=POSTS_NO_CAMPAIGN,
     ),
     KpiDef(
         "applause_rate",
@@ -126,9 +336,9 @@ _RATES_AND_RESULTS = (
         "higher",
         "Reactions / posts published in the period (Kaushik).",
         "Each post earned {value} likes and reactions on average",
-        lambda r, s: ratio(r["reactions"], r["posts"], "no posts were published in this period"),
-        sample=lambda r: Sample("rate", r["reactions"], r["posts"]),
-        filtered_by=("channel",),
+        Ratio("reactions", "posts", NO_POSTS, noise="rate"),
+        inputs=("posts", "reactions"),
+        not_split=POSTS_NO_CAMPAIGN,
     ),
     KpiDef(
         "active_community_ratio",
@@ -139,9 +349,9 @@ _RATES_AND_RESULTS = (
         "higher",
         "Members with at least one interaction in the period / all members at the period's end.",
         "{value} of community members took part at least once",
-        lambda r, s: ratio(r["active_members"], r["members"], "there are no community members yet", 100),
-        sample=lambda r: Sample("proportion", r["active_members"], r["members"], scale=100),
-        filtered_by=("channel",),
+        Ratio("active_members", "members", "there are no community members yet", 100, noise="proportion"),
+        inputs=("members", "active_members"),
+        not_split=(("campaign", "community activity carries no campaign"),),
     ),
     KpiDef(
         "interactions_per_active_member",
@@ -152,9 +362,9 @@ _RATES_AND_RESULTS = (
         "higher",
         "Interactions by members / members with at least one interaction in the period.",
         "Each active member took part {value} times",
-        lambda r, s: ratio(r["member_interactions"], r["active_members"], "no member took part in this period"),
-        sample=lambda r: Sample("rate", r["member_interactions"], r["active_members"]),
-        filtered_by=("channel",),
+        Ratio("member_interactions", "active_members", "no member took part in this period", noise="rate"),
+        inputs=("active_members", "member_interactions"),
+        not_split=(("campaign", "community activity carries no campaign"),),
     ),
     KpiDef(
         "peer_answer_share",
@@ -165,9 +375,9 @@ _RATES_AND_RESULTS = (
         "higher",
         "Answers given by community members / all answers in the period.",
         "Members gave {value} of the answers to other customers' questions",
-        lambda r, s: ratio(r["member_answers"], r["answers"], "no answers were given in this period", 100),
-        sample=lambda r: Sample("proportion", r["member_answers"], r["answers"], scale=100),
-        filtered_by=("channel",),
+        Ratio("member_answers", "answers", "no answers were given in this period", 100, noise="proportion"),
+        inputs=("answers", "member_answers"),
+        not_split=(("campaign", "community activity carries no campaign"),),
     ),
     KpiDef(
         "nps",
@@ -178,8 +388,9 @@ _RATES_AND_RESULTS = (
         "higher",
         "% promoters (score 9-10) - % detractors (0-6) among survey answers in the period; -100 to 100.",
         "Net Promoter Score was {value}",
-        _nps,
-        sample=lambda r: Sample("nps", r["promoters"], r["answers"], other=r["detractors"], scale=100),
+        NetScore("promoters", "detractors", "answers", "no survey answers in this period"),
+        inputs=("answers", "promoters", "passives", "detractors"),
+        not_split=(("channel", "surveys carry no channel"), ("campaign", "surveys carry no campaign")),
         breakdown=lambda r: {"Promoters": r["promoters"], "Passives": r["passives"], "Detractors": r["detractors"]},
     ),
     KpiDef(
@@ -192,12 +403,11 @@ _RATES_AND_RESULTS = (
         "New customers / {conversion_denominator} in the period (clicks: ad clicks + link clicks on posts; "
         "visits: web sessions).",
         "{value} of {conversion_denominator} turned into a new customer",
-        lambda r, s: ratio(
-            r["new_customers"], r["arrivals"], f"no {s['conversion_denominator']} were recorded in this period", 100
+        Ratio(
+            "new_customers", "arrivals", "no {conversion_denominator} were recorded {scope}", 100, noise="proportion"
         ),
-        (ARRIVALS,),
-        sample=lambda r: Sample("proportion", r["new_customers"], r["arrivals"], scale=100),
-        filtered_by=("channel", "campaign"),
+        inputs=("new_customers", "arrivals"),
+        assumptions=(ARRIVALS,),
     ),
     KpiDef(
         "cac",
@@ -206,12 +416,11 @@ _RATES_AND_RESULTS = (
         "conversion",
         "currency",
         "lower",
-        "Marketing spend / new customers (first paid order in the period), all channels.",
+        "Marketing spend / new customers (first purchase in the period).",
         "Each new customer cost {value} in marketing",
-        lambda r, s: ratio(r["spend"], r["new_customers"], "no new customers in this period"),
-        ("Blended: all new customers, paid and organic, share the spend.",),
-        sample=lambda r: Sample("base", r["new_customers"], r["new_customers"]),
-        filtered_by=("channel", "campaign"),
+        _Cac("spend", "new_customers", NO_NEW, noise="base"),
+        inputs=("spend", "new_customers"),
+        assumptions=("Blended over every channel: all new customers, paid and organic, share the spend.",),
     ),
     KpiDef(
         "roas",
@@ -221,10 +430,10 @@ _RATES_AND_RESULTS = (
         "x",
         "higher",
         "Attributed revenue / marketing spend in the period.",
-        "Sales from campaigns were {value} the ad spend",
-        lambda r, s: ratio(r["attributed_revenue"], r["spend"], "no marketing spend in this period"),
-        (ATTRIBUTION,),
-        filtered_by=("channel", "campaign"),
+        "Sales were {value} the marketing spend",
+        Ratio("attributed_revenue", "spend", NO_SPEND),
+        inputs=("attributed_revenue", "orders", "spend"),
+        assumptions=(BLENDED,),
     ),
     KpiDef(
         "romi",
@@ -235,9 +444,9 @@ _RATES_AND_RESULTS = (
         "higher",
         "(Attributed revenue x margin - spend) / spend in the period.",
         "Marketing returned {value} on its cost, in margin from the sales it brought",
-        _romi,
-        (ATTRIBUTION, MARGIN),
-        filtered_by=("channel", "campaign"),
+        Ratio(_romi_margin, "spend", NO_SPEND, 100),
+        inputs=("attributed_revenue", "orders", "spend"),
+        assumptions=(BLENDED, MARGIN),
     ),
     KpiDef(
         "clv_historic",
@@ -248,54 +457,26 @@ _RATES_AND_RESULTS = (
         "higher",
         "Net revenue x margin / customers, over customers' whole history up to the period's end.",
         "An average customer has brought {value} of margin so far",
-        _clv_historic,
-        (MARGIN, "Method: historic (what customers have already been worth), not a prediction."),
+        Ratio(lambda r, s: r["net_revenue"] * s["margin_rate"], "customers", "no customers have ordered yet"),
+        inputs=("customers", "net_revenue"),
+        assumptions=(MARGIN, "Method: historic (what customers have already been worth), not a prediction."),
+        not_split=WHOLE_HISTORY,
+    ),
+    KpiDef(
+        "known_share",
+        "Known share of engaged people",
+        "Stickers in the album",
+        "conversion",
+        "%",
+        "higher",
+        "People who engaged and are known in the CRM / people who engaged in the period.",
+        "{value} of the people who engaged are known in the CRM, where their value can be followed",
+        Ratio("known_people", "engaged_people", "nobody engaged in this period", 100, noise="proportion"),
+        inputs=("engaged_people", "known_people"),
+        assumptions=(FUNNEL_PEOPLE,),
+        not_split=ACTS_NO_CAMPAIGN,
     ),
 )
-
-
-# The CLV KPIs without a model say why: clv_inputs gives the reason the orders do not support one.
-NO_CLV = "no CLV model could be fitted on the orders to the period's end: {reason}"
-
-
-def _clv(field: str, over: str, reason: str) -> Callable[[Row, dict[str, Any]], Value]:
-    def compute(row: Row, settings: dict[str, Any]) -> Value:
-        if row.get("model") is None:
-            return None, NO_CLV.format(reason=row["reason"])
-        return ratio(row[field], row[over], reason) if over else (row[field], None)
-
-    return compute
-
-
-def _clv_roi(row: Row, settings: dict[str, Any]) -> Value:
-    if row.get("model") is None:
-        return None, NO_CLV.format(reason=row["reason"])
-    return ratio(row["acquired_clv"] - row["spend"], row["spend"], "no marketing spend in this period", 100)
-
-
-def _clv_cac(row: Row, settings: dict[str, Any]) -> Value:
-    if row.get("model") is None:
-        return None, NO_CLV.format(reason=row["reason"])
-    if not row["acquired"]:
-        return None, "no new customers in this period"
-    cac = row["spend"] / row["acquired"]
-    return ratio(row["acquired_clv"] / row["acquired"], cac, "no marketing spend in this period")
-
-
-def _payback(row: Row, settings: dict[str, Any]) -> Value:
-    if not row["new_customers"]:
-        return None, "no new customers in this period"
-    monthly_margin = row["new_customer_revenue"] * settings["margin_rate"] / row["new_customers"] / settings["months"]
-    return ratio(row["spend"] / row["new_customers"], monthly_margin, "new customers brought no revenue yet")
-
-
-def _funnel(row: Row, settings: dict[str, Any]) -> Value:
-    return ratio(row["new_customers"], row["reach"], "no reach recorded in this period", 100)
-
-
-def _ladder(row: Row, settings: dict[str, Any]) -> Value:
-    voices = row["employee_posts"] + row["customer_posts"] + row["advocates"] + row["influencer_posts"]
-    return float(voices), None
 
 
 _ADVOCACY_AND_RETURN = (
@@ -309,9 +490,12 @@ _ADVOCACY_AND_RETURN = (
         "Customers with at least one advocacy act in the period: a referral, a review, a UGC post "
         "or a share of brand content.",
         "{value} customers recommended, reviewed or shared the brand",
-        lambda r, s: (float(r["advocates"]), None),
-        sample=lambda r: Sample("base", r["advocates"], r["advocates"]),
-        filtered_by=("channel",),
+        Count("advocates", noise="base"),
+        inputs=("advocates",),
+        assumptions=(
+            "Referrals from the referral programme's export carry no channel: by channel they are unattributed.",
+        ),
+        not_split=ACTS_NO_CAMPAIGN,
     ),
     KpiDef(
         "referral_rate",
@@ -322,8 +506,8 @@ _ADVOCACY_AND_RETURN = (
         "higher",
         "New customers referred by an existing customer / all new customers in the period.",
         "{value} of new customers were referred by a customer",
-        lambda r, s: ratio(r["referred_new_customers"], r["new_customers"], "no new customers in this period", 100),
-        sample=lambda r: Sample("proportion", r["referred_new_customers"], r["new_customers"], scale=100),
+        Ratio("referred_new_customers", "new_customers", NO_NEW, 100, noise="proportion"),
+        inputs=("new_customers", "referred_new_customers"),
     ),
     KpiDef(
         "ugc_volume",
@@ -334,9 +518,9 @@ _ADVOCACY_AND_RETURN = (
         "higher",
         "User-generated posts about the brand in the period (posts flagged UGC plus community UGC acts).",
         "Customers created {value} pieces of content about the brand",
-        lambda r, s: (float(r["ugc"]), None),
-        sample=lambda r: Sample("rate", r["ugc"], 1),
-        filtered_by=("channel",),
+        Count("ugc"),
+        inputs=("ugc",),
+        not_split=ACTS_NO_CAMPAIGN,
     ),
     KpiDef(
         "earned_reach",
@@ -347,9 +531,10 @@ _ADVOCACY_AND_RETURN = (
         "higher",
         "Reach of posts by customers and influencers and of UGC posts in the period (not paid for).",
         "Customers and influencers reached {value} people without paid media",
-        lambda r, s: (float(r["earned_reach"]), None),
-        ("The exports hold no reach for individual shares, so shares are not counted.",),
-        filtered_by=("channel",),
+        Count("earned_reach", noise=None),
+        inputs=("earned_reach",),
+        assumptions=("The exports hold no reach for individual shares, so shares are not counted.",),
+        not_split=POSTS_NO_CAMPAIGN,
     ),
     KpiDef(
         "advocacy_ladder",
@@ -360,7 +545,9 @@ _ADVOCACY_AND_RETURN = (
         "higher",
         "Voices by credibility: employee posts < customer posts < advocates < influencer posts.",
         "{value} voices spoke for the brand, from employees up to independent influencers",
-        _ladder,
+        Formula(_ladder),
+        inputs=("employee_posts", "customer_posts", "advocates", "influencer_posts"),
+        not_split=ACTS_NO_CAMPAIGN,
         breakdown=lambda r: {
             "Employees' posts": r["employee_posts"],
             "Customers' posts": r["customer_posts"],
@@ -377,31 +564,24 @@ _ADVOCACY_AND_RETURN = (
         "lower",
         "CAC / monthly margin per new customer (their revenue in the period x margin / months in the period).",
         "A new customer's cost is earned back in {value}",
-        _payback,
-        (MARGIN,),
-        filtered_by=("channel", "campaign"),
+        Formula(_payback),
+        inputs=("spend", "new_customers", "new_customer_revenue"),
+        assumptions=(MARGIN,),
     ),
     KpiDef(
         "funnel",
-        "Funnel: reach to customer",
+        "Funnel: people reached to new customers",
         "Reach to customer",
         "conversion",
         "%",
         "higher",
-        "Reach -> engaged people -> {conversion_denominator} -> leads -> new customers -> revenue; "
-        "the value is new customers / reach.",
-        "{value} of the people reached became customers",
-        _funnel,
-        (ARRIVALS,),
-        breakdown=lambda r: {
-            "Reach": r["reach"],
-            "Engaged people": r["engaged_people"],
-            "Visits" if r["arrivals_are"] == "visits" else "Clicks": r["arrivals"],
-            "Leads": r["leads"],
-            "New customers": r["new_customers"],
-            "Revenue from them": r["new_customer_revenue"],
-        },
-        filtered_by=("channel", "campaign"),
+        "People reached -> people who engaged -> known in the CRM -> new customers, each a subset of the one "
+        "before; the value is new customers among them / people reached.",
+        "{value} of the people reached engaged, were known and became customers",
+        Formula(_funnel),
+        inputs=("reach", "engaged_people", "known_people", "engaged_new_customers", "engaged_new_customer_revenue"),
+        assumptions=(FUNNEL_PEOPLE, "Clicks and visits are events, not people: they are KPIs of their own."),
+        not_split=ACTS_NO_CAMPAIGN,
     ),
     KpiDef(
         "referred_value",
@@ -411,9 +591,14 @@ _ADVOCACY_AND_RETURN = (
         "currency",
         "higher",
         "Sum of predicted CLV of new customers in the period who were referred by a customer.",
-        "Customers who came by referral are expected to bring {value} of margin",
-        _clv("referred_clv", "", ""),
-        (MARGIN,),
+        "Customers who came by referral are expected to bring {value} of margin over the next {horizon_months} months",
+        Count("referred_clv", noise=None),
+        inputs=("referred_clv",),
+        assumptions=(MARGIN,),
+        not_split=(
+            ("channel", "referred customers are valued together, whatever brought them"),
+            ("campaign", "referred customers are valued together, whatever brought them"),
+        ),
     ),
     KpiDef(
         "clv_roi",
@@ -423,10 +608,10 @@ _ADVOCACY_AND_RETURN = (
         "%",
         "higher",
         "(Sum of predicted CLV of customers acquired in the period - spend) / spend.",
-        "Customers acquired are expected to return {value} on marketing's cost over their lifetime",
-        _clv_roi,
-        (MARGIN,),
-        filtered_by=("channel", "campaign"),
+        "Customers acquired are expected to return {value} on marketing's cost over the next {horizon_months} months",
+        Formula(_clv_roi),
+        inputs=("new_customers", "acquired_clv", "spend"),
+        assumptions=(MARGIN,),
     ),
     KpiDef(
         "clv_cac",
@@ -436,24 +621,12 @@ _ADVOCACY_AND_RETURN = (
         "x",
         "higher",
         "Mean predicted CLV of customers acquired in the period / CAC; 3 or more is healthy.",
-        "A new customer is expected to be worth {value} what it cost to acquire",
-        _clv_cac,
-        (MARGIN,),
-        filtered_by=("channel", "campaign"),
+        "A new customer is expected to be worth {value} what it cost to acquire, over the next {horizon_months} months",
+        Formula(_clv_cac),
+        inputs=("new_customers", "acquired_clv", "spend"),
+        assumptions=(MARGIN,),
     ),
 )
-
-
-def _modelled(compute: Callable[[Row], float | None]) -> Callable[[Row, dict[str, Any]], Value]:
-    """A KPI read from the fitted CLV model: n/a with the model's reason, or the uplift's."""
-
-    def value(row: Row, settings: dict[str, Any]) -> Value:
-        if row.get("model") is None:
-            return None, NO_CLV.format(reason=row["reason"])
-        result = compute(row)
-        return (None, row.get("uplift_reason")) if result is None else (result, None)
-
-    return value
 
 
 PREDICTED = "Predicted: BG/NBD + Gamma-Gamma, fitted on the orders to the period's end, {horizon_months} months ahead."
@@ -467,22 +640,19 @@ _CUSTOMER_VALUE = (
         "currency",
         "higher",
         "(Mean predicted CLV of community members - mean predicted CLV of other customers) x members, "
-        "with a 90% bootstrap interval.",
-        "Community members are worth {value} more in predicted margin than as many other customers",
-        _modelled(lambda r: None if r["uplift"] is None else r["uplift"] * r["members"]),
-        (MARGIN, PREDICTED, NOT_CAUSAL),
+        "over the next {horizon_months} months, with a 90% bootstrap interval.",
+        "Community members are worth {value} more in predicted margin over the next {horizon_months} months than as "
+        "many other customers",
+        Modelled(_modelled_value, _times_members("uplift_low"), _times_members("uplift_high"), base="members"),
+        inputs=("members", "others"),
+        assumptions=(MARGIN, PREDICTED, NOT_CAUSAL),
+        not_split=WHOLE_HISTORY,
         breakdown=lambda r: {
             "members": r.get("members"),
             "others": r.get("others"),
-            "low": None if r.get("uplift_low") is None else r["uplift_low"] * r["members"],
-            "high": None if r.get("uplift_high") is None else r["uplift_high"] * r["members"],
+            "low": _times_members("uplift_low")(r),
+            "high": _times_members("uplift_high")(r),
         },
-        sample=lambda r: estimate(
-            r.get("uplift") and r["uplift"] * r["members"],
-            r.get("uplift_low") and r["uplift_low"] * r["members"],
-            r.get("uplift_high") and r["uplift_high"] * r["members"],
-            r.get("members") or 0,
-        ),
     ),
     KpiDef(
         "community_uplift",
@@ -491,13 +661,15 @@ _CUSTOMER_VALUE = (
         "clv_model",
         "currency",
         "higher",
-        "Mean predicted CLV of community members - mean predicted CLV of other customers, with a 90% bootstrap "
-        "interval.",
-        "A community member is worth {value} more than another customer in predicted margin",
-        _modelled(lambda r: r["uplift"]),
-        (MARGIN, PREDICTED, NOT_CAUSAL),
+        "Mean predicted CLV of community members - mean predicted CLV of other customers, over the next "
+        "{horizon_months} months, with a 90% bootstrap interval.",
+        "A community member is worth {value} more than another customer in predicted margin over the next "
+        "{horizon_months} months",
+        Modelled(lambda r: r["uplift"], lambda r: r.get("uplift_low"), lambda r: r.get("uplift_high"), base="members"),
+        inputs=("members", "others"),
+        assumptions=(MARGIN, PREDICTED, NOT_CAUSAL),
+        not_split=WHOLE_HISTORY,
         breakdown=lambda r: {"low": r.get("uplift_low"), "high": r.get("uplift_high")},
-        sample=lambda r: estimate(r.get("uplift"), r.get("uplift_low"), r.get("uplift_high"), r.get("members") or 0),
     ),
     KpiDef(
         "clv_predicted",
@@ -507,10 +679,17 @@ _CUSTOMER_VALUE = (
         "currency",
         "higher",
         "Mean over customers of expected purchases x expected spend x margin, discounted monthly, "
-        "over the horizon in config.yaml.",
+        "over the next {horizon_months} months.",
         "An average customer is expected to bring {value} of margin over the next {horizon_months} months",
-        _modelled(lambda r: r["clv_predicted"]),
-        (MARGIN, PREDICTED),
+        Modelled(lambda r: r["clv_predicted"]),
+        inputs=("customers",),
+        assumptions=(MARGIN, PREDICTED),
+        not_split=WHOLE_HISTORY,
     ),
 )
 KPIS: dict[str, KpiDef] = {k.id: k for k in (*_RATES_AND_RESULTS, *_ADVOCACY_AND_RETURN, *_CUSTOMER_VALUE)}
+# The families read from the fitted CLV model: n/a in plain words when no model can be fitted.
+MODEL_FAMILIES = frozenset({"clv", "clv_model"})
+NO_MODEL = "not enough purchase history yet to predict value (needs repeat buyers over several months)"
+# The inputs that add up across channels and campaigns (the tests hold them to it).
+ADDITIVE_INPUTS = ("spend", "new_customers", "attributed_revenue", "orders", "reach", "engaged_people", "known_people")

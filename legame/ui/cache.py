@@ -56,7 +56,7 @@ def by_channel(period: Period, filters: dict[str, str], kpi_id: str) -> list[dic
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _dimensions(version: int) -> dict[str, list[str]]:
-    return series.dimensions(cursor())
+    return series.dimensions(cursor(), config())
 
 
 def dimensions() -> dict[str, list[str]]:

@@ -1,0 +1,49 @@
+-- attributed_orders(rules, person_fallback): every sale with the channel and campaign it belongs to.
+-- Grain: one row per paid order (paid_orders()).
+-- The stated rule (config.yaml `attribution`, shown as an assumption):
+--   1. the order's own campaign, in the channel where that campaign's spend was (the most spent, if several);
+--   2. else the order's own channel, when a rule for orders names it (web, online store name nothing);
+--   3. else, when person_fallback, the buyer's acquisition channel in the CRM (people.acquisition_channel);
+--   4. else unattributed.
+-- attributed_by says which step decided: campaign | order | person | none. campaign is the order's own, or null.
+create or replace macro attributed_orders(rules, person_fallback) as table
+    with campaign_channels as (
+        select campaign, arg_max(channel, amount) as channel
+        from (
+            select campaign, channel, sum(amount) as amount
+            from channel_spend(rules)
+            where campaign is not null and channel <> 'unattributed'
+            group by all
+        )
+        group by campaign
+    ),
+
+    order_names as (
+        select name, channel_of(rules, 'orders', name) as mapped
+        from (select distinct channel as name from orders)
+    ),
+
+    person_channels as (
+        select person_id, channel_of(rules, 'people', acquisition_channel) as mapped
+        from people
+        where person_fallback and acquisition_channel is not null
+    )
+
+    select
+        o.order_id,
+        o.person_id,
+        o.ordered_at,
+        o.revenue,
+        o.campaign,
+        coalesce(c.channel, n.mapped, p.mapped, 'unattributed') as channel,
+        case
+            when c.channel is not null then 'campaign'
+            when n.mapped is not null then 'order'
+            when p.mapped is not null then 'person'
+            else 'none'
+        end as attributed_by,
+        o.channel as source_channel
+    from paid_orders() as o
+    left join campaign_channels as c on o.campaign = c.campaign
+    left join order_names as n on o.channel is not distinct from n.name
+    left join person_channels as p on o.person_id = p.person_id;

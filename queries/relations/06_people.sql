@@ -1,0 +1,12 @@
+-- members_as_of(day): community members on `day` (member_on). Grain: one row per member.
+create or replace macro members_as_of(day) as table
+    select person_id, member_since
+    from people
+    where member_on(is_member, member_since, day);
+
+-- known_as_of(day): people known in the CRM by `day`: a record in people first seen on or before it
+--   (or with no first-seen date). Grain: one row per person. "Fans are stickers until they are in the album."
+create or replace macro known_as_of(day) as table
+    select person_id, first_seen
+    from people
+    where coalesce(first_seen::date, day) <= day;
