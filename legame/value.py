@@ -523,6 +523,32 @@ def _overlap(uplift_: Uplift) -> str:
     return ""
 
 
+def comparison_table(report: ValueReport, fmt: NumberFormat, currency: str) -> pd.DataFrame:
+    """Every comparison of the page in one table (the facts view): a row per split and value."""
+    horizon = f"predicted, next {report.settings.horizon_months} months"
+    rows = []
+    for comparison in report.comparisons.values():
+        for what, uplift_ in ((horizon, comparison.predicted), ("historic, so far", comparison.historic)):
+            rows.append(
+                {
+                    "Comparison": f"{comparison.split.a_label.capitalize()} vs {comparison.split.b_label}",
+                    "Value": what,
+                    "Customers": f"{fmt.number(uplift_.n_a)} vs {fmt.number(uplift_.n_b)}",
+                    "Mean, first group": _amount(uplift_.mean_a, fmt, currency),
+                    "Mean, second group": _amount(uplift_.mean_b, fmt, currency),
+                    "Difference": _amount(uplift_.difference, fmt, currency, signed=True),
+                    "90% interval": ""
+                    if uplift_.difference is None
+                    else f"{_amount(uplift_.low, fmt, currency, True)} to {_amount(uplift_.high, fmt, currency, True)}",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _amount(value: float | None, fmt: NumberFormat, currency: str, signed: bool = False) -> str:
+    return format_value(value, "currency", fmt, currency, signed)
+
+
 def _money(value: float, fmt: NumberFormat, currency: str, signed: bool = False) -> str:
     # A no-break space and a word joiner keep sign, symbol and amount on one line in a sentence.
     text = format_value(value, "currency", fmt, currency, signed).replace(" ", "\u00a0")

@@ -11,7 +11,7 @@ import streamlit as st
 from legame import charts_value, value, warehouse
 from legame.errors import LegameError
 from legame.fmt import NumberFormat, format_value
-from legame.ui import controls, value_cache
+from legame.ui import cache, controls, value_cache
 
 config = session.config()
 fmt = NumberFormat.for_locale(config.get("locale", default="en-US"))
@@ -41,75 +41,119 @@ def comparison_cards(split: value.Split, uplift: value.Uplift, method: str, form
 
 
 st.title("Customer value")
-controls.demo_banner(warehouse.demo_state(session.cursor()))
+period, comparison, view = controls.period_controls(cache.anchor())
+filters = controls.filter_controls(cache.dimensions())
+if warehouse.only_demo_data(session.cursor()):
+    controls.demo_banner()
+if filters:
+    st.caption("Customer value covers every channel and campaign: customers are valued on their whole order history.")
 try:
-    report = value_cache.report()
+    report = value_cache.report(period.end)
 except LegameError as exc:
     session.show_error(exc)
     st.stop()
 settings = report.settings
+horizon = f"over the next {settings.horizon_months} months"
 predicted_method, predicted_formula = settings.predicted_method(fmt), settings.predicted_formula(fmt)
 community = report.comparisons["community"]
+# The period's end, or the latest order when the period runs past it.
+if report.as_of == period.end:
+    as_of = f"{report.as_of:%d %b %Y}, the end of {period.label}"
+else:
+    as_of = f"{report.as_of:%d %b %Y}, the latest order ({period.label} runs past it)"
+previous = period.comparison(comparison)
 
+st.subheader(f"{period.label} compared with {previous.label}")
 with st.container(border=True):
     st.metric(
-        "Value of the community",
+        f"Value of the community {horizon}",
         money(community.predicted.times_a()[0]),
-        help="How much more predicted margin community members bring than other customers, all members together: "
-        "(mean predicted CLV of members - mean of other customers) x members who have bought. "
-        "It says members are worth more, not why.",
+        help=f"How much more predicted margin community members bring {horizon} than other customers, all members "
+        "together: (mean predicted CLV of members - mean of other customers) x members who have bought. "
+        "It says members are worth more, not why. The board shows the same figure for the same period.",
     )
     st.markdown(value.headline(report, fmt, config.currency))
+    before = value_cache.community(previous.end)
+    earlier = (
+        f" At the end of {previous.label} ({previous.end:%d %b %Y}), from the orders up to then: "
+        f"{money(before.times_a()[0])}."
+        if before is not None and before.difference is not None
+        else ""
+    )
     st.caption(
-        f"{predicted_method}, from the orders up to {report.as_of:%d %b %Y}. Customers only: "
-        "members who have not bought yet have no purchases to predict from. The board values the community "
-        "at the end of the period it shows, from the orders up to then, so its figure differs for an earlier period."
+        f"{predicted_method}, from the orders up to {as_of}. Customers only: members who have not "
+        f"bought yet have no purchases to predict from.{earlier}"
     )
 
-st.subheader("Community members and other customers")
-predicted_column, historic_column = st.columns(2)
-with predicted_column, st.container(border=True, height="stretch"):
-    st.markdown(f"**Predicted value (CLV), next {settings.horizon_months} months**")
-    comparison_cards(community.split, community.predicted, predicted_method, predicted_formula, with_interval=True)
-with historic_column, st.container(border=True, height="stretch"):
-    st.markdown("**Value so far (historic CLV)**")
-    comparison_cards(
-        community.split, community.historic, value.HISTORIC_METHOD, settings.historic_formula(fmt), with_interval=True
-    )
 
-for name, title in (("promoters", "Promoters and detractors"), ("advocates", "Advocates and other customers")):
-    st.subheader(title)
-    comparison = report.comparisons[name]
-    with st.container(border=True):
-        # The sentence below gives the interval and what it means.
-        comparison_cards(comparison.split, comparison.predicted, predicted_method, predicted_formula, False)
-        st.markdown(value.comparison_sentence(report, name, fmt, config.currency))
+def cards_and_charts() -> None:
+    st.subheader("Community members and other customers")
+    predicted_column, historic_column = st.columns(2)
+    with predicted_column, st.container(border=True, height="stretch"):
+        st.markdown(f"**Predicted value (CLV), next {settings.horizon_months} months**")
+        comparison_cards(community.split, community.predicted, predicted_method, predicted_formula, with_interval=True)
+    with historic_column, st.container(border=True, height="stretch"):
+        st.markdown("**Value so far (historic CLV)**")
+        comparison_cards(
+            community.split,
+            community.historic,
+            value.HISTORIC_METHOD,
+            settings.historic_formula(fmt),
+            with_interval=True,
+        )
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Predicted value by segment")
-    st.caption(
-        "Boxes hold the middle half of customers, the line is the median, whiskers reach the 5th and 95th "
-        "percentiles; the dashed line is the mean."
+    for name, title in (("promoters", "Promoters and detractors"), ("advocates", "Advocates and other customers")):
+        st.subheader(f"{title}, next {settings.horizon_months} months")
+        comparison = report.comparisons[name]
+        with st.container(border=True):
+            # The sentence below gives the interval and what it means.
+            comparison_cards(comparison.split, comparison.predicted, predicted_method, predicted_formula, False)
+            st.markdown(value.comparison_sentence(report, name, fmt, config.currency))
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Predicted value by segment")
+        st.caption(
+            f"Predicted margin per customer {horizon}. Boxes hold the middle half of customers, the line is the "
+            "median, whiskers reach the 5th and 95th percentiles; the dashed line is the mean."
+        )
+        st.plotly_chart(charts_value.clv_by_segment(report.by_segment, config.currency))
+    with right:
+        st.subheader("Who is still buying?")
+        shown = len(report.recency)
+        st.caption(
+            "Each dot is a customer who has bought more than once: the longer since the last purchase, the lower the "
+            "chance they are still active (P(alive), from the purchase model), and the faster it falls for frequent "
+            "buyers, whose silence is unusual. "
+            + (f"A sample of {fmt.number(shown)} of them. " if shown < report.repeat_customers else "")
+            + f"The {fmt.number(report.customers - report.repeat_customers)} customers who bought once are left out: "
+            "the model counts them as active until they buy again."
+        )
+        st.plotly_chart(charts_value.p_alive_vs_recency(report.recency))
+
+
+if view == "facts":
+    st.subheader("Community members, promoters and advocates")
+    numbers = st.column_config.TextColumn(alignment="right")
+    st.dataframe(
+        value.comparison_table(report, fmt, config.currency),
+        hide_index=True,
+        column_config={
+            name: numbers
+            for name in ("Customers", "Mean, first group", "Mean, second group", "Difference", "90% interval")
+        },
     )
-    st.plotly_chart(charts_value.clv_by_segment(report.by_segment, config.currency))
-with right:
-    st.subheader("Who is still buying?")
-    shown = len(report.recency)
     st.caption(
-        "Each dot is a customer who has bought more than once: the longer since the last purchase, the lower the "
-        "chance they are still active (P(alive), from the purchase model), and the faster it falls for frequent "
-        "buyers, whose silence is unusual. "
-        + (f"A sample of {fmt.number(shown)} of them. " if shown < report.repeat_customers else "")
-        + f"The {fmt.number(report.customers - report.repeat_customers)} customers who bought once are left out: "
-        "the model counts them as active until they buy again."
+        f"{predicted_method}. {value.HISTORIC_METHOD}. Intervals: 90% percentile bootstrap, each group's customers "
+        "resampled 2,000 times."
     )
-    st.plotly_chart(charts_value.p_alive_vs_recency(report.recency))
+else:
+    cards_and_charts()
 
 st.subheader("Check the model on the past")
 st.caption(
     "Fit the purchase model on the orders up to a split date, predict each customer's repeat purchases from then "
-    "to the latest order, and compare with what they actually did."
+    f"to {as_of}, and compare with what they actually did."
 )
 date_column, _ = st.columns([1, 3])
 split = date_column.date_input(
@@ -121,7 +165,7 @@ split = date_column.date_input(
     help="Orders up to this day train the model; the orders after it test it.",
 )
 try:
-    check = value_cache.holdout(split)
+    check = value_cache.holdout(split, report.as_of)
 except LegameError as exc:
     session.show_error(exc)
 else:
@@ -166,7 +210,7 @@ with st.expander("How this is computed"):
         f"**Independence check:** {value.independence_reading(fit.correlation, fmt)}\n\n"
         "**Assumptions**\n\n"
         + "\n".join(f"- {line}" for line in settings.assumptions(fmt))
-        + f"\n- History up to {report.as_of:%d %b %Y}, the latest order; refunded orders are left out."
+        + f"\n- History up to {as_of}; refunded orders are left out."
         "\n- Groups (member, segment, latest survey answer, advocacy act) are as of that day."
         "\n- Intervals: 90% percentile bootstrap, each group's customers resampled 2,000 times."
     )

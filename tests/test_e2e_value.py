@@ -36,8 +36,8 @@ def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=ARTIFACTS / name, full_page=True)
 
 
-def value_page(browser, server: Server, width: int = 1440) -> Page:
-    page = open_page(browser, f"{server.url}/value", width=width)
+def value_page(browser, server: Server, width: int = 1440, query: str = "") -> Page:
+    page = open_page(browser, f"{server.url}/value{query}", width=width)
     # The first request to a fresh server loads the demo data and fits the models: allow for a busy machine.
     page.set_default_timeout(60_000)
     page.get_by_text("mean absolute error").wait_for()
@@ -48,8 +48,11 @@ def value_page(browser, server: Server, width: int = 1440) -> Page:
 def test_value_page_shows_the_value_of_the_community(browser, server):
     page = value_page(browser, server)
     assert page.get_by_text("Demo data").count() == 1
-    assert page.get_by_text("Value of the community", exact=True).count() == 1
+    assert page.get_by_text("Value of the community over the next 36 months", exact=True).count() == 1
     assert page.get_by_text("community members are worth").count() == 1
+    # Last quarter by default: the demo's orders run to 31 Oct 2026, so Q3 2026, valued at its end.
+    assert page.get_by_text("from the orders up to 30 Sep 2026, the end of Q3 2026").count() == 1
+    assert page.get_by_text("Customer value covers every channel").count() == 0
     metrics = page.locator("[data-testid='stMetricValue']")
     # The headline, then three cards for each of members (predicted, historic), promoters and advocates.
     assert metrics.count() == 13
@@ -75,3 +78,15 @@ def test_a_new_split_date_reruns_the_holdout_check(browser, server):
     page.get_by_text("Fitted on orders up to 31 Oct 2025").wait_for()
     settled(page)
     page.close()
+
+
+def test_the_page_follows_the_period_and_says_filters_do_not_split_it(browser, server):
+    page = value_page(browser, server, query="?period=last_12_months&channel=web")
+    assert page.get_by_text("Customer value covers every channel and campaign").count() == 1
+    # The last twelve months end on the latest order: the page fits to that day.
+    assert page.get_by_text("from the orders up to 31 Oct 2026").count() == 1
+    headline = page.locator("[data-testid='stMetricValue']").first.inner_text()
+    page.close()
+    quarter = value_page(browser, server)
+    assert quarter.locator("[data-testid='stMetricValue']").first.inner_text() != headline
+    quarter.close()

@@ -362,3 +362,17 @@ def test_default_split_is_six_months_before():
 )
 def test_independence_reading(correlation, words):
     assert words in value.independence_reading(correlation, IT)
+
+
+def test_the_facts_view_lists_every_comparison_with_its_horizon(demo, config):
+    report = value.report(demo, config, as_of=Q3_2026.end)
+    table = value.comparison_table(report, IT, "EUR")
+    assert len(table) == 6
+    community = report.comparisons["community"].predicted
+    first = table.iloc[0]
+    assert (first["Comparison"], first["Value"]) == (
+        "Community members vs other customers",
+        "predicted, next 36 months",
+    )
+    assert first["Difference"] == format_value(community.difference, "currency", IT, "EUR", True)
+    assert first["Customers"] == f"{IT.number(community.n_a)} vs {IT.number(community.n_b)}"
