@@ -43,8 +43,7 @@ def comparison_cards(split: value.Split, uplift: value.Uplift, method: str, form
 st.title("Customer value")
 period, comparison, view = controls.period_controls(cache.anchor())
 filters = controls.filter_controls(cache.dimensions())
-if warehouse.only_demo_data(session.cursor()):
-    controls.demo_banner()
+controls.demo_banner(warehouse.demo_state(session.cursor()))
 if filters:
     st.caption("Customer value covers every channel and campaign: customers are valued on their whole order history.")
 try:

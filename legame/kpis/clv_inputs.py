@@ -23,7 +23,7 @@ from legame.value import latest_order_date, predictions
 def clv_inputs(
     con: duckdb.DuckDBPyConnection, config: Config, period: Period, filters: dict[str, str]
 ) -> dict[str, Any]:
-    """acquired, acquired_clv, referred_clv, spend and latest_date for the period (queries/clv_kpis.sql),
+    """new_customers, acquired_clv, referred_clv, spend and latest_date for the period (queries/clv_kpis.sql),
     with `model` describing the fit; or model None and the `reason` no model could be fitted."""
     fit = predictions(con, config, period.end)
     if fit.predictions is None:
