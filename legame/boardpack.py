@@ -303,8 +303,7 @@ def _status_summary(kpis: list[Kpi]) -> str:
 # The cover's warning, by warehouse.demo_state: the reader must know when numbers are not the brand's own.
 DEMO_BANNERS = {
     "demo": "Demo data: these numbers come from the exports of a fictional brand.",
-    "mixed": "Demo data mixed with your data: the exports of a fictional brand are loaded next to yours, "
-    "so these numbers describe neither.",
+    "mixed": "Demo data mixed with your data: these numbers add the exports of a fictional brand to yours.",
 }
 DEMO_HEADERS = {"demo": "Demo data", "mixed": "Demo data mixed with your data"}  # atop every page
 

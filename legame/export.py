@@ -61,7 +61,7 @@ def fact_rows(kpis: list[Kpi], currency: str) -> list[dict[str, Any]]:
 # What the data is, by warehouse.demo_state; "empty" and "real" are the user's own exports.
 DATA_WORDS = {
     "demo": "Demo data from the built-in exports of a fictional brand",
-    "mixed": "Demo data mixed with your data: the built-in exports of a fictional brand are loaded next to yours",
+    "mixed": "Demo data mixed with your data: the built-in exports of a fictional brand added to yours",
 }
 
 

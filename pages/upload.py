@@ -17,7 +17,11 @@ REMOVE_DEMO, KEEP_DEMO = "Remove the demo data (recommended)", "Keep it, mixed w
 st.title("Upload data")
 demo_state = warehouse.demo_state(session.cursor())
 controls.demo_banner(demo_state, upload_page=True)
-if demo_state == "mixed" and st.button("Remove demo data", icon=":material/delete:"):
+if demo_state == "mixed" and st.button(
+    "Remove demo data",
+    icon=":material/delete:",
+    help=f"Deletes every row of the fictional brand {demo_data.BRAND}, in one go; every row of yours stays.",
+):
     removed = demo_data.remove_demo(session.cursor(), removed_by="app")
     st.session_state["demo_removed"] = f"{removed}." if removed else "There was no demo data left to remove."
     st.rerun()

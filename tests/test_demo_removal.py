@@ -312,7 +312,7 @@ def test_the_board_pack_and_facts_say_demo_mixed_with_your_data(demo_db, config,
     board = build(demo_db, config, Q3, "previous")
     assert board.demo_state == "mixed"
     pages = pdf_text(boardpack.board_pack_pdf(board, config), tmp_path)
-    assert "Demo data mixed with your data: the exports of a fictional brand are loaded next to yours" in pages[0]
+    assert "Demo data mixed with your data: these numbers add the exports of a fictional brand to yours." in pages[0]
     assert all("Q3 2026 vs Q2 2026 · all channels · all campaigns · Demo data mixed with your data" in p for p in pages)
     about = export.about(board.cards, {}, board.freshness, board.demo_state)
     assert about["Data"].startswith("Demo data mixed with your data")
@@ -352,8 +352,8 @@ def test_the_app_warns_of_mixed_data_and_removes_the_demo(app):
     assert not at.exception
     warning = [w.value for w in at.warning if w.value.startswith(MIXED)]
     assert warning == [
-        f"{MIXED} — the built-in exports of a fictional brand are still loaded next to your files, so these numbers "
-        "describe neither. Remove the demo with the **Remove demo data** button on the Upload page."
+        f"{MIXED} — these numbers add the built-in exports of a fictional brand to yours. "
+        "Remove the demo with the **Remove demo data** button on the Upload page."
     ]
     assert not [i for i in at.info if "Demo data" in i.value]
 

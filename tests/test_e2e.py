@@ -77,6 +77,10 @@ def test_upload_through_the_browser_shows_the_load_report(browser, server, tmp_p
     page.screenshot(path=ARTIFACTS / "upload-report.png", full_page=True)
     assert page.get_by_text("my_orders.csv").count() >= 1
     assert page.get_by_text("1 row will not load").count() == 1
+    # The later tests compare this server's board with the demo's numbers: keep the demo, mixed.
+    page.get_by_text("Loading your first file removes the demo data").wait_for()
+    page.get_by_text("Keep it, mixed with my data").click()
+    settled(page)
     page.get_by_role("button", name="Load 1 file").click()
     page.get_by_text("Loaded as load #").wait_for(timeout=30_000)
     settled(page)
@@ -102,6 +106,8 @@ def test_an_excel_workbook_uploads_sheet_by_sheet(browser, server, tmp_path):
     settled(page)
     assert page.get_by_text("Sheet 'Notes' was not loaded").count() == 1
     page.screenshot(path=ARTIFACTS / "upload-xlsx.png", full_page=True)
+    page.get_by_text("Keep it, mixed with my data").click()  # the demo stays for the later tests
+    settled(page)
     page.get_by_role("button", name="Load 1 file").click()
     page.get_by_text("Loaded as load #").wait_for(timeout=30_000)
     settled(page)

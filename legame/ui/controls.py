@@ -101,14 +101,13 @@ def demo_banner(state: str, upload_page: bool = False) -> None:
     admin = session.pinned_view() is None  # a shared link's viewer has no Upload page
     if state == "demo":
         text = "**Demo data** — these numbers come from the built-in exports of a fictional brand."
-        if admin:
+        if upload_page:
+            text += " Load your own files below: the first one you load removes the demo, unless you keep it."
+        elif admin:
             text += " Load your own files on the Upload page: the first one you load removes the demo."
         st.info(text, icon=":material/science:")
     elif state == "mixed":
-        text = (
-            "**Demo data mixed with your data** — the built-in exports of a fictional brand are still loaded "
-            "next to your files, so these numbers describe neither."
-        )
+        text = "**Demo data mixed with your data** — these numbers add the built-in exports of a fictional brand to yours."
         if upload_page:
             text += " Remove the demo with the button below."
         elif admin:
