@@ -61,6 +61,11 @@ class Taxonomy:
         """Every channel a split shows, unattributed last."""
         return [*self.labels, UNATTRIBUTED]
 
+    @property
+    def all_labels(self) -> dict[str, str]:
+        """Every channel a split shows, unattributed included, with its label."""
+        return {**self.labels, UNATTRIBUTED: UNATTRIBUTED_LABEL}
+
     def label(self, channel_id: str) -> str:
         if channel_id == UNATTRIBUTED:
             return UNATTRIBUTED_LABEL

@@ -82,13 +82,13 @@ def trend(series: list[dict[str, Any]], kpi_id: str, label: str, unit_label: str
     return fig
 
 
-def by_channel(rows: list[dict[str, Any]], kpi_id: str, unit_label: str) -> go.Figure:
-    """A KPI for each channel, largest first; channels where it cannot be computed are left out."""
+def by_channel(rows: list[dict[str, Any]], kpi_id: str, unit_label: str, labels: dict[str, str]) -> go.Figure:
+    """A KPI for each channel of the taxonomy, largest first; channels where it cannot be computed are left out."""
     shown = sorted((r for r in rows if r.get(kpi_id) is not None), key=lambda r: r[kpi_id])
     fig = go.Figure(
         go.Bar(
             x=[r[kpi_id] for r in shown],
-            y=[r["channel"] for r in shown],
+            y=[labels.get(r["channel"], r["channel"]) for r in shown],
             orientation="h",
             marker_color=MEMBER_COLOUR,
             texttemplate="%{x:,.2f}",
@@ -105,16 +105,14 @@ def by_channel(rows: list[dict[str, Any]], kpi_id: str, unit_label: str) -> go.F
 
 
 def steps(parts: dict[str, float]) -> go.Figure:
-    """Funnel steps as bars on a log scale (reach dwarfs customers), each with its ratio to the step before."""
+    """Funnel steps (people, each within the one before) as bars on a log scale (reach dwarfs customers),
+    each with its share of the step before."""
     names, counts = list(parts), list(parts.values())
 
     def versus(count: float, previous: float, name: str) -> str:
         if not previous:
             return f"{count:,.0f}"
-        ratio = count / previous
-        # Steps are counted from different sources (anonymous clicks, known people), so one may exceed the last.
-        share = f"{ratio:.1%} of" if ratio <= 1 else f"{ratio:,.1f}x"
-        return f"{count:,.0f} ({share} {name.lower()})"
+        return f"{count:,.0f} ({count / previous:.1%} of {name.lower()})"
 
     labels = [f"{counts[0]:,.0f}"] + [
         versus(c, p, n) for c, p, n in zip(counts[1:], counts[:-1], names[:-1], strict=True)

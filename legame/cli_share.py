@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 import duckdb
 
 from legame import share, warehouse
+from legame.channels import Taxonomy
 from legame.config import Config, load_config
 from legame.errors import DatabaseBusy, LegameError
 from legame.kpis.period import COMPARISONS, Period, preset
@@ -108,6 +109,7 @@ def _new_password() -> str:
 def _create(args: argparse.Namespace) -> int:
     config = load_config()
     password = _new_password() if args.password else None
+    Taxonomy.from_config(config).check(args.channel)
     con = _open(config)
     try:
         period = _period(con, args)

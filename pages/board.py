@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from legame import charts, export
-from legame.kpis.facts import facts
+from legame.kpis.facts import shown_facts
 from legame.ui import cache, cards, controls
 
 config = session.config()
@@ -21,7 +21,7 @@ controls.demo_banner(board.demo_state)
 st.subheader(f"{period.label} compared with {period.comparison(comparison).label}")
 st.markdown(f"#### {cards.plain(board.headline)}")
 if view == "facts":
-    st.dataframe(pd.DataFrame(facts(board.kpis, config.currency)), hide_index=True)
+    st.dataframe(pd.DataFrame(shown_facts(board.kpis)), hide_index=True)
 else:
     cards.card_grid(board.cards)
     st.subheader("What changed")

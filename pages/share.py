@@ -11,7 +11,7 @@ from legame import share
 from legame.errors import LegameError
 from legame.fmt import NumberFormat
 from legame.kpis import COMPARISONS, PRESETS, Period, preset
-from legame.ui import cache
+from legame.ui import cache, controls
 
 ALL = "all"
 REVOKED = "share_revoked"  # the label of the link just revoked, shown after the rerun that updates the list
@@ -63,7 +63,11 @@ with st.container(border=True):
         options = [ALL, *dimensions.get(key, [])]
         with column:
             filters[key] = st.selectbox(
-                key.capitalize(), options, format_func=lambda value, key=key: f"All {key}s" if value == ALL else value
+                key.capitalize(),
+                options,
+                format_func=lambda value, key=key: (
+                    f"All {key}s" if value == ALL else controls.dimension_label(key, value)
+                ),
             )
     days_column, password_column = st.columns(2)
     days = days_column.number_input(

@@ -54,6 +54,5 @@ def test_what_changed_lists_only_real_movements(q3):
 def test_an_empty_warehouse_says_why_there_is_no_value(con, config):
     empty = board.build(con, config, Q3_2026, "previous")
     assert empty.headline == (
-        "The value of the community cannot be worked out yet: no CLV model could be fitted on the orders "
-        "to the period's end: there are no orders yet."
+        "The value of the community cannot be worked out yet: there are no orders yet."
     )

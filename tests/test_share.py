@@ -34,7 +34,7 @@ from legame.ingest.pipeline import load_file
 from legame.kpis import preset
 from tests.conftest import write
 
-Q3 = share.View(("board", "advocacy"), date(2025, 7, 1), date(2025, 9, 30), "previous", channel="instagram")
+Q3 = share.View(("board", "advocacy"), date(2025, 7, 1), date(2025, 9, 30), "previous", channel="organic_social")
 EVERY_PAGE = share.View(tuple(share.PAGES), date(2025, 7, 1), date(2025, 9, 30), "year")
 NOW = datetime(2026, 1, 10, 9, 30)
 REFUSAL_TEXT = ["Ask the person who sent it to you for a new link."]
@@ -69,8 +69,8 @@ def test_a_valid_token_opens_its_link_with_the_pinned_view(con, links_config):
     opened = share.verify(con, links_config, token, now=NOW + timedelta(days=29))
     assert opened.id == link.id
     assert opened.view == Q3
-    assert opened.view.filters == {"channel": "instagram"}
-    assert opened.view.scope() == "Q3 2025 compared with the previous period · channel instagram"
+    assert opened.view.filters == {"channel": "organic_social"}
+    assert opened.view.scope() == "Q3 2025 compared with the previous period · channel organic_social"
     assert opened.expires_at == NOW + timedelta(days=30)
 
 
@@ -506,11 +506,11 @@ def test_a_viewer_sees_the_pinned_period_and_filters_and_no_pickers(app):
     at = app.test(token).run()
     assert next(s.value for s in at.subheader) == "Q3 2025 compared with Q2 2025"
     assert at.info[0].value.startswith("**Shared view · expires on ")
-    assert "Q3 2025 compared with the previous period · channel instagram" in at.info[0].value
+    assert "Q3 2025 compared with the previous period · channel organic_social" in at.info[0].value
     assert not [box for box in at.selectbox if box.label in ("Period", "Channel", "Campaign")]
     assert not [group for group in at.button_group if group.label == "Compared with"]
     at.switch_page("pages/advocacy.py").run()
-    assert at.subheader[0].value == "Q3 2025 compared with Q2 2025 · channel instagram"
+    assert at.subheader[0].value == "Q3 2025 compared with Q2 2025 · channel organic_social"
     at.switch_page("pages/community.py").run()
     assert titles(at) == ["This page is not part of the shared view"]
     assert len(at.metric) == 0
@@ -665,7 +665,7 @@ def legame(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProces
 def test_share_create_list_revoke_from_the_command_line(tmp_path, monkeypatch):
     created = legame(
         tmp_path, "share", "create", "--label", "Q3 board", "--days", "14", "--pages", "board,advocacy",
-        "--from", "2025-07-01", "--to", "2025-09-30", "--channel", "instagram", "--json",
+        "--from", "2025-07-01", "--to", "2025-09-30", "--channel", "organic_social", "--json",
     )  # fmt: skip
     assert created.returncode == 0, created.stderr
     made = json.loads(created.stdout)
@@ -682,7 +682,7 @@ def test_share_create_list_revoke_from_the_command_line(tmp_path, monkeypatch):
     ]  # fmt: skip
     line = next(line for line in listed.stdout.splitlines() if line.startswith(made["id"]))
     assert "Q3 board  active" in line
-    assert line.endswith("Board, Advocacy · Q3 2025 compared with the previous period · channel instagram")
+    assert line.endswith("Board, Advocacy · Q3 2025 compared with the previous period · channel organic_social")
 
     revoked = legame(tmp_path, "share", "revoke", made["id"])
     assert revoked.stdout == f"Revoked link {made['id']} (Q3 board): it no longer opens.\n"

@@ -29,6 +29,7 @@ DAYS_PER_MONTH = 30.4375
 ENGAGEMENT_DENOMINATORS = ("reach", "impressions")
 CONVERSION_DENOMINATORS = ("clicks", "visits")
 # Quantities that belong to a channel and campaign by the attribution rule: KPIs reading them state it.
+NO_ORDERS = "there are no orders yet"
 ATTRIBUTED = {"new_customers", "attributed_revenue"}
 DIMENSIONS = ("channel", "campaign")
 Value = tuple[float | None, str | None, str | None]
@@ -173,7 +174,9 @@ def kpi_value(kdef: KpiDef, row: dict[str, Any], values: dict[str, Any], filters
         if chosen and why:
             return None, f"not measurable by {dimension}: {why}", None
     if kdef.family in MODEL_FAMILIES and row.get("model") is None:
-        return None, NO_MODEL, row.get("reason")
+        # "No orders yet" is plain already; the model's other reasons are jargon, kept as the detail.
+        plain = row.get("reason") if row.get("reason") == NO_ORDERS else NO_MODEL
+        return None, plain, row.get("reason")
     value, reason = kdef.compute(row, values)
     return value, reason, None
 
@@ -208,9 +211,10 @@ def _build(
         return format_value(v, unit, fmt, config.currency, signed)
 
     extras: dict[str, Any] = {}
-    if value is not None and kdef.breakdown:
+    measurable = not any(filters.get(d) and kdef.unsplittable(d) for d in DIMENSIONS)
+    if measurable and kdef.breakdown:
         extras["breakdown"] = kdef.breakdown(row)
-    elif value is not None and kdef.id == "funnel":
+    elif measurable and kdef.id == "funnel":
         extras["breakdown"] = funnel_steps(row)
     kpi = Kpi(
         id=kdef.id,

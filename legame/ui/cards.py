@@ -31,7 +31,8 @@ def kpi_card(kpi: Kpi) -> None:
             # A change within normal variation is neither a win nor a loss: grey, and said so.
             delta_color="off" if kpi.noise or kpi.is_flat else ("normal" if kpi.direction == "higher" else "inverse"),
             delta_description=f"vs {kpi.comparison_period.label}" if delta else None,
-            help=f"**{kpi.label}**: {kpi.definition}",
+            help=f"**{kpi.label}**: {kpi.definition}"
+            + (f"\n\nThe model says: {kpi.na_detail}" if kpi.na_detail else ""),
         )
         if kpi.status:
             colour, icon = STATUS_LOOK[kpi.status]

@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from legame.channels import Taxonomy
 from legame.fmt import NumberFormat
 from legame.kpis import COMPARISONS, PRESETS, Period, preset
 from legame.ui import session
@@ -75,6 +76,13 @@ def period_controls(anchor: date) -> tuple[Period, str, str]:
 ALL = "all"
 
 
+def dimension_label(dimension: str, name: str) -> str:
+    """A channel id as the taxonomy names it (paid_social -> Paid social); campaigns as they are."""
+    if dimension != "channel":
+        return name
+    return Taxonomy.from_config(session.config()).label(name)
+
+
 def filter_controls(dimensions: dict[str, list[str]]) -> dict[str, str]:
     """Channel and campaign pickers, in the URL too; returns the filters in force (none = everything).
 
@@ -82,11 +90,19 @@ def filter_controls(dimensions: dict[str, list[str]]) -> dict[str, str]:
     """
     pinned = session.pinned_view()
     if pinned is not None:
+        channel = pinned.filters.get("channel")
+        if channel and channel not in Taxonomy.from_config(session.config()).ids:
+            # A link made before channels had one taxonomy pins a tool's own name (instagram).
+            st.error(
+                f"This link shows the channel {channel!r}, a name Legame no longer uses for channels. "
+                "Ask whoever shared it for a new link."
+            )
+            st.stop()
         return pinned.filters
     left, right, _ = st.columns([3, 4, 3])
     filters = {}
     for column, key, label in ((left, "channel", "Channel"), (right, "campaign", "Campaign")):
-        options = {ALL: f"All {key}s", **{name: name for name in dimensions.get(key, [])}}
+        options = {ALL: f"All {key}s", **{name: dimension_label(key, name) for name in dimensions.get(key, [])}}
         with column:
             value = _choice(label, key, options, ALL, widget=st.selectbox)
         if value == ALL:
@@ -107,7 +123,9 @@ def demo_banner(state: str, upload_page: bool = False) -> None:
             text += " Load your own files on the Upload page: the first one you load removes the demo."
         st.info(text, icon=":material/science:")
     elif state == "mixed":
-        text = "**Demo data mixed with your data** — these numbers add the built-in exports of a fictional brand to yours."
+        text = (
+            "**Demo data mixed with your data** — these numbers add the built-in exports of a fictional brand to yours."
+        )
         if upload_page:
             text += " Remove the demo with the button below."
         elif admin:

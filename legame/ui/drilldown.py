@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from legame import charts, warehouse
+from legame.channels import Taxonomy
 from legame.kpis import Kpi
-from legame.kpis.facts import facts, unit_words
+from legame.kpis.facts import shown_facts, unit_words
 from legame.kpis.registry import KPIS
 from legame.ui import cache, cards, controls, session
 
@@ -24,14 +25,14 @@ def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str
     controls.demo_banner(warehouse.demo_state(session.cursor()))
     everything = cache.kpis_for(period, comparison, filters)
     kpis = [everything[i] for i in kpi_ids]
-    shown_filters = " · ".join(f"{k} {v}" for k, v in filters.items())
+    shown_filters = " · ".join(f"{k} {controls.dimension_label(k, v)}" for k, v in filters.items())
     # Channel and campaign names are data: shown literally, never as Markdown.
     st.subheader(
         f"{period.label} compared with {period.comparison(comparison).label}"
         + (f" · {cards.plain(shown_filters)}" if shown_filters else "")
     )
     if view == "facts":
-        st.dataframe(pd.DataFrame(facts(kpis, config.currency)), hide_index=True)
+        st.dataframe(pd.DataFrame(shown_facts(kpis)), hide_index=True)
         return
     cards.card_grid(kpis)
     if extra:
@@ -57,12 +58,17 @@ def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str
         )
     with right:
         st.markdown(f"**{kpi.plain_label} by channel, {period.label}**")
-        if "channel" not in KPIS[chosen].filtered_by:
-            st.caption(f"{kpi.plain_label} is not split by channel: the data behind it has no channel.")
+        why = KPIS[chosen].unsplittable("channel")
+        if why:
+            st.caption(cards.plain(f"{kpi.plain_label} is not measurable by channel: {why}."))
         else:
             st.plotly_chart(
                 charts.by_channel(
-                    cache.by_channel(period, filters, chosen), chosen, unit_words(kpi.unit, config.currency)
+                    cache.by_channel(period, filters, chosen),
+                    chosen,
+                    unit_words(kpi.unit, config.currency),
+                    Taxonomy.from_config(config).all_labels,
                 )
             )
+            st.caption(cards.plain(Taxonomy.from_config(config).assumption))
     controls.freshness_line(warehouse.freshness(session.cursor()))
