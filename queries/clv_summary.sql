@@ -1,7 +1,7 @@
 -- clv_summary: one row per customer (person_id) with at least one purchase on
 -- or before $calibration_end.
 --
--- Yields the inputs of the BG/NBD and Gamma-Gamma models (legame/clv.py):
+-- Yields the inputs of the BG/NBD and Gamma-Gamma models (legame/clv/summary.py):
 --   x                   repeat purchases: purchase days after the first
 --   t_x                 time from the first to the last purchase day
 --   "T"                 time from the first purchase day to $calibration_end

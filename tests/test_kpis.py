@@ -236,3 +236,33 @@ def test_engagement_by_impressions_says_so(kpis, con, config):
     config.data["engagement_denominator"] = "followers"
     with pytest.raises(ConfigError, match="must be one of reach, impressions"):
         compute(con, config, MARCH)
+
+
+def test_by_channel_the_hand_worked_quantities_add_up(kpis, con, config):
+    from legame.kpis.engine import split
+
+    found = split(con, config, MARCH, "channel")
+    inputs = {
+        name: {i: v for k in kpis_ if k.id in ("roas", "funnel", "cac") for i, v in k.inputs.items()}
+        for name, kpis_ in found.rows
+    }
+    # Spring ran on instagram: paid social, with o2 + o3 and b's first order; Brand on google: paid search.
+    paid = inputs["paid_social"]
+    assert (paid["spend"], paid["attributed_revenue"], paid["orders"], paid["new_customers"]) == (100, 130, 2, 1)
+    assert (inputs["paid_search"]["spend"], inputs["paid_search"]["orders"]) == (160, 0)
+    # o4 (c) has no campaign, web names no channel and c has no acquisition channel: unattributed.
+    assert (inputs["unattributed"]["attributed_revenue"], inputs["unattributed"]["new_customers"]) == (40, 1)
+    # People who engaged count once, on their first interaction's channel: b on instagram, a, c, d in the forum.
+    assert (inputs["organic_social"]["engaged_people"], inputs["organic_social"]["reach"]) == (1, 1500)
+    assert (inputs["community"]["engaged_people"], inputs["community"]["known_people"]) == (3, 3)
+    total = {i: v for k in found.total if k.id in ("roas", "funnel", "cac") for i, v in k.inputs.items()}
+    for name in ("spend", "attributed_revenue", "orders", "new_customers", "reach", "engaged_people", "known_people"):
+        assert sum(row.get(name, 0) for row in inputs.values()) == total[name], name
+    # The funnel: 1,500 reached, 4 engaged, 4 known, 2 of them (b, c) new customers in March.
+    assert kpis["funnel"].extras["breakdown"]["steps"] == {
+        "People reached": 1500,
+        "People who engaged": 4,
+        "Known in the CRM": 4,
+        "New customers": 2,
+    }
+    assert kpis["known_share"].value == 100
