@@ -11,6 +11,7 @@ import duckdb
 from legame import queries, warehouse
 from legame.config import Config
 from legame.kpis import Kpi, Period, compute
+from legame.kpis.params import query_params
 
 # The cards on the board, in the order an executive reads them: money first, then
 # advocacy, then participation; at most eight (issue: "readable in one minute").
@@ -36,6 +37,7 @@ class Board:
     freshness: dict[str, date | None]
     demo_state: str  # warehouse.demo_state: "empty", "demo", "mixed" or "real"
     trend: list[dict[str, Any]]
+    horizon_months: int = 36  # how far ahead predicted values look (config.yaml clv.horizon_months)
 
     def what_changed(self, n: int = 3) -> list[Kpi]:
         """The n biggest real movements, ranked by size relative to their normal variation."""
@@ -46,14 +48,18 @@ class Board:
     def headline(self) -> str:
         """One sentence for the top of the board: the value of the community, or why it is missing."""
         value = next(k for k in self.kpis if k.id == "community_value")
+        if value.value is None and value.na_reason.startswith("not measurable by"):
+            why = value.na_reason.split(": ", 1)[1]
+            return f"The value of the community is shown for all channels and campaigns together: {why}."
         if value.value is None:
             return f"The value of the community cannot be worked out yet: {value.na_reason}."
         parts = value.extras["breakdown"]
+        horizon = self.horizon_months
         fmt_low, fmt_high = value.display["low"], value.display["high"]
         return (
             f"In {self.period.label} the community's {parts['members']:,} member customers are worth "
-            f"{value.display['value']} more in predicted margin than as many other customers "
-            f"(90% interval {fmt_low} to {fmt_high})."
+            f"{value.display['value']} more in predicted margin over the next {horizon} months than as many other "
+            f"customers (90% interval {fmt_low} to {fmt_high})."
         )
 
     @property
@@ -89,5 +95,6 @@ def build(
         kpis=compute(con, config, period, comparison, filters),
         freshness=warehouse.freshness(con),
         demo_state=warehouse.demo_state(con),
-        trend=queries.run(con, "revenue_trend", start=trend_period(period).start, end=period.end),
+        horizon_months=int(config.get("clv", "horizon_months")),
+        trend=queries.run(con, "revenue_trend", **query_params(config, trend_period(period), filters or {})),
     )

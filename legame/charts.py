@@ -112,7 +112,7 @@ def steps(parts: dict[str, float]) -> go.Figure:
     def versus(count: float, previous: float, name: str) -> str:
         if not previous:
             return f"{count:,.0f}"
-        return f"{count:,.0f} ({count / previous:.1%} of {name.lower()})"
+        return f"{count:,.0f} ({count / previous:.1%} of {name[0].lower() + name[1:]})"
 
     labels = [f"{counts[0]:,.0f}"] + [
         versus(c, p, n) for c, p, n in zip(counts[1:], counts[:-1], names[:-1], strict=True)

@@ -131,10 +131,11 @@ class View:
         """The filters in force, as the KPI functions take them."""
         return {k: v for k, v in (("channel", self.channel), ("campaign", self.campaign)) if v}
 
-    def scope(self) -> str:
-        """'Q3 2025 compared with the previous period · channel instagram'."""
+    def scope(self, channel_labels: dict[str, str] | None = None) -> str:
+        """'Q3 2025 compared with the previous period · channel paid_social' (or its label, given the taxonomy's)."""
         parts = [f"{self.period.label} compared with the {COMPARISONS[self.compare]}"]
-        return " · ".join(parts + [f"{k} {v}" for k, v in self.filters.items()])
+        labels = {"channel": channel_labels or {}}
+        return " · ".join(parts + [f"{k} {labels.get(k, {}).get(v, v)}" for k, v in self.filters.items()])
 
     def describe(self) -> str:
         """The pages, then the scope: 'Board, Advocacy · Q3 2025 compared with the previous period'."""

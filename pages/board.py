@@ -18,7 +18,12 @@ filters = controls.filter_controls(cache.dimensions())
 board = cache.board_for(period, comparison, filters)
 controls.demo_banner(board.demo_state)
 
-st.subheader(f"{period.label} compared with {period.comparison(comparison).label}")
+shown_filters = " · ".join(f"{k} {controls.dimension_label(k, v)}" for k, v in filters.items())
+# Channel and campaign names are data: shown literally, never as Markdown.
+st.subheader(
+    f"{period.label} compared with {period.comparison(comparison).label}"
+    + (f" · {cards.plain(shown_filters)}" if shown_filters else "")
+)
 st.markdown(f"#### {cards.plain(board.headline)}")
 if view == "facts":
     st.dataframe(pd.DataFrame(shown_facts(board.kpis)), hide_index=True)
@@ -34,7 +39,7 @@ else:
         )
     else:
         st.caption("No KPI moved beyond its normal variation.")
-    st.subheader("Revenue: community members and other customers")
+    st.subheader("Revenue: community members and other customers" + (" (this view's sales)" if filters else ""))
     st.plotly_chart(charts.revenue_by_membership(board.trend, period, config.currency))
 controls.freshness_line(board.freshness)
 

@@ -29,6 +29,7 @@ if "demo_removed" in st.session_state:
     st.success(st.session_state.pop("demo_removed"), icon=":material/check:")
 # What the Load button will do with the demo data, so that the previews below show it already.
 remove_demo = st.session_state.get("demo_choice", REMOVE_DEMO) == REMOVE_DEMO
+st.session_state["remove_demo"] = remove_demo  # the mapping screen's loads follow the same choice
 st.write(
     "Drop the exports you download from your tools (CSV, TSV or Excel). Legame recognises each file from "
     "its header, shows what it will load and what it rejects, and loads nothing until you confirm. "

@@ -22,6 +22,7 @@ final as (
         (select count(*) from members_as_of($end)) as members,
         count(distinct person_id) filter (where is_member) as active_members,
         count(*) filter (where is_member) as member_interactions,
+        count(*) as interactions,
         count(*) filter (where kind = 'answer') as answers,
         count(*) filter (where kind = 'answer' and is_member) as member_answers,
         max(occurred_at)::date as latest_date

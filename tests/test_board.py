@@ -38,8 +38,8 @@ def test_headline_and_cards(q3):
     value_kpi = q3.cards[0]
     assert q3.headline == (
         f"In Q3 2026 the community's {value_kpi.extras['breakdown']['members']:,} member customers are worth "
-        f"{value_kpi.display['value']} more in predicted margin than as many other customers "
-        f"(90% interval {value_kpi.display['low']} to {value_kpi.display['high']})."
+        f"{value_kpi.display['value']} more in predicted margin over the next 36 months than as many other "
+        f"customers (90% interval {value_kpi.display['low']} to {value_kpi.display['high']})."
     )
     assert all(k.value is not None for k in q3.cards), [(k.id, k.na_reason) for k in q3.cards]
 
@@ -53,6 +53,4 @@ def test_what_changed_lists_only_real_movements(q3):
 
 def test_an_empty_warehouse_says_why_there_is_no_value(con, config):
     empty = board.build(con, config, Q3_2026, "previous")
-    assert empty.headline == (
-        "The value of the community cannot be worked out yet: there are no orders yet."
-    )
+    assert empty.headline == ("The value of the community cannot be worked out yet: there are no orders yet.")

@@ -138,7 +138,7 @@ def test_pages_are_guarded_on_the_first_request_to_a_fresh_server(browser, tmp_p
     [
         ("community", "Community", 7, "month by month"),
         ("advocacy", "Advocacy", 7, "Who speaks for the brand"),
-        ("conversion", "Conversion & ROI", 8, "Funnel: from people reached to new customers"),
+        ("conversion", "Conversion & ROI", 9, "Funnel: people reached to new customers"),
     ],
 )
 def test_drill_down_pages_show_cards_charts_and_facts(browser, server, path, title, cards, chart_text):
@@ -157,10 +157,10 @@ def test_drill_down_pages_show_cards_charts_and_facts(browser, server, path, tit
     settled(phone)
     phone.screenshot(path=ARTIFACTS / f"{path}-390.png", full_page=True)
     phone.close()
-    facts = open_page(browser, f"{server.url}/{path}?view=facts&channel=instagram")
+    facts = open_page(browser, f"{server.url}/{path}?view=facts&channel=organic_social")
     facts.locator("[data-testid='stDataFrame']").first.wait_for()
     assert facts.locator("[data-testid='stMetric']").count() == 0
-    assert facts.get_by_text("channel instagram").count() == 1
+    assert facts.get_by_text("channel Organic social").count() == 1
     facts.close()
 
 

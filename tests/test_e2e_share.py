@@ -33,7 +33,7 @@ class SharedServer(Server):
             config = load_config()
             con = warehouse.connect(config)
             load_demo_if_empty(con, config)
-            view = share.View(("board",), date(2025, 7, 1), date(2025, 9, 30), channel="instagram")
+            view = share.View(("board",), date(2025, 7, 1), date(2025, 9, 30), channel="organic_social")
             _, url = share.create_link(con, config, label="Board, before start", view=view, days=30)
             con.close()
         self.token = url.split("?share=")[1]
@@ -70,7 +70,8 @@ def test_a_viewer_url_to_admin_pages_is_refused_from_the_first_request(browser, 
     page.locator("[data-testid='stPlotlyChart'] .main-svg").first.wait_for()
     settled(page)
     assert page.get_by_role("heading", name="Q3 2025 compared with Q2 2025").count() == 1
-    assert page.get_by_text("channel instagram").count() == 1
+    # The pinned channel, by its name in the taxonomy: in the shared-view banner and in the heading.
+    assert page.get_by_text("channel Organic social").count() == 2
     assert page.get_by_label("Period").count() == 0
     assert_no_admin_page(page)
     ARTIFACTS.mkdir(exist_ok=True)

@@ -504,13 +504,14 @@ def test_a_viewer_sessions_cursor_refuses_the_upload_functions(app):
 def test_a_viewer_sees_the_pinned_period_and_filters_and_no_pickers(app):
     _, token = app.link(view=Q3)
     at = app.test(token).run()
-    assert next(s.value for s in at.subheader) == "Q3 2025 compared with Q2 2025"
+    assert next(s.value for s in at.subheader) == "Q3 2025 compared with Q2 2025 · channel Organic social"
     assert at.info[0].value.startswith("**Shared view · expires on ")
-    assert "Q3 2025 compared with the previous period · channel organic_social" in at.info[0].value
+    # The viewer reads the channel's name in the taxonomy, not its id.
+    assert "Q3 2025 compared with the previous period · channel Organic social" in at.info[0].value
     assert not [box for box in at.selectbox if box.label in ("Period", "Channel", "Campaign")]
     assert not [group for group in at.button_group if group.label == "Compared with"]
     at.switch_page("pages/advocacy.py").run()
-    assert at.subheader[0].value == "Q3 2025 compared with Q2 2025 · channel organic_social"
+    assert at.subheader[0].value == "Q3 2025 compared with Q2 2025 · channel Organic social"
     at.switch_page("pages/community.py").run()
     assert titles(at) == ["This page is not part of the shared view"]
     assert len(at.metric) == 0

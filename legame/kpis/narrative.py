@@ -28,6 +28,8 @@ def _comparison_words(kpi: Kpi) -> str:
 
 def sentence(kdef: KpiDef, kpi: Kpi, values: dict[str, Any]) -> str:
     """e.g. 'Each new customer cost € 52,10 in marketing (target € 60,00), down from € 58,20 in ...'."""
+    if kpi.value is None and kpi.na_reason.startswith("not measurable by"):
+        return f"{kpi.plain_label} is {kpi.na_reason}."
     if kpi.value is None:
         return f"{kpi.plain_label} cannot be worked out for {kpi.period.label}: {kpi.na_reason}."
     text = kdef.sentence.format(value=kpi.display["value"], **values)

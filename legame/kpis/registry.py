@@ -65,6 +65,15 @@ class Ratio:
         return Sample(self.noise, _term(self.numerator, row, settings), denominator, scale=self.scale)
 
 
+class _CommunityShare(Ratio):
+    """A community ratio; n/a, not 0, on a channel where no community activity is recorded at all."""
+
+    def value(self, row: Row, settings: Settings) -> Value:
+        if settings["scope"] != "in this period" and not row["interactions"]:
+            return None, "no community activity is recorded {scope}".format(**settings)
+        return super().value(row, settings)
+
+
 @dataclass(frozen=True)
 class Count:
     """A count of things in the period; its noise is Poisson ("rate") or only its size ("base")."""
@@ -349,7 +358,7 @@ _RATES_AND_RESULTS = (
         "higher",
         "Members with at least one interaction in the period / all members at the period's end.",
         "{value} of community members took part at least once",
-        Ratio("active_members", "members", "there are no community members yet", 100, noise="proportion"),
+        _CommunityShare("active_members", "members", "there are no community members yet", 100, noise="proportion"),
         inputs=("members", "active_members"),
         not_split=(("campaign", "community activity carries no campaign"),),
     ),
@@ -362,7 +371,7 @@ _RATES_AND_RESULTS = (
         "higher",
         "Interactions by members / members with at least one interaction in the period.",
         "Each active member took part {value} times",
-        Ratio("member_interactions", "active_members", "no member took part in this period", noise="rate"),
+        _CommunityShare("member_interactions", "active_members", "no member took part {scope}", noise="rate"),
         inputs=("active_members", "member_interactions"),
         not_split=(("campaign", "community activity carries no campaign"),),
     ),
@@ -375,7 +384,7 @@ _RATES_AND_RESULTS = (
         "higher",
         "Answers given by community members / all answers in the period.",
         "Members gave {value} of the answers to other customers' questions",
-        Ratio("member_answers", "answers", "no answers were given in this period", 100, noise="proportion"),
+        _CommunityShare("member_answers", "answers", "no answers were given {scope}", 100, noise="proportion"),
         inputs=("answers", "member_answers"),
         not_split=(("campaign", "community activity carries no campaign"),),
     ),

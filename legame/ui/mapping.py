@@ -228,7 +228,11 @@ def screen(
     spec = mapping.profile_spec(proposal.sample, table.table, choices, label)
     try:
         mapping.save_profile(config, name, spec, overwrite=replace)
-        loaded = uploads.commit(con, config, file_name, data, loaded_by="app", profile=vendor_profile(name, spec))
+        # The Upload page's choice: the first real file removes the demo data unless the user keeps it.
+        remove_demo = st.session_state.get("remove_demo", True)
+        loaded = uploads.commit(
+            con, config, file_name, data, loaded_by="app", profile=vendor_profile(name, spec), remove_demo=remove_demo
+        )
     except LegameError as exc:
         session.show_error(exc)
         return None

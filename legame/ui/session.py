@@ -22,6 +22,7 @@ import duckdb
 import streamlit as st
 
 from legame import share, warehouse
+from legame.channels import Taxonomy
 from legame.config import Config, load_config
 from legame.errors import LegameError
 from legame.ingest import load_demo_if_empty
@@ -210,8 +211,9 @@ def _count_opening(link: share.Link) -> None:
 
 
 def _viewer_banner(link: share.Link) -> None:
+    scope = link.view.scope(Taxonomy.from_config(config()).all_labels)
     st.info(
-        f"**Shared view · expires on {link.expires_at:%d %b %Y, %H:%M} UTC** · read-only, {plain(link.view.scope())}.",
+        f"**Shared view · expires on {link.expires_at:%d %b %Y, %H:%M} UTC** · read-only, {plain(scope)}.",
         icon=":material/visibility:",
     )
 
