@@ -17,10 +17,17 @@ from legame.errors import LegameError
 
 
 def _date(text: str) -> date:
+    from legame.kpis.period import FIRST_DAY, LAST_DAY
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside the dates Legame works with: pick days between {FIRST_DAY} and {LAST_DAY}"
+        )
+    return day
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -71,7 +78,7 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
     config = load_config()
     con = warehouse.connect(config)
     filters = {"channel": args.channel, "campaign": args.campaign}
-    period = Period(args.start, args.end)
+    period = Period.custom(args.start, args.end)
     fmt = "json" if args.json else args.format
     if args.by:
         if fmt in ("csv", "xlsx"):

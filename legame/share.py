@@ -119,8 +119,7 @@ class View:
             )
         if self.compare not in COMPARISONS:
             raise LegameError(f"Compare with one of {', '.join(COMPARISONS)}, not {self.compare!r}.")
-        if self.end < self.start:
-            raise LegameError(f"The period ends ({self.end}) before it starts ({self.start}).")
+        Period.custom(self.start, self.end)  # refuses an end before the start and days no calendar maths can take
 
     @property
     def period(self) -> Period:

@@ -18,6 +18,9 @@ PRESETS = {
     "custom": "Custom",
 }
 COMPARISONS = {"previous": "previous period", "year": "same period last year"}
+# The days a period may cover: wide enough for any real data, narrow enough that the comparison
+# period of the longest one still has valid dates (a 300-year period compares with the 300 before).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
 
 
 def _add_months(day: date, months: int) -> date:
@@ -41,6 +44,17 @@ class Period:
         if self.end < self.start:
             raise LegameError(f"The period ends ({self.end}) before it starts ({self.start}).")
 
+    @classmethod
+    def custom(cls, start: date, end: date) -> Period:
+        """A period someone typed (a URL, the command line): refused unless within FIRST_DAY..LAST_DAY."""
+        outside = [day for day in (start, end) if not FIRST_DAY <= day <= LAST_DAY]
+        if outside:
+            raise LegameError(
+                f"{outside[0].isoformat()} is outside the dates Legame works with: "
+                f"pick days between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}."
+            )
+        return cls(start, end)
+
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
@@ -54,6 +68,16 @@ class Period:
 
     def comparison(self, kind: str = "previous") -> Period:
         """The previous period of equal length (whole months shift by months), or a year earlier."""
+        try:
+            return self._comparison(kind)
+        except (ValueError, OverflowError):
+            # Only a period reaching far outside FIRST_DAY..LAST_DAY gets here (Period.custom refuses those).
+            raise LegameError(
+                f"The period {self.start.isoformat()} to {self.end.isoformat()} has no {COMPARISONS.get(kind, kind)} "
+                "in the calendar: pick a shorter or later period."
+            ) from None
+
+    def _comparison(self, kind: str) -> Period:
         if kind == "year":
             return Period(_add_months(self.start, -12), _add_months(self.end, -12))
         if kind != "previous":

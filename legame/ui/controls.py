@@ -9,6 +9,7 @@ import streamlit as st
 from legame.channels import Taxonomy
 from legame.fmt import NumberFormat
 from legame.kpis import COMPARISONS, PRESETS, Period, preset
+from legame.kpis.period import FIRST_DAY, LAST_DAY
 from legame.ui import session
 
 VIEWS = {"cards": "Cards and charts", "facts": "Facts table"}
@@ -21,10 +22,18 @@ def _from_url(key: str, options: dict[str, str], default: str) -> str:
 
 
 def _date_from_url(key: str, default: date) -> date:
+    """The URL's day, clamped to the days Legame works with (a typed ?from=0001-01-01 must not crash a page)."""
+    text = st.query_params.get(key, "")
     try:
-        return date.fromisoformat(st.query_params.get(key, ""))
+        day = date.fromisoformat(text)
     except ValueError:
+        if text:
+            st.warning(f"The address's {key} date is not a date in the form YYYY-MM-DD; showing {default:%d %b %Y}.")
         return default
+    clamped = min(max(day, FIRST_DAY), LAST_DAY)
+    if clamped != day:
+        st.warning(f"The address's {key} date is outside the dates Legame works with; showing {clamped:%d %b %Y}.")
+    return clamped
 
 
 def _choice(label: str, key: str, options: dict[str, str], default: str, widget=st.segmented_control) -> str:
@@ -64,13 +73,14 @@ def period_controls(anchor: date) -> tuple[Period, str, str]:
     default = preset(DEFAULT_PRESET, anchor)
     start_col, end_col, _ = st.columns([2, 2, 6])
     order = NumberFormat.for_locale(session.config().get("locale", default="en-US")).date_input
-    start = start_col.date_input("From", _date_from_url("from", default.start), key="widget_from", format=order)
-    end = end_col.date_input("To", _date_from_url("to", default.end), key="widget_to", format=order)
+    bounds = {"min_value": FIRST_DAY, "max_value": LAST_DAY, "format": order}
+    start = start_col.date_input("From", _date_from_url("from", default.start), key="widget_from", **bounds)
+    end = end_col.date_input("To", _date_from_url("to", default.end), key="widget_to", **bounds)
     if end < start:
         st.warning("The end date is before the start date; showing the start date alone.")
         end = start
     st.query_params["from"], st.query_params["to"] = start.isoformat(), end.isoformat()
-    return Period(start, end), comparison, view
+    return Period.custom(start, end), comparison, view
 
 
 ALL = "all"
