@@ -7,29 +7,36 @@ so what the user confirms is exactly what loads.
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, date, datetime, timedelta
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
 from legame.config import Config
 from legame.demo_data import delete_demo
-from legame.errors import FatalFileError, UnrecognisedExport
+from legame.errors import ConfigError, FatalFileError, UnrecognisedExport
 from legame.ingest import currency as money
 from legame.ingest.locale import Decisions, decide
 from legame.ingest.normalise import errors_select, ident, literal, staging_select, undecided
 from legame.ingest.profiles import Profile, bind, default_date_order, detect
-from legame.ingest.report import LoadReport, currency_note, ignored_columns, skipped_notes
+from legame.ingest.report import LoadReport, currency_note, ignored_columns, repeated_column_notes, skipped_notes
 from legame.ingest.sniff import (
     PREAMBLE_LINES,
     SAMPLE_BYTES,
+    BrokenLine,
     Sniffed,
     blank_lines,
+    broken_lines,
     is_comment,
+    line_count,
     readable,
     sniff,
     unique_names,
+    without_lines,
 )
 from legame.warehouse import Table
 
@@ -45,22 +52,57 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _read_csv(sniffed: Sniffed, parallel: bool) -> str:
-    """The read_csv call for the file, every column as text; $path, $delim, $encoding are bound."""
+def _read_csv(sniffed: Sniffed, parallel: bool, null_padding: bool = False) -> str:
+    """The read_csv call for the file, every column as text; $path, $delim, $encoding are bound.
+
+    `null_padding`: a row with fewer values than the header has its last cells empty (DuckDB's
+    parallel reader cannot do that with quoted newlines, so it is only asked of a read in order).
+    """
     names = "[" + ", ".join(literal(n) for n in unique_names(sniffed.header)) + "]"
+    padding = ", null_padding = true" if null_padding else ""
     return (
         "read_csv($path, header = true, delim = $delim, quote = '\"', escape = '\"', encoding = $encoding, "
         f"all_varchar = true, names = {names}, skip = {int(sniffed.skip)}, store_rejects = true, "
-        f"parallel = {str(parallel).lower()})"
+        f"parallel = {str(parallel).lower()}{padding})"
     )
+
+
+def _short_rows(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
+    """Rows of the last read with fewer values than the header, and how many values each has."""
+    rows = con.execute(
+        "select line, min(error_message) from reject_errors where error_type = 'MISSING COLUMNS' "
+        "group by line order by line"
+    ).fetchall()
+    return {int(line): int(m.group(1)) if (m := re.search(r"Found:?\s*(\d+)", msg or "")) else 0 for line, msg in rows}
+
+
+def _lack_only_unread(short: dict[int, int], header: tuple[str, ...], profile: Profile) -> bool:
+    """Whether every short row lacks only columns the profile does not read (Discourse's trailing group_names).
+
+    A row that lacks a column the profile reads may be a download cut short: it stays rejected.
+    """
+    reads = {c.lower() for c in profile.source_columns}
+    names = [n.lower() for n in unique_names(header)]
+    return all(not reads.intersection(names[found:]) for found in short.values())
 
 
 def _csv_params(path: Path, sniffed: Sniffed) -> dict[str, str]:
     return {"path": str(path), "delim": sniffed.delimiter, "encoding": sniffed.encoding}
 
 
+class _Unreadable(FatalFileError):
+    """DuckDB could not read the file: a careful pass may find the lines to blame."""
+
+
+class _LinesToMend(Exception):
+    """Lines of the file that DuckDB could not read as rows, to reject before reading it again."""
+
+    def __init__(self, broken: list[BrokenLine]) -> None:
+        self.broken = broken
+
+
 def _unreadable(exc: Exception, sniffed: Sniffed, file_name: str) -> FatalFileError:
-    return FatalFileError(
+    return _Unreadable(
         f"{file_name} could not be read as a {sniffed.encoding} text file with "
         f"{_delimiter_name(sniffed.delimiter)} between values: {_first_line(exc)}"
     )
@@ -82,7 +124,7 @@ def _stage_in_one_pass(
     """
     _fresh_rejects(con)
     select = staging_select(profile, source=_read_csv(sniffed, parallel=True), numbered=False, currency=config.currency)
-    params = _csv_params(path, sniffed) | ({"salt": config.secret} if "$salt" in select else {})
+    params = _csv_params(path, sniffed) | _bound(select, config)
     try:
         con.execute(f"create or replace temp table _staged as {select}", params)
     except duckdb.Error as exc:
@@ -92,20 +134,56 @@ def _stage_in_one_pass(
         f"select count(*) filter (where _bad), count(*) filter (where not _bad) - count(distinct ({keys})) "
         "filter (where not _bad) from _staged"
     ).fetchone()
-    return bad == 0 and repeats == 0
+    return bad == 0 and repeats == 0 and not _short_rows(con)
 
 
-def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, file_name: str) -> None:
-    """`_raw`: the file's rows as text, numbered in file order (a single-threaded read keeps the order)."""
-    _fresh_rejects(con)
+def _read_raw(
+    con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, file_name: str, profile: Profile
+) -> list[int]:
+    """`_raw`: the file's rows as text, numbered in file order (a single-threaded read keeps the order).
+
+    When the rows with fewer values than the header lack only columns the profile does not read,
+    they are data: the file is read again with those cells empty, and their row numbers are
+    returned for the report to say so. Otherwise they are rejected, each with its count of values.
+    """
+    short: dict[int, int] = {}
+    for null_padding in (False, True):
+        _fresh_rejects(con)
+        try:
+            con.execute(
+                f"create or replace temp table _raw as select row_number() over () as _row, * "
+                f"from {_read_csv(sniffed, parallel=False, null_padding=null_padding)}",
+                _csv_params(path, sniffed),
+            )
+        except duckdb.Error as exc:
+            raise _unreadable(exc, sniffed, file_name) from None
+        if null_padding or not (short := _short_rows(con)) or not _lack_only_unread(short, sniffed.header, profile):
+            return sorted(short) if null_padding else []
+    return []
+
+
+def _bound(select: str, config: Config) -> dict[str, object]:
+    """The parameters a staging select uses: the salt (only a profile that hashes emails) and plausibility."""
+    params: dict[str, object] = {"salt": config.secret} if "$salt" in select else {}
+    if "$earliest" in select or "$latest" in select or "$negatives" in select:
+        params |= {k: v for k, v in plausibility(config).items() if f"${k}" in select}
+    return params
+
+
+def plausibility(config: Config) -> dict[str, object]:
+    """config.yaml `plausibility`, with its defaults: the earliest and latest dates, negatives allowed."""
+    settings = {"earliest_date": "1990-01-01", "latest_days_ahead": 1, "negatives": False}
+    settings |= config.get("plausibility", default=None) or {}
     try:
-        con.execute(
-            f"create or replace temp table _raw as select row_number() over () as _row, * "
-            f"from {_read_csv(sniffed, parallel=False)}",
-            _csv_params(path, sniffed),
-        )
-    except duckdb.Error as exc:
-        raise _unreadable(exc, sniffed, file_name) from None
+        earliest = date.fromisoformat(str(settings["earliest_date"]))
+        ahead = int(settings["latest_days_ahead"])
+    except ValueError:
+        raise ConfigError(
+            "config.yaml plausibility: earliest_date must be a date (1990-01-01) and latest_days_ahead "
+            "a whole number of days."
+        ) from None
+    today = datetime.now(UTC).date()
+    return {"earliest": earliest, "latest": today + timedelta(days=ahead), "negatives": bool(settings["negatives"])}
 
 
 def _delimiter_name(delimiter: str) -> str:
@@ -156,8 +234,7 @@ def _stage(
     """
     currency = config.currency
     select = staging_select(profile, decisions=decisions, currency=currency, header=header)
-    # Only a profile that hashes emails binds the salt.
-    salted = {"salt": config.secret} if "$salt" in select else None
+    salted = _bound(select, config)
     con.execute(f"create or replace temp table _staged as {select}", salted)
     con.execute("update _staged set _skip = 'total' where _skip is null and _bad and _total")
     con.execute(
@@ -381,25 +458,49 @@ def load_file(
         reason = f"you matched its columns by hand as {profile.label}"
     _refuse_other_currency(profile, config, file_name)
     sha = file_sha256(path)
-    con.execute("begin transaction")
-    try:
-        removed = delete_demo(con, loaded_by) if remove_demo and not is_demo else None
-        with readable(path, sniffed) as (read_path, read_sniffed):
-            report = _run(con, config, read_path, file_name, read_sniffed, profile, reason, sha)
-        report.encoding = sniffed.encoding
-        report.demo_removed = removed
-        if commit:
-            report.load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]
-            _merge(con, profile, report.load_id)
-            _record(con, report, loaded_by, is_demo)
-            archive(path, sha, file_name, config)
-            con.execute("commit")
-        else:
+    # One unreadable line (an unmatched quote, a line past DuckDB's size limit) must not refuse the
+    # whole file nor swallow the lines below it: the file is read again with those lines rejected.
+    broken: list[BrokenLine] | None = None
+    while True:
+        con.execute("begin transaction")
+        try:
+            removed = delete_demo(con, loaded_by) if remove_demo and not is_demo else None
+            with _readable_without(path, sniffed, broken) as (read_path, read_sniffed):
+                report = _run(con, config, read_path, file_name, read_sniffed, profile, reason, sha, broken)
+            report.encoding = sniffed.encoding
+            report.demo_removed = removed
+            if commit:
+                report.load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]
+                _merge(con, profile, report.load_id)
+                _record(con, report, loaded_by, is_demo)
+                archive(path, sha, file_name, config)
+                con.execute("commit")
+            else:
+                con.execute("rollback")
+        except (_Unreadable, _LinesToMend) as trouble:
             con.execute("rollback")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    return report
+            found = trouble.broken if isinstance(trouble, _LinesToMend) else broken_lines(path, sniffed)
+            if broken is not None or not found:
+                raise
+            broken = found
+            continue
+        except BaseException:
+            con.execute("rollback")
+            raise
+        return report
+
+
+@contextmanager
+def _readable_without(
+    path: Path, sniffed: Sniffed, broken: list[BrokenLine] | None
+) -> Iterator[tuple[Path, Sniffed]]:
+    """The file as DuckDB reads it (`readable`), with the `broken` lines left empty when there are any."""
+    if broken:
+        with without_lines(path, sniffed, broken) as mended:
+            yield mended
+    else:
+        with readable(path, sniffed) as as_is:
+            yield as_is
 
 
 def _run(
@@ -411,22 +512,30 @@ def _run(
     profile: Profile,
     reason: str,
     sha: str,
+    broken: list[BrokenLine] | None = None,
 ) -> LoadReport:
+    """Read, stage and explain one file. `broken`: lines already found unreadable (None: not yet looked for)."""
     skipped: dict[str, int] = {}
     decisions = Decisions()
     blank: list[int] = []
+    short: list[int] = []
     # Rows skipped rather than rejected must be counted, which needs the numbered read.
     if not profile.numbered_read and _stage_in_one_pass(con, path, sniffed, profile, config, file_name):
         _all_good(con, profile)
     else:
         blank = blank_lines(path, sniffed.encoding, after=sniffed.skip + 1)
-        _read_raw(con, path, sniffed, file_name)
+        short = _read_raw(con, path, sniffed, file_name, profile)
         # Numbers and dates in a locale's style: decimal mark and date order decided per column, in one query.
         data_rows = f"(select * from _raw where _row > {int(profile.skip_rows_after_header)})"
         decisions = decide(con, data_rows, *undecided(profile), default_date_order(profile, config))
         skipped = _stage(con, profile, config, decisions, unique_names(sniffed.header))
     structural = _structural_rejects(con, len(sniffed.header))
     parsed = con.execute("select count(*) from _staged").fetchone()[0]
+    if broken is None:
+        _look_for_broken_lines(path, sniffed, parsed + sum(skipped.values()) + len(structural), blank)
+    else:
+        _add_broken_lines(con, structural, broken)
+        blank = [line for line in blank if line not in {b.line for b in broken}]
     rows_read = parsed + sum(skipped.values()) + len(structural)
     if rows_read == 0:
         raise FatalFileError(f"{file_name} has a header but no data rows.")
@@ -478,7 +587,14 @@ def _run(
         previously_loaded=_previous_load(con, sha),
         lines_before_header=sniffed.skip,
     )
+    report.notes.extend(repeated_column_notes(sniffed.header, profile))
     report.notes.extend(decisions.notes)
+    if short:
+        shown = ", ".join(str(line) for line in short[:5]) + (", …" if len(short) > 5 else "")
+        report.notes.append(
+            f"{len(short)} rows have fewer values than the header (rows {shown}): "
+            "their missing last cells are read as empty."
+        )
     if report.duplicates_in_file:
         report.notes.append(
             f"{report.duplicates_in_file} rows repeat a key seen earlier in the file; "
@@ -494,6 +610,28 @@ def _run(
     if any(c.email for c in profile.columns.values()):
         report.notes.append("Emails are stored only as salted hashes: no personal data enters the database.")
     return report
+
+
+def _look_for_broken_lines(path: Path, sniffed: Sniffed, records: int, blank: list[int]) -> None:
+    """Raise _LinesToMend when the file has more lines than DuckDB gave rows and a careful pass finds why.
+
+    A quote never closed makes DuckDB read every line below it as one value, silently. Values
+    spanning lines (a post's text) also make fewer rows than lines: then nothing is broken.
+    """
+    lines = line_count(path, sniffed.encoding)
+    if lines is None or records >= lines - sniffed.skip - 1:
+        return
+    blank = blank or blank_lines(path, sniffed.encoding, after=sniffed.skip + 1)
+    if records + len(blank) < lines - sniffed.skip - 1 and (broken := broken_lines(path, sniffed)):
+        raise _LinesToMend(broken)
+
+
+def _add_broken_lines(con: duckdb.DuckDBPyConnection, structural: list[tuple], broken: list[BrokenLine]) -> None:
+    """The careful pass's broken lines join DuckDB's structural rejects (`_structural` and the list)."""
+    rows = [(b.line, None, b.text, b.reason) for b in broken]
+    con.executemany("insert into _structural values (?, ?, ?, ?)", rows)
+    structural.extend(rows)
+    structural.sort(key=lambda r: r[0])
 
 
 def _skipped_notes(con: duckdb.DuckDBPyConnection, profile: Profile, skipped: dict[str, int], skip: int) -> list[str]:

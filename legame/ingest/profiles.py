@@ -28,6 +28,8 @@ class ColumnMap:
     """Where one canonical column comes from and how its text is read."""
 
     source: str | None = None  # the export's column; None with a fixed value
+    # Other names the export has given the column (versions, UI languages): the first present is read.
+    alternatives: tuple[str, ...] = ()
     pattern: str | None = None  # or the first header column matching this regex (case-insensitive)
     minus: str | None = None  # a number column: the value is source minus this column (empty = 0)
     prefix: str | None = None  # a text column: written before the value (ids unique across tools)
@@ -36,6 +38,14 @@ class ColumnMap:
     fmt: str | None = None  # strptime format for dates
     values: dict[str, Any] = field(default_factory=dict)  # vendor word -> canonical value
     email: bool = False  # the source is an email, stored only as a salted hash
+    # A value taken from the file's name: the first group of this regex (searched case-insensitively),
+    # after `prefix`; the file must match it (a member's Discourse archive names the member only there).
+    from_file_name: str | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the export may give this column, in the order they are tried."""
+        return self.alternatives or ((self.source,) if self.source else ())
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,8 @@ class Profile:
     continuation_if_empty: str | None = None
     # Header columns matching these regexes must be present too (columns named after a survey question).
     detect_patterns: tuple[str, ...] = ()
+    # One of each group must be present too: a column the export names in more than one way.
+    detect_alternatives: tuple[tuple[str, ...], ...] = ()
     skip_rows_after_header: int = 0  # rows below the header that are not data (question texts, ids)
     currency_column: str | None = None  # rows in another currency than config.yaml's are rejected
     # (column, values): only rows whose column holds one of the values (any value, when there are none)
@@ -77,15 +89,31 @@ class Profile:
         return bool(self.continuation_if_empty or self.skip_rows_after_header or self.only_if)
 
 
+def _names(spec: Any) -> tuple[str, ...]:
+    """A column's name, or its alternative names (`[Created date (UTC), Created (UTC)]`)."""
+    if isinstance(spec, list) and spec and all(isinstance(s, str) for s in spec):
+        return tuple(spec)
+    raise ConfigError(f"A profile column's alternative names must be a list of names, not {spec!r}.")
+
+
 def _column_map(spec: Any) -> ColumnMap:
     if isinstance(spec, str):
         return ColumnMap(source=spec)
+    if isinstance(spec, list):
+        names = _names(spec)
+        return ColumnMap(source=names[0], alternatives=names)
     if isinstance(spec, dict):
         if spec.get("match") is not None:
             _regex(spec["match"])
+        if spec.get("from_file_name") is not None:
+            _regex(spec["from_file_name"])
         hash_of = tuple(str(c) for c in spec.get("hash_of") or ())
+        column = spec.get("column")
+        alternatives = _names(column) if isinstance(column, list) else ()
         return ColumnMap(
-            source=hash_of[0] if hash_of else spec.get("column"),
+            source=hash_of[0] if hash_of else alternatives[0] if alternatives else column,
+            alternatives=alternatives,
+            from_file_name=spec.get("from_file_name"),
             hash_of=hash_of,
             pattern=spec.get("match"),
             minus=spec.get("minus"),
@@ -157,8 +185,12 @@ def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
             raise ConfigError(f"Profile {name}: minus works only on a number column, not {canonical}.")
     if missing:
         raise ConfigError(f"Profile {name}: required column {', '.join(missing)} is not mapped.")
-    detect_spec = spec.get("detect") or sorted({m.source for m in columns.values() if m.source})
-    detect_columns = tuple(d for d in detect_spec if not isinstance(d, dict))
+    detect_spec = spec.get("detect") or [
+        *sorted({m.source for m in columns.values() if m.source and not m.alternatives}),
+        *(list(m.alternatives) for m in columns.values() if m.alternatives),
+    ]
+    detect_columns = tuple(str(d) for d in detect_spec if not isinstance(d, dict | list))
+    detect_alternatives = tuple(_names(d) for d in detect_spec if isinstance(d, list))
     detect_patterns = tuple(str(d["match"]) for d in detect_spec if isinstance(d, dict) and "match" in d)
     for pattern in detect_patterns:
         _regex(pattern)
@@ -176,6 +208,7 @@ def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
         date_order=_date_order(spec.get("date_order"), f"Profile {name}"),
         continuation_if_empty=continuation,
         detect_patterns=detect_patterns,
+        detect_alternatives=detect_alternatives,
         skip_rows_after_header=int(spec.get("skip_rows_after_header", 0)),
         currency_column=spec.get("currency_column"),
         only_if=_only_if(name, spec.get("only_if")),
@@ -183,17 +216,22 @@ def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
     )
 
 
-def bind(profile: Profile, header: tuple[str, ...]) -> Profile | None:
-    """`profile` fitted to `header`; None when the header is not its export.
+def bind(profile: Profile, header: tuple[str, ...], file_name: str = "") -> Profile | None:
+    """`profile` fitted to `header` (and `file_name`); None when the header is not its export.
 
-    Every `detect` column must be present (any case) and every detect pattern match a
-    column; a column mapped by pattern takes the first header column it matches. An
-    optional column the file lacks is left out (an export without Meta's Platform
-    column still loads); a required one, or a column read besides a value (minus,
-    hash_of, the currency column, only_if), that the file lacks means it is not the export.
+    Every `detect` column must be present (any case), one name of each group of
+    alternatives, and every detect pattern must match a column; a column with
+    alternative names reads the first one present, a column mapped by pattern the
+    first header column it matches. An optional column the file lacks is left out (an
+    export without Meta's Platform column still loads); a required one, or a column read
+    besides a value (minus, hash_of, the currency column, only_if), that the file lacks
+    means it is not the export; so does a file name that a column taken from it does not match.
     """
     present = {h.strip().lower() for h in header}
     if any(d.lower() not in present for d in profile.detect):
+        return None
+    chosen = [next((a for a in group if a.lower() in present), None) for group in profile.detect_alternatives]
+    if None in chosen:
         return None
     # Columns are read by the names the pipeline gives them (a repeated Cost is also Cost_2).
     present |= {n.lower() for n in unique_names(header)}
@@ -211,7 +249,16 @@ def bind(profile: Profile, header: tuple[str, ...]) -> Profile | None:
         return None
     columns: dict[str, ColumnMap] = {}
     for name, cmap in profile.columns.items():
+        if cmap.from_file_name:
+            found_in_name = _regex(cmap.from_file_name).search(Path(file_name).name)
+            if found_in_name is None or not found_in_name.group(1):
+                return None
+            value = (cmap.prefix or "") + found_in_name.group(1)
+            columns[name] = replace(cmap, source=None, value=value, prefix=None, from_file_name=None)
+            continue
         source = first_match(cmap.pattern) if cmap.pattern else cmap.source
+        if cmap.alternatives:
+            source = next((a for a in cmap.alternatives if a.lower() in present), None)
         if source is not None and source.lower() not in present:
             source = None
         if source is None and (cmap.pattern or cmap.source):
@@ -221,9 +268,9 @@ def bind(profile: Profile, header: tuple[str, ...]) -> Profile | None:
             if profile.table.column(name).required:
                 return None
             continue
-        columns[name] = replace(cmap, source=source, pattern=None) if cmap.pattern else cmap
-    detected = profile.detect + tuple(f for f in found if f and f not in profile.detect)
-    return replace(profile, columns=columns, detect=detected, detect_patterns=())
+        columns[name] = replace(cmap, source=source, pattern=None) if cmap.pattern or cmap.alternatives else cmap
+    detected = profile.detect + tuple(f for f in [*chosen, *found] if f and f not in profile.detect)
+    return replace(profile, columns=columns, detect=detected, detect_patterns=(), detect_alternatives=())
 
 
 def _canonical_columns(table: Table, header: tuple[str, ...]) -> dict[str, ColumnMap]:
@@ -309,7 +356,7 @@ def detect(header: tuple[str, ...], config: Config, file_name: str) -> tuple[Pro
     specific `detect`), then the one listed first, so the choice never depends on chance.
     """
     present = {h.strip().lower() for h in header}
-    vendors = [b for p in vendor_profiles(config) if (b := bind(p, header))]
+    vendors = [b for p in vendor_profiles(config) if (b := bind(p, header, file_name))]
     canonicals = [p for t in TABLES.values() if (p := canonical_profile(t, header))]
     candidates: list[Profile] = vendors + canonicals
     if not candidates:
@@ -358,22 +405,26 @@ def _unrecognised_message(header: tuple[str, ...], config: Config, file_name: st
     for profile in vendor_profiles(config):
         lacking = [d for d in profile.detect if d.lower() not in present]
         lacking += [
+            " or ".join(group) for group in profile.detect_alternatives if not any(a.lower() in present for a in group)
+        ]
+        lacking += [
             f"a column whose name matches {p!r}"
             for p in profile.detect_patterns
             if not any(_regex(p).search(h) for h in header)
         ]
         if not lacking:  # recognised, but a column it needs is missing
             lacking = sorted(
-                m.source or f"a column whose name matches {m.pattern!r}"
+                " or ".join(m.names) or f"a column whose name matches {m.pattern!r}"
                 for c, m in profile.columns.items()
                 if profile.table.column(c).required
                 and (m.source or m.pattern)
                 and m.value is None
-                and not (m.source and m.source.lower() in present)
+                and not any(n.lower() in present for n in m.names)
                 and not (m.pattern and any(_regex(m.pattern).search(h) for h in header))
             )
         # Only a near miss is worth naming: the file has most of what recognises the export.
-        if 2 * len(lacking) > len(profile.detect) + len(profile.detect_patterns):
+        recognised_by = len(profile.detect) + len(profile.detect_patterns) + len(profile.detect_alternatives)
+        if 2 * len(lacking) > recognised_by:
             continue
         article = "an" if profile.label[:1].lower() in "aeiou" else "a"
         gap = (len(lacking), f"{article} {profile.label} export would have {', '.join(lacking)}")
