@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,6 +42,24 @@ def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     path = folder / name
     path.write_bytes(text.encode(encoding))
     return path
+
+
+DEMO = sorted(str(p) for p in (ROOT / "data" / "demo").iterdir())
+
+
+def legame(db: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """`python -m legame ARGS` in a subprocess, on the database file `db`."""
+    env = {**os.environ, "LEGAME_DB": str(db), "LEGAME_SECRET": "export", **env}
+    return subprocess.run([sys.executable, "-m", "legame", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    """A database file with every demo export loaded by the CLI, shared by a test module."""
+    db = tmp_path_factory.mktemp("demo-cli") / "cli.duckdb"
+    result = legame(db, "ingest", *DEMO)
+    assert result.returncode == 0, result.stderr
+    return db
 
 
 @pytest.fixture

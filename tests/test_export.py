@@ -10,11 +10,9 @@ import csv
 import dataclasses
 import io
 import json
-import os
 import shutil
 import struct
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -27,8 +25,8 @@ from legame.board import build
 from legame.config import ROOT
 from legame.ingest import load_demo_if_empty
 from legame.kpis import Period, compute
+from tests.conftest import legame
 
-DEMO = sorted(str(p) for p in (ROOT / "data" / "demo").iterdir())
 Q1 = Period(date(2025, 1, 1), date(2025, 3, 31))
 Q3 = Period(date(2026, 7, 1), date(2026, 9, 30))  # late enough in the demo data for the CLV models to fit
 NUMBERS = {"Value": "value", "Comparison": "comparison_value", "Delta": "delta", "Target": "target"}
@@ -39,19 +37,6 @@ ARTIFACTS = ROOT / "test-artifacts" / "boardpack"
 def demo(con, config):
     load_demo_if_empty(con, config)
     return con
-
-
-def legame(db: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "LEGAME_DB": str(db), "LEGAME_SECRET": "export", **env}
-    return subprocess.run([sys.executable, "-m", "legame", *args], cwd=ROOT, env=env, capture_output=True, text=True)
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("export") / "cli.duckdb"
-    result = legame(db, "ingest", *DEMO)
-    assert result.returncode == 0, result.stderr
-    return db
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> list[str]:

@@ -21,18 +21,11 @@ from legame.config import ROOT, Config, load_config
 from legame.kpis import Period, compute
 from legame.kpis.facts import shown_facts
 from legame.kpis.registry import ADDITIVE_INPUTS
-from tests.test_export import DEMO, legame, pdf_text
+from tests.conftest import legame
+from tests.test_export import pdf_text
 
 Q3 = ("--from", "2026-07-01", "--to", "2026-09-30")
 Q3_PERIOD = Period(date(2026, 7, 1), date(2026, 9, 30))
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("semantics") / "demo.duckdb"
-    result = legame(db, "ingest", *DEMO)
-    assert result.returncode == 0, result.stderr
-    return db
 
 
 def split(db: Path, by: str, *extra: str) -> dict:

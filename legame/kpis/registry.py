@@ -31,11 +31,6 @@ def _term(term: Term, row: Row, settings: Settings) -> float:
     return float(row[term.format(**settings)] or 0)
 
 
-def column(term: Term, settings: Settings) -> str | None:
-    """The row column a term reads, or None for a computed term."""
-    return None if callable(term) else term.format(**settings)
-
-
 @dataclass(frozen=True)
 class Ratio:
     """numerator / denominator x scale; undefined with `na` when the denominator is zero.
