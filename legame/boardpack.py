@@ -11,7 +11,6 @@ import textwrap
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import plotly.graph_objects as go
 import reportlab
@@ -30,6 +29,7 @@ from legame import charts, export
 from legame.board import Board
 from legame.config import Config
 from legame.kpis import COMPARISONS, Kpi
+from legame.safe import for_pdf
 
 PAGE = landscape(A4)
 MARGIN = 15 * mm
@@ -101,9 +101,8 @@ def _symbol(char: str, colour: colors.Color) -> str:
     return f'<font name="{SYMBOL_FONT}" color="{colour.hexval()}">{char}</font>'
 
 
-def _text(value: str) -> str:
-    """Plain text made safe for reportlab's paragraph markup (a campaign may be called 'A<B & C')."""
-    return escape(value)
+# Plain text made safe for reportlab's paragraph markup (a campaign may be called 'A<B & C').
+_text = for_pdf
 
 
 def _ruled(rows: list[list], widths: list[float]) -> Table:

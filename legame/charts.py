@@ -8,6 +8,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from legame.kpis import Period
+from legame.safe import for_plotly
 from legame.theme import brand
 
 MEMBER_COLOUR = brand().primary
@@ -88,7 +89,7 @@ def by_channel(rows: list[dict[str, Any]], kpi_id: str, unit_label: str, labels:
     fig = go.Figure(
         go.Bar(
             x=[r[kpi_id] for r in shown],
-            y=[labels.get(r["channel"], r["channel"]) for r in shown],
+            y=[for_plotly(labels.get(r["channel"], r["channel"])) for r in shown],
             orientation="h",
             marker_color=MEMBER_COLOUR,
             texttemplate="%{x:,.2f}",
@@ -107,7 +108,7 @@ def by_channel(rows: list[dict[str, Any]], kpi_id: str, unit_label: str, labels:
 def steps(parts: dict[str, float]) -> go.Figure:
     """Funnel steps (people, each within the one before) as bars on a log scale (reach dwarfs customers),
     each with its share of the step before."""
-    names, counts = list(parts), list(parts.values())
+    names, counts = [for_plotly(name) for name in parts], list(parts.values())
 
     def versus(count: float, previous: float, name: str) -> str:
         if not previous:
@@ -142,7 +143,7 @@ def ladder(parts: dict[str, float]) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=list(parts.values()),
-            y=list(parts),
+            y=[for_plotly(name) for name in parts],
             orientation="h",
             marker_color=[OTHER_COLOUR, "#8fb3a8", "#4f907c", MEMBER_COLOUR],
             text=list(parts.values()),
@@ -164,7 +165,7 @@ def shares(parts: dict[str, float]) -> go.Figure:
             x=[count / total * 100],
             y=[""],
             orientation="h",
-            name=f"{name} ({count:,.0f})",
+            name=f"{for_plotly(name)} ({count:,.0f})",
             marker_color=colours.get(name, OTHER_COLOUR),
             text=[f"{count / total:.0%}"],
             textposition="inside",

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from legame.charts import MEMBER_COLOUR
+from legame.safe import for_plotly
 
 # Darker than the board's grey: here it draws box outlines and dots, not filled bars.
 OTHER_LINE = "#7d8f8c"
@@ -19,7 +20,7 @@ def clv_by_segment(stats: pd.DataFrame, currency: str) -> go.Figure:
     for group, colour in GROUP_COLOURS.items():
         rows = stats[stats["group"] == group]
         fig.add_box(
-            x=rows["segment"],
+            x=rows["segment"].map(for_plotly),
             q1=rows["q25"],
             median=rows["median"],
             q3=rows["q75"],

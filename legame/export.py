@@ -24,21 +24,19 @@ from openpyxl.styles import Alignment, Font
 from legame.errors import LegameError
 from legame.kpis import COMPARISONS, Kpi
 from legame.kpis.facts import facts
+from legame.safe import FORMULA_TRIGGERS as FORMULA_TRIGGERS  # tests and callers read it here too
+from legame.safe import for_spreadsheet
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-# A spreadsheet reads a cell starting with one of these as a formula (tab and CR too, in some
-# importers); a label, campaign name or filter typed by anyone must never run as one.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
 DEFAULT_SIZE = (1000, 450)  # layout pixels of a figure that sets no width or height
 PNG_SCALE = 2  # twice the layout size, so a chart stays sharp in print and on high-density screens
 
 
-def safe_text(text: str) -> str:
-    """`text` as a spreadsheet shows it but never evaluates it: a leading formula character gets a ' before it."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+# A label, campaign name or filter typed by anyone must never run as a formula (legame/safe.py).
+safe_text = for_spreadsheet
 
 
 def fact_rows(kpis: list[Kpi], currency: str) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from legame import share
 from legame.errors import LegameError
 from legame.fmt import NumberFormat
 from legame.kpis import COMPARISONS, PRESETS, Period, preset
+from legame.safe import for_markdown
 from legame.ui import cache, controls
 
 ALL = "all"
@@ -107,7 +108,7 @@ with st.container(border=True):
 st.subheader("Links")
 if REVOKED in st.session_state:
     st.success(
-        f"Revoked “{session.plain(st.session_state.pop(REVOKED))}”: it no longer opens.", icon=":material/link_off:"
+        f"Revoked “{for_markdown(st.session_state.pop(REVOKED))}”: it no longer opens.", icon=":material/link_off:"
     )
 current = share.secret_id(share.link_secret(config))
 links = share.links(session.cursor())

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from legame.kpis import Kpi
+from legame.safe import for_markdown
 
 # Colour and icon together, so the status reads without colour too.
 STATUS_LOOK = {
@@ -16,9 +15,8 @@ STATUS_LOOK = {
 }
 
 
-def plain(text: str) -> str:
-    """Text as Markdown shows it literally: a dollar sign would start a formula, * or _ emphasis."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+\-!|$~])", r"\\\1", text)
+# Text as Markdown shows it literally (legame/safe.py): no emphasis, formula, HTML or link.
+plain = for_markdown
 
 
 def kpi_card(kpi: Kpi) -> None:

@@ -10,6 +10,7 @@ from legame.channels import Taxonomy
 from legame.fmt import NumberFormat
 from legame.kpis import COMPARISONS, PRESETS, Period, preset
 from legame.kpis.period import FIRST_DAY, LAST_DAY
+from legame.safe import for_markdown
 from legame.ui import session
 
 VIEWS = {"cards": "Cards and charts", "facts": "Facts table"}
@@ -103,8 +104,9 @@ def filter_controls(dimensions: dict[str, list[str]]) -> dict[str, str]:
         channel = pinned.filters.get("channel")
         if channel and channel not in Taxonomy.from_config(session.config()).ids:
             # A link made before channels had one taxonomy pins a tool's own name (instagram).
+            shown = for_markdown(repr(channel))
             st.error(
-                f"This link shows the channel {channel!r}, a name Legame no longer uses for channels. "
+                f"This link shows the channel {shown}, a name Legame no longer uses for channels. "
                 "Ask whoever shared it for a new link."
             )
             st.stop()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from legame.channels import Taxonomy
 from legame.config import Config, load_config
 from legame.errors import LegameError
 from legame.ingest import load_demo_if_empty
+from legame.safe import for_markdown
 
 log = logging.getLogger(__name__)
 
@@ -138,9 +138,8 @@ def resolve() -> Access:
     return access
 
 
-def plain(text: str) -> str:
-    """User-supplied text (labels, channel and campaign names) made inert for st.markdown and friends."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+# User-supplied text (labels, channel and campaign names) made inert for st.markdown and friends.
+plain = for_markdown
 
 
 def _password_form(key: str, button: str, matches: Callable[[str], bool]) -> bool:
