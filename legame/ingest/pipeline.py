@@ -7,11 +7,10 @@ so what the user confirms is exactly what loads.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime, timedelta
 import re
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -359,11 +358,10 @@ def _previous_load(con: duckdb.DuckDBPyConnection, sha: str) -> str | None:
 
 
 def archive(path: Path, sha: str, file_name: str, config: Config) -> None:
-    raw_dir = config.path("warehouse", "raw_dir")
-    raw_dir.mkdir(parents=True, exist_ok=True)
-    target = raw_dir / f"{sha}{Path(file_name).suffix.lower()}"
-    if not target.exists():
-        shutil.copyfile(path, target)
+    """Keep the upload's bytes in the raw archive before the load commits (legame/raw_archive.py)."""
+    from legame import raw_archive
+
+    raw_archive.store(path, sha, file_name, config)
 
 
 def _recognise(path: Path, config: Config, file_name: str) -> tuple[Sniffed, Profile, str]:
@@ -491,9 +489,7 @@ def load_file(
 
 
 @contextmanager
-def _readable_without(
-    path: Path, sniffed: Sniffed, broken: list[BrokenLine] | None
-) -> Iterator[tuple[Path, Sniffed]]:
+def _readable_without(path: Path, sniffed: Sniffed, broken: list[BrokenLine] | None) -> Iterator[tuple[Path, Sniffed]]:
     """The file as DuckDB reads it (`readable`), with the `broken` lines left empty when there are any."""
     if broken:
         with without_lines(path, sniffed, broken) as mended:
