@@ -54,6 +54,7 @@ def load_moments(con, config, tmp_path, moments: list[str]):
     ],
 )
 def test_two_digit_years_are_read_with_the_columns_order(con, config, tmp_path, days, expected, note):
+    config.data["plausibility"] = {"earliest_date": "1900-01-01", "latest_days_ahead": 36500}  # read, not judged
     report, loaded = load_days(con, config, tmp_path, days)
     assert report.rejected == 0, report.rejects
     assert loaded == expected

@@ -82,6 +82,7 @@ def test_null_words_in_a_date_column_are_a_missing_value(con, config, tmp_path):
     ],
 )
 def test_numbers_in_any_locale_are_decided_per_column(con, config, tmp_path, amounts, expected, note):
+    config.data["plausibility"] = {"negatives": True}  # negative amounts are read here, not judged
     rows = "".join(f'2025-03-0{i + 1},meta,c{i},"{a}",,\n' for i, a in enumerate(amounts))
     report = load_file(con, config, write(tmp_path, "spend.csv", SPEND + rows))
     assert report.rejected == 0, report.rejects

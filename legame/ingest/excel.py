@@ -18,9 +18,51 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+from legame.config import Config
 from legame.errors import FatalFileError
 
 SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much a workbook may hold (config.yaml `limits`): a small zip can unpack to gigabytes of XML."""
+
+    expanded_mb: int = 100
+    cells: int = 5_000_000
+
+    @classmethod
+    def from_config(cls, config: Config) -> Limits:
+        limits = config.get("limits", default=None) or {}
+        return cls(
+            expanded_mb=int(limits.get("workbook_expanded_mb", cls.expanded_mb)),
+            cells=int(limits.get("workbook_cells", cls.cells)),
+        )
+
+
+def _refuse_if_too_large(path: Path, file_name: str, limits: Limits) -> None:
+    """Refuse a workbook whose parts, as its zip declares them, unpack to more than the limit (nothing is unpacked)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise FatalFileError(
+            f"{file_name} could not be opened as an Excel workbook: it is not a complete zip file."
+        ) from None
+    if expanded > limits.expanded_mb * 1_000_000:
+        raise FatalFileError(
+            f"{file_name} is an Excel workbook that unpacks to {expanded / 1_000_000:,.0f} MB, more than the "
+            f"{limits.expanded_mb:,} MB Legame reads (config.yaml limits.workbook_expanded_mb). Export the sheets "
+            "you need as CSV, or raise the limit; nothing was loaded."
+        )
+
+
+def _too_many_cells(file_name: str, limits: Limits) -> FatalFileError:
+    return FatalFileError(
+        f"{file_name} holds more than {limits.cells:,} cells, the most Legame reads from a workbook "
+        "(config.yaml limits.workbook_cells). Export the sheets you need as CSV, or raise the limit; "
+        "nothing was loaded."
+    )
 
 
 @dataclass(frozen=True)
@@ -60,19 +102,33 @@ def cell_text(value: object) -> str:
 
 
 @contextmanager
-def sheets_as_csv(path: Path, file_name: str) -> Iterator[list[Sheet]]:
-    """Every sheet with a value in it, written to a temporary CSV file for as long as the block runs."""
+def sheets_as_csv(path: Path, file_name: str, limits: Limits | None = None) -> Iterator[list[Sheet]]:
+    """Every sheet with a value in it, written to a temporary CSV file for as long as the block runs.
+
+    The workbook is read by its content whatever its name (a workbook saved as `.csv` too), and
+    refused before it is unpacked when it would unpack to more than `limits` allow.
+    """
     from openpyxl import load_workbook  # only workbooks need it
 
+    limits = limits or Limits()
+    _refuse_if_too_large(path, file_name, limits)
+    handle = open(path, "rb")  # a file object: openpyxl refuses a path whose suffix is not .xlsx
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        handle.close()
         raise FatalFileError(f"{file_name} could not be opened as an Excel workbook: {exc}") from None
+    cells = 0
     try:
         with tempfile.TemporaryDirectory(prefix="legame-xlsx-") as folder:
             sheets = []
             for i, sheet in enumerate(book.worksheets):
-                rows = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+                rows = []
+                for row in sheet.iter_rows(values_only=True):
+                    cells += len(row)
+                    if cells > limits.cells:
+                        raise _too_many_cells(file_name, limits)
+                    rows.append([cell_text(v) for v in row])
                 while rows and not any(rows[-1]):
                     rows.pop()
                 if not rows:
@@ -88,11 +144,12 @@ def sheets_as_csv(path: Path, file_name: str) -> Iterator[list[Sheet]]:
             yield sheets
     finally:
         book.close()
+        handle.close()
 
 
-def sheet_csv(path: Path, file_name: str, sheet_name: str) -> bytes:
+def sheet_csv(path: Path, file_name: str, sheet_name: str, limits: Limits | None = None) -> bytes:
     """One sheet of a workbook as the CSV the pipeline reads (for matching it by hand)."""
-    with sheets_as_csv(path, file_name) as sheets:
+    with sheets_as_csv(path, file_name, limits) as sheets:
         for sheet in sheets:
             if sheet.name == sheet_name:
                 return sheet.path.read_bytes()

@@ -48,7 +48,7 @@ def load_export(
     if not excel.is_workbook(path):
         return ExportLoad([load_file(con, config, path, file_name, **options)])
     reports, skipped = [], []
-    with excel.sheets_as_csv(path, file_name) as sheets:
+    with excel.sheets_as_csv(path, file_name, excel.Limits.from_config(config)) as sheets:
         for sheet in sheets:
             name = f"{file_name} › {sheet.name}"
             try:

@@ -35,6 +35,8 @@ EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
 PROFILE_NAME = re.compile(r"[a-z][a-z0-9_]{1,59}")
 # A proposed match below this is left as "not in this file".
 PROPOSE_FROM = 0.5
+# A table whose score is within this of another's is a weak fit, to be confirmed (weak_fit).
+CLOSE_FIT = 0.05
 
 
 # What each table holds and what each column means, in the words of the person matching the file.
@@ -160,11 +162,220 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "key_events": ("key events", "conversions", "goals"),
 }
 
+# The same names as ads, shop and CRM tools write them in Italian, French, German, Spanish and
+# Portuguese, without accents (names are compared with their accents removed).
+TRANSLATED_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "person_id": (
+        *("email cliente", "cliente", "id cliente", "utente", "contatto", "iscritto", "autore"),
+        *("email client", "client", "courriel", "adresse email", "id client", "utilisateur", "auteur"),
+        *("kunde", "kunden email", "email adresse", "kundennummer", "benutzer", "kontakt", "autor"),
+        *("correo", "correo electronico", "email del cliente", "id cliente", "usuario", "contacto"),
+        *("email do cliente", "id do cliente", "usuario", "contato"),
+    ),
+    "first_seen": (
+        *("data creazione", "data di creazione", "creato", "data iscrizione", "iscritto il", "registrato"),
+        *("date de creation", "cree le", "inscrit le", "date d inscription"),
+        *("erstellt", "erstellungsdatum", "registriert", "anmeldedatum"),
+        *("fecha de creacion", "fecha de alta", "fecha de registro", "creado"),
+        *("data de criacao", "data de cadastro", "criado em"),
+    ),
+    "is_member": ("membro", "iscritto alla community", "membre", "mitglied", "miembro"),
+    "member_since": ("membro dal", "membre depuis", "mitglied seit", "miembro desde", "membro desde"),
+    "acquisition_channel": (
+        *("fonte", "origine", "fonte originale", "canale di acquisizione"),
+        *("source d origine", "canal d acquisition"),
+        *("quelle", "herkunft", "akquisekanal"),
+        *("fuente", "origen", "canal de adquisicion"),
+        *("origem", "canal de aquisicao"),
+    ),
+    "referred_by": (
+        "invitato da",
+        "presentato da",
+        "parraine par",
+        "parrain",
+        "geworben von",
+        "referido por",
+        "indicado por",
+    ),
+    "segment": ("segmento", "gruppo", "groupe", "gruppe", "grupo", "categoria", "categorie", "kategorie"),
+    "channel": (
+        *("canale", "canale vendita", "canale di vendita", "piattaforma", "rete"),
+        *("canal", "canal de vente", "plateforme", "reseau"),
+        *("kanal", "vertriebskanal", "verkaufskanal", "plattform", "netzwerk"),
+        *("canal de venta", "plataforma", "red social"),
+        *("canal de venda", "rede social"),
+    ),
+    "post_id": (
+        *("id post", "link al post", "link del post", "id contenuto"),
+        *("id de la publication", "publication", "lien de la publication"),
+        *("beitrags id", "beitrag", "beitragslink"),
+        *("id de la publicacion", "publicacion", "enlace de la publicacion"),
+        *("id da publicacao", "publicacao", "link da publicacao"),
+    ),
+    "published_at": (
+        *("data di pubblicazione", "pubblicato", "ora di pubblicazione"),
+        *("date de publication", "publie", "publie le", "heure de publication"),
+        *("veroffentlicht", "veroffentlichungsdatum", "veroffentlichungszeit"),
+        *("fecha de publicacion", "publicado", "hora de publicacion"),
+        *("data de publicacao", "publicado em", "horario de publicacao"),
+    ),
+    "reach": ("copertura", "persone raggiunte", "couverture", "portee", "reichweite", "alcance", "pessoas alcancadas"),
+    "impressions": ("impressioni", "visualizzazioni", "impressionen", "impresiones", "impressoes", "vues"),
+    "reactions": (
+        "reazioni",
+        "mi piace",
+        "reactions",
+        "j aime",
+        "reaktionen",
+        "gefallt mir",
+        "reacciones",
+        "me gusta",
+        "reacoes",
+        "curtidas",
+    ),
+    "comments": ("commenti", "commentaires", "kommentare", "comentarios"),
+    "shares": ("condivisioni", "partages", "geteilt", "compartidos", "veces compartido", "compartilhamentos"),
+    "saves": ("salvataggi", "enregistrements", "gespeichert", "guardados", "salvamentos"),
+    "clicks": (
+        "clic",
+        "clic sul link",
+        "clics",
+        "clics sur un lien",
+        "klicks",
+        "link klicks",
+        "clics en el enlace",
+        "cliques",
+        "cliques no link",
+    ),
+    "event_id": ("id evento", "id attivita", "id de l evenement", "ereignis id", "id del evento", "id do evento"),
+    "occurred_at": (
+        "data",
+        "data attivita",
+        "date de l activite",
+        "datum",
+        "fecha",
+        "fecha de la actividad",
+        "data da atividade",
+    ),
+    "kind": ("tipo", "azione", "tipo di attivita", "type d activite", "typ", "aktion", "art", "accion", "acao"),
+    "order_id": (
+        *("numero ordine", "id ordine", "ordine", "n ordine", "numero fattura"),
+        *("numero de commande", "commande", "id commande", "numero de facture"),
+        *("bestellnummer", "bestellung", "bestell id", "auftragsnummer", "rechnungsnummer"),
+        *("numero de pedido", "pedido", "id pedido", "id del pedido", "numero de factura"),
+        *("numero do pedido", "id do pedido", "numero da encomenda", "encomenda"),
+    ),
+    "ordered_at": (
+        *("data ordine", "data dell ordine", "data acquisto", "data"),
+        *("date de commande", "date de la commande", "date d achat"),
+        *("bestelldatum", "kaufdatum", "datum"),
+        *("fecha de pedido", "fecha del pedido", "fecha de compra", "fecha"),
+        *("data do pedido", "data da compra", "data da encomenda"),
+    ),
+    "revenue": (
+        *("totale", "totale ordine", "importo", "ricavi", "fatturato", "valore", "vendite"),
+        *("total de la commande", "montant", "chiffre d affaires", "ventes", "valeur"),
+        *("gesamt", "gesamtbetrag", "betrag", "umsatz", "bestellwert", "summe"),
+        *("total del pedido", "importe", "ingresos", "ventas", "valor"),
+        *("total do pedido", "receita", "vendas", "valor total"),
+    ),
+    "campaign": (
+        *("campagna", "nome campagna", "nome della campagna"),
+        *("campagne", "nom de la campagne"),
+        *("kampagne", "kampagnenname"),
+        *("campana", "nombre de la campana"),
+        *("campanha", "nome da campanha"),
+    ),
+    "is_refund": (
+        *("rimborso", "rimborsato", "reso", "stornato"),
+        *("remboursement", "rembourse", "retourne"),
+        *("erstattung", "erstattet", "ruckerstattung", "zuruckerstattet", "storniert"),
+        *("reembolso", "reembolsado", "devuelto", "devolucion"),
+        *("devolvido", "devolucao", "estornado"),
+    ),
+    "day": (
+        "giorno",
+        "data",
+        "jour",
+        "date",
+        "tag",
+        "datum",
+        "dia",
+        "fecha",
+        "inizio dei report",
+        "debut des rapports",
+        "berichtsbeginn",
+        "inicio del informe",
+        "inicio dos relatorios",
+    ),
+    "amount": (
+        *("importo speso", "spesa", "costo", "speso"),
+        *("montant depense", "depenses", "cout"),
+        *("ausgegebener betrag", "ausgaben", "kosten"),
+        *("importe gastado", "gasto", "coste", "costo"),
+        *("valor usado", "valor gasto", "gasto", "custo"),
+    ),
+    "response_id": ("id risposta", "id de reponse", "antwort id", "id de respuesta", "id da resposta"),
+    "answered_at": (
+        *("data risposta", "data di invio", "inviato"),
+        *("date de reponse", "soumis le", "date d envoi"),
+        *("antwortdatum", "eingereicht", "absendedatum"),
+        *("fecha de respuesta", "enviado", "fecha de envio"),
+        *("data da resposta", "enviado em"),
+    ),
+    "score": (
+        "punteggio",
+        "voto",
+        "valutazione",
+        "note",
+        "bewertung",
+        "punktzahl",
+        "puntuacion",
+        "calificacion",
+        "pontuacao",
+        "nota",
+    ),
+    "comment": ("commento", "motivo", "commentaire", "raison", "kommentar", "grund", "comentario", "motivo", "razao"),
+    "referrer_id": ("presentatore", "parrain", "werber", "referente", "indicador"),
+    "referred_id": ("invitato", "amico", "filleul", "geworbener", "referido", "amigo", "indicado"),
+    "referred_at": (
+        "data invito",
+        "date de parrainage",
+        "empfehlungsdatum",
+        "fecha de referencia",
+        "data da indicacao",
+    ),
+    "sessions": ("sessioni", "sitzungen", "sesiones", "sessoes"),
+    "engaged_sessions": (
+        "sessioni con engagement",
+        "sessions avec engagement",
+        "sitzungen mit interaktionen",
+        "sesiones con interaccion",
+        "sessoes engajadas",
+    ),
+    "key_events": (
+        "eventi chiave",
+        "evenements cles",
+        "schlusselereignisse",
+        "eventos clave",
+        "eventos principais",
+        "conversioni",
+        "conversions",
+        "conversionen",
+        "conversiones",
+        "conversoes",
+    ),
+}
+SYNONYMS = {column: (*names, *TRANSLATED_SYNONYMS.get(column, ())) for column, names in SYNONYMS.items()}
+
 # Words that mean the same in a column name: they are compared as one concept.
 _CONCEPTS = {
-    "email": ("email", "mail", "emailaddress", "emails"),
-    "id": ("id", "ids", "number", "no", "nr", "num", "#", "code", "ref", "reference", "identifier", "token", "key"),
-    "date": ("date", "datetime", "timestamp", "time", "created", "at", "on", "when"),
+    "email": ("email", "mail", "emailaddress", "emails", "courriel", "correo"),
+    "id": (
+        *("id", "ids", "number", "no", "nr", "num", "#", "code", "ref", "reference", "identifier", "token", "key"),
+        *("numero", "nummer", "codice", "codigo", "identifiant"),
+    ),
+    "date": ("date", "datetime", "timestamp", "time", "created", "at", "on", "when", "data", "datum", "fecha"),
     "money": (
         "amount",
         "total",
@@ -185,8 +396,10 @@ _CONCEPTS = {
         "chf",
         "euro",
         "euros",
+        *("totale", "importo", "montant", "betrag", "importe", "valor", "valore", "ricavi", "umsatz", "receita"),
     ),
 }
+MOST_REQUIRED = max(sum(c.required for c in t.columns) for t in TABLES.values())
 _CONCEPT_OF = {word: concept for concept, words in _CONCEPTS.items() for word in words}
 _STOP_WORDS = frozenset(
     "a an the of to you your are us we is in for and or how would be this our it what do did with from".split()
@@ -568,12 +781,36 @@ def propose_table(sample: Sample, table: Table) -> TableProposal:
     }
     required = [m for m in matches.values() if m.required]
     found = [m for m in required if m.source]
-    # Most weight on the columns the table cannot do without, some on how much of the file it explains.
+    # Most weight on the columns the table cannot do without, some on how much of the file it explains,
+    # and some on how many needed columns it fills: a table needing one column (people) would otherwise
+    # win any file with an email in it, an orders export among them.
     covered = sum(m.confidence for m in found) / len(required)
     explained = sum(m.confidence for m in matches.values()) / max(1, len(sample.names))
+    filled = sum(m.confidence for m in found) / MOST_REQUIRED
     needs = f"all {len(required)}" if len(found) == len(required) else f"{len(found)} of the {len(required)}"
     reasons = [f"{needs} columns it needs were found", f"{len(used)} of the file's {len(sample.names)} columns fit it"]
-    return TableProposal(table.name, round(0.6 * covered + 0.4 * explained, 3), matches, tuple(reasons))
+    score = 0.45 * covered + 0.4 * explained + 0.15 * filled
+    return TableProposal(table.name, round(score, 3), matches, tuple(reasons))
+
+
+def weak_fit(proposal: Proposal, table: TableProposal) -> str | None:
+    """Why `table` may be the wrong place for the file, for the user to confirm; None when it fits well.
+
+    Weak: fewer than half of the file's columns fit the table, or another table fits about as well.
+    """
+    label = TABLE_LABELS[table.table].split(":")[0]
+    used = sum(1 for m in table.matches.values() if m.source)
+    columns = len(proposal.sample.names)
+    why = []
+    if used * 2 < columns:
+        why.append(f"only {used} of the file's {columns} columns fit {label}")
+    rivals = [t for t in proposal.tables if t.table != table.table and t.score >= table.score - CLOSE_FIT]
+    if rivals:
+        other = TABLE_LABELS[rivals[0].table].split(":")[0]
+        why.append(f"{other} fits it {'better' if rivals[0].score > table.score else 'about as well'}")
+    if not why:
+        return None
+    return f"This file may not be {label}: {' and '.join(why)}. Check the columns below before saving."
 
 
 def propose(sample: Sample) -> Proposal:

@@ -250,6 +250,9 @@ def _parts(
         inner.append(f"{raw} as {alias}")
         bad.append(failed)
         errors.append(f"case when {failed} then {{'column': {literal(source)}, 'value': {alias}, 'reason': {why}}} end")
+    refund = next(
+        (f"_p{i}" for i, c in enumerate(table.columns) if c.name == "is_refund" and c.name in profile.columns), None
+    )
     for i, col in enumerate(table.columns):
         cmap = profile.columns.get(col.name)
         if cmap is None:
@@ -277,7 +280,38 @@ def _parts(
                 f"case when {raw} is not null and {parsed} is null then "
                 f"{{'column': {label}, 'value': {raw}, 'reason': {literal(reason)}}} end"
             )
+        for test, why in _implausible(col, parsed, refund):
+            failed = f"coalesce({test}, false)"
+            bad.append(failed)
+            errors.append(f"case when {failed} then {{'column': {label}, 'value': {raw}, 'reason': {why}}} end")
     return inner, outputs, bad, errors
+
+
+# Plausibility (config.yaml `plausibility`), bound as parameters of every staging select:
+# $earliest and $latest (dates), $negatives (true: counts and amounts may be below zero).
+EARLIEST_REASON = (
+    "'a date before ' || strftime($earliest::date, '%Y-%m-%d') "
+    "|| ', the earliest plausible date (config.yaml plausibility.earliest_date)'"
+)
+LATEST_REASON = (
+    "'a date after ' || strftime($latest::date, '%Y-%m-%d') "
+    "|| ', the latest plausible date (config.yaml plausibility.latest_days_ahead)'"
+)
+
+
+def _implausible(col: Column, parsed: str, refund: str | None) -> list[tuple[str, str]]:
+    """(test, reason SQL) pairs for a parsed value outside the plausible range: a date too early or
+    too late, a count or amount below zero (unless the row is a refund, `refund` its parsed flag)."""
+    if col.kind in ("date", "timestamp"):
+        day = f"({parsed})::date"
+        return [(f"{day} < $earliest::date", EARLIEST_REASON), (f"{day} > $latest::date", LATEST_REASON)]
+    if col.kind in ("number", "integer") and not col.bounds:
+        if col.money and refund:
+            why = "'below zero on a row that is not a refund (config.yaml plausibility.negatives)'"
+            return [(f"not $negatives and {parsed} < 0 and not coalesce({refund}, false)", why)]
+        why = "'below zero: a count or amount cannot be negative (config.yaml plausibility.negatives)'"
+        return [(f"not $negatives and {parsed} < 0", why)]
+    return []
 
 
 # A first cell like `Total`, `Total: Account`, `Grand total`, `Totale`, `Gesamt`: a report's total row.

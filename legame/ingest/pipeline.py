@@ -22,7 +22,14 @@ from legame.ingest import currency as money
 from legame.ingest.locale import Decisions, decide
 from legame.ingest.normalise import errors_select, ident, literal, staging_select, undecided
 from legame.ingest.profiles import Profile, bind, default_date_order, detect
-from legame.ingest.report import LoadReport, currency_note, ignored_columns, repeated_column_notes, skipped_notes
+from legame.ingest.report import (
+    LoadReport,
+    currency_note,
+    encoding_note,
+    ignored_columns,
+    repeated_column_notes,
+    skipped_notes,
+)
 from legame.ingest.sniff import (
     PREAMBLE_LINES,
     SAMPLE_BYTES,
@@ -466,6 +473,8 @@ def load_file(
             with _readable_without(path, sniffed, broken) as (read_path, read_sniffed):
                 report = _run(con, config, read_path, file_name, read_sniffed, profile, reason, sha, broken)
             report.encoding = sniffed.encoding
+            if note := encoding_note(sniffed.encoding):
+                report.notes.insert(0, note)
             report.demo_removed = removed
             if commit:
                 report.load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]

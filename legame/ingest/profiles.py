@@ -394,11 +394,24 @@ def _unrecognised_message(header: tuple[str, ...], config: Config, file_name: st
     """Name the closest table or profile and what the file lacks for it."""
     present = {h.strip().lower() for h in header}
     best_gap: tuple[int, str] | None = None
+    too_many: tuple[int, str] | None = None  # the file has a table's needed columns among too many others
     for table in TABLES.values():
         columns = _canonical_columns(table, header)
-        if not _mostly_this_table(columns, header):
-            continue
         lacking = [c.name for c in table.columns if c.required and c.name not in columns]
+        if not _mostly_this_table(columns, header):
+            if not lacking and len(columns) >= 2 and (too_many is None or len(columns) > too_many[0]):
+                read = {m.source.lower() for m in columns.values() if m.source}
+                others = [h for h in header if h.strip().lower() not in read]
+                shown = ", ".join(others[:8]) + (" …" if len(others) > 8 else "")
+                needed = ", ".join(c.name for c in table.columns if c.required)
+                too_many = (
+                    len(columns),
+                    f"{file_name} has every column Legame's {table.name} format needs ({needed}), but "
+                    f"{len(others)} of its {len(header)} columns are not {table.name} columns ({shown}), and a "
+                    "file is read in Legame's own format only when at least half of its columns are. Remove the "
+                    "other columns, or map the file on the upload page.",
+                )
+            continue
         gap = (len(lacking), f"Legame's {table.name} format needs the column(s) {', '.join(lacking)}")
         if best_gap is None or gap[0] < best_gap[0]:
             best_gap = gap
@@ -430,6 +443,8 @@ def _unrecognised_message(header: tuple[str, ...], config: Config, file_name: st
         gap = (len(lacking), f"{article} {profile.label} export would have {', '.join(lacking)}")
         if best_gap is None or gap[0] < best_gap[0]:
             best_gap = gap
+    if too_many:
+        return too_many[1]
     shown = ", ".join(header[:12]) + (" …" if len(header) > 12 else "")
     closest = f"Closest: {best_gap[1]}. " if best_gap else ""
     return (

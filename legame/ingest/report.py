@@ -9,7 +9,7 @@ from legame.config import Config
 from legame.demo_data import DemoRemoval
 from legame.ingest import currency as money
 from legame.ingest.profiles import Profile
-from legame.ingest.sniff import unique_names
+from legame.ingest.sniff import EAST_ASIAN, unique_names
 
 
 @dataclass
@@ -72,6 +72,37 @@ def ignored_columns(header: tuple[str, ...], profile: Profile) -> list[str]:
         else:
             ignored.append(f"{written} (column {i + 1})" if repeats else written)
     return ignored
+
+
+def repeated_column_notes(header: tuple[str, ...], profile: Profile) -> list[str]:
+    """A note for each column the profile reads that the header names more than once: which one was read."""
+    used = {s.lower() for s in profile.source_columns}
+    positions: dict[str, list[int]] = {}
+    for i, written in enumerate(header):
+        if written and written.lower() in used:
+            positions.setdefault(written.lower(), []).append(i + 1)
+    notes = []
+    for places in positions.values():
+        if len(places) > 1:
+            name = header[places[0] - 1]
+            others = ", ".join(str(p) for p in places[1:])
+            where = ", ".join(str(p) for p in places[:-1]) + f" and {places[-1]}"
+            notes.append(
+                f"The file has {len(places)} columns named {name!r} (columns {where}): "
+                f"column {places[0]} was read and column{'s' if len(places) > 2 else ''} {others} ignored. "
+                "If the other holds the right values, rename or remove the first and load the file again."
+            )
+    return notes
+
+
+def encoding_note(encoding: str) -> str | None:
+    """The report's word on an encoding read from the file's bytes rather than declared by them."""
+    if encoding not in EAST_ASIAN:
+        return None
+    return (
+        f"The file is not in UTF-8: its bytes are {EAST_ASIAN[encoding]} text ({encoding}) and were read as such. "
+        "If names look wrong, export the file again as UTF-8."
+    )
 
 
 def currency_note(profile: Profile, config: Config) -> str | None:

@@ -17,6 +17,7 @@ from legame.errors import FatalFileError
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
 PREAMBLE_LINES = 10  # the most lines of title, date range etc. looked past for a header
+MAX_LINE_BYTES = 2_000_000  # DuckDB's read_csv limit on one line (max_line_size), kept as it is
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,46 @@ class Sniffed:
 # plus €, curly quotes and dashes where Latin-1 has control characters: from a sample alone,
 # a later € could not be told from Latin-1.
 TRANSCODED = {"windows-1252": "cp1252", "utf-16-be": "utf-16"}
+# Multi-byte encodings of East Asian text: read in Windows-1252 they would be stored as mojibake.
+# charset-normalizer tells them from Western text; which of them a file is, the script of the
+# decoded text tells (Japanese has kana, Korean is mostly Hangul, Chinese only Han characters).
+EAST_ASIAN = {
+    "cp932": "Japanese (Shift-JIS)",
+    "euc_jp": "Japanese (EUC-JP)",
+    "cp949": "Korean (EUC-KR)",
+    "gb18030": "Chinese (GBK)",
+    "big5": "Chinese (Big5)",
+}
+WESTERN = {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp850", "mac_roman"}
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _reads_as_its_script(text: str, encoding: str) -> bool:
+    kana, hangul, han = (len(p.findall(text)) for p in (_KANA, _HANGUL, _HAN))
+    if encoding in ("cp932", "euc_jp"):
+        return kana > 0 and hangul == 0
+    if encoding == "cp949":
+        return hangul > 0 and hangul >= 9 * han and kana == 0
+    return han > 0 and kana == 0 and hangul == 0
+
+
+def _east_asian(sample: bytes) -> str | None:
+    """The East Asian encoding of a sample that is not UTF-8, else None (Windows-1252)."""
+    from charset_normalizer import from_bytes  # only files that are not UTF-8 need it
+
+    guess = next((m for m in from_bytes(sample) if not m.encoding.startswith("utf")), None)
+    if guess is None or {guess.encoding, *guess.could_be_from_charset} & WESTERN:
+        return None
+    for encoding in EAST_ASIAN:
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _reads_as_its_script(text, encoding):
+            return encoding
+    return None
 
 
 def _encoding(sample: bytes, complete: bool) -> str:
@@ -47,30 +88,34 @@ def _encoding(sample: bytes, complete: bool) -> str:
     except UnicodeDecodeError as exc:
         # A cut through a multi-byte character at the end of a partial sample is not an error.
         if complete or exc.start < len(sample) - 4:
-            return "windows-1252"
+            return _east_asian(sample if complete else sample[: sample.rfind(b"\n") + 1] or sample) or "windows-1252"
     return "utf-8"
 
 
+def codec(encoding: str) -> str:
+    """Python's codec for an encoding the sniffer names."""
+    return {"utf-8": "utf-8-sig", "utf-16": "utf-16", **TRANSCODED}.get(encoding, encoding)
+
+
 def _text(sample: bytes, encoding: str) -> str:
-    codec = {"utf-8": "utf-8-sig", "utf-16": "utf-16", **TRANSCODED}.get(encoding, "latin-1")
-    return sample.decode(codec, errors="ignore")
+    return sample.decode(codec(encoding), errors="ignore")
 
 
 @contextmanager
 def readable(path: Path, sniffed: Sniffed) -> Iterator[tuple[Path, Sniffed]]:
     """The file as DuckDB can read it: as it is, or copied to UTF-8 for the block.
 
-    DuckDB reads UTF-8 and UTF-16 (little-endian) itself; Windows-1252 (and so Latin-1) and
-    big-endian UTF-16 are transcoded first.
+    DuckDB reads UTF-8 and UTF-16 (little-endian) itself; Windows-1252 (and so Latin-1),
+    big-endian UTF-16 and East Asian encodings are transcoded first.
     """
-    if sniffed.encoding not in TRANSCODED:
+    if sniffed.encoding in ("utf-8", "utf-16"):
         yield path, sniffed
         return
     with tempfile.TemporaryDirectory(prefix="legame-cp1252-") as folder:
         target = Path(folder) / "utf8.csv"
         # Bytes with no character (five in Windows-1252) become U+FFFD, visible in the data.
         with (
-            open(path, encoding=TRANSCODED[sniffed.encoding], errors="replace", newline="") as source,
+            open(path, encoding=codec(sniffed.encoding), errors="replace", newline="") as source,
             open(target, "w", encoding="utf-8", newline="") as copy,
         ):
             shutil.copyfileobj(source, copy, 1 << 20)
@@ -179,3 +224,92 @@ def blank_lines(path: Path, encoding: str, after: int, block_size: int = 1 << 22
                     found.append(newlines_before + 2)
             newlines_before += data.count(b"\n", counted, done)
     return found
+
+
+def line_count(path: Path, encoding: str, block_size: int = 1 << 22) -> int | None:
+    """The lines of a UTF-8 or 8-bit file, not counting empty lines at its end (None for UTF-16)."""
+    if encoding.startswith("utf-16"):
+        return None
+    newlines, tail = 0, b""
+    with open(path, "rb") as fh:
+        while block := fh.read(block_size):
+            newlines += block.count(b"\n")
+            tail = (tail + block)[-block_size:]
+    trailing = tail[len(tail.rstrip(b"\r\n")) :].count(b"\n")
+    return newlines - trailing + 1 if tail.strip() else 0
+
+
+@dataclass(frozen=True)
+class BrokenLine:
+    """A line of a file that cannot be read as a row: its number (from 1), its start and why."""
+
+    line: int
+    text: str
+    reason: str
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$")
+
+
+def _lines(path: Path, encoding: str) -> list[str]:
+    with open(path, encoding=codec(encoding), errors="replace", newline="") as fh:
+        return _LINE.findall(fh.read())
+
+
+def _fields(record: str, delimiter: str) -> int | None:
+    """How many values a record holds, read strictly; None when its quotes are not well formed."""
+    try:
+        rows = list(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:
+        return None
+    return len(rows[0]) if len(rows) == 1 else None
+
+
+def broken_lines(path: Path, sniffed: Sniffed, max_line_bytes: int = MAX_LINE_BYTES) -> list[BrokenLine]:
+    """The lines below the header that cannot be read as a row, read line by line with care.
+
+    DuckDB refuses a whole file for one line it cannot read at the start (an unmatched
+    quote, a line beyond its size limit), and a quote that is never closed swallows every
+    line below it into one value. Here a line whose quote is not closed on it starts a
+    row only if the lines it joins make one row of the header's width; otherwise that
+    line alone is broken and the next line starts afresh.
+    """
+    lines = _lines(path, sniffed.encoding)
+    width = len(sniffed.header)
+    broken: list[BrokenLine] = []
+    i = sniffed.skip + 1
+    while i < len(lines):
+        line = lines[i]
+        size = len(line.encode("utf-8")) if len(line) * 4 > max_line_bytes else 0
+        if size > max_line_bytes:
+            reason = f"is {size:,} bytes long, more than the {max_line_bytes:,} a row may have"
+            broken.append(BrokenLine(i + 1, line.strip()[:200], reason))
+            i += 1
+            continue
+        end, quotes, length = i, line.count('"'), len(line)
+        while quotes % 2 and end + 1 < len(lines) and length <= max_line_bytes:
+            end += 1
+            quotes += lines[end].count('"')
+            length += len(lines[end])
+        record = "".join(lines[i : end + 1])
+        if quotes % 2 == 0 and (end == i or _fields(record, sniffed.delimiter) == width):
+            i = end + 1
+            continue
+        reason = 'has a quote (") that is not closed: the line is rejected and the lines below it are read on their own'
+        broken.append(BrokenLine(i + 1, line.strip()[:200], reason))
+        i += 1
+    return broken
+
+
+@contextmanager
+def without_lines(path: Path, sniffed: Sniffed, broken: list[BrokenLine]) -> Iterator[tuple[Path, Sniffed]]:
+    """A UTF-8 copy of the file with the broken lines left empty, so every other line keeps its number."""
+    lines = _lines(path, sniffed.encoding)
+    for bad in broken:
+        text = lines[bad.line - 1]
+        lines[bad.line - 1] = text[len(text.rstrip("\r\n")) :] or "\n"
+    with tempfile.TemporaryDirectory(prefix="legame-mended-") as folder:
+        target = Path(folder) / "mended.csv"
+        with open(target, "w", encoding="utf-8", newline="") as copy:
+            copy.writelines(lines)
+        yield target, replace(sniffed, encoding="utf-8")

@@ -185,6 +185,9 @@ def screen(
     )
     _step(1, "What is in this file?", "Each kind of data goes into its own place in Legame.")
     table = _choose_table(proposal, key)
+    weak = mapping.weak_fit(proposal, table)
+    if weak:
+        st.warning(weak, icon=":material/help:")
     _step(
         2,
         "Which column holds what?",
@@ -217,11 +220,15 @@ def screen(
         replace = st.checkbox("Replace the profile already saved under this name", key=f"{key}-replace")
     if spec["detect"]:
         st.caption(f"From now on, a file with the columns {', '.join(spec['detect'])} is read as “{label.strip()}”.")
+    # A weak fit is saved only once the user says the table is right: one click must not file orders as people.
+    confirmed = not weak or st.checkbox(
+        f"Yes, this file lists {mapping.TABLE_LABELS[table.table].split(':')[0]}", key=f"{key}-confirm-{table.table}"
+    )
     pressed = st.button(
         "Save as profile and load",
         type="primary",
         key=f"{key}-save",
-        disabled=report is None or not label.strip(),
+        disabled=report is None or not label.strip() or not confirmed,
     )
     if not pressed:
         return None
