@@ -14,12 +14,23 @@ with answers_in_period as (
     where answered_at >= $start and answered_at < $end + interval 1 day
 ),
 
-acts as (
-    select person_id, kind
+acts_in_period as (
+    select person_id, kind, source_channel
     from advocacy_acts()
     where occurred_at >= $start and occurred_at < $end + interval 1 day
-        and ($channel is null
-            or coalesce(channel_of($channel_rules, 'interactions', source_channel), 'unattributed') = $channel)
+),
+
+-- Each export name mapped once: referrals made carry none, so they are unattributed.
+act_channels as materialized (
+    select name, coalesce(channel_of($channel_rules, 'interactions', name), 'unattributed') as channel
+    from (select distinct source_channel as name from acts_in_period)
+),
+
+acts as (
+    select a.person_id, a.kind
+    from acts_in_period as a
+    left join act_channels as c on a.source_channel is not distinct from c.name
+    where $channel is null or c.channel = $channel
 ),
 
 posts_in_period as (
@@ -30,18 +41,17 @@ posts_in_period as (
 ),
 
 customers_by_end as (
-    select person_id
-    from new_customers($channel_rules, $person_fallback)
-    where first_ordered_at < $end + interval 1 day
+    select distinct person_id
+    from paid_orders()
+    where ordered_at < $end + interval 1 day
 ),
 
 new_in_period as (
     select n.person_id, p.referred_by, r.referrer_id
-    from new_customers($channel_rules, $person_fallback) as n
+    from new_customers($channel_rules, $person_fallback, $start, $end) as n
     left join people as p using (person_id)
     left join (select distinct referred_id as person_id, referrer_id from referrals) as r using (person_id)
-    where n.first_ordered_at >= $start and n.first_ordered_at < $end + interval 1 day
-        and ($channel is null or n.channel = $channel)
+    where ($channel is null or n.channel = $channel)
         and ($campaign is null or coalesce(n.campaign, 'unattributed') = $campaign)
 ),
 

@@ -20,10 +20,9 @@ new_in_period as (
         r.person_id is not null as is_referred,
         ($channel is null or n.channel = $channel)
             and ($campaign is null or coalesce(n.campaign, 'unattributed') = $campaign) as matches
-    from new_customers($channel_rules, $person_fallback) as n
+    from new_customers($channel_rules, $person_fallback, $start, $end) as n
     left join clv_predictions as c using (person_id)
     left join referred as r using (person_id)
-    where n.first_ordered_at >= $start and n.first_ordered_at < $end + interval 1 day
 ),
 
 spend_in_period as (

@@ -14,11 +14,15 @@
 --   (of them, in the CRM by the period's end) -> new customers (of them, first sale in the period) ->
 --   those new customers' sales in the period. Posts and community acts carry no campaign.
 -- Yields the inputs of conversion_rate, cac, roas, romi, payback_months, funnel, known_share.
-with new_in_period as (
+with all_new as materialized (
+    select person_id, channel, campaign
+    from new_customers($channel_rules, $person_fallback, $start, $end)
+),
+
+new_in_period as (
     select person_id
-    from new_customers($channel_rules, $person_fallback)
-    where first_ordered_at >= $start and first_ordered_at < $end + interval 1 day
-        and ($channel is null or channel = $channel)
+    from all_new
+    where ($channel is null or channel = $channel)
         and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)
 ),
 
@@ -80,11 +84,7 @@ funnel as (
             as engaged_new_customer_revenue
     from engaged as e
     left join known_as_of($end) as k using (person_id)
-    left join (
-        select person_id
-        from new_customers($channel_rules, $person_fallback)
-        where first_ordered_at >= $start and first_ordered_at < $end + interval 1 day
-    ) as n using (person_id)
+    left join all_new as n using (person_id)
     left join (
         select person_id, sum(revenue) as revenue
         from paid_orders()

@@ -162,11 +162,11 @@ def test_value_people_gives_each_persons_groups_as_of_a_day(con, config, tmp_pat
 
 
 def new_customers(con, config) -> pd.DataFrame:
-    """Every customer's first order with its attributed channel and campaign (the shared relation)."""
+    """Q2 2026's new customers with their attributed channel and campaign (the shared relation)."""
     params = query_params(config, Q2_2026, {})
     return con.execute(
-        "select * from new_customers($channel_rules, $person_fallback)",
-        {name: params[name] for name in ("channel_rules", "person_fallback")},
+        "select * from new_customers($channel_rules, $person_fallback, $start, $end)",
+        {name: params[name] for name in ("channel_rules", "person_fallback", "start", "end")},
     ).df()
 
 

@@ -3,13 +3,13 @@
 --   of config.yaml names the export's channel); `source_channel` is the export's own name, kept as loaded.
 -- Each export name is mapped once (the distinct names), not once per row.
 create or replace macro channel_posts(rules) as table
-    with names as (select name, channel_of(rules, 'posts', name) as mapped from (select distinct channel as name from posts))
+    with names as materialized (select name, channel_of(rules, 'posts', name) as mapped from (select distinct channel as name from posts))
     select t.* replace (coalesce(n.mapped, 'unattributed') as channel), t.channel as source_channel
     from posts as t
     left join names as n on t.channel is not distinct from n.name;
 
 create or replace macro channel_interactions(rules) as table
-    with names as (
+    with names as materialized (
         select name, channel_of(rules, 'interactions', name) as mapped
         from (select distinct channel as name from interactions)
     )
@@ -18,14 +18,14 @@ create or replace macro channel_interactions(rules) as table
     left join names as n on t.channel is not distinct from n.name;
 
 create or replace macro channel_spend(rules) as table
-    with names as (select name, channel_of(rules, 'spend', name) as mapped from (select distinct channel as name from spend))
+    with names as materialized (select name, channel_of(rules, 'spend', name) as mapped from (select distinct channel as name from spend))
     select t.* replace (coalesce(n.mapped, 'unattributed') as channel, nullif(t.campaign, '') as campaign),
         t.channel as source_channel
     from spend as t
     left join names as n on t.channel is not distinct from n.name;
 
 create or replace macro channel_visits(rules) as table
-    with names as (select name, channel_of(rules, 'visits', name) as mapped from (select distinct channel as name from visits))
+    with names as materialized (select name, channel_of(rules, 'visits', name) as mapped from (select distinct channel as name from visits))
     select t.* replace (coalesce(n.mapped, 'unattributed') as channel), t.channel as source_channel
     from visits as t
     left join names as n on t.channel is not distinct from n.name;

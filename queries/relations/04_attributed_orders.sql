@@ -7,7 +7,7 @@
 --   4. else unattributed.
 -- attributed_by says which step decided: campaign | order | person | none. campaign is the order's own, or null.
 create or replace macro attributed_orders(rules, person_fallback) as table
-    with campaign_channels as (
+    with campaign_channels as materialized (
         select campaign, arg_max(channel, amount) as channel
         from (
             select campaign, channel, sum(amount) as amount
@@ -18,15 +18,21 @@ create or replace macro attributed_orders(rules, person_fallback) as table
         group by campaign
     ),
 
-    order_names as (
+    order_names as materialized (
         select name, channel_of(rules, 'orders', name) as mapped
         from (select distinct channel as name from orders)
     ),
 
+    person_names as materialized (
+        select name, channel_of(rules, 'people', name) as mapped
+        from (select distinct acquisition_channel as name from people where acquisition_channel is not null)
+    ),
+
     person_channels as (
-        select person_id, channel_of(rules, 'people', acquisition_channel) as mapped
-        from people
-        where person_fallback and acquisition_channel is not null
+        select p.person_id, n.mapped
+        from people as p
+        join person_names as n on p.acquisition_channel = n.name
+        where person_fallback and n.mapped is not null
     )
 
     select

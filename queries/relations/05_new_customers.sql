@@ -1,13 +1,21 @@
--- new_customers(rules, person_fallback): every customer with their first sale.
--- Grain: one row per person with at least one paid order.
--- A person is a new customer of a period when first_ordered_at falls in it. They belong to the
---   channel and campaign of that first order (attributed_orders); first_revenue is its revenue.
-create or replace macro new_customers(rules, person_fallback) as table
-    select
-        person_id,
-        min(ordered_at) as first_ordered_at,
-        arg_min(channel, (ordered_at, order_id)) as channel,
-        arg_min(campaign, (ordered_at, order_id)) as campaign,
-        arg_min(revenue, (ordered_at, order_id)) as first_revenue
-    from attributed_orders(rules, person_fallback)
-    group by person_id;
+-- new_customers(rules, person_fallback, start_day, end_day): the new customers of [start_day, end_day].
+-- Grain: one row per person whose first sale ever falls in the period.
+-- Only the period's buyers are checked against history (anti join on earlier sales), so nobody's whole
+--   history is aggregated. They belong to the channel and campaign of that first sale (attributed_orders);
+--   first_revenue is its revenue.
+create or replace macro new_customers(rules, person_fallback, start_day, end_day) as table
+    with firsts as (
+        select
+            person_id,
+            min(ordered_at) as first_ordered_at,
+            arg_min(channel, (ordered_at, order_id)) as channel,
+            arg_min(campaign, (ordered_at, order_id)) as campaign,
+            arg_min(revenue, (ordered_at, order_id)) as first_revenue
+        from attributed_orders(rules, person_fallback)
+        where ordered_at >= start_day and ordered_at < end_day + interval 1 day
+        group by person_id
+    )
+
+    select f.*
+    from firsts as f
+    anti join (select person_id from paid_orders() where ordered_at < start_day) as earlier using (person_id);
