@@ -180,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     from legame import cli_export
 
     cli_export.add_parser(commands)
+    from legame import cli_forget
+
+    cli_forget.add_parser(commands)
     return parser
 
 

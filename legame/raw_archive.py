@@ -1,28 +1,63 @@
-"""The raw archive (data/raw/): every accepted upload's bytes by content hash, so the warehouse can be rebuilt.
+"""The raw archive (data/raw/): every accepted upload by content hash, encrypted, so the warehouse can be rebuilt.
 
-A copy is written under a temporary name, checked against the upload's hash and only then renamed
-into place, so a copy cut short (a kill, a full disk) never takes the real name; a copy found with
-the wrong hash is written again.
+Uploads hold personal data (a CRM export's names and e-mail addresses) that never enters the
+database, so the archive keeps them encrypted, never in plain text: AES-256-GCM in 1 MiB chunks
+(each authenticated with the file's header and whether it is the last, so a truncated, reordered
+or altered copy is detected), with a key derived from the server secret that salts the person
+ids (config.secret: LEGAME_SECRET or data/.secret). Lose the secret and the archive, like the
+ids, cannot be read back.
+
+A copy is written under a temporary name, checked by decrypting it against the upload's hash and
+only then renamed into place, so a copy cut short never takes the real name; a copy found
+damaged is written again. `forget` takes a person's lines out of every archived file.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import re
+import struct
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from legame.config import Config
-from legame.errors import FatalFileError
+from legame.errors import FatalFileError, LegameError
 
 CHUNK = 1 << 20
+MAGIC = b"LEGAME-RAW-1\n"
+SUFFIX = ".enc"
+# Header: magic, nonce prefix (8 bytes), sha256 of the plain bytes (32), flags (1: 1 = people erased).
+_HEADER = struct.Struct(f"{len(MAGIC)}s8s32sB")
+_LENGTH = struct.Struct(">I")
+ERASED = 1
+
+
+class ArchiveDamaged(LegameError):
+    """An archived copy that does not decrypt to the bytes it was stored as."""
 
 
 def folder(config: Config) -> Path:
     return config.path("warehouse", "raw_dir")
 
 
-def target(config: Config, sha: str, file_name: str) -> Path:
-    return folder(config) / f"{sha}{Path(file_name).suffix.lower()}"
+def target(config: Config, sha: str) -> Path:
+    return folder(config) / f"{sha}{SUFFIX}"
+
+
+def _key(config: Config) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"legame raw archive v1").derive(
+        config.secret.encode()
+    )
 
 
 def file_sha256(path: Path) -> str:
@@ -33,37 +68,220 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def is_intact(path: Path, sha: str) -> bool:
-    """True when the archived copy exists and holds exactly the bytes hashed as `sha`."""
-    return path.is_file() and file_sha256(path) == sha
+def _encrypt(source: io.BufferedIOBase, out: io.BufferedIOBase, key: bytes, sha: str, flags: int = 0) -> None:
+    prefix = os.urandom(8)
+    header = _HEADER.pack(MAGIC, prefix, bytes.fromhex(sha), flags)
+    out.write(header)
+    cipher = AESGCM(key)
+    block, counter = source.read(CHUNK), 0
+    while True:
+        following = source.read(CHUNK) if block else b""
+        last = not following
+        sealed = cipher.encrypt(prefix + struct.pack(">I", counter), block, header + bytes([last]))
+        out.write(_LENGTH.pack(len(sealed)) + sealed)
+        if last:
+            return
+        block, counter = following, counter + 1
 
 
-def intact(config: Config, sha: str, file_name: str) -> bool:
-    """True when the upload hashed as `sha` has an intact copy in the archive."""
-    return is_intact(target(config, sha, file_name), sha)
+def _decrypt(path: Path, key: bytes) -> Iterator[bytes]:
+    """The plain bytes of an archived copy, chunk by chunk; ArchiveDamaged unless every chunk checks out."""
+    cipher = AESGCM(key)
+    with open(path, "rb") as fh:
+        header = fh.read(_HEADER.size)
+        if len(header) < _HEADER.size or not header.startswith(MAGIC):
+            raise ArchiveDamaged(f"{path.name} is not an archived upload.")
+        _, prefix, _, _ = _HEADER.unpack(header)
+        counter = 0
+        while True:
+            length = fh.read(_LENGTH.size)
+            if len(length) < _LENGTH.size:
+                raise ArchiveDamaged(f"{path.name} is cut short.")
+            sealed = fh.read(_LENGTH.unpack(length)[0])
+            nonce = prefix + struct.pack(">I", counter)
+            for last in (False, True):
+                try:
+                    block = cipher.decrypt(nonce, sealed, header + bytes([last]))
+                except InvalidTag:
+                    continue
+                break
+            else:
+                raise ArchiveDamaged(f"{path.name} is damaged, or was written with another secret.")
+            yield block
+            if last:
+                if fh.read(1):
+                    raise ArchiveDamaged(f"{path.name} has bytes past its end.")
+                return
+            counter += 1
+
+
+def _header(path: Path) -> tuple[str, int]:
+    with open(path, "rb") as fh:
+        _, _, sha, flags = _HEADER.unpack(fh.read(_HEADER.size))
+    return sha.hex(), flags
+
+
+def check(path: Path, key: bytes) -> bool:
+    """True when the copy decrypts whole to bytes with the hash its header states."""
+    try:
+        digest = hashlib.sha256()
+        for block in _decrypt(path, key):
+            digest.update(block)
+        return digest.hexdigest() == _header(path)[0]
+    except (ArchiveDamaged, OSError, struct.error):
+        return False
+
+
+def intact(config: Config, sha: str) -> bool:
+    """True when the upload hashed as `sha` has an intact copy (people since erased from it included)."""
+    path = target(config, sha)
+    return path.is_file() and check(path, _key(config)) and (_header(path)[0] == sha or _header(path)[1] & ERASED)
+
+
+def _write(config: Config, final: Path, source: io.BufferedIOBase, sha: str, flags: int = 0) -> None:
+    """Encrypt `source` to `final` through a temporary name, checked before the rename."""
+    key = _key(config)
+    temporary = final.with_name(f".{final.name}.{os.getpid()}.partial")
+    try:
+        with open(temporary, "wb") as out:
+            _encrypt(source, out, key, sha, flags)
+            out.flush()
+            os.fsync(out.fileno())
+        if not check(temporary, key):
+            raise FatalFileError(f"{final.name}: the archived copy did not check out; upload the file again.")
+        os.replace(temporary, final)
+        _sync_folder(final.parent)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def store(path: Path, sha: str, file_name: str, config: Config) -> Path:
     """Archive the upload at `path` (hashed as `sha`): keep an intact copy, write a missing or damaged one."""
     raw_dir = folder(config)
     raw_dir.mkdir(parents=True, exist_ok=True)
-    final = target(config, sha, file_name)
-    if is_intact(final, sha):
+    encrypt_plain_copies(config)
+    final = target(config, sha)
+    if intact(config, sha):
         return final
-    temporary = raw_dir / f".{final.name}.{os.getpid()}.partial"
-    try:
-        with open(path, "rb") as source, open(temporary, "wb") as copy:
-            while block := source.read(CHUNK):
-                copy.write(block)
-            copy.flush()
-            os.fsync(copy.fileno())
-        if not is_intact(temporary, sha):
-            raise FatalFileError(f"{file_name}: the file changed while it was being archived; upload it again.")
-        os.replace(temporary, final)
-        _sync_folder(raw_dir)
-    finally:
-        temporary.unlink(missing_ok=True)
+    with open(path, "rb") as source:
+        _write(config, final, source, sha)
+    if not intact(config, sha):
+        raise FatalFileError(f"{file_name}: the file changed while it was being archived; upload it again.")
     return final
+
+
+def encrypt_plain_copies(config: Config) -> int:
+    """Encrypt the copies an older Legame kept in plain text (<sha>.csv), then delete them; returns how many."""
+    done = 0
+    raw_dir = folder(config)
+    if not raw_dir.is_dir():
+        return 0
+    for plain in raw_dir.iterdir():
+        if plain.name.startswith(".") or plain.suffix == SUFFIX or not re.fullmatch(r"[0-9a-f]{64}", plain.stem):
+            continue
+        sha = file_sha256(plain)
+        if sha == plain.stem and not intact(config, sha):
+            with open(plain, "rb") as source:
+                _write(config, target(config, sha), source, sha)
+        plain.unlink()  # a plain copy whose hash is wrong was cut short: nothing to keep
+        done += 1
+    return done
+
+
+@contextmanager
+def restored(config: Config, sha: str, suffix: str = "") -> Iterator[Path]:
+    """The plain bytes of an archived upload in a private temporary file, deleted on leaving."""
+    path = target(config, sha)
+    if not path.is_file():
+        raise ArchiveDamaged(f"The archive has no copy of the upload {sha[:12]}.")
+    with tempfile.TemporaryDirectory(prefix="legame-restore-") as folder_:
+        plain = Path(folder_) / f"upload{suffix}"
+        with open(plain, "wb") as out:
+            for block in _decrypt(path, _key(config)):
+                out.write(block)
+        yield plain
+
+
+def archived(config: Config) -> list[str]:
+    """The hashes of every upload in the archive."""
+    raw_dir = folder(config)
+    return sorted(p.stem for p in raw_dir.glob(f"*{SUFFIX}")) if raw_dir.is_dir() else []
+
+
+# -- Erasure -------------------------------------------------------------------------------
+
+_EMAIL = re.compile(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _encoding(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not merely a character cut at the sample's end
+            return "latin-1"
+    return "utf-8"
+
+
+def _erase_text(plain: bytes, email: str) -> bytes | None:
+    """The file without the person: their own lines gone, their address blanked in other people's lines."""
+    encoding = _encoding(plain[:65536])
+    text = plain.decode(encoding, errors="surrogateescape")
+    pattern = re.compile(re.escape(email), re.IGNORECASE)
+    if not pattern.search(text):
+        return None
+    kept = []
+    for line in text.splitlines(keepends=True):
+        if not pattern.search(line):
+            kept.append(line)
+            continue
+        others = {m.lower() for m in re.findall(_EMAIL.pattern.decode(), line)} - {email}
+        if others:  # a referrer named in a friend's row: the row is the friend's, the address goes
+            kept.append(pattern.sub("", line))
+    encoded = "".join(kept).encode(encoding.replace("-sig", ""), errors="surrogateescape")
+    return (b"\xef\xbb\xbf" + encoded) if encoding == "utf-8-sig" else encoded
+
+
+def _erase_workbook(plain: bytes, email: str) -> bytes | None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(plain))
+    changed = False
+    for sheet in book.worksheets:
+        for row in reversed(list(sheet.iter_rows())):
+            cells = [c for c in row if isinstance(c.value, str) and email in c.value.lower()]
+            if not cells:
+                continue
+            others = [c for c in row if isinstance(c.value, str) and "@" in c.value and email not in c.value.lower()]
+            if others:
+                for cell in cells:
+                    cell.value = re.sub(re.escape(email), "", cell.value, flags=re.IGNORECASE)
+            else:
+                sheet.delete_rows(row[0].row)
+            changed = True
+    if not changed:
+        return None
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def erase(config: Config, email: str) -> int:
+    """Take a person (by e-mail address) out of every archived upload; returns how many files changed."""
+    email = email.strip().lower()
+    changed = 0
+    for sha in archived(config):
+        with restored(config, sha) as plain_path:
+            plain = plain_path.read_bytes()
+        erased = _erase_workbook(plain, email) if zipfile.is_zipfile(io.BytesIO(plain)) else _erase_text(plain, email)
+        if erased is None:
+            continue
+        _write(config, target(config, sha), io.BytesIO(erased), hashlib.sha256(erased).hexdigest(), ERASED)
+        changed += 1
+    return changed
 
 
 def _sync_folder(path: Path) -> None:

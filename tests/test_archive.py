@@ -1,49 +1,158 @@
-"""The raw archive: a copy is complete or absent, a damaged one is repaired, the database can be rebuilt from it."""
+"""The raw archive: encrypted, complete or absent, repaired when damaged; a person can be erased from it."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from legame import raw_archive
+import duckdb
+import pytest
+import yaml
+
+from legame import raw_archive, warehouse
+from legame.cli import main
+from legame.config import ROOT
+from legame.forget import forget
 from legame.ingest import load_file
 from tests.conftest import write
 
 ORDERS = "order_id,email,ordered_at,revenue\nA-1,ana@example.com,2025-08-01,10\nA-2,bo@example.com,2025-08-02,20\n"
+EMAIL = re.compile(rb"[a-z0-9._+-]{3,}@[a-z0-9-]{3,}\.(?:example|org|com|it)\b", re.IGNORECASE)
 
 
 def _archived(config) -> list[Path]:
     return sorted(p for p in raw_archive.folder(config).iterdir() if not p.name.startswith("."))
 
 
-def test_an_upload_is_archived_once_by_its_hash(con, config, tmp_path):
+def test_an_upload_is_archived_once_by_its_hash_and_restores_byte_for_byte(con, config, tmp_path):
     path = write(tmp_path, "orders.csv", ORDERS)
     load_file(con, config, path)
     load_file(con, config, path)
     sha = raw_archive.file_sha256(path)
-    assert [p.name.split(".")[0] for p in _archived(config)] == [sha]
-    assert raw_archive.intact(config, sha, "orders.csv")
+    assert [p.name for p in _archived(config)] == [f"{sha}.enc"]
+    assert raw_archive.intact(config, sha)
+    with raw_archive.restored(config, sha) as plain:
+        assert plain.read_bytes() == path.read_bytes()
 
 
-def test_a_truncated_copy_is_repaired_by_the_next_upload(con, config, tmp_path):
+def test_a_truncated_or_altered_copy_is_repaired_by_the_next_upload(con, config, tmp_path):
     path = write(tmp_path, "orders.csv", ORDERS)
+    sha = raw_archive.file_sha256(path)
     load_file(con, config, path)
     (copy,) = _archived(config)
-    copy.write_bytes(copy.read_bytes()[:20])  # what a kill during the copy used to leave
-    assert not raw_archive.intact(config, raw_archive.file_sha256(path), "orders.csv")
+    whole = copy.read_bytes()
+    for damaged in (whole[:-5], whole[:-1] + bytes([whole[-1] ^ 1]), whole + b"x"):
+        copy.write_bytes(damaged)  # what a kill during the copy, or a flipped bit, leaves
+        assert not raw_archive.intact(config, sha)
+        load_file(con, config, path)
+        assert raw_archive.intact(config, sha)
+
+
+def test_a_copy_under_another_secret_does_not_read(con, config, tmp_path, monkeypatch):
+    path = write(tmp_path, "orders.csv", ORDERS)
     load_file(con, config, path)
-    assert raw_archive.intact(config, raw_archive.file_sha256(path), "orders.csv")
+    monkeypatch.setattr(config, "_secret", "another server")
+    assert not raw_archive.intact(config, raw_archive.file_sha256(path))
+    with pytest.raises(raw_archive.ArchiveDamaged, match="damaged, or was written with another secret"):
+        with raw_archive.restored(config, raw_archive.file_sha256(path)):
+            pass
 
 
 def test_a_partial_copy_never_takes_the_real_name(config, tmp_path, monkeypatch):
     path = write(tmp_path, "orders.csv", ORDERS)
-    sha = raw_archive.file_sha256(path)
 
     def cut_short(*args):
         raise KeyboardInterrupt  # a kill between the copy and the rename
 
     monkeypatch.setattr(raw_archive.os, "replace", cut_short)
-    try:
-        raw_archive.store(path, sha, "orders.csv", config)
-    except KeyboardInterrupt:
-        pass
+    with pytest.raises(KeyboardInterrupt):
+        raw_archive.store(path, raw_archive.file_sha256(path), "orders.csv", config)
     assert list(raw_archive.folder(config).iterdir()) == []
+
+
+def test_the_demo_archive_holds_no_plain_email(demo, config):
+    files = _archived(config)
+    assert len(files) >= 8
+    found = [p.name for p in files if EMAIL.search(p.read_bytes())]
+    assert found == []
+    # ... and the same files in the demo folder are full of them (the check can fail).
+    assert sum(len(EMAIL.findall(p.read_bytes())) for p in (ROOT / "data" / "demo").glob("crm*.csv")) >= 5000
+
+
+def test_plain_copies_of_an_older_legame_are_encrypted(config, tmp_path):
+    raw = raw_archive.folder(config)
+    raw.mkdir(parents=True)
+    path = write(tmp_path, "orders.csv", ORDERS)
+    sha = raw_archive.file_sha256(path)
+    (raw / f"{sha}.csv").write_bytes(path.read_bytes())
+    (raw / f"{'0' * 64}.csv").write_bytes(b"cut short")  # a plain copy whose hash is wrong
+    assert raw_archive.encrypt_plain_copies(config) == 2
+    assert [p.name for p in _archived(config)] == [f"{sha}.enc"]
+
+
+CRM = (
+    "email,first_seen,is_member,referred_by,segment\n"
+    "ana@example.com,2025-01-01,true,,Core\n"
+    "bo@example.com,2025-01-02,false,ana@example.com,Casual\n"
+    "cy@example.com,2025-01-03,false,,Casual\n"
+)
+SURVEYS = (
+    "response_id,email,answered_at,score,comment\n"
+    "S-1,ANA@example.com,2025-08-03,9,great\n"
+    "S-2,cy@example.com,2025-08-03,3,meh\n"
+)
+REFERRALS = "referrer_id,referred_id,referred_at\nana@example.com,bo@example.com,2025-01-02\n"
+
+
+def _rows(con) -> dict[str, list]:
+    return {t: con.execute(f"select * exclude (load_id) from {t} order by all").fetchall() for t in warehouse.TABLES}
+
+
+def test_forget_erases_a_person_from_every_table_and_the_archive(con, config, tmp_path, capsys):
+    for name, text in (("people.csv", CRM), ("orders.csv", ORDERS), ("surveys.csv", SURVEYS), ("ref.csv", REFERRALS)):
+        load_file(con, config, write(tmp_path, name, text))
+    erasure = forget(con, config, " Ana@Example.com ")
+    assert erasure.rows == {
+        "people": 1,
+        "posts": 0,
+        "interactions": 0,
+        "orders": 1,
+        "spend": 0,
+        "surveys": 1,
+        "referrals": 1,
+        "visits": 0,
+    } | {t: 0 for t in warehouse.TABLES if t not in ("people", "orders", "surveys", "referrals")}
+    assert erasure.mentions == 1 and erasure.files == 4
+    rows = _rows(con)
+    assert len(rows["people"]) == 2 and all(r[4] is None for r in rows["people"])  # bo's referrer cleared
+    assert [r[0] for r in rows["orders"]] == ["A-2"]
+    log = con.execute("select file_name, sha256, profile from loads order by load_id desc limit 1").fetchone()
+    assert log == ("one person erased: 4 rows", "", "person_erased")
+    everything = str(con.execute("select * from loads").fetchall()) + str(
+        con.execute("select * from rejects").fetchall()
+    )
+    assert "ana@" not in everything.lower()
+    for sha in raw_archive.archived(config):
+        with raw_archive.restored(config, sha) as plain:
+            text = plain.read_text()
+            assert "ana@example.com" not in text.lower()
+            assert "bo@example.com" in text or "cy@example.com" in text  # other people stay
+        assert raw_archive.intact(config, sha)
+
+
+def test_forget_from_the_command_line(config, tmp_path, monkeypatch, capsys):
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config.data, allow_unicode=True))
+    monkeypatch.setenv("LEGAME_CONFIG", str(tmp_path / "config.yaml"))
+    monkeypatch.setenv("LEGAME_DB", str(tmp_path / "cli.duckdb"))
+    assert main(["forget", "nobody@example.com"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "erased: no rows held this person",
+        "mentions cleared: 0, rejected values deleted: 0",
+        "archived uploads rewritten without them: 0",
+    ]
+    assert main(["forget", "not an address"]) == 1
+    assert capsys.readouterr().err == (
+        "error: 'not an address' is not an e-mail address: forget takes the address the person gave.\n"
+    )
+    with duckdb.connect(str(tmp_path / "cli.duckdb")) as check:
+        assert check.execute("select profile from loads").fetchall() == [("person_erased",)]
