@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -248,12 +249,11 @@ class BrokenLine:
     reason: str
 
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$")
-
-
-def _lines(path: Path, encoding: str) -> list[str]:
+@contextmanager
+def _lines(path: Path, encoding: str) -> Iterator[Iterator[str]]:
+    """The file's lines as text, each with its line ending (\n, \r\n or \r), read as they are needed."""
     with open(path, encoding=codec(encoding), errors="replace", newline="") as fh:
-        return _LINE.findall(fh.read())
+        yield iter(fh)
 
 
 def _fields(record: str, delimiter: str) -> int | None:
@@ -274,42 +274,47 @@ def broken_lines(path: Path, sniffed: Sniffed, max_line_bytes: int = MAX_LINE_BY
     row only if the lines it joins make one row of the header's width; otherwise that
     line alone is broken and the next line starts afresh.
     """
-    lines = _lines(path, sniffed.encoding)
     width = len(sniffed.header)
     broken: list[BrokenLine] = []
-    i = sniffed.skip + 1
-    while i < len(lines):
-        line = lines[i]
-        size = len(line.encode("utf-8")) if len(line) * 4 > max_line_bytes else 0
-        if size > max_line_bytes:
-            reason = f"is {size:,} bytes long, more than the {max_line_bytes:,} a row may have"
-            broken.append(BrokenLine(i + 1, line.strip()[:200], reason))
-            i += 1
-            continue
-        end, quotes, length = i, line.count('"'), len(line)
-        while quotes % 2 and end + 1 < len(lines) and length <= max_line_bytes:
-            end += 1
-            quotes += lines[end].count('"')
-            length += len(lines[end])
-        record = "".join(lines[i : end + 1])
-        if quotes % 2 == 0 and (end == i or _fields(record, sniffed.delimiter) == width):
-            i = end + 1
-            continue
-        reason = 'has a quote (") that is not closed: the line is rejected and the lines below it are read on their own'
-        broken.append(BrokenLine(i + 1, line.strip()[:200], reason))
-        i += 1
+    waiting: deque[tuple[int, str]] = deque()  # lines read ahead for a row that did not close
+    with _lines(path, sniffed.encoding) as lines:
+        numbered = enumerate(lines, start=1)
+
+        def take() -> tuple[int, str] | None:
+            return waiting.popleft() if waiting else next(numbered, None)
+
+        while (taken := take()) is not None:
+            number, line = taken
+            if number <= sniffed.skip + 1:
+                continue
+            size = len(line.encode("utf-8")) if len(line) * 4 > max_line_bytes else 0
+            if size > max_line_bytes:
+                reason = f"is {size:,} bytes long, more than the {max_line_bytes:,} a row may have"
+                broken.append(BrokenLine(number, line.strip()[:200], reason))
+                continue
+            record, quotes, length = [line], line.count('"'), len(line)
+            # A value spanning lines ends where its quote closes; a row never spans more than a line's limit.
+            while quotes % 2 and length <= max_line_bytes and (more := take()) is not None:
+                record.append(more[1])
+                quotes += more[1].count('"')
+                length += len(more[1])
+            if quotes % 2 == 0 and (len(record) == 1 or _fields("".join(record), sniffed.delimiter) == width):
+                continue
+            reason = (
+                'has a quote (") that is not closed: the line is rejected and the lines below it are read on their own'
+            )
+            broken.append(BrokenLine(number, line.strip()[:200], reason))
+            waiting.extendleft(reversed(list(enumerate(record[1:], start=number + 1))))
     return broken
 
 
 @contextmanager
 def without_lines(path: Path, sniffed: Sniffed, broken: list[BrokenLine]) -> Iterator[tuple[Path, Sniffed]]:
     """A UTF-8 copy of the file with the broken lines left empty, so every other line keeps its number."""
-    lines = _lines(path, sniffed.encoding)
-    for bad in broken:
-        text = lines[bad.line - 1]
-        lines[bad.line - 1] = text[len(text.rstrip("\r\n")) :] or "\n"
+    numbers = {b.line for b in broken}
     with tempfile.TemporaryDirectory(prefix="legame-mended-") as folder:
         target = Path(folder) / "mended.csv"
-        with open(target, "w", encoding="utf-8", newline="") as copy:
-            copy.writelines(lines)
+        with _lines(path, sniffed.encoding) as lines, open(target, "w", encoding="utf-8", newline="") as copy:
+            for number, line in enumerate(lines, start=1):
+                copy.write((line[len(line.rstrip("\r\n")) :] or "\n") if number in numbers else line)
         yield target, replace(sniffed, encoding="utf-8")
