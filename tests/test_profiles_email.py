@@ -84,3 +84,37 @@ def test_an_archive_under_another_name_is_not_a_members_archive(con, config, tmp
     shutil.copyfile(EXPORTS / "user-archive-anna_r-250302-101500-42.csv", path)
     with pytest.raises(UnrecognisedExport, match=r"posts\.csv"):
         load_file(con, config, path)
+
+
+def test_klaviyo_profiles_export_is_people_first_seen_when_created(con, config):
+    report = load_file(con, config, EXPORTS / "klaviyo_profiles.csv")
+    assert (report.profile, report.table) == ("klaviyo_profiles", "people")
+    assert (report.rows_read, report.inserted, report.rejected) == (3, 3, 0)
+    rows = dict(con.execute("select person_id, first_seen::varchar from people").fetchall())
+    # Profile Created On, not Date Added (when the segment took them) nor First Active (empty for Marco).
+    assert rows == {
+        person(con, config, "giulia.bianchi@example.it"): "2024-09-02 10:14:55",
+        person(con, config, "marco.ferri@example.com"): "2025-01-20 16:02:10",
+        person(con, config, "elena.russo@example.it"): "2023-11-11 08:59:30",
+    }
+    # Source and the list are not membership, channel or segment.
+    assert (
+        con.execute(
+            "select count(*) from people where is_member is not null or acquisition_channel is not null "
+            "or segment is not null"
+        ).fetchone()[0]
+        == 0
+    )
+
+
+def test_brevo_contacts_export_is_people_first_seen_when_added(con, config):
+    report = load_file(con, config, EXPORTS / "brevo_contacts.csv")
+    assert (report.profile, report.table, report.delimiter) == ("brevo_contacts", "people", ";")
+    assert (report.rows_read, report.inserted, report.rejected) == (3, 3, 0)
+    rows = dict(con.execute("select person_id, first_seen::varchar from people").fetchall())
+    assert rows == {
+        person(con, config, "paola.gallo@example.it"): "2024-10-03 09:12:44",
+        person(con, config, "nicolò.sala@example.it"): "2025-01-28 18:30:05",
+        person(con, config, "tom.weber@example.de"): "2023-05-17 07:45:00",
+    }
+    assert con.execute("select count(*) from people where is_member is not null").fetchone() == (0,)
