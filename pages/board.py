@@ -2,7 +2,7 @@
 
 from legame.ui import session
 
-session.guard(session.VIEWER)
+session.guard(session.VIEWER, "board")
 
 import pandas as pd
 import streamlit as st
@@ -26,7 +26,7 @@ st.subheader(
 )
 st.markdown(f"#### {cards.plain(board.headline)}")
 if view == "facts":
-    st.dataframe(pd.DataFrame(shown_facts(board.kpis)), hide_index=True)
+    st.dataframe(pd.DataFrame(shown_facts(board.kpis)), hide_index=True, height="content")
 else:
     cards.card_grid(board.cards)
     st.subheader("What changed")

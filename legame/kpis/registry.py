@@ -169,7 +169,7 @@ class KpiDef:
         return dict(self.not_split).get(dimension)
 
 
-NO_POSTS = "no posts were published in this period"
+NO_POSTS = "no posts were published {scope}"
 NO_SPEND = "no marketing spend {scope}"
 NO_NEW = "no new customers {scope}"
 NO_PAID_MEDIA = "no marketing spend {scope}: its new customers came without paid media"
@@ -200,7 +200,7 @@ class _EngagementRate(Ratio):
     """The engagement ratio, n/a without posts before it looks at their reach."""
 
     def value(self, row: Row, settings: Settings) -> Value:
-        return (None, NO_POSTS) if not row["posts"] else super().value(row, settings)
+        return (None, NO_POSTS.format(**settings)) if not row["posts"] else super().value(row, settings)
 
 
 def _romi_margin(row: Row, settings: Settings) -> float:

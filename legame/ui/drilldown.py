@@ -10,6 +10,7 @@ import streamlit as st
 from legame import charts, warehouse
 from legame.channels import Taxonomy
 from legame.kpis import Kpi
+from legame.kpis.engine import ATTRIBUTED
 from legame.kpis.facts import shown_facts, unit_words
 from legame.kpis.registry import KPIS
 from legame.ui import cache, cards, controls, session
@@ -32,7 +33,7 @@ def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str
         + (f" · {cards.plain(shown_filters)}" if shown_filters else "")
     )
     if view == "facts":
-        st.dataframe(pd.DataFrame(shown_facts(kpis)), hide_index=True)
+        st.dataframe(pd.DataFrame(shown_facts(kpis)), hide_index=True, height="content")
         return
     cards.card_grid(kpis)
     if extra:
@@ -70,5 +71,6 @@ def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str
                     Taxonomy.from_config(config).all_labels,
                 )
             )
-            st.caption(cards.plain(Taxonomy.from_config(config).assumption))
+            if ATTRIBUTED & set(KPIS[chosen].inputs):  # sales and new customers belong to a channel by a rule
+                st.caption(cards.plain(Taxonomy.from_config(config).assumption))
     controls.freshness_line(warehouse.freshness(session.cursor()))
