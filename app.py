@@ -1,21 +1,30 @@
-"""Legame's entry point: resolve the session's role, build the navigation it may see, run the page."""
+"""Legame's entry point: resolve the session's role, build the navigation it may see, run the page.
+
+`streamlit run app.py` finds `server` below and serves through it, so the warehouse is opened (and
+locked against other processes) when the server starts, not on the first browser request. Each
+session then runs this file as its script (__main__).
+"""
 
 import streamlit as st
 
 from legame.ui import session
 
-st.set_page_config(page_title="Legame", page_icon=":material/hub:", layout="wide")
+if __name__ != "__main__":
+    # Imported by `streamlit run` to start the server: open the warehouse now (session.serving).
+    server = st.App("app.py", lifespan=session.serving)
+else:
+    st.set_page_config(page_title="Legame", page_icon=":material/hub:", layout="wide")
 
-# The pages a shared link may open (keys as in legame.share.PAGES), then the admin's own.
-pages = {
-    "board": st.Page("pages/board.py", title="Board", icon=":material/dashboard:", default=True),
-    "value": st.Page("pages/value.py", title="Customer value", icon=":material/savings:"),
-    "community": st.Page("pages/community.py", title="Community", icon=":material/groups:"),
-    "advocacy": st.Page("pages/advocacy.py", title="Advocacy", icon=":material/campaign:"),
-    "conversion": st.Page("pages/conversion.py", title="Conversion & ROI", icon=":material/trending_up:"),
-}
-admin_pages = {
-    "upload": st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),
-    "share": st.Page("pages/share.py", title="Share", icon=":material/share:"),
-}
-session.route(pages, admin_pages)
+    # The pages a shared link may open (keys as in legame.share.PAGES), then the admin's own.
+    pages = {
+        "board": st.Page("pages/board.py", title="Board", icon=":material/dashboard:", default=True),
+        "value": st.Page("pages/value.py", title="Customer value", icon=":material/savings:"),
+        "community": st.Page("pages/community.py", title="Community", icon=":material/groups:"),
+        "advocacy": st.Page("pages/advocacy.py", title="Advocacy", icon=":material/campaign:"),
+        "conversion": st.Page("pages/conversion.py", title="Conversion & ROI", icon=":material/trending_up:"),
+    }
+    admin_pages = {
+        "upload": st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),
+        "share": st.Page("pages/share.py", title="Share", icon=":material/share:"),
+    }
+    session.route(pages, admin_pages)

@@ -13,7 +13,8 @@ import logging
 import math
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +62,22 @@ def _connection() -> duckdb.DuckDBPyConnection:
     con = warehouse.connect(config())
     load_demo_if_empty(con, config())
     return con
+
+
+@asynccontextmanager
+async def serving(_app: object) -> AsyncIterator[None]:
+    """The server's lifespan (app.py): the warehouse is opened and locked as the server starts.
+
+    Until then a CLI run would find the file free and write to it under a running app.
+    """
+    try:
+        _connection()
+    except LegameError as exc:
+        # A CLI run holding the file: the server still starts, and the first request opens it.
+        log.warning("Warehouse not opened at start: %s", exc)
+    else:
+        log.info("Warehouse %s open", warehouse.database_path(config()))
+    yield
 
 
 @st.cache_resource
