@@ -2,7 +2,7 @@
 
 from legame.ui import session
 
-session.guard(session.VIEWER)
+session.guard(session.VIEWER, "community")
 
 import streamlit as st
 

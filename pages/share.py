@@ -2,13 +2,12 @@
 
 from legame.ui import session
 
-session.guard(session.ADMIN)
+session.guard(session.ADMIN, "share")
 
 import pandas as pd
 import streamlit as st
 
 from legame import share
-from legame.errors import LegameError
 from legame.fmt import NumberFormat
 from legame.kpis import COMPARISONS, PRESETS, Period, preset
 from legame.safe import for_markdown
@@ -85,25 +84,21 @@ with st.container(border=True):
         help="People opening the link must type it too. Send it separately from the link.",
     )
     if st.button("Create link", type="primary", icon=":material/add_link:"):
-        try:
-            view = share.View(
-                tuple(pages),
-                period.start,
-                period.end,
-                compare,
-                *(None if filters[key] == ALL else filters[key] for key in ("channel", "campaign")),
-            )
-            link, url = share.create_link(
-                session.cursor(), config, label=label, view=view, days=int(days), password=password or None
-            )
-        except LegameError as exc:
-            session.show_error(exc)
-        else:
-            st.success(
-                f"Link created: it opens until {link.expires_at:%d %b %Y, %H:%M} UTC. Copy it and send it.",
-                icon=":material/check:",
-            )
-            st.code(url, language=None, wrap_lines=True)
+        view = share.View(
+            tuple(pages),
+            period.start,
+            period.end,
+            compare,
+            *(None if filters[key] == ALL else filters[key] for key in ("channel", "campaign")),
+        )
+        link, url = share.create_link(
+            session.cursor(), config, label=label, view=view, days=int(days), password=password or None
+        )
+        st.success(
+            f"Link created: it opens until {link.expires_at:%d %b %Y, %H:%M} UTC. Copy it and send it.",
+            icon=":material/check:",
+        )
+        st.code(url, language=None, wrap_lines=True)
 
 st.subheader("Links")
 if REVOKED in st.session_state:
@@ -157,9 +152,5 @@ with st.expander("Cancel every link at once"):
         "for the record. From a terminal: `python -m legame share rotate-secret`."
     )
     if st.checkbox("I understand: every link stops opening") and st.button("Replace the secret"):
-        try:
-            share.rotate_secret(config)
-        except LegameError as exc:
-            session.show_error(exc)
-        else:
-            st.rerun()
+        share.rotate_secret(config)
+        st.rerun()

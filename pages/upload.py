@@ -2,7 +2,7 @@
 
 from legame.ui import session
 
-session.guard(session.ADMIN)
+session.guard(session.ADMIN, "upload")
 
 import pandas as pd
 import streamlit as st

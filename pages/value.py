@@ -2,14 +2,13 @@
 
 from legame.ui import session
 
-session.guard(session.VIEWER)
+session.guard(session.VIEWER, "value")
 
 from datetime import timedelta
 
 import streamlit as st
 
 from legame import charts_value, value, warehouse
-from legame.errors import LegameError
 from legame.fmt import NumberFormat, format_value
 from legame.ui import cache, controls, value_cache
 
@@ -46,11 +45,7 @@ filters = controls.filter_controls(cache.dimensions())
 controls.demo_banner(warehouse.demo_state(session.cursor()))
 if filters:
     st.caption("Customer value covers every channel and campaign: customers are valued on their whole order history.")
-try:
-    report = value_cache.report(period.end)
-except LegameError as exc:
-    session.show_error(exc)
-    st.stop()
+report = value_cache.report(period.end)  # a LegameError is shown by the page's boundary (session.route)
 settings = report.settings
 horizon = f"over the next {settings.horizon_months} months"
 predicted_method, predicted_formula = settings.predicted_method(fmt), settings.predicted_formula(fmt)
@@ -163,22 +158,18 @@ split = date_column.date_input(
     format=fmt.date_input,
     help="Orders up to this day train the model; the orders after it test it.",
 )
-try:
-    check = value_cache.holdout(split, report.as_of)
-except LegameError as exc:
-    session.show_error(exc)
-else:
-    st.markdown(value.holdout_sentence(check, split, report.as_of, fmt))
-    table_column, chart_column = st.columns([2, 3])
-    with table_column:
-        st.caption("Repeat purchases per customer after the split date, by repeat purchases before it.")
-        numbers = st.column_config.TextColumn(alignment="right")
-        st.dataframe(
-            value.holdout_table(check, fmt),
-            hide_index=True,
-            column_config={"Customers": numbers, "Actual": numbers, "Predicted": numbers},
-        )
-    chart_column.plotly_chart(charts_value.holdout(check.table))
+check = value_cache.holdout(split, report.as_of)
+st.markdown(value.holdout_sentence(check, split, report.as_of, fmt))
+table_column, chart_column = st.columns([2, 3])
+with table_column:
+    st.caption("Repeat purchases per customer after the split date, by repeat purchases before it.")
+    numbers = st.column_config.TextColumn(alignment="right")
+    st.dataframe(
+        value.holdout_table(check, fmt),
+        hide_index=True,
+        column_config={"Customers": numbers, "Actual": numbers, "Predicted": numbers},
+    )
+chart_column.plotly_chart(charts_value.holdout(check.table))
 
 with st.expander("How this is computed"):
     fit = report.fit

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import math
-import sys
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import types
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -246,14 +247,13 @@ def _admin_sidebar() -> None:
         )
 
 
-def guard(required: str) -> str:
+def guard(required: str, page: str) -> str:
     """First line of every page: resolve the role by itself and stop the page unless it suffices.
 
-    A page must not trust that app.py ran: a fresh server may serve a file of
-    pages/ directly (DESIGN.md, Roles and sharing). A viewer passes only on the pages
-    their link pins.
+    `page` is the page's name (its file's stem, as in share.PAGES). A page must not trust that
+    app.py ran: a fresh server may serve a file of pages/ directly (DESIGN.md, Roles and
+    sharing). A viewer passes only on the pages their link pins.
     """
-    page = Path(sys._getframe(1).f_code.co_filename).stem
     if not st.session_state.get(ROUTED):
         # Reached without app.py (a fresh server serving pages/ directly): route through it,
         # so the navigation this role may see is built before any page shows anything. The
@@ -263,6 +263,12 @@ def guard(required: str) -> str:
         st.switch_page("app.py", query_params=st.query_params.to_dict())
     access = resolve()
     if access.role == ADMIN or (required == VIEWER and access.role == VIEWER and page in access.link.view.pages):
+        if not _IN_BOUNDARY.get():
+            # Streamlit ran the page file by itself (its own pages/ routing, not route()): run it
+            # again inside the boundary, where this guard passes straight through, and end here.
+            with boundary(page):
+                _run_page_file(page)
+            st.stop()
         return access.role
     if access.role == VIEWER:
         st.title("This page is not part of the shared view")
@@ -278,6 +284,11 @@ def route(pages: dict[str, st.Page], admin_pages: dict[str, st.Page]) -> None:
     A session with no role gets no navigation and, at every page's address, the same page: the
     refusal or the sign-in form (an address with no page would add Streamlit's "Page not found").
     """
+    with boundary("navigation"):
+        _route(pages, admin_pages)
+
+
+def _route(pages: dict[str, st.Page], admin_pages: dict[str, st.Page]) -> None:
     access = resolve()
     st.session_state[ROUTED] = True
     if access.role is None:
@@ -301,7 +312,43 @@ def route(pages: dict[str, st.Page], admin_pages: dict[str, st.Page]) -> None:
     wanted = st.session_state.pop(WANTED, None)
     if wanted in visible:
         st.switch_page(visible[wanted], query_params=st.query_params.to_dict())
-    navigation.run()
+    with boundary(navigation.url_path or "board"):
+        navigation.run()
+
+
+# True while a page runs inside boundary() (per script thread: each session's run has its own context).
+_IN_BOUNDARY: ContextVar[bool] = ContextVar("legame_in_boundary", default=False)
+PAGES_DIR = Path(__file__).resolve().parent.parent.parent / "pages"
+INTERNAL_ERROR = (
+    "Something went wrong while preparing this page, and it has been logged. "
+    "Reload the page; if it happens again, tell whoever runs this Legame."
+)
+
+
+@contextmanager
+def boundary(page: str) -> Iterator[None]:
+    """The one error boundary every page runs in (route()): a LegameError is shown as written,
+    anything else is logged with its traceback and shown as one plain sentence, no internals.
+
+    st.stop() and st.rerun() pass through: they are not errors (BaseException, not Exception).
+    """
+    inside = _IN_BOUNDARY.set(True)
+    try:
+        yield
+    except LegameError as exc:
+        show_error(exc)
+    except Exception:
+        log.exception("Page %r failed", page)
+        st.error(INTERNAL_ERROR, icon=":material/error:")
+    finally:
+        _IN_BOUNDARY.reset(inside)
+
+
+def _run_page_file(page: str) -> None:
+    path = PAGES_DIR / f"{page}.py"
+    module = types.ModuleType("__main__")
+    module.__dict__["__file__"] = str(path)
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), module.__dict__)
 
 
 def show_error(exc: LegameError) -> None:
