@@ -11,7 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from legame import warehouse
+from legame import cli_check, warehouse
 from legame.config import load_config
 from legame.errors import LegameError
 
@@ -180,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     from legame import cli_export
 
     cli_export.add_parser(commands)
+    cli_check.add_parser(commands)
     from legame import cli_forget
 
     cli_forget.add_parser(commands)
@@ -187,7 +188,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:
+        # `check` runs under cron, where 2 means "off track": its usage errors exit 3 instead.
+        if exc.code == 2 and words[:1] == ["check"]:
+            return cli_check.USAGE_ERROR
+        raise
     try:
         return args.run(args)
     except LegameError as exc:

@@ -1,0 +1,140 @@
+"""`python -m legame check`: the KPIs with a target, judged for a period, as an exit code cron can act on.
+
+Exit 0 when every KPI with a target is on track, 1 when one is on watch, 2 when one is off track,
+3 for a usage error. Only real movements count: a KPI that slipped from on track only within normal
+variation is reported as such and does not raise the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from legame import warehouse
+from legame.config import load_config
+
+# The period names cron lines use, onto the board's presets.
+PERIODS = {
+    "this-month": "this_month",
+    "last-month": "last_month",
+    "this-quarter": "this_quarter",
+    "last-quarter": "last_quarter",
+    "year-to-date": "year_to_date",
+    "last-12-months": "last_12_months",
+}
+ON_TRACK, WATCH, OFF_TRACK = "on track", "watch", "off track"
+EXIT = {ON_TRACK: 0, WATCH: 1, OFF_TRACK: 2}
+SAID = {ON_TRACK: "on track", WATCH: "on watch", OFF_TRACK: "off track"}
+USAGE_ERROR = 3
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A KPI with a target that is not on track, and whether its slip counts."""
+
+    kpi: Any  # legame.kpis.Kpi
+    was: str | None  # its status in the comparison period
+    counts: bool  # False when it was on track and moved only within normal variation
+
+    @property
+    def line(self) -> str:
+        k = self.kpi
+        text = f"{k.plain_label} is {SAID[k.status]}: {k.display['value']} against a target of {k.display['target']}"
+        if not self.was:
+            return text + f" (no figure for {k.comparison_period.label} to compare with)."
+        if self.was == ON_TRACK and not self.counts:
+            return text + (
+                f"; it was on track in {k.comparison_period.label} ({k.display['comparison_value']}) "
+                f"and the change is within normal variation ({k.noise}), so it is not counted."
+            )
+        return text + f"; {SAID[self.was]} in {k.comparison_period.label} ({k.display['comparison_value']})."
+
+    def as_dict(self) -> dict[str, Any]:
+        k = self.kpi
+        return {
+            "id": k.id,
+            "label": k.plain_label,
+            "status": k.status,
+            "previous_status": self.was,
+            "counts": self.counts,
+            "within_noise": k.noise is not None,
+            "value": k.value,
+            "target": k.target,
+            "display": {"value": k.display["value"], "target": k.display["target"]},
+            "sentence": k.sentence,
+            "line": self.line,
+        }
+
+
+def findings(kpis: list, config: Any) -> list[Finding]:
+    """Every KPI with a target that is not on track, with its status in the comparison period."""
+    from legame.fmt import shown
+    from legame.kpis.registry import KPIS
+    from legame.kpis.status import Target, status
+
+    found = []
+    for k in kpis:
+        if k.target is None or k.status in (None, ON_TRACK):
+            continue
+        target = Target.from_config(config.get("targets", k.id))
+        was = status(shown(k.comparison_value, k.unit), target, KPIS[k.id].direction)
+        found.append(Finding(k, was, counts=not (was == ON_TRACK and k.noise)))
+    return found
+
+
+def exit_code(found: list[Finding]) -> int:
+    return max((EXIT[f.kpi.status] for f in found if f.counts), default=0)
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register `check`."""
+    parser = subparsers.add_parser(
+        "check",
+        help="judge every KPI with a target; exit 0 on track, 1 watch, 2 off track (for cron)",
+        description="Judges every KPI that has a target in config.yaml for a period counted back from the latest "
+        "day with data, and prints one line per KPI that is not on track. Exit 0: all on track; 1: something on "
+        "watch; 2: something off track; 3: a usage error. A KPI that slipped only within normal variation is "
+        "reported as such and does not count.",
+    )
+    parser.add_argument("--period", choices=list(PERIODS), default="last-month")
+    parser.add_argument("--compare", choices=["previous", "year"], default="previous")
+    parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+    parser.set_defaults(run=_run)
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from legame.board import anchor_date
+    from legame.kpis import compute, preset
+
+    config = load_config()
+    con = warehouse.connect(config)
+    period = preset(PERIODS[args.period], anchor_date(con))
+    kpis = compute(con, config, period, args.compare)
+    found = findings(kpis, config)
+    code = exit_code(found)
+    judged = sum(k.target is not None and k.status is not None for k in kpis)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "period": period.as_dict(),
+                    "exit_code": code,
+                    "judged": judged,
+                    "findings": [f.as_dict() for f in found],
+                },
+                indent=2,
+                ensure_ascii=False,
+                default=str,
+            )
+        )
+        return code
+    if not found:
+        print(f"{period.label}: all {judged} KPIs with a target are on track.")
+        return code
+    print(f"{period.label}: {len(found)} of {judged} KPIs with a target are not on track.")
+    for finding in found:
+        print(f"- {finding.line}")
+    return code
