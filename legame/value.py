@@ -4,15 +4,18 @@ how much more community members (promoters, advocates) are worth, and how far th
 No Streamlit here: the page lays out what `report` and `holdout` return. The fits are kept in
 one process-wide cache (`FITS`, see legame.clv.cache) that the KPIs read through `predictions`
 too (legame.kpis.clv_inputs builds on this module, never the other way round), so the page
-and the board value the community from the same fit with the same bootstrap.
+and the board value the community from the same fit with the same bootstrap; and stored in the
+warehouse, so that a new process reads the fit, its values and its bootstrap instead of refitting.
 """
 
 from __future__ import annotations
 
 import calendar
+import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date
+from functools import cache
 from typing import Any, NamedTuple
 
 import duckdb
@@ -20,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from legame import clv, queries, warehouse
-from legame.clv.cache import FitCache, FitKey
+from legame.clv.cache import FitCache, FitKey, StoredFit, read_fit, store_fit, writable
 from legame.config import Config
 from legame.fmt import NumberFormat, format_value
 
@@ -101,7 +104,8 @@ def latest_order_date(con: duckdb.DuckDBPyConnection) -> date | None:
 class FittedValues(NamedTuple):
     """Both models fitted on the orders up to `as_of`, and every customer's values from them."""
 
-    fitted: clv.ClvFit
+    parameters: clv.ClvParameters  # both models' and the frequency-spend correlation of the summary
+    first_order: date  # the first purchase among the customers
     values: pd.DataFrame  # customer_values' columns
     as_of: date
 
@@ -117,7 +121,12 @@ def fit_values(con: duckdb.DuckDBPyConnection, config: Config, as_of: date) -> F
     values["clv_historic"] = values["historic_revenue"] * settings.margin
     values["recency_weeks"] = (values["T"] - values["t_x"]) * clv.unit_days(settings.time_unit) / 7
     people = pd.DataFrame(queries.run(con, "value_people", as_of=as_of))
-    return FittedValues(fitted, values.merge(people, on="person_id", how="left", validate="one_to_one"), as_of)
+    parameters = clv.ClvParameters(
+        fitted.purchases.params, fitted.spend.params, clv.frequency_monetary_correlation(fitted.summary)
+    )
+    first_order = fitted.summary["first_purchase_date"].min().date()
+    values = values.merge(people, on="person_id", how="left", validate="one_to_one")
+    return FittedValues(parameters, first_order, values, as_of)
 
 
 def _latest_or_raise(con: duckdb.DuckDBPyConnection) -> date:
@@ -267,9 +276,17 @@ def _fit(con: duckdb.DuckDBPyConnection, config: Config, settings: ClvSettings, 
     try:
         fit = fit_values(con, config, as_of)
     except clv.ClvError as exc:
-        return ClvPredictions(None, None, str(exc).rstrip("."), error=str(exc))
-    values = fit.values
-    community = community_uplift(values)
+        return _failed(str(exc))
+    return _predictions(fit, community_uplift(fit.values), settings)
+
+
+def _failed(error: str) -> ClvPredictions:
+    return ClvPredictions(None, None, error.rstrip("."), error=error)
+
+
+def _predictions(fit: FittedValues, community: Uplift, settings: ClvSettings) -> ClvPredictions:
+    """What the KPIs and the page read from a fit, made now or stored."""
+    values, as_of = fit.values, fit.as_of
     unusable = int((~np.isfinite(values["clv_predicted"])).sum())
     if unusable:
         # Never let a NaN reach a sum shown to an executive.
@@ -295,7 +312,114 @@ def predictions(con: duckdb.DuckDBPyConnection, config: Config, as_of: date | No
     as_of = min(as_of or latest, latest)
     settings = ClvSettings.from_config(config)
     key = FitKey(str(warehouse.database_path(config)), warehouse.data_version(con), settings, as_of)
-    return FITS.get(key, lambda: _fit(con, config, settings, as_of))
+    return FITS.get(key, lambda: _stored_or_fitted(con, config, key))
+
+
+def _stored_or_fitted(con: duckdb.DuckDBPyConnection, config: Config, key: FitKey) -> ClvPredictions:
+    """The fit the warehouse keeps for `key`, or a new one, stored when `con` may write."""
+    settings: ClvSettings = key.settings
+    digest = settings_digest(settings)
+    stored = read_fit(con, key, digest)
+    if stored is not None:
+        return _from_stored(stored, settings, key.as_of)
+    made = _fit(con, config, settings, key.as_of)
+    if writable(con):
+        store_fit(con, key, digest, *_to_stored(made))
+    return made
+
+
+# --------------------------------------------------------------------------- fits kept in the warehouse
+
+# Bump when what is stored for a fit, or how it is computed in this module, changes meaning:
+# the fits stored before are then never read again.
+STORED_FIT_FORMAT = 1
+# What the stored values are made by besides the settings: the customers' histories, their
+# groups and the relations those read, and the models' code.
+_FIT_SOURCES = (
+    "queries/clv_summary.sql",
+    "queries/value_people.sql",
+    "queries/relations/*.sql",
+    "legame/clv/*.py",
+)
+
+
+@cache
+def _sources_digest() -> str:
+    root = queries.QUERY_DIR.parent
+    digest = hashlib.sha256()
+    for pattern in _FIT_SOURCES:
+        for path in sorted(root.glob(pattern)):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def settings_digest(settings: ClvSettings) -> str:
+    """What a stored fit was made with: the CLV settings, the bootstrap, the SQL and code of the fit.
+
+    A stored fit is read only under the same digest, so changing config.yaml's clv settings or
+    upgrading Legame never reads a fit made otherwise."""
+    made_with = (STORED_FIT_FORMAT, astuple(settings), BOOTSTRAP_DRAWS, BOOTSTRAP_SEED, _sources_digest())
+    return hashlib.sha256(repr(made_with).encode()).hexdigest()
+
+
+def _to_stored(made: ClvPredictions) -> tuple[dict[str, Any], pd.DataFrame | None]:
+    """A clv_fits row (but its key) and the customers' rows, from a fit made in this process."""
+    if made.fit is None:
+        return {"error": made.error}, None
+    purchases, spend, correlation = made.fit.parameters
+    community = made.community
+    row = {
+        "error": None,
+        "first_order": made.fit.first_order,
+        "correlation": correlation,
+        **{name: getattr(purchases, name) for name in ("r", "alpha", "a", "b")},
+        **{f"{name}_se": se for name, se in purchases.standard_errors.items()},
+        "bgnbd_loglik": purchases.loglik,
+        "customers": purchases.n_customers,
+        **{name: getattr(spend, name) for name in ("p", "q", "gamma")},
+        **{f"{name}_se": se for name, se in spend.standard_errors.items()},
+        "gamma_gamma_loglik": spend.loglik,
+        "repeat_customers": spend.n_repeat,
+        "community_members": community.n_a,
+        "community_others": community.n_b,
+        "community_mean_members": community.mean_a,
+        "community_mean_others": community.mean_b,
+        "community_difference": community.difference,
+        "community_low": community.low,
+        "community_high": community.high,
+        "community_reason": community.reason,
+    }
+    return row, made.fit.values
+
+
+def _from_stored(stored: StoredFit, settings: ClvSettings, as_of: date) -> ClvPredictions:
+    """What `_fit` made, back from the warehouse: the same numbers to the last bit."""
+    row = stored.fit
+    if row["error"] is not None:
+        return _failed(row["error"])
+    purchases = clv.BetaGeoParams(
+        *(row[name] for name in ("r", "alpha", "a", "b", "bgnbd_loglik", "customers")),
+        standard_errors={name: row[f"{name}_se"] for name in ("r", "alpha", "a", "b")},
+    )
+    spend = clv.GammaGammaParams(
+        *(row[name] for name in ("p", "q", "gamma", "gamma_gamma_loglik", "repeat_customers")),
+        standard_errors={name: row[f"{name}_se"] for name in ("p", "q", "gamma")},
+    )
+    parameters = clv.ClvParameters(purchases, spend, row["correlation"])
+    fit = FittedValues(parameters, row["first_order"], stored.customers, as_of)
+    community = Uplift(
+        COMMUNITY.a_label,
+        COMMUNITY.b_label,
+        n_a=row["community_members"],
+        n_b=row["community_others"],
+        mean_a=row["community_mean_members"],
+        mean_b=row["community_mean_others"],
+        difference=row["community_difference"],
+        low=row["community_low"],
+        high=row["community_high"],
+        reason=row["community_reason"],
+    )
+    return _predictions(fit, community, settings)
 
 
 @dataclass(frozen=True)
@@ -357,8 +481,8 @@ def independence_reading(correlation: float, fmt: NumberFormat) -> str:
     )
 
 
-def _fit_summary(fitted: clv.ClvFit, settings: ClvSettings) -> FitSummary:
-    bg, gg = fitted.purchases.params, fitted.spend.params
+def _fit_summary(parameters: clv.ClvParameters, settings: ClvSettings) -> FitSummary:
+    bg, gg, correlation = parameters
     unit = settings.time_unit
     rows = [
         ("BG/NBD (purchases)", "r", "shape of purchase rates across customers", bg.r),
@@ -376,7 +500,6 @@ def _fit_summary(fitted: clv.ClvFit, settings: ClvSettings) -> FitSummary:
             for m, name, meaning, value in rows
         ]
     )
-    correlation = clv.frequency_monetary_correlation(fitted.summary)
     return FitSummary(
         parameters=parameters,
         purchases_per_year=bg.r / bg.alpha * 365.25 / clv.unit_days(unit),
@@ -448,7 +571,7 @@ def report(
     cached = predictions(con, config, as_of)
     if cached.fit is None:
         raise clv.ClvError(cached.error)
-    fitted, values, as_of = cached.fit
+    parameters, first_order, values, as_of = cached.fit
     comparisons = {}
     for name, split in (("community", COMMUNITY), ("promoters", PROMOTERS), ("advocates", ADVOCATES)):
         args = dict(n_boot=n_boot, seed=seed, labels=(split.a_label, split.b_label))
@@ -471,7 +594,7 @@ def report(
     )
     return ValueReport(
         as_of=as_of,
-        first_order=fitted.summary["first_purchase_date"].min().date(),
+        first_order=first_order,
         settings=settings,
         customers=len(values),
         comparisons=comparisons,
@@ -480,7 +603,7 @@ def report(
         by_segment=_by_segment(values),
         recency=recency.reset_index(drop=True),
         repeat_customers=len(repeaters),
-        fit=_fit_summary(fitted, settings),
+        fit=_fit_summary(parameters, settings),
     )
 
 

@@ -267,6 +267,66 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             load_id integer not null
         )""",
     ),
+    (
+        # Fitted CLV models kept per data version (legame/clv/cache.py), so a new process reads a
+        # fit instead of refitting: one row per fit (its parameters, or the error no fit could be
+        # made for), and each customer's values from it.
+        "create sequence clv_fit_ids start 1",
+        """create table clv_fits (
+            fit_id bigint not null,
+            data_version integer not null,
+            settings_digest varchar not null,
+            as_of date not null,
+            fitted_at timestamp not null,
+            error varchar,
+            first_order date,
+            correlation double,
+            r double,
+            alpha double,
+            a double,
+            b double,
+            r_se double,
+            alpha_se double,
+            a_se double,
+            b_se double,
+            bgnbd_loglik double,
+            customers bigint,
+            p double,
+            q double,
+            gamma double,
+            p_se double,
+            q_se double,
+            gamma_se double,
+            gamma_gamma_loglik double,
+            repeat_customers bigint,
+            community_members bigint,
+            community_others bigint,
+            community_mean_members double,
+            community_mean_others double,
+            community_difference double,
+            community_low double,
+            community_high double,
+            community_reason varchar
+        )""",
+        """create table clv_fit_customers (
+            fit_id bigint not null,
+            person_id varchar not null,
+            x bigint,
+            t_x double,
+            "T" double,
+            p_alive double,
+            expected_purchases double,
+            expected_spend double,
+            clv_predicted double,
+            historic_revenue double,
+            clv_historic double,
+            recency_weeks double,
+            is_member boolean,
+            segment varchar,
+            nps_group varchar,
+            is_advocate boolean
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,21 +1,40 @@
-"""One cache of fitted CLV models per process, shared by every reader of a fit.
+"""One cache of fitted CLV models per process, shared by every reader of a fit, and its copy
+in the warehouse, read by every process.
 
 A fit takes seconds and the same one is asked for by several readers: the board's CLV KPIs,
 the community's value, the Customer value page. Fits are kept per database, data version
 (a new upload is a new version), CLV settings and date, the least recently used dropped
 first. Streamlit runs sessions in threads: a second reader of a fit under way waits for it
 instead of fitting again, while fits of other keys go ahead.
+
+A fit made through a writable connection is also stored in the warehouse (tables clv_fits
+and clv_fit_customers, migration 4), so a new process (the CLI, a restarted app) reads it
+instead of refitting: `read_fit` and `store_fit`. The stored numbers are the fitted ones to
+the last bit, so KPIs from a stored fit equal those from the fit that stored it. A new data
+version makes the stored fits of the older ones unreachable, and the next fit stored deletes
+them. A viewer's read-only cursor reads stored fits and never stores one.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import date
-from typing import Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
+
+import duckdb
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+# Stored fits kept for the current data version: one per settings and date asked for (each
+# quarter's end the board is read for), the oldest deleted first beyond this.
+STORED_FITS_KEPT = 32
 
 
 class FitKey(NamedTuple):
@@ -79,3 +98,126 @@ class FitCache(Generic[T]):
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+# --------------------------------------------------------------------------- the warehouse's copy
+
+
+class StoredFit(NamedTuple):
+    """A fit as the warehouse keeps it."""
+
+    fit: dict[str, Any]  # the clv_fits row but its key: the parameters, or `error` when no fit could be made
+    customers: pd.DataFrame | None  # clv_fit_customers' rows but fit_id, by person_id; None with an error
+
+
+def writable(con: object) -> bool:
+    """Whether a fit may be stored through `con`: a DuckDB connection or cursor on a file opened
+    read-write. A viewer's share.ReadOnlyCursor is not one, whatever it wraps."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        return False
+    found = con.execute("select readonly from duckdb_databases() where database_name = current_database()").fetchall()
+    return bool(found) and not found[0][0]
+
+
+def read_fit(con: Any, key: FitKey, settings_digest: str) -> StoredFit | None:
+    """The fit stored for `key` and the settings' digest, or None (also when the file predates
+    the tables: a read-only connection does not migrate it). Reads only, through any cursor."""
+    cursor = con.cursor()  # its own: a result the caller left unfetched on `con` cannot get in the way
+    try:
+        found = cursor.execute(
+            """select * exclude (data_version, settings_digest, as_of, fitted_at)
+            from clv_fits
+            where data_version = $data_version and settings_digest = $digest and as_of = $as_of
+            order by fit_id desc
+            limit 1""",
+            {"data_version": key.data_version, "digest": settings_digest, "as_of": key.as_of},
+        )
+        rows = found.fetchall()
+        if not rows:
+            return None
+        fit = dict(zip((d[0] for d in found.description), rows[0], strict=True))
+        fit_id = fit.pop("fit_id")
+        if fit["error"] is not None:
+            return StoredFit(fit, None)
+        customers = cursor.execute(
+            "select * exclude (fit_id) from clv_fit_customers where fit_id = $fit_id order by person_id",
+            {"fit_id": fit_id},
+        ).df()
+    except duckdb.CatalogException:
+        return None
+    finally:
+        cursor.close()
+    return StoredFit(fit, customers)
+
+
+def store_fit(
+    con: duckdb.DuckDBPyConnection,
+    key: FitKey,
+    settings_digest: str,
+    fit: dict[str, Any],
+    customers: pd.DataFrame | None,
+) -> bool:
+    """Store a fit made on `con` under `key`, in one transaction that also deletes the fits of
+    other data versions and the oldest beyond STORED_FITS_KEPT. Returns whether it was stored.
+
+    Storing is a saving, not a duty: when the data changed since `key.data_version` was read (a
+    load in another thread) or another thread's transaction conflicts, nothing is stored, the
+    caller keeps its fit in memory and a later process fits again. Only through a connection
+    that is `writable`."""
+    import pandas as pd
+
+    cursor = con.cursor()
+    try:
+        cursor.execute("begin transaction")
+        current = cursor.execute("select coalesce(max(load_id), 0) from loads").fetchall()[0][0]
+        if current != key.data_version:
+            cursor.execute("rollback")
+            return False
+        fit_id = cursor.execute("select nextval('clv_fit_ids')").fetchall()[0][0]
+        cursor.register("clv_fit_row", pd.DataFrame([fit]))
+        cursor.execute(
+            """insert into clv_fits by name
+            select
+                $fit_id as fit_id,
+                $data_version as data_version,
+                $digest as settings_digest,
+                $as_of as as_of,
+                current_timestamp::timestamp as fitted_at,
+                *
+            from clv_fit_row""",
+            {"fit_id": fit_id, "data_version": key.data_version, "digest": settings_digest, "as_of": key.as_of},
+        )
+        if customers is not None:
+            cursor.register("clv_fit_rows", customers)
+            cursor.execute(
+                "insert into clv_fit_customers by name select $fit_id as fit_id, * from clv_fit_rows",
+                {"fit_id": fit_id},
+            )
+        cursor.execute(
+            """delete from clv_fits
+            where data_version <> $data_version
+                or fit_id not in (
+                    select fit_id from clv_fits where data_version = $data_version order by fit_id desc limit $kept
+                )""",
+            {"data_version": key.data_version, "kept": STORED_FITS_KEPT},
+        )
+        cursor.execute("delete from clv_fit_customers where fit_id not in (select fit_id from clv_fits)")
+        cursor.execute("commit")
+    except (duckdb.TransactionException, duckdb.CatalogException) as exc:
+        # A conflict with another thread's transaction, or a file that predates the tables.
+        _rollback(cursor)
+        log.info("CLV fit to %s not stored: %s", key.as_of, exc)
+        return False
+    except Exception:
+        _rollback(cursor)
+        raise
+    finally:
+        cursor.close()
+    return True
+
+
+def _rollback(cursor: duckdb.DuckDBPyConnection) -> None:
+    try:
+        cursor.execute("rollback")
+    except duckdb.TransactionException:
+        pass  # DuckDB already rolled back a commit that failed

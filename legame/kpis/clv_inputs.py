@@ -2,7 +2,9 @@
 the value of the community).
 
 The fits come from legame.value.predictions: fitted on the orders up to the period's end (or the
-latest order, if earlier) and kept once per process for the KPIs and the Customer value page alike.
+latest order, if earlier), kept once per process for the KPIs and the Customer value page alike,
+and stored in the warehouse per data version, so the next process (the CLI, a restarted app) reads
+the very same numbers instead of refitting.
 When the orders cannot support a fit the row says why (`model` is None, `reason` set) and those
 KPIs are n/a with that reason.
 """
