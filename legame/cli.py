@@ -184,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     from legame import cli_forget
 
     cli_forget.add_parser(commands)
+    from legame import cli_backup
+
+    cli_backup.add_parser(commands)
     return parser
 
 

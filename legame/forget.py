@@ -53,24 +53,36 @@ def person_id(con: duckdb.DuckDBPyConnection, config: Config, email: str) -> str
     ).fetchone()[0]
 
 
+def _person_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Every (table, column) of the warehouse holding a person's id: the canonical tables' person
+    columns and any table derived from them (a CLV fit's customers), found in the catalogue."""
+    names = {column for table in TABLES.values() for column in table.person_columns}
+    found = con.execute(
+        """select table_name, column_name from duckdb_columns()
+           where database_name = current_database() and schema_name = 'main' and column_name in $names
+           and table_name in (select table_name from duckdb_tables() where database_name = current_database())
+           order by all""",
+        {"names": sorted(names)},
+    ).fetchall()
+    return [(table, column) for table, column in found]
+
+
 def forget(con: duckdb.DuckDBPyConnection, config: Config, email: str, erased_by: str = "cli") -> Erasure:
     """Erase the person with this address from the raw archive, then from every table in one transaction."""
     pid = person_id(con, config, email)
     files = raw_archive.erase(config, email)
-    rows: dict[str, int] = {}
+    rows: dict[str, int] = dict.fromkeys(TABLES, 0)
     mentions = 0
     con.execute("begin transaction")
     try:
-        for name, table in TABLES.items():
-            rows[name] = 0
-            for column in table.person_columns:
-                # An id column a file filled with the address itself (a canonical id is taken as given).
-                match = f"({column} = $pid or lower({column}) = $email)"
-                params = {"pid": pid, "email": email.strip().lower()}
-                if (name, column) in MENTIONS:
-                    mentions += con.execute(f"update {name} set {column} = null where {match}", params).fetchone()[0]
-                else:
-                    rows[name] += con.execute(f"delete from {name} where {match}", params).fetchone()[0]
+        for name, column in _person_columns(con):
+            # An id column a file filled with the address itself (a canonical id is taken as given).
+            match = f"({column} = $pid or lower({column}) = $email)"
+            params = {"pid": pid, "email": email.strip().lower()}
+            if (name, column) in MENTIONS:
+                mentions += con.execute(f"update {name} set {column} = null where {match}", params).fetchone()[0]
+            else:
+                rows[name] = rows.get(name, 0) + con.execute(f"delete from {name} where {match}", params).fetchone()[0]
         rejects = con.execute(
             "delete from rejects where contains(lower(value), $email)", {"email": email.strip().lower()}
         ).fetchone()[0]

@@ -146,6 +146,15 @@ else:
             st.session_state[REVOKED] = active[chosen].label
             st.rerun()
 
+with st.expander("Back up the data"):
+    st.write(
+        "A consistent copy of every table, links included, in a new DuckDB file beside the database, made "
+        "while Legame runs. The raw archive (data/raw/) and the secret (data/.secret) are files to copy as they are."
+    )
+    if st.button("Back up now", icon=":material/backup:"):
+        out, rows = session.back_up()
+        st.success(f"Backed up {rows:,} rows to {out}.", icon=":material/check:")
+
 with st.expander("Cancel every link at once"):
     st.write(
         "Replacing the signing secret makes every link made so far stop opening, at once; the list keeps them "

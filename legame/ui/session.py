@@ -247,6 +247,18 @@ def _admin_sidebar() -> None:
         )
 
 
+def back_up() -> tuple[Path, int]:
+    """A consistent copy of the warehouse in data/backups/, through the app's own connection (while the
+    app runs, no other process can open the file); returns the file and its row count. Admin only."""
+    from legame import backup
+
+    if current().role != ADMIN:
+        raise LegameError("Only the admin can back up the data.")
+    folder = warehouse.database_path(config()).parent / "backups"
+    out = folder / f"legame-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}.duckdb"
+    return out, sum(backup.backup(_connection().cursor(), out).values())
+
+
 def guard(required: str, page: str) -> str:
     """First line of every page: resolve the role by itself and stop the page unless it suffices.
 

@@ -1,0 +1,110 @@
+"""Rebuild the warehouse from the raw archive, and write a consistent copy of it (backup).
+
+Rebuild replays every upload the loads log names, in its order, from the encrypted archive into
+a new file, carries the share links over, and swaps the new file in only when every upload
+loaded again; the old file is kept beside it. Backup copies every table through DuckDB's own
+COPY FROM DATABASE on the connection given, so the app's connection can do it while it runs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from legame import raw_archive, warehouse
+from legame.config import Config
+from legame.errors import LegameError
+
+READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
+
+
+@dataclass
+class Rebuilt:
+    """What a rebuild replayed: loads, their rows, and where the previous file went."""
+
+    loads: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    previous: Path | None = None
+
+    def lines(self) -> list[str]:
+        counts = ", ".join(f"{table} {count:,}" for table, count in self.rows.items() if count)
+        return [f"rebuilt from {self.loads} archived uploads: {counts}", f"previous file kept as {self.previous}"]
+
+
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    con.execute("set TimeZone = 'UTC'")
+    warehouse.migrate(con)
+    warehouse.install_relations(con)
+    return con
+
+
+def _suffix(file_name: str) -> str:
+    # A workbook's sheet was loaded (and archived) as CSV: "book.xlsx › Orders".
+    suffix = Path(file_name).suffix.lower()
+    return suffix if suffix in READABLE_SUFFIXES and " › " not in file_name else ".csv"
+
+
+def rebuild(config: Config) -> Rebuilt:
+    """Recreate the warehouse from data/raw/ alone (the app must be stopped: it holds the file)."""
+    from legame.ingest import load_file
+
+    path = warehouse.database_path(config)
+    con = warehouse.connect(config)
+    try:
+        loads = con.execute(
+            "select file_name, sha256, loaded_by, is_demo from loads where sha256 <> '' order by load_id"
+        ).fetchall()
+        links = con.execute("select * from links").fetchall()
+    finally:
+        con.close()
+    missing = [name for name, sha, _, _ in loads if not raw_archive.intact(config, sha)]
+    if missing:
+        raise LegameError(
+            f"The archive cannot rebuild the warehouse: {len(missing)} upload(s) have no intact copy "
+            f"({', '.join(missing[:5])}). Nothing was changed."
+        )
+    fresh = path.with_name(path.name + ".rebuilding")
+    fresh.unlink(missing_ok=True)
+    new = _open(fresh)
+    try:
+        for file_name, sha, loaded_by, is_demo in loads:
+            with raw_archive.restored(config, sha, _suffix(file_name)) as plain:
+                load_file(new, config, plain, file_name, loaded_by=loaded_by, is_demo=is_demo)
+        if links:
+            marks = ", ".join("?" * len(links[0]))
+            new.executemany(f"insert into links values ({marks})", links)
+        rows = warehouse.table_counts(new)
+        new.execute("checkpoint")
+    except BaseException:
+        new.close()
+        fresh.unlink(missing_ok=True)
+        raise
+    new.close()
+    previous = path.with_name(path.name + ".before-rebuild")
+    os.replace(path, previous)
+    os.replace(fresh, path)
+    return Rebuilt(len(loads), rows, previous)
+
+
+def backup(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
+    """Copy every table of `con`'s database into a new DuckDB file `out`, consistently; returns row counts.
+
+    Works on the app's own connection while it serves (one statement, one snapshot).
+    """
+    out = Path(out).resolve()
+    if out.exists():
+        raise LegameError(f"{out} already exists: pick a new file name for the backup.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    source = con.execute("select current_database()").fetchone()[0]
+    con.execute("attach $path as legame_backup", {"path": str(out)})
+    try:
+        con.execute(f'copy from database "{source}" to legame_backup')
+        con.execute("checkpoint legame_backup")
+    finally:
+        con.execute("detach legame_backup")
+    with duckdb.connect(str(out), read_only=True) as copy:
+        return warehouse.table_counts(copy)
