@@ -44,6 +44,7 @@ from legame.ingest.sniff import (
     unique_names,
     without_lines,
 )
+from legame.limits import UploadLimits
 from legame.warehouse import Table
 
 PREVIEW_ROWS = 20
@@ -462,6 +463,8 @@ def load_file(
         sniffed, profile = _bind_below_preamble(path, file_name, profile)
         reason = f"you matched its columns by hand as {profile.label}"
     _refuse_other_currency(profile, config, file_name)
+    limits = UploadLimits.from_config(config)
+    limits.check_file(path, file_name, len(sniffed.header))
     sha = file_sha256(path)
     # One unreadable line (an unmatched quote, a line past DuckDB's size limit) must not refuse the
     # whole file nor swallow the lines below it: the file is read again with those lines rejected.
@@ -472,6 +475,7 @@ def load_file(
             removed = delete_demo(con, loaded_by) if remove_demo and not is_demo else None
             with _readable_without(path, sniffed, broken) as (read_path, read_sniffed):
                 report = _run(con, config, read_path, file_name, read_sniffed, profile, reason, sha, broken)
+                limits.check_rows(report.rows_read, file_name)
             report.encoding = sniffed.encoding
             if note := encoding_note(sniffed.encoding):
                 report.notes.insert(0, note)

@@ -1,0 +1,56 @@
+"""How big an upload may be (config.yaml `limits`): size, rows and columns, each refused with the fix.
+
+The workbook limits (expanded size, cells) live beside these in the same block (legame/ingest/excel.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from legame.config import Config
+from legame.errors import FatalFileError
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """The largest file, row count and column count one upload may have."""
+
+    upload_mb: float = 500
+    rows: int = 20_000_000
+    columns: int = 500
+
+    @classmethod
+    def from_config(cls, config: Config) -> UploadLimits:
+        limits = config.get("limits", default=None) or {}
+        return cls(
+            upload_mb=float(limits.get("upload_mb", cls.upload_mb)),
+            rows=int(limits.get("rows", cls.rows)),
+            columns=int(limits.get("columns", cls.columns)),
+        )
+
+    def check_file(self, path: Path, file_name: str, columns: int) -> None:
+        """Before reading: the file's size and its header's column count."""
+        size = Path(path).stat().st_size
+        if size > self.upload_mb * 1_000_000:
+            raise FatalFileError(
+                f"{file_name} is {_size(size)}; Legame loads files of at most {self.upload_mb:g} MB "
+                "(limits.upload_mb in config.yaml). Export a shorter date range, or raise the limit."
+            )
+        if columns > self.columns:
+            raise FatalFileError(
+                f"{file_name} has {columns:,} columns; Legame reads at most {self.columns:,} "
+                "(limits.columns in config.yaml). Export only the columns you need, or raise the limit."
+            )
+
+    def check_rows(self, rows: int, file_name: str) -> None:
+        """After reading, before anything is written: the file's row count."""
+        if rows > self.rows:
+            raise FatalFileError(
+                f"{file_name} has {rows:,} rows; Legame loads at most {self.rows:,} per file "
+                "(limits.rows in config.yaml). Export a shorter date range, or raise the limit."
+            )
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_000_000:,.1f} MB" if size >= 100_000 else f"{size:,} bytes"
