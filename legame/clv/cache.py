@@ -107,7 +107,7 @@ class StoredFit(NamedTuple):
     """A fit as the warehouse keeps it."""
 
     fit: dict[str, Any]  # the clv_fits row but its key: the parameters, or `error` when no fit could be made
-    customers: pd.DataFrame | None  # clv_fit_customers' rows but fit_id, by person_id; None with an error
+    customers: pd.DataFrame | None  # clv_fit_customers' rows but fit_id, in stored order; None with an error
 
 
 def writable(con: object) -> bool:
@@ -139,8 +139,10 @@ def read_fit(con: Any, key: FitKey, settings_digest: str) -> StoredFit | None:
         fit_id = fit.pop("fit_id")
         if fit["error"] is not None:
             return StoredFit(fit, None)
+        # In the order they were stored, the fit's own (rowid follows insertion): the same order
+        # gives the same sums to the last bit, and costs no sort of a million names.
         customers = cursor.execute(
-            "select * exclude (fit_id) from clv_fit_customers where fit_id = $fit_id order by person_id",
+            "select * exclude (fit_id) from clv_fit_customers where fit_id = $fit_id order by rowid",
             {"fit_id": fit_id},
         ).df()
     except duckdb.CatalogException:
