@@ -24,6 +24,7 @@ import pandas as pd
 
 from legame import clv, queries, warehouse
 from legame.clv.cache import FitCache, FitKey, StoredFit, read_fit, store_fit, writable
+from legame.clv.errors import NOT_ENOUGH_HISTORY
 from legame.config import Config
 from legame.fmt import NumberFormat, format_value
 
@@ -570,7 +571,9 @@ def report(
     _latest_or_raise(con)
     cached = predictions(con, config, as_of)
     if cached.fit is None:
-        raise clv.ClvError(cached.error)
+        # The board's words first (registry.NO_MODEL); the model's own after them, for whoever checks.
+        plain = NOT_ENOUGH_HISTORY[0].upper() + NOT_ENOUGH_HISTORY[1:]
+        raise clv.ClvError(f"{plain}. The model says: {cached.error}")
     parameters, first_order, values, as_of = cached.fit
     comparisons = {}
     for name, split in (("community", COMMUNITY), ("promoters", PROMOTERS), ("advocates", ADVOCATES)):

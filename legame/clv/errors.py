@@ -11,3 +11,8 @@ class ClvError(LegameError):
 
 class NotFittedError(ClvError):
     """A model was asked for parameters or predictions before fit()."""
+
+
+# What a reader is told when the orders cannot support the models, in plain words (the board's n/a
+# reason and the Customer value page's message); the model's own words follow as the detail.
+NOT_ENOUGH_HISTORY = "not enough purchase history yet to predict value (needs repeat buyers over several months)"

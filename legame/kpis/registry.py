@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from legame.clv.errors import NOT_ENOUGH_HISTORY
 from legame.kpis.noise import Sample, estimate
 
 Row = dict[str, Any]
@@ -694,6 +695,6 @@ _CUSTOMER_VALUE = (
 KPIS: dict[str, KpiDef] = {k.id: k for k in (*_RATES_AND_RESULTS, *_ADVOCACY_AND_RETURN, *_CUSTOMER_VALUE)}
 # The families read from the fitted CLV model: n/a in plain words when no model can be fitted.
 MODEL_FAMILIES = frozenset({"clv", "clv_model"})
-NO_MODEL = "not enough purchase history yet to predict value (needs repeat buyers over several months)"
+NO_MODEL = NOT_ENOUGH_HISTORY
 # The inputs that add up across channels and campaigns (the tests hold them to it).
 ADDITIVE_INPUTS = ("spend", "new_customers", "attributed_revenue", "orders", "reach", "engaged_people", "known_people")
