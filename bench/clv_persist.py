@@ -10,13 +10,14 @@ Usage: .venv/bin/python bench/clv_persist.py [--rounds 3] [--scale S]
 Without --scale the warehouse is the demo data (every file of data/demo/, loaded by the CLI) and
 the quarter Q3 2026; with it, bench/kpis.py's synthetic warehouse (S = 1: 5 M interactions,
 1 M people, 2 M orders) and Q2 2026. Each round starts from a copy without stored fits; the
-figures are the rounds' medians. The two processes' JSON is checked to be identical.
+figures are the rounds' medians. The KPIs read from the fits are checked to be identical in both processes' JSON.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import json
 import os
 import shutil
 import statistics
@@ -67,6 +68,17 @@ def synthetic_warehouse(db: Path, scale: float) -> tuple[str, str]:
     return "2026-04-01", "2026-06-30"
 
 
+def from_the_fits(done: subprocess.CompletedProcess) -> dict[str, dict]:
+    """The KPIs that read a CLV fit. The others may differ in the last digit between runs: DuckDB's
+    parallel sums."""
+    return {k["id"]: k for k in json.loads(done.stdout) if k["family"] in ("clv", "clv_model")}
+
+
+def differences(first: subprocess.CompletedProcess, second: subprocess.CompletedProcess) -> dict[str, dict]:
+    pairs = zip(json.loads(first.stdout), json.loads(second.stdout), strict=True)
+    return {a["id"]: {k: (a[k], b[k]) for k in a if a[k] != b[k]} for a, b in pairs if a != b}
+
+
 def stored_fits(db: Path) -> int:
     import duckdb
 
@@ -96,7 +108,8 @@ def main() -> None:
             fits = stored_fits(db)
             second, read = run(kpis, env)
             baseline.append(run([sys.executable, "-c", BASELINE, str(db)], env)[0])
-            assert read.stdout == fitted.stdout, "the process reading the stored fits gave other KPIs"
+            if from_the_fits(read) != from_the_fits(fitted):
+                raise SystemExit(f"the process reading the stored fits gave other KPIs: {differences(fitted, read)}")
             fitting.append(first)
             reading.append(second)
         base_t, first_t, second_t = (statistics.median(t) for t in (baseline, fitting, reading))
@@ -104,7 +117,7 @@ def main() -> None:
         print(f"baseline (duckdb + 3 full scans)    : {base_t:6.3f} s")
         print(f"first run (fits {fits} dates, stores them) :{first_t:6.3f} s   ratio {first_t / base_t:5.2f}x")
         print(f"second run (reads the stored fits)  : {second_t:6.3f} s   ratio {second_t / base_t:5.2f}x")
-        print(f"second / first                      : {second_t / first_t:6.2f}    (identical JSON)")
+        print(f"second / first                      : {second_t / first_t:6.2f}    (identical CLV KPIs)")
 
 
 if __name__ == "__main__":
