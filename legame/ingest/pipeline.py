@@ -108,6 +108,14 @@ class _LinesToMend(Exception):
         self.broken = broken
 
 
+class _NotAllGood(Exception):
+    """The straight insert met a row to explain (bad, short or repeating a key): stage the file instead."""
+
+
+# The message of the error() a bad row raises in the straight insert; no DuckDB message says it.
+_BAD_ROW = "legame: a row needs explaining"
+
+
 def _unreadable(exc: Exception, sniffed: Sniffed, file_name: str) -> FatalFileError:
     return _Unreadable(
         f"{file_name} could not be read as a {sniffed.encoding} text file with "
@@ -142,6 +150,46 @@ def _stage_in_one_pass(
         "filter (where not _bad) from _staged"
     ).fetchone()
     return bad == 0 and repeats == 0 and not _short_rows(con)
+
+
+def _insert_in_one_pass(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sniffed: Sniffed,
+    profile: Profile,
+    config: Config,
+    file_name: str,
+    load_id: int,
+) -> int:
+    """Read, parse and insert the file in one parallel pass into its empty table, as load `load_id`.
+
+    A first load's common case: no staging copy to write and read back, no join with stored
+    rows. `_good` becomes a view of the inserted rows; returns their count. Raises _NotAllGood
+    (the caller rolls back and stages the file) at a bad row, a short row or a repeated key.
+    """
+    _fresh_rejects(con)
+    table = profile.table
+    columns = ", ".join(c.name for c in table.columns)
+    select = staging_select(profile, source=_read_csv(sniffed, parallel=True), numbered=False, currency=config.currency)
+    params = _csv_params(path, sniffed) | _bound(select, config) | {"load_id": load_id}
+    try:
+        con.execute(
+            f"insert into {table.name} ({columns}, load_id) select {columns}, $load_id from ({select}) "
+            f"where case when _bad then error({literal(_BAD_ROW)}) else true end",
+            params,
+        )
+    except duckdb.Error as exc:
+        if _BAD_ROW in str(exc):
+            raise _NotAllGood from None
+        raise _unreadable(exc, sniffed, file_name) from None
+    keys = ", ".join(table.key)
+    rows, distinct = con.execute(
+        f"select count(*), count(distinct ({keys})) from {table.name} where load_id = $load_id", {"load_id": load_id}
+    ).fetchone()
+    if rows != distinct or _short_rows(con):
+        raise _NotAllGood
+    _all_good(con, profile, rows=f"{table.name} where load_id = {int(load_id)}")
+    return rows
 
 
 def _read_raw(
@@ -279,11 +327,11 @@ def _stage(
     return skipped
 
 
-def _all_good(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
-    """The one-pass result needs no sorting out: `_good` is `_staged`, and nothing is explained."""
+def _all_good(con: duckdb.DuckDBPyConnection, profile: Profile, rows: str = "_staged") -> None:
+    """The one-pass result needs no sorting out: `_good` is `rows` (`_staged`), and nothing is explained."""
     columns = ", ".join(c.name for c in profile.table.columns)
     # A view, not a copy: at millions of rows the copy costs as much as a tenth of the load.
-    con.execute(f"create or replace temp view _good as select {columns} from _staged")
+    con.execute(f"create or replace temp view _good as select {columns} from {rows}")
     con.execute(
         "create or replace temp table _errors "
         '(_row bigint, _errors struct("column" varchar, value varchar, reason varchar)[])'
@@ -320,13 +368,52 @@ def _combined(table: Table, column: str) -> str:
     return f"coalesce(g.{column}, t.{column})"
 
 
+def _differs(table: Table) -> str:
+    """SQL true when merging the loaded row `g` would change the stored row `t` of its key."""
+    data_cols = [c.name for c in table.columns if c.name not in table.key]
+    return " or ".join(f"{_combined(table, c)} is distinct from t.{c}" for c in data_cols) or "false"
+
+
+def _loaded_before_untouched(con: duckdb.DuckDBPyConnection, profile: Profile, sha: str) -> bool:
+    """Whether a load of these very bytes, read the same way, is the last to have changed its table.
+
+    Every row of `loads` is a committed load; removing the demo data and forgetting a person
+    log themselves as touching table 'all'. Then the file's rows are likely all stored as they
+    are, which `_all_unchanged` checks before the merge is skipped.
+    """
+    return bool(
+        con.execute(
+            """select count(*) from loads l
+               where sha256 = $sha and profile = $profile and table_name = $table
+                 and not exists (select 1 from loads later
+                                 where later.load_id > l.load_id and later.table_name in ($table, 'all'))""",
+            {"sha": sha, "profile": profile.name, "table": profile.table.name},
+        ).fetchone()[0]
+    )
+
+
+def _all_unchanged(con: duckdb.DuckDBPyConnection, profile: Profile) -> bool:
+    """Whether every loaded row meets a stored row that merging would leave as it is.
+
+    The merge would then insert, replace and delete nothing: `_diff_counts` would say
+    (0, 0, all), so neither its copy of the matched rows nor the merge is needed.
+    """
+    table = profile.table
+    on = " and ".join(f"g.{k} = t.{k}" for k in table.key)
+    # Stored keys are never null (warehouse._table_ddl): a null t.<key> is a loaded row with no stored one.
+    missing = f"t.{table.key[0]} is null"
+    changed = con.execute(
+        f"select count(*) filter (where {missing} or {_differs(table)}) from _good g left join {table.name} t on {on}"
+    ).fetchone()[0]
+    return changed == 0
+
+
 def _diff_counts(con: duckdb.DuckDBPyConnection, profile: Profile) -> tuple[int, int, int]:
     """Counts of new, replaced and unchanged rows; `_matched` holds the loaded rows that meet a stored one."""
     table = profile.table
     on = " and ".join(f"g.{k} = t.{k}" for k in table.key)
     values = [f"g.{k}" if k in table.key else f"{_combined(table, k)} as {k}" for k in (c.name for c in table.columns)]
-    data_cols = [c.name for c in table.columns if c.name not in table.key]
-    differs = " or ".join(f"{_combined(table, c)} is distinct from t.{c}" for c in data_cols) or "false"
+    differs = _differs(table)
     con.execute(
         f"""create or replace temp table _matched as
             select {", ".join(values)}, ({differs}) as _differs from _good g join {table.name} t on {on}"""
@@ -469,25 +556,33 @@ def load_file(
     # One unreadable line (an unmatched quote, a line past DuckDB's size limit) must not refuse the
     # whole file nor swallow the lines below it: the file is read again with those lines rejected.
     broken: list[BrokenLine] | None = None
+    # A first load into an empty table inserts straight from the read; a row to explain stages the file instead.
+    straight = commit and not profile.numbered_read
     while True:
         con.execute("begin transaction")
         try:
             removed = delete_demo(con, loaded_by) if remove_demo and not is_demo else None
+            load_id = _next_load_id(con) if straight and _is_empty(con, profile.table) else None
             with _readable_without(path, sniffed, broken) as (read_path, read_sniffed):
-                report = _run(con, config, read_path, file_name, read_sniffed, profile, reason, sha, broken)
+                report = _run(con, config, read_path, file_name, read_sniffed, profile, reason, sha, broken, load_id)
                 limits.check_rows(report.rows_read, file_name)
             report.encoding = sniffed.encoding
             if note := encoding_note(sniffed.encoding):
                 report.notes.insert(0, note)
             report.demo_removed = removed
             if commit:
-                report.load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]
-                _merge(con, profile, report.load_id)
+                report.load_id = load_id or _next_load_id(con)
+                if load_id is None and (report.inserted or report.replaced):
+                    _merge(con, profile, report.load_id)
                 _record(con, report, loaded_by, is_demo)
                 archive(path, sha, file_name, config)
                 con.execute("commit")
             else:
                 con.execute("rollback")
+        except _NotAllGood:
+            con.execute("rollback")
+            straight = False
+            continue
         except (_Unreadable, _LinesToMend) as trouble:
             con.execute("rollback")
             found = trouble.broken if isinstance(trouble, _LinesToMend) else broken_lines(path, sniffed)
@@ -499,6 +594,14 @@ def load_file(
             con.execute("rollback")
             raise
         return report
+
+
+def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]
+
+
+def _is_empty(con: duckdb.DuckDBPyConnection, table: Table) -> bool:
+    return con.execute(f"select count(*) = 0 from (select 1 from {table.name} limit 1)").fetchone()[0]
 
 
 @contextmanager
@@ -522,14 +625,21 @@ def _run(
     reason: str,
     sha: str,
     broken: list[BrokenLine] | None = None,
+    load_id: int | None = None,
 ) -> LoadReport:
-    """Read, stage and explain one file. `broken`: lines already found unreadable (None: not yet looked for)."""
+    """Read, stage and explain one file. `broken`: lines already found unreadable (None: not yet looked for).
+
+    `load_id`: insert the rows straight into their empty table as this load (`_insert_in_one_pass`).
+    """
     skipped: dict[str, int] = {}
     decisions = Decisions()
     blank: list[int] = []
     short: list[int] = []
+    inserted_now = None
     # Rows skipped rather than rejected must be counted, which needs the numbered read.
-    if not profile.numbered_read and _stage_in_one_pass(con, path, sniffed, profile, config, file_name):
+    if load_id is not None:
+        inserted_now = _insert_in_one_pass(con, path, sniffed, profile, config, file_name, load_id)
+    elif not profile.numbered_read and _stage_in_one_pass(con, path, sniffed, profile, config, file_name):
         _all_good(con, profile)
     else:
         blank = blank_lines(path, sniffed.encoding, after=sniffed.skip + 1)
@@ -539,7 +649,8 @@ def _run(
         decisions = decide(con, data_rows, *undecided(profile), default_date_order(profile, config))
         skipped = _stage(con, profile, config, decisions, unique_names(sniffed.header))
     structural = _structural_rejects(con, len(sniffed.header))
-    parsed = con.execute("select count(*) from _staged").fetchone()[0]
+    staged = inserted_now is None
+    parsed = con.execute("select count(*) from _staged").fetchone()[0] if staged else inserted_now
     if broken is None:
         _look_for_broken_lines(path, sniffed, parsed + sum(skipped.values()) + len(structural), blank)
     else:
@@ -553,7 +664,7 @@ def _run(
         "select count(distinct row_number) from (" + _rejects_sql(sniffed.skip) + ")"
     ).fetchone()[0]
     good = con.execute("select count(*) from _good").fetchone()[0]
-    valid_rows = con.execute("select count(*) filter (where not _bad) from _staged").fetchone()[0]
+    valid_rows = con.execute("select count(*) filter (where not _bad) from _staged").fetchone()[0] if staged else good
     shown = con.execute(_rejects_sql(sniffed.skip) + f" order by row_number limit {REJECTS_SHOWN}").fetchall()
     rejects = [
         {"row": line, "column": column, "value": text, "reason": why} for line, column, text, why in structural
@@ -568,7 +679,12 @@ def _run(
             f"{file_name}: none of its {rows_read} rows can be loaded. First problem: row {first['row']}, "
             f"column {first['column']!r}, value {first['value']!r}: {first['reason']}."
         )
-    inserted, replaced, unchanged = _diff_counts(con, profile)
+    if not staged:
+        inserted, replaced, unchanged = good, 0, 0
+    elif _loaded_before_untouched(con, profile, sha) and _all_unchanged(con, profile):
+        inserted, replaced, unchanged = 0, 0, good
+    else:
+        inserted, replaced, unchanged = _diff_counts(con, profile)
     date_col = profile.table.date_column
     min_date, max_date = con.execute(f"select min({date_col})::date, max({date_col})::date from _good").fetchone()
     preview = con.execute(f"select * from _good order by {date_col} limit {PREVIEW_ROWS}")

@@ -1,0 +1,179 @@
+"""The fast paths of a load give what the full merge gives: the unchanged reload and the straight first insert."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from legame import warehouse
+from legame.config import Config
+from legame.ingest import load_file, pipeline
+from tests.conftest import write
+
+A = "order_id,person_id,ordered_at,revenue\nX1,p1,2025-01-01,10\nX2,p2,2025-01-02,20\nX3,p3,2025-01-03,30\n"
+B = "order_id,person_id,ordered_at,revenue\nX1,p1,2025-01-01,99\nX4,p4,2025-01-04,40\n"
+SPEND = "day,channel,campaign,amount\n2025-01-01,ads,Spring,5\n"
+PEOPLE_A = "email,first_seen,is_member,segment\nana@example.com,2025-02-01,true,Core\nbo@example.com,2025-02-02,,\n"
+PEOPLE_B = (
+    "email,first_seen,is_member,segment\nana@example.com,2025-01-15,false,\nbo@example.com,2025-02-02,true,Casual\n"
+)
+WITH_REJECTS = "order_id,person_id,ordered_at,revenue\nX1,p1,2025-01-01,10\nX2,p2,2025-01-02,ten\nX3,,2025-01-03,30\n"
+
+
+def _tables(con) -> dict[str, list]:
+    return {t: con.execute(f"select * from {t} order by all").fetchall() for t in warehouse.TABLES}
+
+
+def _counts(report) -> tuple:
+    return (report.rows_read, report.inserted, report.replaced, report.unchanged, report.rejected, report.rejects)
+
+
+def _replay(config: Config, folder: Path, files: list[tuple[str, str]], **patches) -> tuple[list[tuple], dict]:
+    """Load the files in order into a new warehouse under `folder`; the reports' counts and the tables."""
+    data = copy.deepcopy(config.data)
+    data["warehouse"].update(path=str(folder / "legame.duckdb"), raw_dir=str(folder / "raw"))
+    other = Config(data=data, root=config.root)
+    folder.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in patches.items():
+            mp.setattr(pipeline, name, value)
+        con = warehouse.connect(other)
+        try:
+            reports = [_counts(load_file(con, other, write(folder, name, text))) for name, text in files]
+            return reports, _tables(con)
+        finally:
+            con.close()
+
+
+def _no_shortcut(con, profile, sha) -> bool:
+    return False
+
+
+def _never_empty(con, table) -> bool:
+    return False
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        [("a.csv", A), ("a.csv", A)],
+        [("a.csv", A), ("b.csv", B), ("a.csv", A)],
+        [("a.csv", A), ("b.csv", B), ("a.csv", A), ("a.csv", A)],
+        [("a.csv", A), ("s.csv", SPEND), ("a.csv", A)],
+        [("a.csv", WITH_REJECTS), ("a.csv", WITH_REJECTS)],
+        [("p.csv", PEOPLE_A), ("p.csv", PEOPLE_A)],
+        [("p.csv", PEOPLE_A), ("q.csv", PEOPLE_B), ("p.csv", PEOPLE_A), ("p.csv", PEOPLE_A)],
+    ],
+)
+def test_fast_paths_report_and_store_what_the_full_merge_does(config, tmp_path, files):
+    fast = _replay(config, tmp_path / "fast", files)
+    full = _replay(config, tmp_path / "full", files, _loaded_before_untouched=_no_shortcut, _is_empty=_never_empty)
+    assert fast == full
+
+
+def test_reload_after_another_file_replaced_rows_restores_the_first_files_values(con, config, tmp_path):
+    a, b = write(tmp_path, "a.csv", A), write(tmp_path, "b.csv", B)
+    load_file(con, config, a)
+    load_file(con, config, b)
+    assert con.execute("select revenue from orders where order_id = 'X1'").fetchone() == (99.0,)
+    again = load_file(con, config, a)
+    assert (again.inserted, again.replaced, again.unchanged) == (0, 1, 2)
+    assert con.execute("select order_id, revenue from orders order by 1").fetchall() == [
+        ("X1", 10.0),
+        ("X2", 20.0),
+        ("X3", 30.0),
+        ("X4", 40.0),
+    ]
+
+
+def test_an_unchanged_reload_skips_the_merge_and_is_recorded_honestly(con, config, tmp_path, monkeypatch):
+    path = write(tmp_path, "a.csv", WITH_REJECTS)
+    first = load_file(con, config, path)
+    before = _tables(con)
+
+    def no_merge(*args):
+        raise AssertionError("an unchanged reload needs neither the diff nor the merge")
+
+    monkeypatch.setattr(pipeline, "_diff_counts", no_merge)
+    monkeypatch.setattr(pipeline, "_merge", no_merge)
+    again = load_file(con, config, path)
+    assert (again.rows_read, again.inserted, again.replaced, again.unchanged) == (3, 0, 0, 1)
+    assert (again.rejected, again.rejects) == (first.rejected, first.rejects) == (2, first.rejects)
+    assert again.previously_loaded.startswith("load #1")
+    assert _tables(con) == before
+    logged = con.execute(
+        "select load_id, rows_read, rows_inserted, rows_replaced, rows_unchanged, rows_rejected from loads order by 1"
+    ).fetchall()
+    assert logged == [(1, 3, 1, 0, 0, 2), (2, 3, 0, 0, 1, 2)]
+    rejects = con.execute("select load_id, row_number, column_name from rejects order by all").fetchall()
+    assert rejects == [(1, 3, "revenue"), (1, 4, "person_id"), (2, 3, "revenue"), (2, 4, "person_id")]
+
+
+def test_a_row_changed_by_anything_but_a_load_is_restored_by_a_reload(con, config, tmp_path):
+    # The hash and the log of loads only say a reload may be unchanged; the stored rows decide.
+    path = write(tmp_path, "a.csv", A)
+    load_file(con, config, path)
+    con.execute("update orders set revenue = 1 where order_id = 'X2'")
+    con.execute("delete from orders where order_id = 'X3'")
+    again = load_file(con, config, path)
+    assert (again.inserted, again.replaced, again.unchanged) == (1, 1, 1)
+    assert con.execute("select order_id, revenue from orders order by 1").fetchall() == [
+        ("X1", 10.0),
+        ("X2", 20.0),
+        ("X3", 30.0),
+    ]
+
+
+def test_a_later_load_of_the_table_or_a_removal_closes_the_shortcut(con, config, tmp_path):
+    a = write(tmp_path, "a.csv", A)
+    load_file(con, config, a)
+    profile = pipeline.detect(("order_id", "person_id", "ordered_at", "revenue"), config, "a.csv")[0]
+    sha = pipeline.file_sha256(a)
+    assert pipeline._loaded_before_untouched(con, profile, sha)
+    load_file(con, config, write(tmp_path, "s.csv", SPEND))  # another table: still open
+    assert pipeline._loaded_before_untouched(con, profile, sha)
+    load_file(con, config, write(tmp_path, "b.csv", B))
+    assert not pipeline._loaded_before_untouched(con, profile, sha)
+    load_file(con, config, a)
+    assert pipeline._loaded_before_untouched(con, profile, sha)
+    con.execute(
+        "insert into loads values (99, 'one person erased', '', 'forget', 'all', 0, 0, 0, 0, 0, 0, null, null, "
+        "current_timestamp::timestamp, 'cli', false)"
+    )
+    assert not pipeline._loaded_before_untouched(con, profile, sha)
+
+
+def test_a_first_load_with_a_repeated_key_or_a_bad_row_is_staged_and_explained(con, config, tmp_path):
+    repeated = "order_id,person_id,ordered_at,revenue\nX1,p,2025-01-01,10\nX1,p,2025-01-01,12\nX2,p,2025-01-02,5\n"
+    report = load_file(con, config, write(tmp_path, "r.csv", repeated))
+    assert (report.inserted, report.duplicates_in_file) == (2, 1)
+    assert con.execute("select order_id, revenue, load_id from orders order by 1").fetchall() == [
+        ("X1", 12.0, 1),
+        ("X2", 5.0, 1),
+    ]
+    con.execute("delete from orders")
+    bad = load_file(con, config, write(tmp_path, "w.csv", WITH_REJECTS))
+    assert (bad.inserted, bad.rejected, [r["row"] for r in bad.rejects]) == (1, 2, [3, 4])
+    assert con.execute("select count(*) from orders").fetchone() == (1,)
+
+
+def test_a_straight_first_insert_is_undone_when_the_load_fails_later(con, config, tmp_path, monkeypatch):
+    def broken_archive(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pipeline, "archive", broken_archive)
+    with pytest.raises(OSError, match="disk full"):
+        load_file(con, config, write(tmp_path, "a.csv", A))
+    assert warehouse.table_counts(con)["orders"] == 0
+    assert con.execute("select count(*) from loads").fetchone() == (0,)
+    monkeypatch.undo()
+    report = load_file(con, config, write(tmp_path, "a.csv", A))
+    assert (report.load_id, report.inserted) == (1, 3)
+
+
+def test_a_preview_of_a_first_load_leaves_the_table_empty(con, config, tmp_path):
+    report = load_file(con, config, write(tmp_path, "a.csv", A), commit=False)
+    assert (report.inserted, len(report.preview_rows)) == (3, 3)
+    assert warehouse.table_counts(con)["orders"] == 0
