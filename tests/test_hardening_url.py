@@ -88,3 +88,30 @@ def test_a_period_whose_comparison_leaves_the_calendar_says_so():
     )
     with pytest.raises(LegameError, match=r"^0001-01-01 is outside the dates Legame works with"):
         Period.custom(date(1, 1, 1), date(2025, 1, 1))
+
+
+def _swap_signature(token: str, other: str) -> str:
+    return token.rsplit(".", 1)[0] + "." + other.rsplit(".", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda token, other: "x" * 20_000,
+        lambda token, other: "é✓🎉.☃",
+        lambda token, other: "..",
+        lambda token, other: token + "x",
+        lambda token, other: token[:-1],
+        lambda token, other: _swap_signature(token, other),
+        lambda token, other: token.replace(".", ".."),
+        lambda token, other: token + "&share=" + other,
+    ],
+    ids=["20k chars", "unicode", "dots", "one char more", "one char less", "swapped signature", "double dot", "two"],
+)
+def test_malformed_and_spliced_share_tokens_show_only_the_refusal(app, make):
+    _, token = app.link()
+    _, other = app.link(view=test_share.EVERY_PAGE)
+    before = app.rows()
+    at = app.test(make(token, other)).run()
+    test_share.assert_only_the_refusal(at)
+    assert app.rows() == before
