@@ -135,7 +135,9 @@ def test_every_table_took_its_payload_rows(server):
     )
 
 
-@pytest.mark.parametrize("page", VIEWER_PAGES + ADMIN_PAGES)
+# The board pages as a viewer pinned to the payload campaign (below) and as the admin filtering on it
+# (the board here) draw the same elements; the admin's own pages only the admin sees.
+@pytest.mark.parametrize("page", ("board", *ADMIN_PAGES))
 def test_payloads_are_inert_for_the_admin(browser, server, page):
     query = urllib.parse.urlencode({"period": "last_quarter", "campaign": LINK})
     path = "" if page == "board" else page
