@@ -39,6 +39,7 @@ import duckdb
 from legame import queries
 from legame.config import Config
 from legame.errors import LegameError
+from legame.i18n import LANGUAGES
 from legame.kpis.period import COMPARISONS, Period
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ class View:
     compare: str = "previous"
     channel: str | None = None
     campaign: str | None = None
+    lang: str | None = None  # the language the link was made in (the viewer may switch)
 
     def __post_init__(self) -> None:
         unknown = [p for p in self.pages if p not in PAGES]
@@ -148,6 +150,7 @@ class View:
             "to": self.end.isoformat(),
             "compare": self.compare,
             **self.filters,
+            **({"lang": self.lang} if self.lang else {}),
         }
 
     @classmethod
@@ -159,6 +162,7 @@ class View:
             compare=data["compare"],
             channel=data.get("channel"),
             campaign=data.get("campaign"),
+            lang=data.get("lang") if data.get("lang") in LANGUAGES else None,
         )
 
 

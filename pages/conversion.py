@@ -19,7 +19,7 @@ def funnel_chart(kpis) -> None:
         st.caption(cards.plain(f"No funnel for this view: {funnel.na_reason}."))
         return
     st.plotly_chart(charts.steps(parts["steps"]))
-    fmt = NumberFormat.for_locale(session.config().get("locale", default="en-US"))
+    fmt = NumberFormat.for_reader(session.config())
     notes = [f"{label}: {fmt.money(amount, session.config().currency)}." for label, amount in parts["money"].items()]
     notes += [f"{label} left out: {why}." for label, why in parts["left_out"].items()]
     notes.append("Clicks and visits are events, not people: see Traffic that became customers.")

@@ -16,7 +16,7 @@ from legame.ui import cache, controls
 ALL = "all"
 REVOKED = "share_revoked"  # the label of the link just revoked, shown after the rerun that updates the list
 config = session.config()
-date_order = NumberFormat.for_locale(config.get("locale", default="en-US")).date_input
+date_order = NumberFormat.for_reader(config).date_input
 
 st.title("Share")
 st.write(

@@ -13,7 +13,7 @@ from legame.fmt import NumberFormat, format_value
 from legame.ui import cache, controls, value_cache
 
 config = session.config()
-fmt = NumberFormat.for_locale(config.get("locale", default="en-US"))
+fmt = NumberFormat.for_reader(config)
 
 
 def money(amount: float | None, signed: bool = False) -> str:

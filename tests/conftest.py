@@ -13,6 +13,10 @@ import pytest
 from legame import warehouse
 from legame.config import ROOT, Config, load_config
 
+# The shipped config.yaml speaks Italian. Tests read English unless they ask for Italian (`--lang it`,
+# `?lang=it`, `i18n.language("it")`); LEGAME_LANG reaches every CLI and server subprocess too.
+os.environ["LEGAME_LANG"] = "en"
+
 
 @pytest.fixture
 def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Config:

@@ -211,7 +211,7 @@ def test_a_view_only_pins_pages_a_link_may_open():
 def test_every_shareable_page_is_a_page_of_the_app_with_the_same_title():
     app_source = (ROOT / "app.py").read_text()
     for name, title in share.PAGES.items():
-        assert f'"{name}": st.Page("pages/{name}.py", title="{title}"' in app_source
+        assert f'"{name}": st.Page("pages/{name}.py", title=_("{title}")' in app_source
 
 
 def test_record_open_counts_each_opening(con, links_config):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -64,15 +64,41 @@ def test_presets_count_back_from_anchor():
 
 
 def test_locale_formats():
+    """CLDR's forms (Babel): the euro after the amount in Italian, before it in English."""
     it, us = NumberFormat.for_locale("it-IT"), NumberFormat.for_locale("en-US")
-    assert format_value(1234.5, "currency", it, "EUR") == "€ 1.234"
-    assert format_value(52.1, "currency", it, "EUR") == "€ 52,10"
+    assert format_value(1234.5, "currency", it, "EUR") == "1.234\u00a0€"
+    assert format_value(52.1, "currency", it, "EUR") == "52,10\u00a0€"
+    assert format_value(-52.1, "currency", it, "EUR") == "−52,10\u00a0€"
     assert format_value(1234.56, "currency", us, "USD") == "$1,235"
     assert format_value(-3.25, "%", us, "USD") == "−3.2%"
     assert format_value(0.4, "pp", it, "EUR", signed=True) == "+0,4 pp"
     assert format_value(42, "points", it, "EUR") == "+42"
     assert format_value(None, "x", it, "EUR") == "n/a"
     assert format_value(0.04, "%", it, "EUR") == "0,04%"
+
+
+def test_locales_that_hand_written_rules_got_wrong():
+    """fr-FR groups with a narrow no-break space and writes '74,6 %'; de-CH groups with an apostrophe."""
+    fr, ch = NumberFormat.for_locale("fr-FR"), NumberFormat.for_locale("de-CH")
+    assert fr.money(1234.5, "EUR", 2) == "1\u202f234,50\u00a0€"
+    assert fr.percent(74.6, 1) == "74,6\u00a0%"
+    assert ch.number(1234567.25, 2) == "1’234’567.25"
+    assert ch.money(1234.5, "CHF", 0) == "CHF\u00a01’234"
+    assert (fr.plotly_separators, ch.plotly_separators) == (",\u202f", ".’")
+    assert NumberFormat.for_locale("it-IT").currency_affixes("EUR") == ("", " €")
+    assert NumberFormat.for_locale("en-GB").currency_affixes("EUR") == ("€", "")
+
+
+def test_dates_months_and_times_in_the_readers_language():
+    it = NumberFormat.for_locale("it-IT", "Europe/Rome")
+    en = NumberFormat.for_locale("en-GB", "Europe/Rome")
+    assert it.date(date(2026, 9, 30)) == "30 set 2026"
+    assert en.date(date(2026, 9, 30)) == "30 Sept 2026"
+    assert (it.month(date(2026, 9, 1)), en.month(date(2026, 9, 1))) == ("settembre 2026", "September 2026")
+    assert it.month_name(2, short=True) == "feb"
+    # 08:14 UTC is 10:14 in Rome in summer: times are shown in the configured zone, not UTC.
+    assert it.datetime(datetime(2026, 9, 30, 8, 14, tzinfo=UTC)) == "30 set 2026, 10:14 CEST"
+    assert en.datetime(datetime(2026, 12, 30, 8, 14, tzinfo=UTC)) == "30 Dec 2026, 09:14 CET"
 
 
 def test_date_pickers_follow_the_locale():

@@ -202,7 +202,7 @@ def _build(
     row, previous_row = rows[kdef.family], previous_rows[kdef.family]
     value, na_reason, na_detail = kpi_value(kdef, row, values, filters)
     comparison_value, _, _ = kpi_value(kdef, previous_row, previous_values, filters)
-    fmt = NumberFormat.for_locale(config.get("locale", default="en-US"))
+    fmt = NumberFormat.for_reader(config)
     delta = None if value is None or comparison_value is None else value - comparison_value
     delta_pct = delta / abs(comparison_value) * 100 if delta is not None and comparison_value else None
     target = Target.from_config(config.get("targets", kdef.id, default=None))

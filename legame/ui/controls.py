@@ -73,7 +73,7 @@ def period_controls(anchor: date) -> tuple[Period, str, str]:
         return preset(name, anchor), comparison, view
     default = preset(DEFAULT_PRESET, anchor)
     start_col, end_col, _ = st.columns([2, 2, 6])
-    order = NumberFormat.for_locale(session.config().get("locale", default="en-US")).date_input
+    order = NumberFormat.for_reader(session.config()).date_input
     bounds = {"min_value": FIRST_DAY, "max_value": LAST_DAY, "format": order}
     start = start_col.date_input("From", _date_from_url("from", default.start), key="widget_from", **bounds)
     end = end_col.date_input("To", _date_from_url("to", default.end), key="widget_to", **bounds)

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
-from legame import share, warehouse
+from legame import i18n, share, warehouse
 from legame.channels import Taxonomy
 from legame.config import Config, load_config
 from legame.errors import LegameError
@@ -39,6 +39,8 @@ LINK_REFUSED, LINK_PASSWORD, SIGN_IN, NOT_LOCAL = "link_refused", "link_password
 # Session-state keys. None is a widget key, so nothing the browser sends can set them.
 _ACCESS, _TOKEN, _OPENED, _UNLOCKED = "role_access", "role_share_token", "role_link_opened", "role_links_unlocked"
 _SIGNED_IN, _LAST_SEEN, _TIMED_OUT = "role_signed_in", "role_last_seen", "role_timed_out"
+# The reader's language: their choice (from ?lang= or the sidebar switch), and the switch's own widget key.
+_LANGUAGE, _SWITCH = "reader_language", "language_switch"
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,41 @@ def resolve() -> Access:
     access = _resolve()
     st.session_state[_ACCESS] = access
     return access
+
+
+def speak(access: Access) -> str:
+    """Set this run's language (legame.i18n) and return it: ?lang= in the address (kept for the session),
+    else the reader's earlier choice, else the language a shared link was made in, else config.yaml's."""
+    asked = st.query_params.get(i18n.PARAM)
+    if asked in i18n.LANGUAGES:
+        st.session_state[_LANGUAGE] = asked
+    chosen = st.session_state.get(_LANGUAGE)
+    if chosen is None and access.link is not None:
+        chosen = access.link.view.lang
+    lang = i18n.for_config(config(), chosen)
+    i18n.use(lang)
+    return lang
+
+
+def _language_switch(lang: str) -> None:
+    """The sidebar's language switch; the choice holds for the session and shows in the address."""
+
+    def switched() -> None:
+        picked = st.session_state.get(_SWITCH)
+        if picked in i18n.LANGUAGES:
+            st.session_state[_LANGUAGE] = picked
+            st.query_params[i18n.PARAM] = picked
+
+    if st.session_state.get(_SWITCH) != lang:
+        st.session_state[_SWITCH] = lang
+    st.sidebar.segmented_control(
+        i18n._("Language"),
+        list(i18n.LANGUAGES),
+        format_func=i18n.LANGUAGES.__getitem__,
+        key=_SWITCH,
+        on_change=switched,
+        label_visibility="collapsed",
+    )
 
 
 # User-supplied text (labels, channel and campaign names) made inert for st.markdown and friends.
@@ -274,6 +311,7 @@ def guard(required: str, page: str) -> str:
         st.session_state[WANTED] = page
         st.switch_page("app.py", query_params=st.query_params.to_dict())
     access = resolve()
+    speak(access)  # a page Streamlit ran by itself has not been through route()
     if access.role == ADMIN or (required == VIEWER and access.role == VIEWER and page in access.link.view.pages):
         if not _IN_BOUNDARY.get():
             # Streamlit ran the page file by itself (its own pages/ routing, not route()): run it
@@ -289,19 +327,24 @@ def guard(required: str, page: str) -> str:
     st.stop()
 
 
-def route(pages: dict[str, st.Page], admin_pages: dict[str, st.Page]) -> None:
-    """Build this session's navigation from its role and run the page.
+def route(build: Callable[[], tuple[dict[str, st.Page], dict[str, st.Page]]]) -> None:
+    """Set the reader's language, build this session's navigation from its role and run the page.
 
-    `pages` are those a link may open (keys as in share.PAGES), `admin_pages` the admin's own.
+    `build` gives the pages in the run's language: those a link may open (keys as in share.PAGES),
+    then the admin's own.
     A session with no role gets no navigation and, at every page's address, the same page: the
     refusal or the sign-in form (an address with no page would add Streamlit's "Page not found").
     """
     with boundary("navigation"):
-        _route(pages, admin_pages)
+        access = resolve()
+        lang = speak(access)
+        if access.role is not None:
+            # A refusal or a sign-in form shows nothing else; ?lang= still sets its language.
+            _language_switch(lang)
+        _route(access, *build())
 
 
-def _route(pages: dict[str, st.Page], admin_pages: dict[str, st.Page]) -> None:
-    access = resolve()
+def _route(access: Access, pages: dict[str, st.Page], admin_pages: dict[str, st.Page]) -> None:
     st.session_state[ROUTED] = True
     if access.role is None:
 
