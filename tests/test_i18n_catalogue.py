@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import string
 
+import yaml
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -15,9 +16,37 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "pgettext": ((1, "c"), 2)}
 METHODS = [("app.py", "python"), ("pages/**.py", "python"), ("legame/**.py", "python")]
 
 
-def _source_messages() -> dict[tuple[str | None, str], tuple[str, int]]:
-    """(context, msgid) -> where it is first written, for every marked string in the code."""
+def _yaml_messages() -> dict[tuple[str | None, str], tuple[str, int]]:
+    """The user-facing words that are data: config.yaml's channel labels (shown with
+    pgettext("channel", label)), each export format's label (pgettext("format", label)) and the
+    reasons its `why` gives (_(why))."""
     found: dict[tuple[str | None, str], tuple[str, int]] = {}
+    config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    for label in config["channels"]["groups"].values():
+        found.setdefault(("channel", label), ("config.yaml", 0))
+
+    def reasons(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "why" and isinstance(value, str):
+                    found.setdefault((None, value), (where, 0))
+                reasons(value, where)
+        elif isinstance(node, list):
+            for item in node:
+                reasons(item, where)
+
+    for path in sorted((ROOT / "legame" / "ingest" / "formats").glob("*.yaml")):
+        where = str(path.relative_to(ROOT))
+        for spec in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).values():
+            if isinstance(spec, dict) and isinstance(spec.get("label"), str):
+                found.setdefault(("format", spec["label"]), (where, 0))
+            reasons(spec, where)
+    return found
+
+
+def _source_messages() -> dict[tuple[str | None, str], tuple[str, int]]:
+    """(context, msgid) -> where it is first written, for every marked string in the code and the data."""
+    found: dict[tuple[str | None, str], tuple[str, int]] = _yaml_messages()
     for filename, lineno, message, _comments, context in extract_from_dir(
         str(ROOT), METHODS, keywords=KEYWORDS, strip_comment_tags=True
     ):
