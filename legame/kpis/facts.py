@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from legame.i18n import N_, _
+from legame.i18n import N_, _, pgettext
 from legame.kpis import status
 from legame.kpis.engine import Kpi
 
@@ -52,7 +52,8 @@ def facts(kpis: list[Kpi], currency: str) -> list[dict[str, Any]]:
             _("Delta %"): None if k.delta_pct is None else round(k.delta_pct, 2),
             _("Target"): k.target,
             _("Status"): _status(k),
-            _("Change"): _change(k),
+            # "Delta" is already "Variazione" in Italian: this column says what kind of change it was.
+            pgettext("facts", "Change"): _change(k),
             _("Better when"): _(DIRECTIONS[k.direction]),
             _("Definition"): k.definition,
             _("Assumptions"): " ".join(k.assumptions),

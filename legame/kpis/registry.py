@@ -41,10 +41,10 @@ class By:
 
 @dataclass(frozen=True)
 class Counted:
-    """A sentence about a count of the KPI's value: singular and plural ("1 customer", "2 customers")."""
+    """A sentence about a count of the KPI's value, singular or plural ("1 customer", "2 customers"):
+    `words(n, **values)` calls ngettext with both forms written out, so the catalogue extracts them as one."""
 
-    singular: str
-    plural: str
+    words: Callable[..., str]
 
 
 # Words in the registry: a message (marked with N_), one per setting, or a counted one.
@@ -57,7 +57,7 @@ def say(text: Text, settings: Settings, count: float | None = None, **values: An
         text = text.pick(settings)
     if isinstance(text, Counted):
         n = 2 if count is None or count != int(count) else int(count)
-        return ngettext(text.singular, text.plural, n, **settings, **values)
+        return text.words(n, **settings, **values)
     return _(text, **settings, **values)
 
 
@@ -614,8 +614,12 @@ _ADVOCACY_AND_RETURN = (
             "or a share of brand content."
         ),
         Counted(
-            N_("{value} customer recommended, reviewed or shared the brand"),
-            N_("{value} customers recommended, reviewed or shared the brand"),
+            lambda n, **v: ngettext(
+                "{value} customer recommended, reviewed or shared the brand",
+                "{value} customers recommended, reviewed or shared the brand",
+                n,
+                **v,
+            )
         ),
         Count("advocates", noise="base"),
         inputs=("advocates",),
@@ -645,8 +649,12 @@ _ADVOCACY_AND_RETURN = (
         "higher",
         N_("User-generated posts about the brand in the period (posts flagged UGC plus community UGC acts)."),
         Counted(
-            N_("Customers created {value} piece of content about the brand"),
-            N_("Customers created {value} pieces of content about the brand"),
+            lambda n, **v: ngettext(
+                "Customers created {value} piece of content about the brand",
+                "Customers created {value} pieces of content about the brand",
+                n,
+                **v,
+            )
         ),
         Count("ugc"),
         inputs=("ugc",),
@@ -661,8 +669,12 @@ _ADVOCACY_AND_RETURN = (
         "higher",
         N_("Reach of posts by customers and influencers and of UGC posts in the period (not paid for)."),
         Counted(
-            N_("Customers and influencers reached {value} person without paid media"),
-            N_("Customers and influencers reached {value} people without paid media"),
+            lambda n, **v: ngettext(
+                "Customers and influencers reached {value} person without paid media",
+                "Customers and influencers reached {value} people without paid media",
+                n,
+                **v,
+            )
         ),
         Count("earned_reach", noise=None),
         inputs=("earned_reach",),
@@ -678,8 +690,12 @@ _ADVOCACY_AND_RETURN = (
         "higher",
         N_("Voices by credibility: employee posts < customer posts < advocates < influencer posts."),
         Counted(
-            N_("{value} voice spoke for the brand, from employees up to independent influencers"),
-            N_("{value} voices spoke for the brand, from employees up to independent influencers"),
+            lambda n, **v: ngettext(
+                "{value} voice spoke for the brand, from employees up to independent influencers",
+                "{value} voices spoke for the brand, from employees up to independent influencers",
+                n,
+                **v,
+            )
         ),
         Formula(_ladder),
         inputs=("employee_posts", "customer_posts", "advocates", "influencer_posts"),
