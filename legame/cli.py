@@ -355,5 +355,5 @@ def main(argv: list[str] | None = None) -> int:
         try:
             return args.run(args)
         except LegameError as exc:
-            print(_("error: {message}", message=exc), file=sys.stderr)
+            print(_("error: {error}", error=exc), file=sys.stderr)
             return 1

@@ -65,7 +65,7 @@ def run(args: argparse.Namespace, con_factory: Callable[[], duckdb.DuckDBPyConne
     try:
         result = _fit(args, con_factory)
     except LegameError as error:
-        print(_("error: {message}", message=error), file=sys.stderr)
+        print(_("error: {error}", error=error), file=sys.stderr)
         return 1
     print(json.dumps(result, indent=2) if args.json else _table(result))
     return 0

@@ -42,36 +42,6 @@ PNG_SCALE = 2  # twice the layout size, so a chart stays sharp in print and on h
 safe_text = for_spreadsheet
 
 
-# A status id (legame.kpis.status) as a reader sees it, in every file and in the CLI's table.
-STATUS_WORDS = {"on track": N_("On track"), "watch": N_("Watch"), "off track": N_("Off track")}
-
-# The facts table's columns (kpis.facts names them in English) as the reader's language writes them.
-HEADERS = {
-    "KPI id": N_("KPI id"),
-    "KPI": N_("KPI"),
-    "Technical name": N_("Technical name"),
-    "Value": N_("Value"),
-    "Shown as": N_("Shown as"),
-    "Unit": N_("Unit"),
-    "Comparison": N_("Comparison"),
-    "Delta": N_("Delta"),
-    "Delta %": N_("Delta %"),
-    "Target": N_("Target"),
-    "Status": N_("Status"),
-    "Change": N_("Change"),
-    "Better when": N_("Better when"),
-    "Definition": N_("Definition"),
-    "Assumptions": N_("Assumptions"),
-    "Data up to": N_("Data up to"),
-    "Period from": N_("Period from"),
-    "Period to": N_("Period to"),
-    "Compared from": N_("Compared from"),
-    "Compared to": N_("Compared to"),
-    "Channel": N_("Channel"),
-    "Campaign": N_("Campaign"),
-}
-# The columns holding an amount in the KPI's unit: in XLSX, money shows its currency where the locale puts it.
-AMOUNT_COLUMNS = ("Value", "Comparison", "Delta", "Target")
 # The warehouse's tables (warehouse.TABLES) named in the reader's words, for "Data up to".
 TABLE_WORDS = {
     "people": N_("people"),
@@ -85,9 +55,11 @@ TABLE_WORDS = {
 }
 
 
-def status_words(status: str) -> str:
-    """'On track', 'Watch', 'Off track' in the reader's language (`status` is the id)."""
-    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+def status_words(status_id: str) -> str:
+    """'On track', 'Watch', 'Off track' in the reader's language (legame.kpis.status.label)."""
+    from legame.kpis.status import LABELS, label
+
+    return label(status_id) if status_id in LABELS else status_id
 
 
 def _reader_format() -> NumberFormat:
@@ -95,24 +67,25 @@ def _reader_format() -> NumberFormat:
     return NumberFormat.for_locale(i18n.locale_for(i18n.current(), None))
 
 
-def header(column: str) -> str:
-    return _(HEADERS[column]) if column in HEADERS else column
+def _amount_columns() -> set[str]:
+    """The facts table's columns holding an amount in the KPI's unit (money shows its currency in XLSX)."""
+    return {_("Value"), _("Comparison"), _("Delta"), _("Target")}
 
 
 def fact_rows(kpis: list[Kpi], currency: str) -> list[dict[str, Any]]:
     """The facts table (see kpis.facts) with each KPI's id, period, comparison and the filters it honours.
 
-    Keys are the English column names (see `header`); the ids column comes first."""
+    Column names are in the reader's language; the ids column comes first and holds the KPI ids."""
     return [
         {
-            "KPI id": kpi.id,
+            _("KPI id"): kpi.id,
             **row,
-            "Period from": kpi.period.start,
-            "Period to": kpi.period.end,
-            "Compared from": kpi.comparison_period.start,
-            "Compared to": kpi.comparison_period.end,
-            "Channel": kpi.filters.get("channel", pgettext("channel filter", "all")),
-            "Campaign": kpi.filters.get("campaign", pgettext("campaign filter", "all")),
+            _("Period from"): kpi.period.start,
+            _("Period to"): kpi.period.end,
+            _("Compared from"): kpi.comparison_period.start,
+            _("Compared to"): kpi.comparison_period.end,
+            _("Channel"): kpi.filters.get("channel", pgettext("channel filter", "all")),
+            _("Campaign"): kpi.filters.get("campaign", pgettext("campaign filter", "all")),
         }
         for kpi, row in zip(kpis, facts(kpis, currency), strict=True)
     ]
@@ -200,7 +173,7 @@ def facts_csv(kpis: list[Kpi], currency: str) -> bytes:
     rows = fact_rows(kpis, currency)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header(column) for column in rows[0])
+    writer.writerow(rows[0].keys())
     writer.writerows([_csv_cell(v) for v in row.values()] for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
@@ -238,20 +211,20 @@ def facts_xlsx(kpis: list[Kpi], currency: str, meta: Mapping[str, str], fmt: Num
     sheet = book.active
     sheet.title = pgettext("sheet", "KPIs")
     columns = list(rows[0])
-    sheet.append([header(c) for c in columns])
-    money, day = money_format(fmt, currency), date_format(fmt)
+    sheet.append(columns)
+    money, day, amounts = money_format(fmt, currency), date_format(fmt), _amount_columns()
     for kpi, row in zip(kpis, rows, strict=True):
         sheet.append([_xlsx_cell(v) for v in row.values()])
         for column, cell in zip(columns, sheet[sheet.max_row], strict=True):
             if isinstance(cell.value, date):
                 cell.number_format = day
-            elif kpi.unit == "currency" and column in AMOUNT_COLUMNS and isinstance(cell.value, int | float):
+            elif kpi.unit == "currency" and column in amounts and isinstance(cell.value, int | float):
                 cell.number_format = money
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    wide = {"KPI": 36, "Status": 18, "Change": 22, "Definition": 60, "Assumptions": 60}
-    for column, cell in zip(columns, sheet[1], strict=True):
-        sheet.column_dimensions[cell.column_letter].width = wide.get(column, max(12, len(cell.value) + 2))
+    wide = {_("KPI"): 36, _("Status"): 18, pgettext("facts", "Change"): 22, _("Definition"): 60, _("Assumptions"): 60}
+    for cell in sheet[1]:
+        sheet.column_dimensions[cell.column_letter].width = wide.get(cell.value, max(12, len(cell.value) + 2))
     sheet.freeze_panes = "C2"
 
     info = book.create_sheet(pgettext("sheet", "About"))
