@@ -1,4 +1,8 @@
-"""Computations the pages show, cached per data version: a new upload invalidates them."""
+"""Computations the pages show, cached per data version: a new upload invalidates them.
+
+Whatever holds words (KPI labels and sentences, the board, its PDF, channel names) is cached per
+language too (`lang`, from i18n.current()), so two sessions in two languages never share words.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from datetime import date
 
 import streamlit as st
 
-from legame import board, warehouse
+from legame import board, i18n, warehouse
 from legame.kpis import Kpi, Period, compute, series
 from legame.ui.session import config, cursor
 
@@ -16,27 +20,30 @@ def data_version() -> int:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _board(version: int, start: date, end: date, comparison: str, filters: tuple) -> board.Board:
-    return board.build(cursor(), config(), Period(start, end), comparison, dict(filters))
+def _board(version: int, lang: str, start: date, end: date, comparison: str, filters: tuple) -> board.Board:
+    with i18n.language(lang):
+        return board.build(cursor(), config(), Period(start, end), comparison, dict(filters))
 
 
 def board_for(period: Period, comparison: str, filters: dict[str, str]) -> board.Board:
-    return _board(data_version(), period.start, period.end, comparison, tuple(sorted(filters.items())))
+    return _board(data_version(), i18n.current(), period.start, period.end, comparison, tuple(sorted(filters.items())))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _kpis(version: int, start: date, end: date, comparison: str, filters: tuple) -> list[Kpi]:
-    return compute(cursor(), config(), Period(start, end), comparison, dict(filters))
+def _kpis(version: int, lang: str, start: date, end: date, comparison: str, filters: tuple) -> list[Kpi]:
+    with i18n.language(lang):
+        return compute(cursor(), config(), Period(start, end), comparison, dict(filters))
 
 
 def kpis_for(period: Period, comparison: str, filters: dict[str, str]) -> dict[str, Kpi]:
     """Every KPI for the period, by id."""
-    found = _kpis(data_version(), period.start, period.end, comparison, tuple(sorted(filters.items())))
+    found = _kpis(data_version(), i18n.current(), period.start, period.end, comparison, tuple(sorted(filters.items())))
     return {k.id: k for k in found}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _monthly(version: int, end: date, filters: tuple, kpi_id: str) -> list[dict]:
+    # Numbers only (no words): shared by every language.
     return series.monthly(cursor(), config(), end, dict(filters), [kpi_id])
 
 
@@ -75,13 +82,17 @@ def anchor() -> date:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _board_pack(version: int, start: date, end: date, comparison: str, filters: tuple) -> bytes:
+def _board_pack(version: int, lang: str, start: date, end: date, comparison: str, filters: tuple) -> bytes:
     from legame.boardpack import board_pack_pdf
 
-    built = _board(version, start, end, comparison, filters)
-    return board_pack_pdf(built, config(), headline=built.headline, filters=dict(filters))
+    built = _board(version, lang, start, end, comparison, filters)
+    with i18n.language(lang):
+        return board_pack_pdf(built, config(), headline=built.headline, filters=dict(filters))
 
 
-def board_pack(period: Period, comparison: str, filters: dict[str, str]) -> bytes:
-    """The board pack PDF for this view (a few seconds the first time: Chromium draws the charts)."""
-    return _board_pack(data_version(), period.start, period.end, comparison, tuple(sorted(filters.items())))
+def board_pack(period: Period, comparison: str, filters: dict[str, str], lang: str | None = None) -> bytes:
+    """The board pack PDF for this view in `lang` (the run's language by default; a download may call this
+    after the run): a few seconds the first time, while Chromium draws the charts."""
+    return _board_pack(
+        data_version(), lang or i18n.current(), period.start, period.end, comparison, tuple(sorted(filters.items()))
+    )
