@@ -504,8 +504,20 @@ _RATES_AND_RESULTS = (
         By(
             "conversion_denominator",
             (
-                ("clicks", N_("New customers / clicks in the period (ad clicks + link clicks on posts).")),
-                ("visits", N_("New customers / visits in the period (web sessions).")),
+                (
+                    "clicks",
+                    N_(
+                        "New customers / clicks in the period (clicks: ad clicks + link clicks on posts; "
+                        "visits: web sessions)."
+                    ),
+                ),
+                (
+                    "visits",
+                    N_(
+                        "New customers / visits in the period (clicks: ad clicks + link clicks on posts; "
+                        "visits: web sessions)."
+                    ),
+                ),
             ),
         ),
         By(
