@@ -230,7 +230,14 @@ def steps(parts: dict[str, float], fmt: NumberFormat | None = None) -> go.Figure
         height=320,
         margin={"l": 10, "r": 220, "t": 10, "b": 40},
         separators=fmt.plotly_separators,
-        xaxis={"type": "log", "title": _("people (log scale)"), "tickformat": NUMBER_TICKS, "exponentformat": "none"},
+        # One tick per power of ten: Plotly's 2s and 5s between them crowd into each other once written in full.
+        xaxis={
+            "type": "log",
+            "dtick": 1,
+            "title": _("people (log scale)"),
+            "tickformat": NUMBER_TICKS,
+            "exponentformat": "none",
+        },
         yaxis={"autorange": "reversed"},
     )
     return fig

@@ -8,11 +8,11 @@ from legame.i18n import N_, _
 from legame.kpis import Kpi
 from legame.safe import for_markdown
 
-# Colour and icon together, so the status reads without colour too; the badge's words, with the target.
+# Colour, icon and words together, so the status reads without colour too.
 STATUS_LOOK = {
-    "on track": ("green", ":material/check_circle:", N_("On track · target {target}")),
-    "watch": ("orange", ":material/visibility:", N_("On watch · target {target}")),
-    "off track": ("red", ":material/error:", N_("Off track · target {target}")),
+    "on track": ("green", ":material/check_circle:", N_("On track")),
+    "watch": ("orange", ":material/visibility:", N_("On watch")),
+    "off track": ("red", ":material/error:", N_("Off track")),
 }
 
 
@@ -35,7 +35,10 @@ def kpi_card(kpi: Kpi) -> None:
         )
         if kpi.status:
             colour, icon, words = STATUS_LOOK[kpi.status]
-            st.badge(_(words, target=kpi.display["target"]), color=colour, icon=icon)
+            # Two badges in one line of text: the target moves under the status when a narrow card needs it
+            # (Italian's "Da tenere d'occhio" and a target do not fit one badge in a card of four).
+            target = _("target {value}", value=kpi.display["target"])
+            st.markdown(f":{colour}-badge[{icon} {plain(_(words))}] :gray-badge[{plain(target)}]")
         if kpi.noise:
             st.badge(
                 _("Within normal variation"),
