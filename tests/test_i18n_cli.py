@@ -124,7 +124,7 @@ def test_board_pack_in_italian(demo_db, tmp_path):
         "Periodo T3 2026 (1 lug 2026 – 30 set 2026)",
         "Canale tutti i canali Campagna tutte le campagne",
         "Dati fino al persone 31 ott 2026,",
-        "I numeri chiave: T3 2026 a confronto con T2 2026",
+        "Numeri chiave: T3 2026 a confronto con T2 2026",
         "KPI T3 2026 T2 2026 Variazione Obiettivo Stato",
         "Ricavi: membri della community e altri clienti",
         "Ogni KPI a confronto con il periodo di riferimento e con l'obiettivo",
@@ -194,10 +194,10 @@ def test_share_create_in_italian_pins_the_language_and_shows_rome_time(demo_db):
     link = next(row for row in listed if row["label"] == "CdA T3")
     assert link["view"]["lang"] == "it" and token_view(url)["lang"] == "it"
     assert link["status"] == "active"  # ids stay English
-    # The expiry in config.yaml's time zone (Europe/Rome), the Italian way: 'Si apre fino al 5 gen 2027, 08:19 CET:'.
+    # The expiry in config.yaml's time zone (Europe/Rome), the Italian way: 'Valido fino al 5 gen 2027, 08:19 CET:'.
     expires = datetime.fromisoformat(link["expires"])
-    assert opens == f"Si apre fino al {NumberFormat('it_IT', 'Europe/Rome').datetime(expires)}:"
-    assert re.fullmatch(r"Si apre fino al \d{1,2} [a-z]{3} \d{4}, \d\d:\d\d CES?T:", opens)
+    assert opens == f"Valido fino al {NumberFormat('it_IT', 'Europe/Rome').datetime(expires)}:"
+    assert re.fullmatch(r"Valido fino al \d{1,2} [a-z]{3} \d{4}, \d\d:\d\d CES?T:", opens)
     assert "UTC" not in made.stdout
 
     english = legame(demo_db, "share", "create", "--label", "Q3 board", *Q3, "--lang", "en", "--json", **LINKS)
