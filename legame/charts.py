@@ -112,7 +112,8 @@ def revenue_by_membership(
         barmode="stack",
         height=340,
         margin={"l": 60, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "y": -0.15},
+        # Below the two lines of month and year ticks.
+        legend={"orientation": "h", "y": -0.2, "yanchor": "top"},
         separators=fmt.plotly_separators,
         yaxis={"title": _("Revenue ({currency})", currency=currency), **money_axis(fmt, currency)},
         xaxis=month_axis(fmt, [r["month"] for r in trend]),

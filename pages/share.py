@@ -143,11 +143,12 @@ def link_table(links: list[share.Link]) -> pd.DataFrame:
                 _("Expires"): when(link.expires_at),
                 _("Opens"): fmt.number(link.open_count),
                 _("Last opened"): when(link.last_opened_at),
-                _("Shows"): link.view.describe(),
                 _("Password"): pgettext("has a password", "yes")
                 if link.has_password
                 else pgettext("has a password", "no"),
                 _("Created"): when(link.created_at),
+                # The longest last but the id, so the short columns stay in sight.
+                _("Shows"): link.view.describe(),
                 "ID": link.id,
             }
         )

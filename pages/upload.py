@@ -88,7 +88,9 @@ def load_history(history: list[dict]) -> tuple[pd.DataFrame, list[str]]:
         for name in ["Load", *counts]:
             row[name] = "" if row[name] is None else fmt.number(row[name])
         rows.append(row)
-    table = pd.DataFrame(rows).rename(columns=headers)
+    # The counts and the time before the profile's id, the least read, which the table's width may hide.
+    order = ["Load", "File", "Table", *counts, "Loaded at (UTC)", "By", "Profile"]
+    table = pd.DataFrame(rows)[order].rename(columns=headers)
     return table, [headers[name] for name in ["Load", *counts]]
 
 

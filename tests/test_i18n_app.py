@@ -25,7 +25,7 @@ BOARD = {
     "it": {
         "title": "Cruscotto",
         "subtitle": re.compile(r"^T[1-4] \d{4} rispetto a T[1-4] \d{4}$"),
-        "first_card": re.compile(r"^Valore della community\n[\d.]+\xa0€\n.+\nrispetto a T[1-4] \d{4}$"),
+        "first_card": re.compile(r"^Valore della community\n[\d.]+\xa0€\n.+\nvs T[1-4] \d{4}$"),
         "section": "Cosa è cambiato",
         "months": {"gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"},
         "money_tick": re.compile(r"^\d{1,3}(\.\d{3})* €$"),
