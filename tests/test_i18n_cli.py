@@ -27,10 +27,10 @@ LINKS = {"LEGAME_LINK_SECRET": "i18n links", "LEGAME_BASE_URL": "https://legame.
 
 # Written by hand, as an Italian reader should read them (the demo's Q3 2026 against Q2 2026).
 ITALIAN = {
-    "nps": "Il Net Promoter Score è stato +40 (obiettivo +40), entro la normale variabilità rispetto a +34 "
-    "del periodo precedente (T2 2026).",
-    "cac": "Ogni nuovo cliente è costato 29,16\u00a0€ di marketing (obiettivo 60,00\u00a0€), in calo rispetto a "
-    "31,73\u00a0€ del periodo precedente (T2 2026).",
+    "nps": "Il Net Promoter Score è stato +40 (obiettivo +40), entro la normale variabilità rispetto al periodo "
+    "precedente (T2 2026: +34).",
+    "cac": "Ogni nuovo cliente è costato 29,16\u00a0€ di marketing (obiettivo 60,00\u00a0€), in calo rispetto al "
+    "periodo precedente (T2 2026: 31,73\u00a0€).",
 }
 ENGLISH = {
     "nps": "Net Promoter Score was +40 (target +40), within normal variation of +34 in the previous period (Q2 2026).",
