@@ -16,6 +16,7 @@ import pytest
 
 from legame import board, i18n
 from legame.channels import Taxonomy
+from legame.fmt import NumberFormat
 from legame.ingest import load_file
 from legame.kpis import Period, compute
 from legame.kpis import facts as kpi_facts
@@ -203,8 +204,9 @@ def test_statuses_facts_and_channels_in_italian(loaded, config):
         row = kpi_facts.facts([it["cac"]], "EUR")[0]
         assert row["Stato"] == "fuori obiettivo" and row["Meglio se"] == "più basso"
         assert row["Come appare"] == f"130,00{EUR}" and row["Tipo di variazione"] == "n.d."
-        shown = kpi_facts.shown_facts([it["cac"], it["payback_months"]])
+        shown = kpi_facts.shown_facts([it["cac"], it["payback_months"]], NumberFormat.for_reader(config))
         assert shown[1]["Obiettivo"] == "—" and shown[0]["Confronto con"] == "—"
+        assert shown[0]["Ultimi dati"] == NumberFormat.for_locale("it_IT").date(it["cac"].freshness)
         assert kpi_facts.unit_words("%", "EUR") == "percentuale"
         taxonomy = Taxonomy.from_config(config)
         assert taxonomy.label("paid_social") == "Social a pagamento"
