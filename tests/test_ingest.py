@@ -194,7 +194,7 @@ def test_cli_says_plainly_when_the_app_holds_the_file(config, tmp_path):
     )
     try:
         assert holder.stdout.readline().strip() == "ok"
-        env = {"LEGAME_DB": str(db), "LEGAME_SECRET": "x", "PATH": "/usr/bin:/bin"}
+        env = {"LEGAME_DB": str(db), "LEGAME_SECRET": "x", "PATH": "/usr/bin:/bin", "LEGAME_LANG": "en"}
         orders = write(tmp_path, "orders.csv", ORDERS)
         started = time.monotonic()
         result = subprocess.run(
