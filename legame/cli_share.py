@@ -19,6 +19,8 @@ from legame import share, warehouse
 from legame.channels import Taxonomy
 from legame.config import Config, load_config
 from legame.errors import DatabaseBusy, LegameError
+from legame.fmt import NumberFormat
+from legame.i18n import _
 from legame.kpis.period import COMPARISONS, Period, preset
 
 DEFAULT_PERIOD = "last_quarter"  # as on the board
@@ -45,6 +47,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     create.add_argument("--channel", help="show this channel only")
     create.add_argument("--campaign", help="show this campaign only")
     create.add_argument("--password", action="store_true", help="ask for a password the link's holders must type")
+    create.add_argument(
+        "--snapshot",
+        action="store_true",
+        help=_("freeze the numbers as of now: the link keeps showing them after new data is loaded"),
+    )
     create.add_argument("--json", action="store_true", help='print {"id", "url", "expires"}')
     create.set_defaults(run=_create)
 
@@ -120,15 +127,20 @@ def _create(args: argparse.Namespace) -> int:
             args.compare,
             args.channel,
             args.campaign,
+            snapshot=args.snapshot,
         )
         days = share.default_days(config) if args.days is None else args.days
         link, url = share.create_link(con, config, label=args.label, view=view, days=days, password=password)
     finally:
         con.close()
     if args.json:
-        print(json.dumps({"id": link.id, "url": url, "expires": _utc(link.expires_at)}))
+        frozen = {"numbers_as_of": _utc(link.created_at)} if view.snapshot else {}
+        print(json.dumps({"id": link.id, "url": url, "expires": _utc(link.expires_at), **frozen}))
     else:
         print(f"Link {link.id} ({link.label}): {view.describe()}")
+        if view.snapshot:
+            moment = NumberFormat.for_reader(config).datetime(link.created_at)
+            print(_("Numbers as of {moment}, kept with the link.", moment=moment))
         print(f"Opens until {link.expires_at:%d %b %Y, %H:%M} UTC:")
         print(url)
     return 0

@@ -327,6 +327,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             is_advocate boolean
         )""",
     ),
+    (
+        # Frozen links (legame/snapshot.py): what a link's pages showed when it was made, as JSON
+        # (the numbers once, the words computed with them in each language listed).
+        """create table link_snapshots (
+            link_id varchar primary key,
+            taken_at timestamp not null,
+            data_version integer not null,
+            languages varchar not null,
+            body varchar not null
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

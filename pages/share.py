@@ -7,7 +7,7 @@ session.guard(session.ADMIN, "share")
 import pandas as pd
 import streamlit as st
 
-from legame import share
+from legame import i18n, share
 from legame.fmt import NumberFormat
 from legame.kpis import COMPARISONS, PRESETS, Period, preset
 from legame.safe import for_markdown
@@ -83,6 +83,13 @@ with st.container(border=True):
         type="password",
         help="People opening the link must type it too. Send it separately from the link.",
     )
+    frozen = st.checkbox(
+        i18n._("Freeze the numbers as of now"),
+        help=i18n._(
+            "The link then shows the KPIs, sentences and charts exactly as they are now, even after new data is "
+            "loaded. Otherwise it shows its dates on the data loaded when it is opened."
+        ),
+    )
     if st.button("Create link", type="primary", icon=":material/add_link:"):
         view = share.View(
             tuple(pages),
@@ -90,10 +97,12 @@ with st.container(border=True):
             period.end,
             compare,
             *(None if filters[key] == ALL else filters[key] for key in ("channel", "campaign")),
+            snapshot=frozen,
         )
-        link, url = share.create_link(
-            session.cursor(), config, label=label, view=view, days=int(days), password=password or None
-        )
+        with st.spinner(i18n._("Freezing the numbers…") if frozen else i18n._("Creating the link…")):
+            link, url = share.create_link(
+                session.cursor(), config, label=label, view=view, days=int(days), password=password or None
+            )
         st.success(
             f"Link created: it opens until {link.expires_at:%d %b %Y, %H:%M} UTC. Copy it and send it.",
             icon=":material/check:",

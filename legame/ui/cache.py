@@ -1,4 +1,7 @@
-"""Computations the pages show, cached per data version: a new upload invalidates them."""
+"""Computations the pages show, cached per data version: a new upload invalidates them.
+
+A viewer of a frozen link gets the numbers stored with the link instead (session.snapshot()).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import streamlit as st
 
 from legame import board, warehouse
 from legame.kpis import Kpi, Period, compute, series
-from legame.ui.session import config, cursor
+from legame.ui.session import config, cursor, snapshot
 
 
 def data_version() -> int:
@@ -21,6 +24,8 @@ def _board(version: int, start: date, end: date, comparison: str, filters: tuple
 
 
 def board_for(period: Period, comparison: str, filters: dict[str, str]) -> board.Board:
+    if (frozen := snapshot()) is not None:
+        return frozen.board()
     return _board(data_version(), period.start, period.end, comparison, tuple(sorted(filters.items())))
 
 
@@ -31,6 +36,8 @@ def _kpis(version: int, start: date, end: date, comparison: str, filters: tuple)
 
 def kpis_for(period: Period, comparison: str, filters: dict[str, str]) -> dict[str, Kpi]:
     """Every KPI for the period, by id."""
+    if (frozen := snapshot()) is not None:
+        return {k.id: k for k in frozen.board().kpis}
     found = _kpis(data_version(), period.start, period.end, comparison, tuple(sorted(filters.items())))
     return {k.id: k for k in found}
 
@@ -42,6 +49,8 @@ def _monthly(version: int, end: date, filters: tuple, kpi_id: str) -> list[dict]
 
 def monthly(end: date, filters: dict[str, str], kpi_id: str) -> list[dict]:
     """The KPI month by month for the twelve months up to `end`."""
+    if (frozen := snapshot()) is not None:
+        return frozen.monthly_for(kpi_id)
     return _monthly(data_version(), end, tuple(sorted(filters.items())), kpi_id)
 
 
@@ -51,6 +60,8 @@ def _channels(version: int, start: date, end: date, filters: tuple, kpi_id: str)
 
 
 def by_channel(period: Period, filters: dict[str, str], kpi_id: str) -> list[dict]:
+    if (frozen := snapshot()) is not None:
+        return frozen.channels_for(kpi_id)
     return _channels(data_version(), period.start, period.end, tuple(sorted(filters.items())), kpi_id)
 
 
@@ -61,6 +72,8 @@ def _dimensions(version: int) -> dict[str, list[str]]:
 
 def dimensions() -> dict[str, list[str]]:
     """Channels and campaigns present in the data."""
+    if (frozen := snapshot()) is not None:
+        return frozen.dimensions
     return _dimensions(data_version())
 
 
@@ -71,6 +84,8 @@ def _anchor(version: int) -> date:
 
 def anchor() -> date:
     """The latest day with data (never after today): presets count back from it."""
+    if (frozen := snapshot()) is not None:
+        return frozen.anchor
     return _anchor(data_version())
 
 
@@ -84,4 +99,27 @@ def _board_pack(version: int, start: date, end: date, comparison: str, filters: 
 
 def board_pack(period: Period, comparison: str, filters: dict[str, str]) -> bytes:
     """The board pack PDF for this view (a few seconds the first time: Chromium draws the charts)."""
+    if (frozen := snapshot()) is not None:
+        return _frozen_pack(frozen.link_id, frozen.board(), filters)
     return _board_pack(data_version(), period.start, period.end, comparison, tuple(sorted(filters.items())))
+
+
+def freshness() -> dict[str, date | None]:
+    """The latest day in each table (the frozen link's, for its viewer)."""
+    if (frozen := snapshot()) is not None:
+        return frozen.board().freshness
+    return warehouse.freshness(cursor())
+
+
+def demo_state() -> str:
+    """Whose data the numbers are (warehouse.demo_state); the frozen link's, for its viewer."""
+    if (frozen := snapshot()) is not None:
+        return frozen.board().demo_state
+    return warehouse.demo_state(cursor())
+
+
+@st.cache_data(max_entries=8, show_spinner=False, hash_funcs={board.Board: id})
+def _frozen_pack(link_id: str, built: board.Board, filters: dict[str, str]) -> bytes:
+    from legame.boardpack import board_pack_pdf
+
+    return board_pack_pdf(built, config(), headline=built.headline, filters=dict(filters))

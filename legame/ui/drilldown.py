@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from legame import charts, warehouse
+from legame import charts
 from legame.channels import Taxonomy
 from legame.kpis import Kpi
 from legame.kpis.engine import ATTRIBUTED
@@ -23,7 +23,7 @@ def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str
     st.caption(intro)
     period, comparison, view = controls.period_controls(cache.anchor())
     filters = controls.filter_controls(cache.dimensions())
-    controls.demo_banner(warehouse.demo_state(session.cursor()))
+    controls.demo_banner(cache.demo_state())
     everything = cache.kpis_for(period, comparison, filters)
     kpis = [everything[i] for i in kpi_ids]
     shown_filters = " · ".join(f"{k} {controls.dimension_label(k, v)}" for k, v in filters.items())
@@ -73,4 +73,4 @@ def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str
             )
             if ATTRIBUTED & set(KPIS[chosen].inputs):  # sales and new customers belong to a channel by a rule
                 st.caption(cards.plain(Taxonomy.from_config(config).assumption))
-    controls.freshness_line(warehouse.freshness(session.cursor()))
+    controls.freshness_line(cache.freshness())
