@@ -19,8 +19,8 @@ from legame.config import Config
 from legame.errors import LegameError
 
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
-# What no upload holds, carried over as it is: share links and their frozen numbers.
-KEPT_ON_REBUILD = ("links", "link_snapshots")
+# What no upload holds, carried over as it is: share links, their frozen numbers, the admin's chart notes.
+KEPT_ON_REBUILD = ("links", "link_snapshots", "annotations")
 
 
 @dataclass

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import duckdb
 
-from legame import queries, warehouse
+from legame import annotations, queries, warehouse
 from legame.config import Config
 from legame.kpis import Kpi, Period, compute
 from legame.kpis.params import query_params
@@ -38,6 +38,7 @@ class Board:
     demo_state: str  # warehouse.demo_state: "empty", "demo", "mixed" or "real"
     trend: list[dict[str, Any]]
     horizon_months: int = 36  # how far ahead predicted values look (config.yaml clv.horizon_months)
+    marks: list[annotations.Mark] = field(default_factory=list)  # events and notes on the trend's months
 
     def what_changed(self, n: int = 3) -> list[Kpi]:
         """The n biggest real movements, ranked by size relative to their normal variation."""
@@ -97,4 +98,5 @@ def build(
         demo_state=warehouse.demo_state(con),
         horizon_months=int(config.get("clv", "horizon_months")),
         trend=queries.run(con, "revenue_trend", **query_params(config, trend_period(period), filters or {})),
+        marks=annotations.marks(con, trend_period(period).start, period.end),
     )

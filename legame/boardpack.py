@@ -26,8 +26,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from legame import charts, export
+from legame.annotations import EVENT
 from legame.board import Board
 from legame.config import Config
+from legame.fmt import NumberFormat
+from legame.i18n import _, ngettext
 from legame.kpis import COMPARISONS, Kpi
 from legame.safe import for_pdf
 
@@ -250,6 +253,38 @@ def _rows_of_images(images: list[Image]) -> list[Table]:
     return [Table([row], hAlign="LEFT", style=padding, spaceAfter=12) for row in rows]
 
 
+def _marks_legend(board: Board, config: Config, style: Styles) -> list[Flowable]:
+    """What the revenue chart's marks say, since paper has no hover: each numbered note, then the events."""
+    start, end = charts.months_span(r["month"] for r in board.trend)
+    notes = charts.shown_notes(board.marks, start, end)
+    events = [m for m in board.marks if m.kind == EVENT and start <= m.day <= end]
+    fmt = NumberFormat.for_reader(config)
+    out: list[Flowable] = []
+    if notes:
+        rows = [
+            [
+                Paragraph(_ink(f"<b>{number}</b>", colors.HexColor(charts.NOTE_COLOUR)), style["cell"]),
+                Paragraph(_text(fmt.date(m.day)), style["cell"]),
+                Paragraph(_text(m.text), style["cell"]),
+                Paragraph(_text(m.author), style["small"]),
+            ]
+            for number, m in enumerate(notes, start=1)
+        ]
+        header = [Paragraph(f"<b>{_text(h)}</b>", style["cell"]) for h in ("", _("Day"), _("Note"), _("Written by"))]
+        out += [Spacer(1, 8), _ruled([header, *rows], [0.04, 0.14, 0.62, 0.20])]
+    if events:
+        people = sum(m.people for m in events)
+        line = ngettext(
+            "Diamonds: community events in the data, on {n} day, with {people} people taking part.",
+            "Diamonds: community events in the data, on {n} days, with {people} people taking part in all.",
+            len(events),
+            people=fmt.number(people),
+        )
+        diamond = _symbol("◆", colors.HexColor(charts.EVENT_COLOUR))
+        out += [Spacer(1, 6), Paragraph(f"{diamond} {_text(line)}", style["small"])]
+    return out
+
+
 def _definitions(kpis: list[Kpi], style: Styles) -> Table:
     rows = [[Paragraph(f"<b>{h}</b>", style["cell"]) for h in ("KPI", "Definition", "Assumptions and notes")]]
     for kpi in kpis:
@@ -358,7 +393,7 @@ def board_pack_pdf(
     if words := DEMO_HEADERS.get(board.demo_state):
         context += f" · {words}"
 
-    revenue = charts.revenue_by_membership(board.trend, board.period, config.currency)
+    revenue = charts.revenue_by_membership(board.trend, board.period, config.currency, board.marks)
     revenue.update_layout(width=TREND_PX[0], height=TREND_PX[1], plot_bgcolor="white")
     families = _family_figures(kpis)
     pngs = export.figures_png([revenue, *families])
@@ -378,6 +413,7 @@ def board_pack_pdf(
             "the shaded band is the period of this pack. All channels and campaigns.",
             style["small"],
         ),
+        *_marks_legend(board, config, style),
         PageBreak(),
         Paragraph("Each KPI against its comparison and target", style["h1"]),
         *_rows_of_images([_image(png, figure) for png, figure in zip(pngs[1:], families, strict=True)]),

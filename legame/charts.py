@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import Any
 
 import plotly.graph_objects as go
 
+from legame.annotations import EVENT, NOTE, Mark
+from legame.config import load_config
+from legame.fmt import NumberFormat
+from legame.i18n import _, ngettext
 from legame.kpis import Period
 from legame.safe import for_plotly
 from legame.theme import brand
@@ -15,10 +20,86 @@ MEMBER_COLOUR = brand().primary
 OTHER_COLOUR = brand().secondary
 HIGHLIGHT_COLOUR = brand().highlight
 BAD_COLOUR = brand().bad
+NOTE_COLOUR = brand().note
+EVENT_COLOUR = brand().event
+# The marks' own y axis, over the chart's and hidden: notes at its top, events along its bottom.
+MARKS_AXIS = {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
+NOTE_Y, EVENT_Y = 1.0, 0.04  # a note's flag sits on the top edge, above the bars
+MARKS_RANK = 2000  # after the chart's own traces in the legend
 
 
-def revenue_by_membership(trend: list[dict[str, Any]], period: Period, currency: str) -> go.Figure:
-    """Monthly revenue, community members' sales stacked on other customers', selected period shaded."""
+def shown_notes(marks: Sequence[Mark], start: date, end: date) -> list[Mark]:
+    """The notes a chart from `start` to `end` shows, numbered in this order (the PDF lists them by number)."""
+    return [m for m in marks if m.kind == NOTE and start <= m.day <= end]
+
+
+def add_marks(fig: go.Figure, marks: Sequence[Mark], start: date, end: date) -> go.Figure:
+    """Community events (diamonds along the bottom) and the admin's notes (a dashed line and a numbered
+    flag at the top, the note on hover) from `start` to `end` on a chart whose x axis is dates."""
+    if not marks:
+        return fig
+    fmt = NumberFormat.for_reader(load_config())
+    events = [m for m in marks if m.kind == EVENT and start <= m.day <= end]
+    notes = shown_notes(marks, start, end)
+    if events:
+        fig.add_scatter(
+            x=[m.day for m in events],
+            y=[EVENT_Y] * len(events),
+            yaxis="y2",
+            mode="markers",
+            marker={"symbol": "diamond", "size": 9, "color": EVENT_COLOUR, "line": {"width": 1, "color": "white"}},
+            name=_("Community events"),
+            legendrank=MARKS_RANK + 1,
+            hovertext=[
+                ngettext(
+                    "{day}: community event, {n} person took part",
+                    "{day}: community event, {n} people took part",
+                    m.people,
+                    day=fmt.date(m.day),
+                )
+                for m in events
+            ],
+            hoverinfo="text",
+        )
+    for note in notes:
+        fig.add_shape(
+            type="line",
+            x0=note.day,
+            x1=note.day,
+            y0=0,
+            y1=NOTE_Y,
+            xref="x",
+            yref="paper",
+            line={"color": NOTE_COLOUR, "width": 1.5, "dash": "dot"},
+        )
+    if notes:
+        fig.add_scatter(
+            x=[m.day for m in notes],
+            y=[NOTE_Y] * len(notes),
+            yaxis="y2",
+            mode="markers+text",
+            marker={"symbol": "square", "size": 20, "color": NOTE_COLOUR},
+            text=[f"<b>{number}</b>" for number in range(1, len(notes) + 1)],
+            textfont={"color": "white", "size": 12},
+            textposition="middle center",
+            cliponaxis=False,
+            name=_("Notes"),
+            legendrank=MARKS_RANK,
+            hovertext=[
+                f"<b>{fmt.date(m.day)}</b><br>{for_plotly(m.text)}<br><i>{for_plotly(m.author)}</i>" for m in notes
+            ],
+            hoverinfo="text",
+        )
+    if events or notes:
+        fig.update_layout(yaxis2=MARKS_AXIS)
+    return fig
+
+
+def revenue_by_membership(
+    trend: list[dict[str, Any]], period: Period, currency: str, marks: Sequence[Mark] = ()
+) -> go.Figure:
+    """Monthly revenue, community members' sales stacked on other customers', selected period shaded;
+    community events and the admin's notes marked (add_marks)."""
     fig = go.Figure()
     groups = ((False, "Other customers", OTHER_COLOUR), (True, "Community members", MEMBER_COLOUR))
     for is_member, name, colour in groups:
@@ -49,11 +130,27 @@ def revenue_by_membership(trend: list[dict[str, Any]], period: Period, currency:
         yaxis_title=f"Revenue ({currency})",
         xaxis={"dtick": "M1", "tickformat": "%b\n%Y", "ticklabelmode": "period"},
     )
-    return fig
+    return add_marks(fig, marks, *months_span(r["month"] for r in trend))
 
 
-def trend(series: list[dict[str, Any]], kpi_id: str, label: str, unit_label: str, target: float | None) -> go.Figure:
-    """A KPI month by month, with its target as a dashed line."""
+def months_span(months: Any) -> tuple[date, date]:
+    """The first day of the first month to the last day of the last month (marks outside are left out)."""
+    found = sorted(months)
+    if not found:
+        return date.max, date.min
+    last = found[-1]
+    return found[0], (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def trend(
+    series: list[dict[str, Any]],
+    kpi_id: str,
+    label: str,
+    unit_label: str,
+    target: float | None,
+    marks: Sequence[Mark] = (),
+) -> go.Figure:
+    """A KPI month by month, with its target as a dashed line; events and notes marked (add_marks)."""
     fig = go.Figure()
     fig.add_scatter(
         x=[r["month"] for r in series],
@@ -61,6 +158,7 @@ def trend(series: list[dict[str, Any]], kpi_id: str, label: str, unit_label: str
         mode="lines+markers",
         name=label,
         line={"color": MEMBER_COLOUR, "width": 3},
+        showlegend=False,  # the legend, when there is one, explains the marks only
         xperiod="M1",
         xperiodalignment="middle",
         connectgaps=False,
@@ -78,9 +176,9 @@ def trend(series: list[dict[str, Any]], kpi_id: str, label: str, unit_label: str
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis_title=unit_label,
         xaxis={"dtick": "M1", "tickformat": "%b\n%Y", "ticklabelmode": "period"},
-        showlegend=False,
+        legend={"orientation": "h", "y": -0.2},
     )
-    return fig
+    return add_marks(fig, marks, *months_span(r["month"] for r in series))
 
 
 def by_channel(rows: list[dict[str, Any]], kpi_id: str, unit_label: str, labels: dict[str, str]) -> go.Figure:

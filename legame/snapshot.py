@@ -131,10 +131,11 @@ def load(con: duckdb.DuckDBPyConnection, link_id: str) -> Snapshot:
 
 
 def _classes() -> dict[str, type]:
+    from legame.annotations import Mark
     from legame.board import Board
     from legame.kpis.engine import Kpi
 
-    return {"kpi": Kpi, "board": Board}
+    return {"kpi": Kpi, "board": Board, "mark": Mark}
 
 
 def _encode(value: Any) -> Any:

@@ -25,6 +25,8 @@ class Brand:
     secondary: str = "#b8c4c2"
     highlight: str = "#f2c14e"
     bad: str = "#c0392b"
+    note: str = "#7d4fb3"  # the admin's notes on trend charts
+    event: str = "#d4870f"  # community events on trend charts
     font: str = "Source Sans Pro, Helvetica, Arial, sans-serif"
 
     @classmethod

@@ -338,6 +338,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             body varchar not null
         )""",
     ),
+    (
+        # The admin's dated notes on the trend charts (legame/annotations.py): a campaign launch,
+        # an event, a price change; who wrote each and when.
+        """create table annotations (
+            annotation_id varchar primary key,
+            day date not null,
+            note varchar not null,
+            author varchar not null,
+            created_at timestamp not null
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

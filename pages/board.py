@@ -9,7 +9,7 @@ import streamlit as st
 
 from legame import charts, export
 from legame.kpis.facts import shown_facts
-from legame.ui import cache, cards, controls
+from legame.ui import cache, cards, controls, notes
 
 config = session.config()
 st.title("Board")
@@ -40,7 +40,8 @@ else:
     else:
         st.caption("No KPI moved beyond its normal variation.")
     st.subheader("Revenue: community members and other customers" + (" (this view's sales)" if filters else ""))
-    st.plotly_chart(charts.revenue_by_membership(board.trend, period, config.currency))
+    st.plotly_chart(charts.revenue_by_membership(board.trend, period, config.currency, board.marks))
+    notes.editor(period)
 controls.freshness_line(board.freshness)
 
 st.subheader("Take it to the board")

@@ -9,7 +9,7 @@ from datetime import date
 
 import streamlit as st
 
-from legame import board, warehouse
+from legame import annotations, board, warehouse
 from legame.kpis import Kpi, Period, compute, series
 from legame.ui.session import config, cursor, snapshot
 
@@ -18,15 +18,20 @@ def data_version() -> int:
     return warehouse.data_version(cursor())
 
 
+def notes_version() -> tuple[int, int]:
+    """Changes with every note added or deleted: the board's chart marks are cached on it too."""
+    return annotations.version(cursor())
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
-def _board(version: int, start: date, end: date, comparison: str, filters: tuple) -> board.Board:
+def _board(version: int, start: date, end: date, comparison: str, filters: tuple, notes: tuple = ()) -> board.Board:
     return board.build(cursor(), config(), Period(start, end), comparison, dict(filters))
 
 
 def board_for(period: Period, comparison: str, filters: dict[str, str]) -> board.Board:
     if (frozen := snapshot()) is not None:
         return frozen.board()
-    return _board(data_version(), period.start, period.end, comparison, tuple(sorted(filters.items())))
+    return _board(data_version(), period.start, period.end, comparison, tuple(sorted(filters.items())), notes_version())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -90,10 +95,10 @@ def anchor() -> date:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _board_pack(version: int, start: date, end: date, comparison: str, filters: tuple) -> bytes:
+def _board_pack(version: int, start: date, end: date, comparison: str, filters: tuple, notes: tuple = ()) -> bytes:
     from legame.boardpack import board_pack_pdf
 
-    built = _board(version, start, end, comparison, filters)
+    built = _board(version, start, end, comparison, filters, notes)
     return board_pack_pdf(built, config(), headline=built.headline, filters=dict(filters))
 
 
@@ -101,7 +106,8 @@ def board_pack(period: Period, comparison: str, filters: dict[str, str]) -> byte
     """The board pack PDF for this view (a few seconds the first time: Chromium draws the charts)."""
     if (frozen := snapshot()) is not None:
         return _frozen_pack(frozen.link_id, frozen.board(), filters)
-    return _board_pack(data_version(), period.start, period.end, comparison, tuple(sorted(filters.items())))
+    filters_key = tuple(sorted(filters.items()))
+    return _board_pack(data_version(), period.start, period.end, comparison, filters_key, notes_version())
 
 
 def freshness() -> dict[str, date | None]:
@@ -123,3 +129,16 @@ def _frozen_pack(link_id: str, built: board.Board, filters: dict[str, str]) -> b
     from legame.boardpack import board_pack_pdf
 
     return board_pack_pdf(built, config(), headline=built.headline, filters=dict(filters))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _marks(version: int, notes: tuple, start: date, end: date) -> list[annotations.Mark]:
+    return annotations.marks(cursor(), start, end)
+
+
+def marks(period: Period) -> list[annotations.Mark]:
+    """Community events and the admin's notes for the twelve months of a drill-down's trend chart."""
+    if (frozen := snapshot()) is not None:
+        return frozen.board().marks
+    start = board.trend_period(period).start
+    return _marks(data_version(), notes_version(), start, period.end)

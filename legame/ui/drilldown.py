@@ -55,6 +55,7 @@ def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str
                 kpi.label,
                 unit_words(kpi.unit, config.currency),
                 kpi.target,
+                cache.marks(period),
             )
         )
     with right:
