@@ -33,6 +33,7 @@ from legame.fmt import NumberFormat
 from legame.i18n import _, ngettext
 from legame.kpis import COMPARISONS, Kpi
 from legame.safe import for_pdf
+from legame.theme import printed
 
 PAGE = landscape(A4)
 MARGIN = 15 * mm
@@ -372,6 +373,13 @@ LEGEND = (
 )
 
 
+def pack_figures(board: Board, config: Config, kpis: list[Kpi]) -> list[go.Figure]:
+    """The pack's charts, revenue first, in the printed look (theme.printed): never the app's theme."""
+    revenue = charts.revenue_by_membership(board.trend, board.period, config.currency, board.marks)
+    revenue.update_layout(width=TREND_PX[0], height=TREND_PX[1], plot_bgcolor="white")
+    return [printed(fig) for fig in (revenue, *_family_figures(kpis))]
+
+
 def board_pack_pdf(
     board: Board,
     config: Config,
@@ -393,9 +401,7 @@ def board_pack_pdf(
     if words := DEMO_HEADERS.get(board.demo_state):
         context += f" · {words}"
 
-    revenue = charts.revenue_by_membership(board.trend, board.period, config.currency, board.marks)
-    revenue.update_layout(width=TREND_PX[0], height=TREND_PX[1], plot_bgcolor="white")
-    families = _family_figures(kpis)
+    revenue, *families = pack_figures(board, config, kpis)
     pngs = export.figures_png([revenue, *families])
 
     story = [

@@ -24,8 +24,9 @@ NOTE_COLOUR = brand().note
 EVENT_COLOUR = brand().event
 # The marks' own y axis, over the chart's and hidden: notes at its top, events along its bottom.
 MARKS_AXIS = {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
-NOTE_Y, EVENT_Y = 1.0, 0.04  # a note's flag sits on the top edge, above the bars
+EVENT_Y = 0.04
 MARKS_RANK = 2000  # after the chart's own traces in the legend
+FLAGS_MARGIN = 52  # pixels above the plot: the toolbar's row, then the flags
 
 
 def shown_notes(marks: Sequence[Mark], start: date, end: date) -> list[Mark]:
@@ -61,35 +62,47 @@ def add_marks(fig: go.Figure, marks: Sequence[Mark], start: date, end: date) -> 
             ],
             hoverinfo="text",
         )
-    for note in notes:
+    for number, note in enumerate(notes, start=1):
         fig.add_shape(
             type="line",
             x0=note.day,
             x1=note.day,
             y0=0,
-            y1=NOTE_Y,
+            y1=1,
             xref="x",
             yref="paper",
             line={"color": NOTE_COLOUR, "width": 1.5, "dash": "dot"},
         )
+        # A numbered flag just above the plot (a point there would not be drawn), the note on hover.
+        fig.add_annotation(
+            x=note.day,
+            y=1,
+            xref="x",
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"<b>{number}</b>",
+            font={"color": "white", "size": 12},
+            bgcolor=NOTE_COLOUR,
+            borderpad=3,
+            hovertext=f"<b>{fmt.date(note.day)}</b><br>{for_plotly(note.text)}<br><i>{for_plotly(note.author)}</i>",
+            name=NOTE,
+        )
     if notes:
+        # The legend's entry for the flags (annotations have none): a trace with no points.
         fig.add_scatter(
-            x=[m.day for m in notes],
-            y=[NOTE_Y] * len(notes),
+            x=[None],
+            y=[None],
             yaxis="y2",
-            mode="markers+text",
-            marker={"symbol": "square", "size": 20, "color": NOTE_COLOUR},
-            text=[f"<b>{number}</b>" for number in range(1, len(notes) + 1)],
-            textfont={"color": "white", "size": 12},
-            textposition="middle center",
-            cliponaxis=False,
+            mode="markers",
+            marker={"symbol": "square", "size": 12, "color": NOTE_COLOUR},
             name=_("Notes"),
             legendrank=MARKS_RANK,
-            hovertext=[
-                f"<b>{fmt.date(m.day)}</b><br>{for_plotly(m.text)}<br><i>{for_plotly(m.author)}</i>" for m in notes
-            ],
-            hoverinfo="text",
+            hoverinfo="skip",
         )
+    if notes:
+        # Room above the plot for the flags, below the toolbar Streamlit shows on hover.
+        fig.update_layout(margin_t=max(fig.layout.margin.t or 0, FLAGS_MARGIN))
     if events or notes:
         fig.update_layout(yaxis2=MARKS_AXIS)
     return fig
@@ -126,7 +139,7 @@ def revenue_by_membership(
         barmode="stack",
         height=340,
         margin={"l": 60, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "y": -0.15},
+        legend={"orientation": "h", "y": -0.22},  # below the months' second line (the year)
         yaxis_title=f"Revenue ({currency})",
         xaxis={"dtick": "M1", "tickformat": "%b\n%Y", "ticklabelmode": "period"},
     )

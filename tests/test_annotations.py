@@ -70,10 +70,12 @@ def test_the_trend_charts_mark_events_and_notes(demo, config):
         (charts.trend(monthly, "nps", "NPS", "points", None, board.marks), date(2026, 1, 1)),  # marks within its months
     ):
         traces = {t.name: t for t in fig.data}
-        notes, events = traces["Notes"], traces["Community events"]
-        assert list(notes.x) == [date(2026, 9, 15)] and list(notes.text) == ["<b>1</b>"]
-        assert "Price &lt;b&gt;up&lt;/b&gt; 5%" in notes.hovertext[0] and "Anna" in notes.hovertext[0]
-        assert "15 Sept 2026" in notes.hovertext[0]
+        assert "Notes" in traces  # the flags' legend entry
+        events = traces["Community events"]
+        flags = [a for a in fig.layout.annotations if a.name == "note"]
+        assert [(f.x, f.text) for f in flags] == [(date(2026, 9, 15), "<b>1</b>")]
+        assert "Price &lt;b&gt;up&lt;/b&gt; 5%" in flags[0].hovertext and "Anna" in flags[0].hovertext
+        assert "15 Sept 2026" in flags[0].hovertext
         assert len(events.x) == len(annotations.events(demo, first_day, Q3.end))
         assert "people took part" in events.hovertext[0]
         assert [s.x0 for s in fig.layout.shapes if s.type == "line"] == [date(2026, 9, 15)]
@@ -123,8 +125,8 @@ def test_the_admin_adds_and_deletes_a_note_on_the_board(app, local_server):
     table = next(d.value for d in at.dataframe if "Note" in d.value.columns)
     assert table["Note"].tolist() == ["Autumn campaign starts"] and table["Written by"].tolist() == ["Anna"]
     revenue = chart_specs(at)[0]
-    flags = next(t for t in revenue["data"] if t.get("name") == "Notes")
-    assert "Autumn campaign starts" in flags["hovertext"][0]
+    flags = [a for a in revenue["layout"]["annotations"] if a.get("name") == "note"]
+    assert "Autumn campaign starts" in flags[0]["hovertext"]
 
     # A viewer's link shows the note on the chart, and no form.
     _, token = app.link(view=share.View(("board",), Q3.start, Q3.end))
@@ -132,7 +134,7 @@ def test_the_admin_adds_and_deletes_a_note_on_the_board(app, local_server):
     assert not viewer.exception
     assert not [e for e in viewer.expander if e.label == "Notes on the charts"]
     assert not [t for t in viewer.text_input if t.label == "Note"]
-    assert any(t.get("name") == "Notes" for t in chart_specs(viewer)[0]["data"])
+    assert any(a.get("name") == "note" for a in chart_specs(viewer)[0]["layout"]["annotations"])
 
     next(b for b in at.button if b.label == "Delete this note").click().run()
     assert not at.exception
