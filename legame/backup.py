@@ -17,6 +17,8 @@ import duckdb
 from legame import raw_archive, warehouse
 from legame.config import Config
 from legame.errors import LegameError
+from legame.fmt import NumberFormat
+from legame.i18n import _, ngettext
 
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
 # What no upload holds, carried over as it is: share links, their frozen numbers, the admin's chart notes.
@@ -31,9 +33,29 @@ class Rebuilt:
     rows: dict[str, int] = field(default_factory=dict)
     previous: Path | None = None
 
-    def lines(self) -> list[str]:
-        counts = ", ".join(f"{table} {count:,}" for table, count in self.rows.items() if count)
-        return [f"rebuilt from {self.loads} archived uploads: {counts}", f"previous file kept as {self.previous}"]
+    def lines(self, fmt: NumberFormat | None = None) -> list[str]:
+        counts = table_counts(self.rows, fmt)
+        return [
+            ngettext(
+                "rebuilt from {n} archived upload: {counts}",
+                "rebuilt from {n} archived uploads: {counts}",
+                self.loads,
+                counts=counts,
+            ),
+            _("previous file kept as {path}", path=self.previous),
+        ]
+
+
+def table_counts(rows: dict[str, int], fmt: NumberFormat | None = None) -> str:
+    """'orders 7.339, people 2.104': the tables that hold rows, with their counts written by `fmt`."""
+    from legame.export import TABLE_WORDS
+
+    fmt = fmt or NumberFormat.for_locale("en_GB")
+    return ", ".join(
+        _("{table} {count}", table=_(TABLE_WORDS.get(table, table)), count=fmt.number(count))
+        for table, count in rows.items()
+        if count
+    )
 
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
@@ -66,8 +88,14 @@ def rebuild(config: Config) -> Rebuilt:
     missing = [name for name, sha, _, _ in loads if not raw_archive.intact(config, sha)]
     if missing:
         raise LegameError(
-            f"The archive cannot rebuild the warehouse: {len(missing)} upload(s) have no intact copy "
-            f"({', '.join(missing[:5])}). Nothing was changed."
+            ngettext(
+                "The archive cannot rebuild the warehouse: {n} upload has no intact copy ({files}). "
+                "Nothing was changed.",
+                "The archive cannot rebuild the warehouse: {n} uploads have no intact copy ({files}). "
+                "Nothing was changed.",
+                len(missing),
+                files=", ".join(missing[:5]),
+            )
         )
     fresh = path.with_name(path.name + ".rebuilding")
     fresh.unlink(missing_ok=True)
@@ -100,7 +128,7 @@ def backup(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
     """
     out = Path(out).resolve()
     if out.exists():
-        raise LegameError(f"{out} already exists: pick a new file name for the backup.")
+        raise LegameError(_("{path} already exists: pick a new file name for the backup.", path=out))
     out.parent.mkdir(parents=True, exist_ok=True)
     source = con.execute("select current_database()").fetchone()[0]
     con.execute("attach $path as legame_backup", {"path": str(out)})

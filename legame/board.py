@@ -8,8 +8,10 @@ from typing import Any
 
 import duckdb
 
-from legame import annotations, queries, warehouse
+from legame import annotations, i18n, queries, warehouse
 from legame.config import Config
+from legame.fmt import NumberFormat
+from legame.i18n import _, ngettext
 from legame.kpis import Kpi, Period, compute
 from legame.kpis.params import query_params
 
@@ -38,6 +40,7 @@ class Board:
     demo_state: str  # warehouse.demo_state: "empty", "demo", "mixed" or "real"
     trend: list[dict[str, Any]]
     horizon_months: int = 36  # how far ahead predicted values look (config.yaml clv.horizon_months)
+    locale: str = "en-GB"  # config.yaml's locale: the headline's numbers follow it in the reader's language
     marks: list[annotations.Mark] = field(default_factory=list)  # events and notes on the trend's months
 
     def what_changed(self, n: int = 3) -> list[Kpi]:
@@ -47,20 +50,30 @@ class Board:
 
     @property
     def headline(self) -> str:
-        """One sentence for the top of the board: the value of the community, or why it is missing."""
+        """One sentence for the top of the board, in the reader's language: the value of the community,
+        or why it is missing."""
         value = next(k for k in self.kpis if k.id == "community_value")
-        if value.value is None and value.na_reason.startswith("not measurable by"):
-            why = value.na_reason.split(": ", 1)[1]
-            return f"The value of the community is shown for all channels and campaigns together: {why}."
+        if value.value is None and value.not_measurable:
+            return _(
+                "The value of the community is shown for all channels and campaigns together: {why}.",
+                why=value.not_measurable[1],
+            )
         if value.value is None:
-            return f"The value of the community cannot be worked out yet: {value.na_reason}."
-        parts = value.extras["breakdown"]
-        horizon = self.horizon_months
-        fmt_low, fmt_high = value.display["low"], value.display["high"]
-        return (
-            f"In {self.period.label} the community's {parts['members']:,} member customers are worth "
-            f"{value.display['value']} more in predicted margin over the next {horizon} months than as many other "
-            f"customers (90% interval {fmt_low} to {fmt_high})."
+            return _("The value of the community cannot be worked out yet: {reason}.", reason=value.na_reason)
+        members = int(value.extras["breakdown"]["members"])
+        fmt = NumberFormat(i18n.locale_for(i18n.current(), self.locale))
+        return ngettext(
+            "In {period} the community's {members} member customer is worth {value} more in predicted margin over "
+            "the next {horizon} than another customer (90% interval {low} to {high}).",
+            "In {period} the community's {members} member customers are worth {value} more in predicted margin over "
+            "the next {horizon} than as many other customers (90% interval {low} to {high}).",
+            members,
+            period=self.period.label,
+            members=fmt.number(members),
+            value=value.display["value"],
+            horizon=ngettext("{n} month", "{n} months", self.horizon_months),
+            low=value.display["low"],
+            high=value.display["high"],
         )
 
     @property
@@ -97,6 +110,7 @@ def build(
         freshness=warehouse.freshness(con),
         demo_state=warehouse.demo_state(con),
         horizon_months=int(config.get("clv", "horizon_months")),
+        locale=str(config.get("locale", default="en-GB")),
         trend=queries.run(con, "revenue_trend", **query_params(config, trend_period(period), filters or {})),
         marks=annotations.marks(con, trend_period(period).start, period.end),
     )

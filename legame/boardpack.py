@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Mapping
-from datetime import date
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -29,9 +28,10 @@ from legame import charts, export
 from legame.annotations import EVENT
 from legame.board import Board
 from legame.config import Config
+from legame.export import status_words
 from legame.fmt import NumberFormat
-from legame.i18n import _, ngettext
-from legame.kpis import COMPARISONS, Kpi
+from legame.i18n import N_, _, ngettext
+from legame.kpis import Kpi
 from legame.safe import for_pdf
 from legame.theme import printed
 
@@ -53,13 +53,13 @@ GOOD, WATCH, BAD = colors.HexColor("#1e7b45"), colors.HexColor("#9a6200"), color
 # Each status has a mark of its own shape as well as a colour, so it reads in black and white.
 STATUS_MARK = {"on track": ("✔", GOOD), "watch": ("◆", WATCH), "off track": ("✖", BAD)}
 FAMILY_TITLES = {
-    "value": "Customer value",
-    "conversion": "Conversion and return",
-    "advocacy": "Advocacy",
-    "community": "Community",
-    "engagement": "Engagement",
-    "clv": "Predicted lifetime value",
-    "clv_model": "Predicted lifetime value",
+    "value": N_("Customer value"),
+    "conversion": N_("Conversion and return"),
+    "advocacy": N_("Advocacy"),
+    "community": N_("Community"),
+    "engagement": N_("Engagement"),
+    "clv": N_("Predicted lifetime value"),
+    "clv_model": N_("Predicted lifetime value"),
 }
 
 # Charts: PDF points per layout pixel, so Plotly's default 12 px text prints at about 10 pt.
@@ -131,31 +131,31 @@ def _change_words(kpi: Kpi) -> tuple[str, str, colors.Color]:
     better or worse as the KPI's direction reads it (a falling cost is better), or no real change within the noise."""
     arrow = "▲" if kpi.delta > 0 else "▼" if kpi.delta < 0 else ""
     if kpi.noise or kpi.delta == 0:
-        return arrow, "no real change", MUTED
+        return arrow, _("no real change"), MUTED
     improved = (kpi.delta > 0) == (kpi.direction == "higher")
-    return arrow, ("better" if improved else "worse"), GOOD if improved else BAD
+    return arrow, (_("better") if improved else _("worse")), GOOD if improved else BAD
 
 
 def _kpi_table(kpis: list[Kpi], style: Styles) -> Table:
     first = kpis[0]
     header = [
-        Paragraph("<b>KPI</b>", style["cell"]),
+        Paragraph(f"<b>{_text(_('KPI'))}</b>", style["cell"]),
         Paragraph(f"<b>{_text(first.period.label)}</b>", style["cell_right"]),
         Paragraph(f"<b>{_text(first.comparison_period.label)}</b>", style["cell_right"]),
-        *(Paragraph(f"<b>{h}</b>", style["cell"]) for h in ("Change", "Target", "Status")),
+        *(Paragraph(f"<b>{_text(h)}</b>", style["cell"]) for h in (_("Change"), _("Target"), _("Status"))),
     ]
     rows = [header]
     for kpi in kpis:
-        change = "n/a"
+        change = _text(_("n/a"))
         if kpi.delta is not None:
             arrow, judgement, colour = _change_words(kpi)
             change = f"{_symbol(arrow, colour) + ' ' if arrow else ''}{_text(kpi.display['delta'])}<br/>"
-            change += f"{_text(kpi.display['delta_pct'])} · {_ink(judgement, colour)}"
+            change += f"{_text(kpi.display['delta_pct'])} · {_ink(_text(judgement), colour)}"
         if kpi.status:
             mark, colour = STATUS_MARK[kpi.status]
-            status = f"{_symbol(mark, colour)} {_ink(kpi.status.capitalize(), colour)}"
+            status = f"{_symbol(mark, colour)} {_ink(_text(status_words(kpi.status)), colour)}"
         else:
-            status = _ink("n/a" if kpi.value is None else "no target", MUTED)
+            status = _ink(_text(_("n/a") if kpi.value is None else _("no target")), MUTED)
         rows.append(
             [
                 [
@@ -185,7 +185,7 @@ def family_chart(kpis: list[Kpi], title: str) -> go.Figure:
             (kpi.period.label, kpi.value, kpi.display["value"], charts.MEMBER_COLOUR),
         ]
         if kpi.target is not None:
-            bars.append(("Target", kpi.target, kpi.display["target"], "white"))
+            bars.append((_("Target"), kpi.target, kpi.display["target"], "white"))
         labels, values, texts, fills = (list(t) for t in zip(*bars, strict=True))
         fig.add_bar(
             x=labels,
@@ -203,7 +203,7 @@ def family_chart(kpis: list[Kpi], title: str) -> go.Figure:
         )
         for label, value in zip(labels, values, strict=True):
             if value is None:
-                fig.add_annotation(x=label, y=0, text="n/a", showarrow=False, yshift=10, row=1, col=column)
+                fig.add_annotation(x=label, y=0, text=_("n/a"), showarrow=False, yshift=10, row=1, col=column)
         # Room above (and below, for negative values) for the labels written outside the bars.
         known = [v for v in values if v is not None]
         low, high = min([0, *known]), max([0, *known])
@@ -226,7 +226,7 @@ def _family_figures(kpis: list[Kpi]) -> list[go.Figure]:
     charts of at most one row's panels."""
     by_title: dict[str, list[Kpi]] = {}
     for kpi in kpis:
-        title = FAMILY_TITLES.get(kpi.family, kpi.family.replace("_", " ").capitalize())
+        title = _(FAMILY_TITLES[kpi.family]) if kpi.family in FAMILY_TITLES else kpi.family.replace("_", " ")
         by_title.setdefault(title, []).append(kpi)
     return [
         family_chart(members[start : start + PANELS_PER_ROW], title)
@@ -287,14 +287,14 @@ def _marks_legend(board: Board, config: Config, style: Styles) -> list[Flowable]
 
 
 def _definitions(kpis: list[Kpi], style: Styles) -> Table:
-    rows = [[Paragraph(f"<b>{h}</b>", style["cell"]) for h in ("KPI", "Definition", "Assumptions and notes")]]
+    headers = (_("KPI"), _("Definition"), _("Assumptions and notes"))
+    rows = [[Paragraph(f"<b>{_text(h)}</b>", style["cell"]) for h in headers]]
     for kpi in kpis:
-        target = "no target" if kpi.target is None else f"target {kpi.display['target']}"
-        notes = [*kpi.assumptions, f"Better when {kpi.direction}; {target}."]
+        notes = [*kpi.assumptions, _direction_note(kpi)]
         if kpi.na_reason:
-            notes.append(f"Not available: {kpi.na_reason}.")
+            notes.append(_("Not available: {reason}.", reason=kpi.na_reason))
         if kpi.noise:
-            notes.append(f"The change is within normal variation: {kpi.noise}.")
+            notes.append(_("The change is within normal variation: {why}.", why=kpi.noise))
         name = [
             Paragraph(f"<b>{_text(kpi.plain_label)}</b>", style["cell"]),
             Paragraph(_text(kpi.label), style["small"]),
@@ -304,9 +304,22 @@ def _definitions(kpis: list[Kpi], style: Styles) -> Table:
     return _ruled(rows, [0.22, 0.35, 0.43])
 
 
+def _direction_note(kpi: Kpi) -> str:
+    """'Better when higher; target +40.' as one sentence per case, so each language words it whole."""
+    target = kpi.display["target"]
+    if kpi.direction == "lower":
+        if kpi.target is None:
+            return _("Better when lower; no target.")
+        return _("Better when lower; target {target}.", target=target)
+    if kpi.target is None:
+        return _("Better when higher; no target.")
+    return _("Better when higher; target {target}.", target=target)
+
+
 def _facts_box(meta: Mapping[str, str], style: Styles) -> Table:
     rows = [
-        [Paragraph(f"<b>{_text(k)}</b>", style["cell"]), Paragraph(_text(v), style["cell"])] for k, v in meta.items()
+        [Paragraph(f"<b>{_text(k)}</b>", style["cell"]), Paragraph(_text(v), style["cell"])]
+        for k, v in export.about_rows(meta).items()
     ]
     table = Table(rows, colWidths=[0.16 * WIDTH, 0.84 * WIDTH], hAlign="LEFT")
     table.setStyle(
@@ -322,38 +335,62 @@ def _facts_box(meta: Mapping[str, str], style: Styles) -> Table:
     return table
 
 
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+def _status_count(status: str, n: int) -> str:
+    """'3 on track', '1 watch', '2 off track': each status's count as its own phrase, for agreement."""
+    if status == "on track":
+        return ngettext("{n} on track", "{n} on track", n)
+    if status == "watch":
+        return ngettext("{n} watch", "{n} watch", n)
+    return ngettext("{n} off track", "{n} off track", n)
 
 
 def _status_summary(kpis: list[Kpi]) -> str:
     counts = {s: sum(k.status == s for k in kpis) for s in STATUS_MARK}
     with_target = sum(counts.values())
     if not with_target:
-        return "None of these KPIs has a target yet."
-    parts = ", ".join(f"{_symbol(STATUS_MARK[s][0], STATUS_MARK[s][1])} {n} {s}" for s, n in counts.items() if n)
-    return f"Of {with_target} KPIs with a target: {parts}."
+        return _text(_("None of these KPIs has a target yet."))
+    parts = ", ".join(
+        f"{_symbol(STATUS_MARK[s][0], STATUS_MARK[s][1])} {_text(_status_count(s, n))}" for s, n in counts.items() if n
+    )
+    # The parts carry markup (the status marks), so the sentence around them is escaped, then filled in.
+    sentence = ngettext(
+        "Of {n} KPI with a target: {parts}.", "Of {n} KPIs with a target: {parts}.", with_target, parts="\0"
+    )
+    before, _marker, after = _text(sentence).partition("\0")
+    return before + parts + after
 
 
 # The cover's warning, by warehouse.demo_state: the reader must know when numbers are not the brand's own.
 DEMO_BANNERS = {
-    "demo": "Demo data: these numbers come from the exports of a fictional brand.",
-    "mixed": "Demo data mixed with your data: these numbers add the exports of a fictional brand to yours.",
+    "demo": N_("Demo data: these numbers come from the exports of a fictional brand."),
+    "mixed": N_("Demo data mixed with your data: these numbers add the exports of a fictional brand to yours."),
 }
-DEMO_HEADERS = {"demo": "Demo data", "mixed": "Demo data mixed with your data"}  # atop every page
+# Atop every page.
+DEMO_HEADERS = {"demo": N_("Demo data"), "mixed": N_("Demo data mixed with your data")}
 
 
-def _cover(kpis: list[Kpi], headline: str, meta: Mapping[str, str], demo_state: str, style: Styles) -> list[Flowable]:
+def _subtitle(kpis: list[Kpi], fmt: NumberFormat) -> str:
+    """'1 July 2026 – 30 September 2026, compared with Q2 2026, the previous period'."""
     period, comparison = kpis[0].period, kpis[0].comparison_period
+    values = {
+        "start": fmt.date(period.start, "long"),
+        "end": fmt.date(period.end, "long"),
+        "comparison": comparison.label,
+    }
+    if kpis[0].comparison_kind == "year":
+        return _("{start} – {end}, compared with {comparison}, the same period last year", **values)
+    return _("{start} – {end}, compared with {comparison}, the previous period", **values)
+
+
+def _cover(
+    kpis: list[Kpi], headline: str, meta: Mapping[str, str], demo_state: str, style: Styles, fmt: NumberFormat
+) -> list[Flowable]:
+    period = kpis[0].period
     cover = [
-        Paragraph("LEGAME · BOARD PACK", style["kicker"]),
+        Paragraph(_text(_("LEGAME · BOARD PACK")), style["kicker"]),
         Spacer(1, 14),
         Paragraph(_text(period.label), style["title"]),
-        Paragraph(
-            f"{_long_date(period.start)} – {_long_date(period.end)}, compared with "
-            f"{_text(comparison.label)}, the {COMPARISONS[kpis[0].comparison_kind]}",
-            style["subtitle"],
-        ),
+        Paragraph(_text(_subtitle(kpis, fmt)), style["subtitle"]),
         Spacer(1, 26),
         Paragraph(_text(headline), style["headline"]),
         Spacer(1, 12),
@@ -361,21 +398,27 @@ def _cover(kpis: list[Kpi], headline: str, meta: Mapping[str, str], demo_state: 
         Spacer(1, 26),
     ]
     if banner := DEMO_BANNERS.get(demo_state):
-        cover += [Paragraph(banner, style["banner"]), Spacer(1, 8)]
+        cover += [Paragraph(_text(_(banner)), style["banner"]), Spacer(1, 8)]
     return [*cover, _facts_box(meta, style)]
 
 
-LEGEND = (
-    f"{_symbol('▲', MUTED)} {_symbol('▼', MUTED)} the number went up or down; <i>better</i> or <i>worse</i> reads "
-    "it against the KPI's direction (a falling cost is better); <i>no real change</i>: within normal variation. "
-    f"Status against target: {_symbol('✔', GOOD)} on track, {_symbol('◆', WATCH)} watch (within the tolerance "
-    f"set in config.yaml), {_symbol('✖', BAD)} off track."
-)
+def _legend() -> str:
+    """The key to the KPI table's arrows, words and marks (the sentence is translated whole, marks filled in)."""
+    return _(
+        "{up} {down} the number went up or down; <i>better</i> or <i>worse</i> reads it against the KPI's "
+        "direction (a falling cost is better); <i>no real change</i>: within normal variation. Status against "
+        "target: {on_track} on track, {watch} watch (within the tolerance set in config.yaml), {off_track} off track.",
+        up=_symbol("▲", MUTED),
+        down=_symbol("▼", MUTED),
+        on_track=_symbol("✔", GOOD),
+        watch=_symbol("◆", WATCH),
+        off_track=_symbol("✖", BAD),
+    )
 
 
 def pack_figures(board: Board, config: Config, kpis: list[Kpi]) -> list[go.Figure]:
     """The pack's charts, revenue first, in the printed look (theme.printed): never the app's theme."""
-    revenue = charts.revenue_by_membership(board.trend, board.period, config.currency, board.marks)
+    revenue = charts.revenue_by_membership(board.trend, board.period, config.currency, marks=board.marks)
     revenue.update_layout(width=TREND_PX[0], height=TREND_PX[1], plot_bgcolor="white")
     return [printed(fig) for fig in (revenue, *_family_figures(kpis))]
 
@@ -395,36 +438,51 @@ def board_pack_pdf(
     """
     kpis = kpis or board.cards
     style = _styles()
-    meta = export.about(kpis, filters or {}, board.freshness, board.demo_state)
+    fmt = NumberFormat.for_reader(config)
+    meta = export.about(kpis, filters or {}, board.freshness, board.demo_state, fmt)
     period, comparison = kpis[0].period.label, kpis[0].comparison_period.label
-    context = f"{period} vs {comparison} · {meta['Channel']} · {meta['Campaign']}"
+    context = _(
+        "{period} vs {comparison} · {channel} · {campaign}",
+        period=period,
+        comparison=comparison,
+        channel=meta["Channel"],
+        campaign=meta["Campaign"],
+    )
     if words := DEMO_HEADERS.get(board.demo_state):
-        context += f" · {words}"
+        context += f" · {_(words)}"
 
     revenue, *families = pack_figures(board, config, kpis)
     pngs = export.figures_png([revenue, *families])
 
     story = [
-        *_cover(kpis, headline or kpis[0].sentence, meta, board.demo_state, style),
+        *_cover(kpis, headline or kpis[0].sentence, meta, board.demo_state, style, fmt),
         PageBreak(),
-        Paragraph(f"Key figures: {_text(period)} against {_text(comparison)}", style["h1"]),
+        Paragraph(
+            _text(_("Key figures: {period} against {comparison}", period=period, comparison=comparison)),
+            style["h1"],
+        ),
         _kpi_table(kpis, style),
         Spacer(1, 8),
-        Paragraph(LEGEND, style["small"]),
+        Paragraph(_legend(), style["small"]),
         PageBreak(),
-        Paragraph("Revenue: community members and other customers", style["h1"]),
+        Paragraph(_text(_("Revenue: community members and other customers")), style["h1"]),
         _image(pngs[0], revenue),
         Paragraph(
-            f"Monthly revenue in {_text(config.currency)}, twelve months to the period's end; "
-            "the shaded band is the period of this pack. All channels and campaigns.",
+            _text(
+                _(
+                    "Monthly revenue in {currency}, twelve months to the period's end; the shaded band is the "
+                    "period of this pack. All channels and campaigns.",
+                    currency=config.currency,
+                )
+            ),
             style["small"],
         ),
         *_marks_legend(board, config, style),
         PageBreak(),
-        Paragraph("Each KPI against its comparison and target", style["h1"]),
+        Paragraph(_text(_("Each KPI against its comparison and target")), style["h1"]),
         *_rows_of_images([_image(png, figure) for png, figure in zip(pngs[1:], families, strict=True)]),
         PageBreak(),
-        Paragraph("Definitions and assumptions", style["h1"]),
+        Paragraph(_text(_("Definitions and assumptions")), style["h1"]),
         _definitions(kpis, style),
     ]
 
@@ -432,8 +490,8 @@ def board_pack_pdf(
         canvas.saveState()
         canvas.setFont("LegameSans", 8)
         canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN, MARGIN / 2, f"Legame board pack · {context}")
-        canvas.drawRightString(PAGE[0] - MARGIN, MARGIN / 2, f"Page {doc.page}")
+        canvas.drawString(MARGIN, MARGIN / 2, _("Legame board pack · {context}", context=context))
+        canvas.drawRightString(PAGE[0] - MARGIN, MARGIN / 2, _("Page {number}", number=doc.page))
         canvas.restoreState()
 
     out = io.BytesIO()
@@ -444,7 +502,7 @@ def board_pack_pdf(
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=f"Board pack {period}",
+        title=_("Board pack {period}", period=period),
         author="Legame",
     )
     doc.build(story, onFirstPage=footer, onLaterPages=footer)

@@ -14,6 +14,7 @@ from typing import Any
 
 from legame import warehouse
 from legame.config import load_config
+from legame.i18n import _, ngettext
 
 # The period names cron lines use, onto the board's presets.
 PERIODS = {
@@ -26,7 +27,6 @@ PERIODS = {
 }
 ON_TRACK, WATCH, OFF_TRACK = "on track", "watch", "off track"
 EXIT = {ON_TRACK: 0, WATCH: 1, OFF_TRACK: 2}
-SAID = {ON_TRACK: "on track", WATCH: "on watch", OFF_TRACK: "off track"}
 USAGE_ERROR = 3
 
 
@@ -40,16 +40,30 @@ class Finding:
 
     @property
     def line(self) -> str:
+        """The finding as one sentence: where the KPI stands against its target, and where it stood before."""
         k = self.kpi
-        text = f"{k.plain_label} is {SAID[k.status]}: {k.display['value']} against a target of {k.display['target']}"
+        values = {
+            "kpi": k.plain_label,
+            "value": k.display["value"],
+            "target": k.display["target"],
+            "before": k.comparison_period.label,
+            "was_value": k.display["comparison_value"],
+            "why": k.noise,
+        }
+        text = _said(k.status, **values)
         if not self.was:
-            return text + f" (no figure for {k.comparison_period.label} to compare with)."
+            return text + _(" (no figure for {before} to compare with).", **values)
         if self.was == ON_TRACK and not self.counts:
-            return text + (
-                f"; it was on track in {k.comparison_period.label} ({k.display['comparison_value']}) "
-                f"and the change is within normal variation ({k.noise}), so it is not counted."
+            return text + _(
+                "; it was on track in {before} ({was_value}) and the change is within normal variation ({why}), "
+                "so it is not counted.",
+                **values,
             )
-        return text + f"; {SAID[self.was]} in {k.comparison_period.label} ({k.display['comparison_value']})."
+        if self.was == ON_TRACK:
+            return text + _("; on track in {before} ({was_value}).", **values)
+        if self.was == WATCH:
+            return text + _("; on watch in {before} ({was_value}).", **values)
+        return text + _("; off track in {before} ({was_value}).", **values)
 
     def as_dict(self) -> dict[str, Any]:
         k = self.kpi
@@ -66,6 +80,15 @@ class Finding:
             "sentence": k.sentence,
             "line": self.line,
         }
+
+
+def _said(status: str, **values: object) -> str:
+    """'Willingness to recommend is on watch: +40 against a target of +45', one sentence per status."""
+    if status == WATCH:
+        return _("{kpi} is on watch: {value} against a target of {target}", **values)
+    if status == OFF_TRACK:
+        return _("{kpi} is off track: {value} against a target of {target}", **values)
+    return _("{kpi} is on track: {value} against a target of {target}", **values)
 
 
 def findings(kpis: list, config: Any) -> list[Finding]:
@@ -92,15 +115,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     """Register `check`."""
     parser = subparsers.add_parser(
         "check",
-        help="judge every KPI with a target; exit 0 on track, 1 watch, 2 off track (for cron)",
-        description="Judges every KPI that has a target in config.yaml for a period counted back from the latest "
-        "day with data, and prints one line per KPI that is not on track. Exit 0: all on track; 1: something on "
-        "watch; 2: something off track; 3: a usage error. A KPI that slipped only within normal variation is "
-        "reported as such and does not count.",
+        help=_("judge every KPI with a target; exit 0 on track, 1 watch, 2 off track (for cron)"),
+        description=_(
+            "Judges every KPI that has a target in config.yaml for a period counted back from the latest day with "
+            "data, and prints one line per KPI that is not on track. Exit 0: all on track; 1: something on watch; "
+            "2: something off track; 3: a usage error. A KPI that slipped only within normal variation is reported "
+            "as such and does not count."
+        ),
     )
     parser.add_argument("--period", choices=list(PERIODS), default="last-month")
     parser.add_argument("--compare", choices=["previous", "year"], default="previous")
-    parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+    parser.add_argument("--json", action="store_true", help=_("print the findings as JSON"))
     parser.set_defaults(run=_run)
     return parser
 
@@ -132,9 +157,24 @@ def _run(args: argparse.Namespace) -> int:
         )
         return code
     if not found:
-        print(f"{period.label}: all {judged} KPIs with a target are on track.")
+        print(
+            ngettext(
+                "{period}: the {n} KPI with a target is on track.",
+                "{period}: all {n} KPIs with a target are on track.",
+                judged,
+                period=period.label,
+            )
+        )
         return code
-    print(f"{period.label}: {len(found)} of {judged} KPIs with a target are not on track.")
+    print(
+        ngettext(
+            "{period}: {n} of {total} KPIs with a target is not on track.",
+            "{period}: {n} of {total} KPIs with a target are not on track.",
+            len(found),
+            period=period.label,
+            total=judged,
+        )
+    )
     for finding in found:
         print(f"- {finding.line}")
     return code

@@ -19,31 +19,35 @@ import duckdb
 from duckdb import ColumnExpression, ConstantExpression
 from duckdb import sqltypes as types
 
-from legame import warehouse
+from legame import i18n, warehouse
 from legame.config import load_config
 from legame.errors import LegameError
+from legame.fmt import NumberFormat
+from legame.i18n import _, ngettext
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register `clv` and its `fit` subcommand."""
-    parser = subparsers.add_parser("clv", help="predicted customer lifetime value models")
+    parser = subparsers.add_parser("clv", help=_("predicted customer lifetime value models"))
     commands = parser.add_subparsers(dest="clv_command", required=True)
     fit = commands.add_parser(
         "fit",
-        help="fit BG/NBD (purchases) and Gamma-Gamma (spend) and print their parameters",
-        description="Fit BG/NBD and Gamma-Gamma on the orders up to the calibration end: "
-        "from --csv if given, else from the warehouse's orders table.",
+        help=_("fit BG/NBD (purchases) and Gamma-Gamma (spend) and print their parameters"),
+        description=_(
+            "Fit BG/NBD and Gamma-Gamma on the orders up to the calibration end: from --csv if given, else from "
+            "the warehouse's orders table."
+        ),
     )
-    fit.add_argument("--csv", type=Path, help="CSV of orders, one row per order, with a header")
-    fit.add_argument("--customer-col", help="CSV column holding the customer id")
-    fit.add_argument("--date-col", help="CSV column holding the order date (YYYY-MM-DD)")
-    fit.add_argument("--amount-col", help="CSV column holding the order amount (negative = refund)")
+    fit.add_argument("--csv", type=Path, help=_("CSV of orders, one row per order, with a header"))
+    fit.add_argument("--customer-col", help=_("CSV column holding the customer id"))
+    fit.add_argument("--date-col", help=_("CSV column holding the order date (YYYY-MM-DD)"))
+    fit.add_argument("--amount-col", help=_("CSV column holding the order amount (negative = refund)"))
     fit.add_argument(
         "--calibration-end",
-        help="last day of history used, YYYY-MM-DD, inclusive (default: the latest order date)",
+        help=_("last day of history used, YYYY-MM-DD, inclusive (default: the latest order date)"),
     )
-    fit.add_argument("--time-unit", choices=["day", "week", "month"], default="week", help="model time unit")
-    fit.add_argument("--json", action="store_true", help="print the parameters as JSON")
+    fit.add_argument("--time-unit", choices=["day", "week", "month"], default="week", help=_("model time unit"))
+    fit.add_argument("--json", action="store_true", help=_("print the parameters as JSON"))
     # legame.cli dispatches to args.run(args); the caller may replace this default.
     parser.set_defaults(run=_run_on_warehouse)
     return parser
@@ -61,7 +65,7 @@ def run(args: argparse.Namespace, con_factory: Callable[[], duckdb.DuckDBPyConne
     try:
         result = _fit(args, con_factory)
     except LegameError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(_("error: {error}", error=error), file=sys.stderr)
         return 1
     print(json.dumps(result, indent=2) if args.json else _table(result))
     return 0
@@ -120,15 +124,27 @@ def _read_csv(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> dict:
     flags = {"--customer-col": args.customer_col, "--date-col": args.date_col, "--amount-col": args.amount_col}
     missing = [flag for flag, value in flags.items() if not value]
     if missing:
-        raise LegameError(f"With --csv, also give {', '.join(missing)}: the columns to read from {args.csv}.")
+        raise LegameError(
+            _(
+                "With --csv, also give {flags}: the columns to read from {file}.",
+                flags=", ".join(missing),
+                file=args.csv,
+            )
+        )
     try:
         dialect, header = _sniff(con, args.csv)
     except duckdb.Error as error:
-        raise LegameError(f"{args.csv}: cannot read it as a CSV file ({error}).") from None
+        raise LegameError(_("{file}: cannot read it as a CSV file ({error}).", file=args.csv, error=error)) from None
     for flag, column in flags.items():
         if column not in header:
             raise LegameError(
-                f"{args.csv}: no column {column!r} (given by {flag}); the header has: {', '.join(header)}."
+                _(
+                    "{file}: no column {column} (given by {flag}); the header has: {header}.",
+                    file=args.csv,
+                    column=repr(column),
+                    flag=flag,
+                    header=", ".join(header),
+                )
             )
     column_types = {name: "VARCHAR" for name in header} | {args.date_col: "TIMESTAMP", args.amount_col: "DOUBLE"}
     orders = con.read_csv(str(args.csv), **dialect, columns=column_types)
@@ -178,8 +194,8 @@ def _bad_value(
 
     raw = con.read_csv(str(args.csv), **dialect)  # every column as text
     for column, target, expected in (
-        (args.date_col, types.TIMESTAMP, "a date as YYYY-MM-DD"),
-        (args.amount_col, types.DOUBLE, "a number with '.' as the decimal point"),
+        (args.date_col, types.TIMESTAMP, _("a date as YYYY-MM-DD")),
+        (args.amount_col, types.DOUBLE, _("a number with '.' as the decimal point")),
     ):
         value = ColumnExpression(column)
         bad = raw.project(value.isnotnull() & value.try_cast(target).isnull()).fetchnumpy()
@@ -188,7 +204,14 @@ def _bad_value(
             line = int(rows[0]) + 2 + dialect["skiprows"]  # 1-based, after the header line
             text = raw.project(value).limit(1, int(rows[0])).fetchall()[0][0]
             return LegameError(
-                f"{args.csv}, line {line}, column {column!r}: cannot read {text!r}: expected {expected}."
+                _(
+                    "{file}, line {line}, column {column}: cannot read {value}: expected {expected}.",
+                    file=args.csv,
+                    line=line,
+                    column=repr(column),
+                    value=repr(text),
+                    expected=expected,
+                )
             )
     return LegameError(f"{args.csv}: {error}")
 
@@ -198,10 +221,12 @@ def _calibration_end(con: duckdb.DuckDBPyConnection, given: str | None) -> dt.da
         try:
             return dt.date.fromisoformat(given)
         except ValueError:
-            raise LegameError(f"--calibration-end {given!r} is not a date: use YYYY-MM-DD.") from None
+            raise LegameError(
+                _("--calibration-end {given} is not a date: use YYYY-MM-DD.", given=repr(given))
+            ) from None
     latest = con.execute("select max(ordered_at)::date from orders").fetchall()[0][0]
     if latest is None:
-        raise LegameError("There are no orders to fit the CLV models on.")
+        raise LegameError(_("There are no orders to fit the CLV models on."))
     return latest
 
 
@@ -212,17 +237,31 @@ def _json_number(value: float) -> float | None:
 def _table(result: dict) -> str:
     purchases, spend = result["bgnbd"], result["gamma_gamma"]
     corr = result["independence"]["corr"]
+    source = result["source"] if result["source"] != "warehouse orders" else _("warehouse orders")
+    fmt = NumberFormat.for_locale(i18n.locale_for(i18n.current(), None))
+    customers = ngettext(
+        "{count} customer", "{count} customers", purchases["n_customers"], count=fmt.number(purchases["n_customers"])
+    )
+    repeaters = ngettext(
+        "{count} repeater", "{count} repeaters", spend["n_repeat"], count=fmt.number(spend["n_repeat"])
+    )
     return "\n".join(
         [
-            f"CLV models on {result['source']}, history to {result['calibration_end']}, "
-            f"time unit: {result['time_unit']}",
-            f"  BG/NBD       {purchases['n_customers']:>9,} customers   r {purchases['r']:.4g}   "
+            _(
+                "CLV models on {source}, history to {end}, time unit: {unit}",
+                source=source,
+                end=result["calibration_end"],
+                unit=result["time_unit"],
+            ),
+            f"  BG/NBD       {customers:>15}   r {purchases['r']:.4g}   "
             f"alpha {purchases['alpha']:.4g}   a {purchases['a']:.4g}   b {purchases['b']:.4g}   "
-            f"log-likelihood {purchases['loglik']:,.1f}",
-            f"  Gamma-Gamma  {spend['n_repeat']:>9,} repeaters   p {spend['p']:.4g}   "
-            f"q {spend['q']:.4g}   gamma {spend['gamma']:.4g}",
-            "  Frequency-spend correlation among repeaters: "
-            + ("n/a" if corr is None else f"{corr:.3f}")
-            + " (near 0 supports Gamma-Gamma's independence assumption)",
+            + _("log-likelihood {value}", value=fmt.number(purchases["loglik"], 1)),
+            f"  Gamma-Gamma  {repeaters:>15}   p {spend['p']:.4g}   q {spend['q']:.4g}   gamma {spend['gamma']:.4g}",
+            "  "
+            + _(
+                "Frequency-spend correlation among repeaters: {corr} (near 0 supports Gamma-Gamma's independence "
+                "assumption)",
+                corr=_("n/a") if corr is None else f"{corr:.3f}",
+            ),
         ]
     )

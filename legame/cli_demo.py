@@ -12,20 +12,23 @@ from pathlib import Path
 from legame import warehouse
 from legame.config import load_config
 from legame.errors import LegameError
+from legame.i18n import _
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register `demo`."""
     parser = subparsers.add_parser(
         "demo",
-        help="write the seeded demo exports, or --remove the demo data from the warehouse",
-        description="Write the seeded demo exports of the fictional brand (default), or remove the demo "
-        "data loaded on the first start, keeping every row of yours.",
+        help=_("write the seeded demo exports, or --remove the demo data from the warehouse"),
+        description=_(
+            "Write the seeded demo exports of the fictional brand (default), or remove the demo data loaded on "
+            "the first start, keeping every row of yours."
+        ),
     )
-    parser.add_argument("--out", metavar="DIR", help="where to write the exports (default: data/demo)")
-    parser.add_argument("--seed", type=int, help="the generator's seed (default: 7)")
+    parser.add_argument("--out", metavar="DIR", help=_("where to write the exports (default: data/demo)"))
+    parser.add_argument("--seed", type=int, help=_("the generator's seed (default: 7)"))
     parser.add_argument(
-        "--remove", action="store_true", help="remove the demo data from the warehouse, all of it or nothing"
+        "--remove", action="store_true", help=_("remove the demo data from the warehouse, all of it or nothing")
     )
     parser.set_defaults(run=_run)
     return parser
@@ -34,7 +37,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 def _run(args: argparse.Namespace) -> int:
     if args.remove:
         if args.out is not None or args.seed is not None:
-            raise LegameError("demo --remove takes no --out or --seed: it removes, it writes nothing.")
+            raise LegameError(_("demo --remove takes no --out or --seed: it removes, it writes nothing."))
         return _remove()
     from legame.demo import write_demo
 
@@ -52,7 +55,7 @@ def _remove() -> int:
     finally:
         con.close()
     if removed is None:
-        print("no demo data to remove")
+        print(_("no demo data to remove"))
         return 0
     for line in removed.lines():
         print(line)

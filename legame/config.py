@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from legame.errors import ConfigError
+from legame.i18n import _
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +29,7 @@ class Config:
         for key in keys:
             if not isinstance(node, dict) or key not in node:
                 if default is ConfigError:
-                    raise ConfigError(f"config.yaml has no setting {'.'.join(keys)}.")
+                    raise ConfigError(_("config.yaml has no setting {name}.", name=".".join(keys)))
                 return default
             node = node[key]
         return node
@@ -66,7 +67,7 @@ def load_config(path: Path | None = None) -> Config:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"No configuration file at {path}.") from None
+        raise ConfigError(_("No configuration file at {path}.", path=path)) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path} is not valid YAML: {exc}") from None
+        raise ConfigError(_("{path} is not valid YAML: {error}", path=path, error=exc)) from None
     return Config(data=data, root=path.resolve().parent)

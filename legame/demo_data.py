@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 import duckdb
 
+from legame import i18n
+from legame.fmt import NumberFormat
+from legame.i18n import _, ngettext
 from legame.warehouse import TABLES
 
 # The fictional brand of the demo exports (legame/demo.py's PAGE_NAME), named in every warning.
@@ -37,17 +40,66 @@ class DemoRemoval:
 
     def lines(self, preview: bool = False) -> list[str]:
         """One line per table that lost rows, then the loads: what the CLI prints (a preview's: "would be")."""
-        said = "demo data would be removed" if preview else "demo data removed"
-        per_table = [f"{said}: {table}, {n:,} row{'s' * (n != 1)}" for table, n in self.rows.items() if n]
-        rejects = f", and the {self.rejects:,} rejected rows they recorded" if self.rejects else ""
-        return [
-            *per_table,
-            f"{said}: {self.total:,} rows in all, from {self.loads} loads of the fictional brand {BRAND}{rejects}",
-        ]
+        from legame.export import TABLE_WORDS
+
+        fmt = _number_format()
+        lines = []
+        for table, n in self.rows.items():
+            if not n:
+                continue
+            values = {"table": _(TABLE_WORDS.get(table, table)), "count": fmt.number(n)}
+            if preview:
+                lines.append(
+                    ngettext(
+                        "demo data would be removed: {table}, {count} row",
+                        "demo data would be removed: {table}, {count} rows",
+                        n,
+                        **values,
+                    )
+                )
+            else:
+                lines.append(
+                    ngettext(
+                        "demo data removed: {table}, {count} row",
+                        "demo data removed: {table}, {count} rows",
+                        n,
+                        **values,
+                    )
+                )
+        values = {"count": fmt.number(self.total), "loads": self.loads, "brand": BRAND}
+        if preview:
+            summary = _(
+                "demo data would be removed: {count} rows in all, from {loads} loads of the fictional brand {brand}",
+                **values,
+            )
+        else:
+            summary = _(
+                "demo data removed: {count} rows in all, from {loads} loads of the fictional brand {brand}", **values
+            )
+        if self.rejects:
+            summary += ngettext(
+                ", and the {count} rejected row they recorded",
+                ", and the {count} rejected rows they recorded",
+                self.rejects,
+                count=fmt.number(self.rejects),
+            )
+        return [*lines, summary]
 
     def __str__(self) -> str:
-        parts = ", ".join(f"{table} {n:,}" for table, n in self.rows.items() if n)
-        return f"{self.total:,} rows of demo data removed ({parts})"
+        from legame.export import TABLE_WORDS
+
+        fmt = _number_format()
+        parts = ", ".join(
+            _("{table} {count}", table=_(TABLE_WORDS.get(table, table)), count=fmt.number(n))
+            for table, n in self.rows.items()
+            if n
+        )
+        return _("{count} rows of demo data removed ({tables})", count=fmt.number(self.total), tables=parts)
+
+
+def _number_format() -> NumberFormat:
+    """The reader's language's own locale (no config here): 7.339 in Italian, 7,339 in English."""
+    return NumberFormat.for_locale(i18n.locale_for(i18n.current(), None))
 
 
 def demo_rows(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -13,7 +13,7 @@ import logging
 import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +21,11 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
+from legame import i18n
 from legame.errors import LegameError
-from legame.kpis import COMPARISONS, Kpi
+from legame.fmt import NumberFormat
+from legame.i18n import N_, _, pgettext
+from legame.kpis import Kpi
 from legame.kpis.facts import facts
 from legame.safe import FORMULA_TRIGGERS as FORMULA_TRIGGERS  # tests and callers read it here too
 from legame.safe import for_spreadsheet
@@ -39,18 +42,50 @@ PNG_SCALE = 2  # twice the layout size, so a chart stays sharp in print and on h
 safe_text = for_spreadsheet
 
 
+# The warehouse's tables (warehouse.TABLES) named in the reader's words, for "Data up to".
+TABLE_WORDS = {
+    "people": N_("people"),
+    "posts": N_("posts"),
+    "interactions": N_("interactions"),
+    "orders": N_("orders"),
+    "spend": N_("spend"),
+    "surveys": N_("surveys"),
+    "referrals": N_("referrals"),
+    "visits": N_("visits"),
+}
+
+
+def status_words(status_id: str) -> str:
+    """'On track', 'Watch', 'Off track' in the reader's language (legame.kpis.status.label)."""
+    from legame.kpis.status import LABELS, label
+
+    return label(status_id) if status_id in LABELS else status_id
+
+
+def _reader_format() -> NumberFormat:
+    """The current language's default locale, for a caller that passes no NumberFormat."""
+    return NumberFormat.for_locale(i18n.locale_for(i18n.current(), None))
+
+
+def _amount_columns() -> set[str]:
+    """The facts table's columns holding an amount in the KPI's unit (money shows its currency in XLSX)."""
+    return {_("Value"), _("Comparison"), _("Delta"), _("Target")}
+
+
 def fact_rows(kpis: list[Kpi], currency: str) -> list[dict[str, Any]]:
-    """The facts table (see kpis.facts) with each KPI's id, period, comparison and the filters it honours."""
+    """The facts table (see kpis.facts) with each KPI's id, period, comparison and the filters it honours.
+
+    Column names are in the reader's language; the ids column comes first and holds the KPI ids."""
     return [
         {
-            "KPI id": kpi.id,
+            _("KPI id"): kpi.id,
             **row,
-            "Period from": kpi.period.start,
-            "Period to": kpi.period.end,
-            "Compared from": kpi.comparison_period.start,
-            "Compared to": kpi.comparison_period.end,
-            "Channel": kpi.filters.get("channel", "all"),
-            "Campaign": kpi.filters.get("campaign", "all"),
+            _("Period from"): kpi.period.start,
+            _("Period to"): kpi.period.end,
+            _("Compared from"): kpi.comparison_period.start,
+            _("Compared to"): kpi.comparison_period.end,
+            _("Channel"): kpi.filters.get("channel", pgettext("channel filter", "all")),
+            _("Campaign"): kpi.filters.get("campaign", pgettext("campaign filter", "all")),
         }
         for kpi, row in zip(kpis, facts(kpis, currency), strict=True)
     ]
@@ -58,9 +93,16 @@ def fact_rows(kpis: list[Kpi], currency: str) -> list[dict[str, Any]]:
 
 # What the data is, by warehouse.demo_state; "empty" and "real" are the user's own exports.
 DATA_WORDS = {
-    "demo": "Demo data from the built-in exports of a fictional brand",
-    "mixed": "Demo data mixed with your data: the built-in exports of a fictional brand added to yours",
+    "demo": N_("Demo data from the built-in exports of a fictional brand"),
+    "mixed": N_("Demo data mixed with your data: the built-in exports of a fictional brand added to yours"),
 }
+
+
+def compared_with(kind: str, comparison: str) -> str:
+    """'Q2 2026, the previous period': the comparison period and what it is, as one phrase."""
+    if kind == "year":
+        return _("{comparison}, the same period last year", comparison=comparison)
+    return _("{comparison}, the previous period", comparison=comparison)
 
 
 def about(
@@ -68,21 +110,51 @@ def about(
     filters: Mapping[str, str | None],
     freshness: Mapping[str, date | None],
     demo_state: str,
+    fmt: NumberFormat | None = None,
 ) -> dict[str, str]:
-    """What an export covers, in words: period, comparison, filters, data freshness; for XLSX and PDF alike."""
+    """What an export covers, in words: period, comparison, filters, data freshness; for XLSX and PDF alike.
+
+    Keys are the English ids of the facts (the PDF's footer reads "Channel" and "Campaign"); `about_rows`
+    gives them in the reader's words. Dates and the time of writing come from `fmt`."""
+    fmt = fmt or _reader_format()
     first = kpis[0]
     period, comparison = first.period, first.comparison_period
-    latest = [f"{table} {day.isoformat()}" for table, day in freshness.items() if day]
+
+    def span(start: date, end: date) -> str:
+        return _("{start} to {end}", start=fmt.date(start), end=fmt.date(end))
+
+    latest = [
+        _("{table} {day}", table=_(TABLE_WORDS.get(table, table)), day=fmt.date(day))
+        for table, day in freshness.items()
+        if day
+    ]
     return {
-        "Period": f"{period.label} ({period.start.isoformat()} to {period.end.isoformat()})",
-        "Compared with": f"{comparison.label} ({comparison.start.isoformat()} to {comparison.end.isoformat()}), "
-        f"the {COMPARISONS[first.comparison_kind]}",
-        "Channel": filters.get("channel") or "all channels",
-        "Campaign": filters.get("campaign") or "all campaigns",
-        "Data": DATA_WORDS.get(demo_state, "Your loaded exports"),
-        "Data up to": ", ".join(latest) or "no data loaded yet",
-        "Generated": datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "Period": f"{period.label} ({span(period.start, period.end)})",
+        "Compared with": compared_with(
+            first.comparison_kind, f"{comparison.label} ({span(comparison.start, comparison.end)})"
+        ),
+        "Channel": filters.get("channel") or _("all channels"),
+        "Campaign": filters.get("campaign") or _("all campaigns"),
+        "Data": _(DATA_WORDS[demo_state]) if demo_state in DATA_WORDS else _("Your loaded exports"),
+        "Data up to": ", ".join(latest) or _("no data loaded yet"),
+        "Generated": fmt.datetime(datetime.now(UTC)),
     }
+
+
+ABOUT_WORDS = {
+    "Period": N_("Period"),
+    "Compared with": N_("Compared with"),
+    "Channel": N_("Channel"),
+    "Campaign": N_("Campaign"),
+    "Data": N_("Data"),
+    "Data up to": N_("Data up to"),
+    "Generated": N_("Generated"),
+}
+
+
+def about_rows(meta: Mapping[str, str]) -> dict[str, str]:
+    """`about`'s facts with their names in the reader's language."""
+    return {(_(ABOUT_WORDS[k]) if k in ABOUT_WORDS else k): v for k, v in meta.items()}
 
 
 def _csv_cell(value: Any) -> Any:
@@ -113,35 +185,56 @@ def _xlsx_cell(value: Any) -> Any:
     return value
 
 
-def facts_xlsx(kpis: list[Kpi], currency: str, meta: Mapping[str, str]) -> bytes:
-    """The facts table as an Excel workbook: sheet "KPIs" (numbers as numbers, dates as dates) and
-    sheet "About" with `meta` (see `about`), what the numbers cover."""
+def money_format(fmt: NumberFormat, currency: str) -> str:
+    """An Excel number format for amounts in `currency`, the symbol where the locale puts it:
+    '#,##0.00 "€"' (it), '"€"#,##0.00' (en). Excel shows its own separators, by the reader's settings."""
+    before, after = fmt.currency_affixes(currency)
+
+    def quoted(text: str) -> str:
+        return f'"{text}"' if text else ""
+
+    return quoted(before) + "#,##0.00" + quoted(after)
+
+
+def date_format(fmt: NumberFormat) -> str:
+    """An Excel date format in the locale's order: 'dd/mm/yyyy' (it and en-GB), 'mm/dd/yyyy' (en-US)."""
+    return fmt.date_input.lower()
+
+
+def facts_xlsx(kpis: list[Kpi], currency: str, meta: Mapping[str, str], fmt: NumberFormat | None = None) -> bytes:
+    """The facts table as an Excel workbook: sheet "KPIs" (numbers as numbers, amounts in money with the
+    currency where the locale puts it, dates as dates) and sheet "About" with `meta` (see `about`), what the
+    numbers cover. Column and sheet names are in the reader's language; the ids column keeps the KPI ids."""
+    fmt = fmt or _reader_format()
     rows = fact_rows(kpis, currency)
     book = Workbook()
     sheet = book.active
-    sheet.title = "KPIs"
-    sheet.append(list(rows[0]))
-    for row in rows:
+    sheet.title = pgettext("sheet", "KPIs")
+    columns = list(rows[0])
+    sheet.append(columns)
+    money, day, amounts = money_format(fmt, currency), date_format(fmt), _amount_columns()
+    for kpi, row in zip(kpis, rows, strict=True):
         sheet.append([_xlsx_cell(v) for v in row.values()])
+        for column, cell in zip(columns, sheet[sheet.max_row], strict=True):
+            if isinstance(cell.value, date):
+                cell.number_format = day
+            elif kpi.unit == "currency" and column in amounts and isinstance(cell.value, int | float):
+                cell.number_format = money
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
-    wide = {"KPI": 36, "Status": 18, "Change": 22, "Definition": 60, "Assumptions": 60}
+    wide = {_("KPI"): 36, _("Status"): 18, pgettext("facts", "Change"): 22, _("Definition"): 60, _("Assumptions"): 60}
     for cell in sheet[1]:
         sheet.column_dimensions[cell.column_letter].width = wide.get(cell.value, max(12, len(cell.value) + 2))
     sheet.freeze_panes = "C2"
 
-    info = book.create_sheet("About")
-    for key, value in meta.items():
+    info = book.create_sheet(pgettext("sheet", "About"))
+    for key, value in about_rows(meta).items():
         info.append([_xlsx_cell(key), _xlsx_cell(value)])
     for cell in info["A"]:
         cell.font = Font(bold=True)
     for cell in info["B"]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    info.column_dimensions["A"].width = 16
+    info.column_dimensions["A"].width = 18
     info.column_dimensions["B"].width = 100
 
     out = io.BytesIO()
@@ -160,8 +253,11 @@ def browser_path() -> str:
     path = os.environ.get("BROWSER_PATH") or DEBIAN_CHROMIUM
     if not Path(path).is_file():
         raise LegameError(
-            f"Charts are drawn as images by Chromium, and there is none at {path}. "
-            "Install Debian's chromium (apt-get install chromium), or set BROWSER_PATH to a Chrome or Chromium."
+            _(
+                "Charts are drawn as images by Chromium, and there is none at {path}. Install Debian's chromium "
+                "(apt-get install chromium), or set BROWSER_PATH to a Chrome or Chromium.",
+                path=path,
+            )
         )
     return path
 

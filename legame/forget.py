@@ -13,6 +13,7 @@ import duckdb
 from legame import raw_archive
 from legame.config import Config
 from legame.errors import LegameError
+from legame.i18n import _, ngettext
 from legame.ingest.normalise import PERSON_ID_CHARS
 from legame.warehouse import TABLES
 
@@ -35,11 +36,21 @@ class Erasure:
         return sum(self.rows.values())
 
     def lines(self) -> list[str]:
-        found = [f"{table}: {count} rows" for table, count in self.rows.items() if count]
+        from legame.export import TABLE_WORDS
+
+        found = [
+            ngettext("{table}: {n} row", "{table}: {n} rows", count, table=_(TABLE_WORDS.get(table, table)))
+            for table, count in self.rows.items()
+            if count
+        ]
         return [
-            "erased: " + (", ".join(found) if found else "no rows held this person"),
-            f"mentions cleared: {self.mentions}, rejected values deleted: {self.rejects}",
-            f"archived uploads rewritten without them: {self.files}",
+            _("erased: {rows}", rows=", ".join(found)) if found else _("erased: no rows held this person"),
+            _(
+                "mentions cleared: {mentions}, rejected values deleted: {rejects}",
+                mentions=self.mentions,
+                rejects=self.rejects,
+            ),
+            _("archived uploads rewritten without them: {files}", files=self.files),
         ]
 
 
@@ -47,7 +58,9 @@ def person_id(con: duckdb.DuckDBPyConnection, config: Config, email: str) -> str
     """The id a load gives this address (normalise.py's salted hash), computed by the same SQL."""
     address = email.strip().lower()
     if "@" not in address or any(c.isspace() for c in address):
-        raise LegameError(f"{email!r} is not an e-mail address: forget takes the address the person gave.")
+        raise LegameError(
+            _("{email} is not an e-mail address: forget takes the address the person gave.", email=repr(email))
+        )
     return con.execute(
         f"select left(sha256($salt || lower($email)), {PERSON_ID_CHARS})", {"salt": config.secret, "email": address}
     ).fetchone()[0]

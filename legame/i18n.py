@@ -105,7 +105,7 @@ def misses(lang: str) -> set[str]:
         return set(_misses.get(lang, ()))
 
 
-def _(message: str, **values: Any) -> str:
+def _(message: str, /, **values: Any) -> str:
     """`message` in the current language, with `{name}` placeholders filled from `values`."""
     lang = _language.get()
     text = message
@@ -116,7 +116,7 @@ def _(message: str, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
-def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
+def ngettext(singular: str, plural: str, n: int, /, **values: Any) -> str:
     """The singular or plural form for `n` in the current language ("1 cliente", "2 clienti"); `{n}` is n."""
     lang = _language.get()
     text = singular if n == 1 else plural
@@ -127,7 +127,7 @@ def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
     return text.format(n=n, **values)
 
 
-def pgettext(context: str, message: str, **values: Any) -> str:
+def pgettext(context: str, message: str, /, **values: Any) -> str:
     """`message` as meant in `context`, for the same English word with two Italian ones."""
     lang = _language.get()
     text = message

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from legame.config import Config
 from legame.errors import FatalFileError, LegameError
+from legame.i18n import _
 
 CHUNK = 1 << 20
 MAGIC = b"LEGAME-RAW-1\n"
@@ -90,13 +91,13 @@ def _decrypt(path: Path, key: bytes) -> Iterator[bytes]:
     with open(path, "rb") as fh:
         header = fh.read(_HEADER.size)
         if len(header) < _HEADER.size or not header.startswith(MAGIC):
-            raise ArchiveDamaged(f"{path.name} is not an archived upload.")
-        _, prefix, _, _ = _HEADER.unpack(header)
+            raise ArchiveDamaged(_("{name} is not an archived upload.", name=path.name))
+        _magic, prefix, _sha, _flags = _HEADER.unpack(header)
         counter = 0
         while True:
             length = fh.read(_LENGTH.size)
             if len(length) < _LENGTH.size:
-                raise ArchiveDamaged(f"{path.name} is cut short.")
+                raise ArchiveDamaged(_("{name} is cut short.", name=path.name))
             sealed = fh.read(_LENGTH.unpack(length)[0])
             nonce = prefix + struct.pack(">I", counter)
             for last in (False, True):
@@ -106,11 +107,11 @@ def _decrypt(path: Path, key: bytes) -> Iterator[bytes]:
                     continue
                 break
             else:
-                raise ArchiveDamaged(f"{path.name} is damaged, or was written with another secret.")
+                raise ArchiveDamaged(_("{name} is damaged, or was written with another secret.", name=path.name))
             yield block
             if last:
                 if fh.read(1):
-                    raise ArchiveDamaged(f"{path.name} has bytes past its end.")
+                    raise ArchiveDamaged(_("{name} has bytes past its end.", name=path.name))
                 return
             counter += 1
 
@@ -148,7 +149,9 @@ def _write(config: Config, final: Path, source: io.BufferedIOBase, sha: str, fla
             out.flush()
             os.fsync(out.fileno())
         if not check(temporary, key):
-            raise FatalFileError(f"{final.name}: the archived copy did not check out; upload the file again.")
+            raise FatalFileError(
+                _("{name}: the archived copy did not check out; upload the file again.", name=final.name)
+            )
         os.replace(temporary, final)
         _sync_folder(final.parent)
     finally:
@@ -166,7 +169,9 @@ def store(path: Path, sha: str, file_name: str, config: Config) -> Path:
     with open(path, "rb") as source:
         _write(config, final, source, sha)
     if not intact(config, sha):
-        raise FatalFileError(f"{file_name}: the file changed while it was being archived; upload it again.")
+        raise FatalFileError(
+            _("{file_name}: the file changed while it was being archived; upload it again.", file_name=file_name)
+        )
     return final
 
 
@@ -193,7 +198,7 @@ def restored(config: Config, sha: str, suffix: str = "") -> Iterator[Path]:
     """The plain bytes of an archived upload in a private temporary file, deleted on leaving."""
     path = target(config, sha)
     if not path.is_file():
-        raise ArchiveDamaged(f"The archive has no copy of the upload {sha[:12]}.")
+        raise ArchiveDamaged(_("The archive has no copy of the upload {sha}.", sha=sha[:12]))
     with tempfile.TemporaryDirectory(prefix="legame-restore-") as folder_:
         plain = Path(folder_) / f"upload{suffix}"
         with open(plain, "wb") as out:

@@ -39,24 +39,25 @@ import duckdb
 from legame import queries
 from legame.config import Config
 from legame.errors import LegameError
-from legame.i18n import LANGUAGES, _
+from legame.i18n import LANGUAGES, N_, _, ngettext
 from legame.kpis.period import COMPARISONS, Period
 
 log = logging.getLogger(__name__)
 
 # The pages a link may open, in navigation order; ids are the file names in pages/.
+# Values are English, marked for the catalogue: show them with `_()` (or `page_names`).
 PAGES = {
-    "board": "Board",
-    "value": "Customer value",
-    "community": "Community",
-    "advocacy": "Advocacy",
-    "conversion": "Conversion & ROI",
+    "board": N_("Board"),
+    "value": N_("Customer value"),
+    "community": N_("Community"),
+    "advocacy": N_("Advocacy"),
+    "conversion": N_("Conversion & ROI"),
 }
 DEFAULT_BASE_URL = "http://localhost:8501"
 DEFAULT_DAYS, MAX_DAYS = 30, 90
 LABEL_MAX_CHARS = 80
 TOKEN_MAX_CHARS = 2048  # far above a real token; longer input is refused before any decoding
-REFUSED = "This link is not valid (expired / revoked)"
+REFUSED = N_("This link is not valid (expired / revoked)")  # show it with _(REFUSED)
 PASSWORD_ITERATIONS = 600_000  # PBKDF2-HMAC-SHA256, OWASP's 2023 recommendation
 LOCAL_ADDRESSES = frozenset({"localhost", "127.0.0.1", "::1"})
 FORWARDING_HEADERS = frozenset({"x-forwarded-for", "forwarded", "x-real-ip"})
@@ -67,7 +68,7 @@ class InvalidLink(LegameError):
     """A link that must not open. Every cause reads the same to the person holding it; `reason` is for the log."""
 
     def __init__(self, reason: str, link_id: str | None = None) -> None:
-        super().__init__(REFUSED + ".")
+        super().__init__(_("This link is not valid (expired / revoked)."))
         self.reason = reason
         self.link_id = link_id
 
@@ -115,13 +116,26 @@ class View:
 
     def __post_init__(self) -> None:
         unknown = [p for p in self.pages if p not in PAGES]
-        if not self.pages or unknown:
+        if unknown:
             raise LegameError(
-                f"Pick the pages to share among {', '.join(PAGES)}"
-                + (f"; {', '.join(map(repr, unknown))} is not one of them." if unknown else ".")
+                ngettext(
+                    "Pick the pages to share among {pages}; {unknown} is not one of them.",
+                    "Pick the pages to share among {pages}; {unknown} are not among them.",
+                    len(unknown),
+                    pages=", ".join(PAGES),
+                    unknown=", ".join(map(repr, unknown)),
+                )
             )
+        if not self.pages:
+            raise LegameError(_("Pick the pages to share among {pages}.", pages=", ".join(PAGES)))
         if self.compare not in COMPARISONS:
-            raise LegameError(f"Compare with one of {', '.join(COMPARISONS)}, not {self.compare!r}.")
+            raise LegameError(
+                _(
+                    "Compare with one of {kinds}, not {kind}.",
+                    kinds=", ".join(COMPARISONS),
+                    kind=repr(self.compare),
+                )
+            )
         Period.custom(self.start, self.end)  # refuses an end before the start and days no calendar maths can take
         if self.snapshot:
             from legame.snapshot import check_pages
@@ -138,15 +152,22 @@ class View:
         return {k: v for k, v in (("channel", self.channel), ("campaign", self.campaign)) if v}
 
     def scope(self, channel_labels: dict[str, str] | None = None) -> str:
-        """'Q3 2025 compared with the previous period · channel paid_social' (or its label, given the taxonomy's)."""
-        parts = [f"{self.period.label} compared with the {COMPARISONS[self.compare]}"]
-        labels = {"channel": channel_labels or {}}
-        return " · ".join(parts + [f"{k} {labels.get(k, {}).get(v, v)}" for k, v in self.filters.items()])
+        """'Q3 2025 compared with the previous period · channel paid_social' (or its label, given the taxonomy's),
+        in the reader's language."""
+        if self.compare == "year":
+            parts = [_("{period} compared with the same period last year", period=self.period.label)]
+        else:
+            parts = [_("{period} compared with the previous period", period=self.period.label)]
+        if self.channel:
+            parts.append(_("channel {name}", name=(channel_labels or {}).get(self.channel, self.channel)))
+        if self.campaign:
+            parts.append(_("campaign {name}", name=self.campaign))
+        return " · ".join(parts)
 
-    def describe(self) -> str:
+    def describe(self, channel_labels: dict[str, str] | None = None) -> str:
         """The pages, then the scope: 'Board, Advocacy · Q3 2025 compared with the previous period'."""
         frozen = " · " + _("numbers frozen when the link was made") if self.snapshot else ""
-        return f"{', '.join(PAGES[p] for p in self.pages)} · {self.scope()}{frozen}"
+        return f"{', '.join(_(PAGES[p]) for p in self.pages)} · {self.scope(channel_labels)}{frozen}"
 
     def as_dict(self) -> dict[str, Any]:
         """The view as the token and the `links` row carry it (filters only when set)."""
@@ -193,7 +214,7 @@ class Link:
     def has_password(self) -> bool:
         return self.password_hash is not None
 
-    def status(self, now: datetime | None = None, current_secret_id: str | None = None) -> str:
+    def status(self, now: datetime | None = None, current_secret_id: str | None = None) -> str:  # an id
         """'revoked', 'expired', 'secret replaced' (signed with a secret since rotated) or 'active'."""
         if self.revoked_at is not None:
             return "revoked"
@@ -202,6 +223,20 @@ class Link:
         if current_secret_id is not None and current_secret_id != self.signed_with:
             return "secret replaced"
         return "active"
+
+
+# A link's status id (Link.status) in the reader's words: show it with status_words().
+STATUS_WORDS = {
+    "active": N_("active"),
+    "expired": N_("expired"),
+    "revoked": N_("revoked"),
+    "secret replaced": N_("secret replaced"),
+}
+
+
+def status_words(status: str) -> str:
+    """'active', 'expired', 'revoked', 'secret replaced' in the reader's language (capitalise for a table)."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
 
 
 def _now() -> datetime:
@@ -262,7 +297,7 @@ def rotate_secret(config: Config) -> Path:
     """Write a new random link-signing secret: every link made so far stops opening."""
     if os.environ.get("LEGAME_LINK_SECRET"):
         raise LegameError(
-            "Links are signed with LEGAME_LINK_SECRET: change its value where it is set and restart the app."
+            _("Links are signed with LEGAME_LINK_SECRET: change its value where it is set and restart the app.")
         )
     path = _secret_file(config)
     _write_secret(path)
@@ -328,13 +363,17 @@ def create_link(
     """Store a new link and return it with its URL; a frozen view's numbers are computed now and stored with it."""
     label = label.strip()
     if not label:
-        raise LegameError("Give the link a label (for example 'Q3 board') so you can tell your links apart.")
+        raise LegameError(_("Give the link a label (for example 'Q3 board') so you can tell your links apart."))
     if len(label) > LABEL_MAX_CHARS:
-        raise LegameError(f"Keep the label under {LABEL_MAX_CHARS} characters.")
+        raise LegameError(_("Keep the label under {n} characters.", n=LABEL_MAX_CHARS))
     longest = max_days(config)
     if not 1 <= days <= longest:
         raise LegameError(
-            f"A link can last 1 to {longest} days (share.max_days in config.yaml); {days} is outside that."
+            _(
+                "A link can last 1 to {longest} days (share.max_days in config.yaml); {days} is outside that.",
+                longest=longest,
+                days=days,
+            )
         )
     created = now or _now()
     link = Link(
@@ -421,7 +460,7 @@ def revoke(con: duckdb.DuckDBPyConnection, link_id: str, now: datetime | None = 
     queries.run(con, "links_revoke", link_id=link_id, revoked_at=now or _now())
     link = get_link(con, link_id)
     if link is None:
-        raise LegameError(f"There is no link {link_id!r}; `python -m legame share list` shows every link.")
+        raise LegameError(_("There is no link {id}; `python -m legame share list` shows every link.", id=repr(link_id)))
     return link
 
 
@@ -485,7 +524,7 @@ def admin_password_matches(config: Config, given: str) -> bool:
 def set_admin_password(config: Config, password: str) -> Path:
     """Store the admin password hashed in share.admin_password_file (never in git)."""
     if len(password) < 10:
-        raise LegameError("Use an admin password of at least 10 characters.")
+        raise LegameError(_("Use an admin password of at least 10 characters."))
     path = _admin_password_file(config)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(hash_password(password) + "\n")
@@ -557,7 +596,9 @@ class ReadOnlyCursor:
         refused = _statement_types(query) - {duckdb.StatementType.SELECT}
         if refused:
             kinds = ", ".join(sorted(t.name.lower() for t in refused))
-            raise WriteRefused(f"This view is read-only and cannot change the data ({kinds} statement refused).")
+            raise WriteRefused(
+                _("This view is read-only and cannot change the data ({kinds} statement refused).", kinds=kinds)
+            )
         self._cursor.execute(query, parameters)
         return self
 

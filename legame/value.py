@@ -27,8 +27,11 @@ from legame.clv.cache import FitCache, FitKey, StoredFit, read_fit, store_fit, w
 from legame.clv.errors import NOT_ENOUGH_HISTORY
 from legame.config import Config
 from legame.fmt import NumberFormat, format_value
+from legame.i18n import N_, _, ngettext
 
-HISTORIC_METHOD = "Historic: what customers have been worth so far"
+# Words kept in data (report frames, Split, Uplift) are English, marked for the catalogue: whatever
+# shows them translates them with _(), so a cached report never holds one reader's language.
+HISTORIC_METHOD = N_("Historic: what customers have been worth so far")
 CONFIDENCE = 0.90
 # The Gamma-Gamma independence check: a frequency-spend correlation below this
 # is weak enough for the assumption to hold reasonably.
@@ -40,7 +43,19 @@ _DRAWS_PER_BLOCK = 4_000_000
 # The uplifts' bootstrap: resamples per group and the seed that makes an interval repeatable.
 BOOTSTRAP_DRAWS = 2000
 BOOTSTRAP_SEED = 0
-NOT_RECORDED = "Not recorded"
+NOT_RECORDED = N_("Not recorded")
+MEMBERS_GROUP, OTHERS_GROUP = N_("Community members"), N_("Other customers")
+# Purchase timing, by clv.time_unit.
+TIME_UNITS = {
+    "day": N_("Purchase timing is measured in days (clv.time_unit); orders on one day are one purchase."),
+    "week": N_("Purchase timing is measured in weeks (clv.time_unit); orders on one day are one purchase."),
+    "month": N_("Purchase timing is measured in months (clv.time_unit); orders on one day are one purchase."),
+}
+RATE_SCALES = {
+    "day": N_("scale of purchase rates (days)"),
+    "week": N_("scale of purchase rates (weeks)"),
+    "month": N_("scale of purchase rates (months)"),
+}
 
 
 @dataclass(frozen=True)
@@ -61,36 +76,52 @@ class ClvSettings:
             time_unit=str(config.get("clv", "time_unit")),
         )
 
+    @property
+    def horizon(self) -> str:
+        """'36 months' / '36 mesi'."""
+        return ngettext("{n} month", "{n} months", self.horizon_months)
+
     def predicted_method(self, fmt: NumberFormat) -> str:
-        return (
-            f"Predicted: BG/NBD + Gamma-Gamma over {self.horizon_months} months, "
-            f"discounted at {_percent(self.discount_monthly, fmt)} a month"
+        return _(
+            "Predicted: BG/NBD + Gamma-Gamma over {horizon}, discounted at {rate} a month",
+            horizon=self.horizon,
+            rate=_percent(self.discount_monthly, fmt),
         )
 
     def predicted_formula(self, fmt: NumberFormat) -> str:
-        return (
-            f"Sum over the next {self.horizon_months} months of expected purchases in the month (BG/NBD) "
-            f"x expected spend per purchase (Gamma-Gamma) x margin {_percent(self.margin, fmt)} / "
-            f"(1 + {_percent(self.discount_monthly, fmt)})^month."
+        return _(
+            "Sum over the next {horizon} of expected purchases in the month (BG/NBD) x expected spend per purchase "
+            "(Gamma-Gamma) x margin {margin} / (1 + {rate})^month.",
+            horizon=self.horizon,
+            margin=_percent(self.margin, fmt),
+            rate=_percent(self.discount_monthly, fmt),
         )
 
     def historic_formula(self, fmt: NumberFormat) -> str:
-        return f"Net revenue of the customer's orders so far x margin {_percent(self.margin, fmt)}."
+        return _("Net revenue of the customer's orders so far x margin {margin}.", margin=_percent(self.margin, fmt))
 
     def assumptions(self, fmt: NumberFormat) -> list[str]:
+        timing = TIME_UNITS.get(self.time_unit)
         return [
-            f"Gross margin {_percent(self.margin, fmt)} of revenue: both values are margin, not revenue "
-            "(config.yaml margin_rate).",
-            f"Predictions look {self.horizon_months} months ahead (clv.horizon_months).",
-            f"A euro a month from now counts {fmt.number(1 / (1 + self.discount_monthly), 3)} of a euro today: "
-            f"{_percent(self.discount_monthly, fmt)} a month (clv.discount_rate_monthly).",
-            f"Purchase timing is measured in {self.time_unit}s (clv.time_unit); orders on one day are one purchase.",
+            _(
+                "Gross margin {margin} of revenue: both values are margin, not revenue (config.yaml margin_rate).",
+                margin=_percent(self.margin, fmt),
+            ),
+            _("Predictions look {horizon} ahead (clv.horizon_months).", horizon=self.horizon),
+            _(
+                "A euro a month from now counts {factor} of a euro today: {rate} a month (clv.discount_rate_monthly).",
+                factor=fmt.number(1 / (1 + self.discount_monthly), 3),
+                rate=_percent(self.discount_monthly, fmt),
+            ),
+            *([_(timing)] if timing else []),
         ]
 
 
 def _percent(share: float, fmt: NumberFormat) -> str:
     """0.01 -> "1%", 0.015 -> "1,5%" in it-IT: as many decimals as the setting has, no more."""
-    return f"{share * 100:g}".replace(".", fmt.decimal) + "%"
+    digits = f"{share * 100:g}"
+    decimals = len(digits.split(".")[1]) if "." in digits and "e" not in digits else 0
+    return fmt.percent(share * 100, decimals)
 
 
 def _significant(value: float, fmt: NumberFormat, digits: int) -> str:
@@ -133,7 +164,7 @@ def fit_values(con: duckdb.DuckDBPyConnection, config: Config, as_of: date) -> F
 def _latest_or_raise(con: duckdb.DuckDBPyConnection) -> date:
     latest = latest_order_date(con)
     if latest is None:
-        raise clv.ClvError("There are no orders yet: load a shop export to predict customer value.")
+        raise clv.ClvError(_("There are no orders yet: load a shop export to predict customer value."))
     return latest
 
 
@@ -213,13 +244,30 @@ def uplift(
     small = [(label, n) for label, n in ((a_label, x.size), (b_label, y.size)) if n < 2]
     if small:
         label, n = small[0]
-        reason = f"{'no' if n == 0 else 'only one'} customer among {label}: a comparison needs at least 2 in each group"
+        # Kept in English (the fit's cache and the warehouse store it); reason_words says it to the reader.
+        reason = (NO_CUSTOMER if n == 0 else ONE_CUSTOMER).format(group=label)
         return Uplift(**counts, difference=None, low=None, high=None, reason=reason)
     rng = np.random.default_rng(seed)
     differences = _bootstrap_means(x, n_boot, rng) - _bootstrap_means(y, n_boot, rng)
     tail = (1 - CONFIDENCE) / 2
     low, high = np.quantile(differences, [tail, 1 - tail])
     return Uplift(**counts, difference=float(x.mean() - y.mean()), low=float(low), high=float(high))
+
+
+NO_CUSTOMER = N_("no customer among {group}: a comparison needs at least 2 in each group")
+ONE_CUSTOMER = N_("only one customer among {group}: a comparison needs at least 2 in each group")
+
+
+def reason_words(reason: str | None) -> str | None:
+    """An uplift's reason (stored in English with the fit) in the reader's language."""
+    if reason is None:
+        return None
+    for template in (NO_CUSTOMER, ONE_CUSTOMER):
+        for split in SPLITS:
+            for group in (split.a_label, split.b_label):
+                if template.format(group=group) == reason:
+                    return _(template, group=_(group))
+    return reason
 
 
 # --------------------------------------------------------------------------- the page's report
@@ -238,11 +286,23 @@ class Split:
     b_one: str
 
 
-COMMUNITY = Split("is_member", True, False, "community members", "other customers", "A member", "Another customer")
-PROMOTERS = Split(
-    "nps_group", "promoter", "detractor", "promoters (9-10)", "detractors (0-6)", "A promoter", "A detractor"
+# The labels are English, marked for the catalogue: shown with _() (a report is cached across readers).
+COMMUNITY = Split(
+    "is_member", True, False, N_("community members"), N_("other customers"), N_("A member"), N_("Another customer")
 )
-ADVOCATES = Split("is_advocate", True, False, "advocates", "other customers", "An advocate", "Another customer")
+PROMOTERS = Split(
+    "nps_group",
+    "promoter",
+    "detractor",
+    N_("promoters (9-10)"),
+    N_("detractors (0-6)"),
+    N_("A promoter"),
+    N_("A detractor"),
+)
+ADVOCATES = Split(
+    "is_advocate", True, False, N_("advocates"), N_("other customers"), N_("An advocate"), N_("Another customer")
+)
+SPLITS = (COMMUNITY, PROMOTERS, ADVOCATES)
 
 
 def community_uplift(values: pd.DataFrame, n_boot: int = BOOTSTRAP_DRAWS, seed: int = BOOTSTRAP_SEED) -> Uplift:
@@ -467,32 +527,36 @@ class ValueReport:
 def independence_reading(correlation: float, fmt: NumberFormat) -> str:
     """The Gamma-Gamma independence check in plain words."""
     if math.isnan(correlation):
-        return "Too few repeat customers to check whether spend per purchase depends on how often people buy."
+        return _("Too few repeat customers to check whether spend per purchase depends on how often people buy.")
     threshold = fmt.number(INDEPENDENCE_THRESHOLD, 1)
     if abs(correlation) < INDEPENDENCE_THRESHOLD:
-        return (
-            "Spend per purchase barely moves with how often customers buy (correlation "
-            f"{fmt.number(correlation, 2)}, below {threshold}): the spend model's assumption that the two are "
-            "independent holds reasonably."
+        return _(
+            "Spend per purchase barely moves with how often customers buy (correlation {correlation}, below "
+            "{threshold}): the spend model's assumption that the two are independent holds reasonably.",
+            correlation=fmt.number(correlation, 2),
+            threshold=threshold,
         )
-    return (
-        f"Spend per purchase moves with how often customers buy (correlation {fmt.number(correlation, 2)}, "
-        f"{threshold} or more either way): the spend model assumes they are independent, so treat predicted spend "
-        "with caution."
+    return _(
+        "Spend per purchase moves with how often customers buy (correlation {correlation}, {threshold} or more "
+        "either way): the spend model assumes they are independent, so treat predicted spend with caution.",
+        correlation=fmt.number(correlation, 2),
+        threshold=threshold,
     )
 
 
 def _fit_summary(parameters: clv.ClvParameters, settings: ClvSettings) -> FitSummary:
     bg, gg, correlation = parameters
     unit = settings.time_unit
+    # The model and meaning columns are English, marked for the catalogue: parameter_table translates them.
+    purchases, spend = N_("BG/NBD (purchases)"), N_("Gamma-Gamma (spend)")
     rows = [
-        ("BG/NBD (purchases)", "r", "shape of purchase rates across customers", bg.r),
-        ("BG/NBD (purchases)", "alpha", f"scale of purchase rates ({unit}s)", bg.alpha),
-        ("BG/NBD (purchases)", "a", "dropout after a purchase: Beta shape a", bg.a),
-        ("BG/NBD (purchases)", "b", "dropout after a purchase: Beta shape b", bg.b),
-        ("Gamma-Gamma (spend)", "p", "shape of spend per purchase", gg.p),
-        ("Gamma-Gamma (spend)", "q", "shape of customers' average spend", gg.q),
-        ("Gamma-Gamma (spend)", "gamma", "scale of customers' average spend", gg.gamma),
+        (purchases, "r", N_("shape of purchase rates across customers"), bg.r),
+        (purchases, "alpha", RATE_SCALES.get(unit, N_("scale of purchase rates")), bg.alpha),
+        (purchases, "a", N_("dropout after a purchase: Beta shape a"), bg.a),
+        (purchases, "b", N_("dropout after a purchase: Beta shape b"), bg.b),
+        (spend, "p", N_("shape of spend per purchase"), gg.p),
+        (spend, "q", N_("shape of customers' average spend"), gg.q),
+        (spend, "gamma", N_("scale of customers' average spend"), gg.gamma),
     ]
     errors = {**bg.standard_errors, **gg.standard_errors}
     parameters = pd.DataFrame(
@@ -518,11 +582,11 @@ def parameter_table(fit: FitSummary, fmt: NumberFormat) -> pd.DataFrame:
     """The fitted parameters as the page shows them, numbers written in the configured locale."""
     return pd.DataFrame(
         {
-            "Model": fit.parameters["model"],
-            "Parameter": fit.parameters["parameter"],
-            "Meaning": fit.parameters["meaning"],
-            "Estimate": [_significant(v, fmt, 4) for v in fit.parameters["estimate"]],
-            "Standard error": [_significant(v, fmt, 3) for v in fit.parameters["standard_error"]],
+            _("Model"): [_(m) for m in fit.parameters["model"]],
+            _("Parameter"): fit.parameters["parameter"],
+            _("Meaning"): [_(m) for m in fit.parameters["meaning"]],
+            _("Estimate"): [_significant(v, fmt, 4) for v in fit.parameters["estimate"]],
+            _("Standard error"): [_significant(v, fmt, 3) for v in fit.parameters["standard_error"]],
         }
     )
 
@@ -530,11 +594,18 @@ def parameter_table(fit: FitSummary, fmt: NumberFormat) -> pd.DataFrame:
 def fit_readings(fit: FitSummary, fmt: NumberFormat, currency: str) -> list[str]:
     """The fitted parameters in words an executive can check against what they know of their customers."""
     return [
-        f"While active, a typical customer buys about {fmt.number(fit.purchases_per_year, 1)} times a year "
-        "(r / alpha).",
-        f"After each repeat purchase, {fmt.number(fit.dropout * 100)}% of customers stop buying, on average "
-        "(a / (a + b)).",
-        f"An average purchase is worth {_money(fit.mean_spend, fmt, currency)} in revenue (p x gamma / (q - 1)).",
+        _(
+            "While active, a typical customer buys about {times} times a year (r / alpha).",
+            times=fmt.number(fit.purchases_per_year, 1),
+        ),
+        _(
+            "After each repeat purchase, {share} of customers stop buying, on average (a / (a + b)).",
+            share=fmt.percent(fit.dropout * 100, 0),
+        ),
+        _(
+            "An average purchase is worth {amount} in revenue (p x gamma / (q - 1)).",
+            amount=_money(fit.mean_spend, fmt, currency),
+        ),
     ]
 
 
@@ -544,7 +615,7 @@ def _by_segment(values: pd.DataFrame) -> pd.DataFrame:
     large values do not flatten the boxes."""
     frame = values.assign(
         segment=values["segment"].fillna(NOT_RECORDED),
-        group=np.where(values["is_member"], "Community members", "Other customers"),
+        group=np.where(values["is_member"], MEMBERS_GROUP, OTHERS_GROUP),
     )
     grouped = frame.groupby(["segment", "group"])["clv_predicted"]
     stats = grouped.agg(customers="size", mean="mean")
@@ -572,8 +643,10 @@ def report(
     cached = predictions(con, config, as_of)
     if cached.fit is None:
         # The board's words first (registry.NO_MODEL); the model's own after them, for whoever checks.
-        plain = NOT_ENOUGH_HISTORY[0].upper() + NOT_ENOUGH_HISTORY[1:]
-        raise clv.ClvError(f"{plain}. The model says: {cached.error}")
+        plain = _(NOT_ENOUGH_HISTORY)
+        raise clv.ClvError(
+            _("{plain}. The model says: {error}", plain=plain[0].upper() + plain[1:], error=cached.error)
+        )
     parameters, first_order, values, as_of = cached.fit
     comparisons = {}
     for name, split in (("community", COMMUNITY), ("promoters", PROMOTERS), ("advocates", ADVOCATES)):
@@ -592,7 +665,7 @@ def report(
         {
             "recency_weeks": sample["recency_weeks"],
             "p_alive": sample["p_alive"],
-            "group": np.where(sample["is_member"], "Community members", "Other customers"),
+            "group": np.where(sample["is_member"], MEMBERS_GROUP, OTHERS_GROUP),
         }
     )
     return ValueReport(
@@ -614,11 +687,17 @@ def headline(report: ValueReport, fmt: NumberFormat, currency: str) -> str:
     """The value of the community in one plain sentence, or why it cannot be given."""
     community = report.comparisons["community"].predicted
     if community.difference is None:
-        return f"The value of the community cannot be worked out yet: {community.reason}."
+        return _(
+            "The value of the community cannot be worked out yet: {reason}.", reason=reason_words(community.reason)
+        )
     total, low, high = community.times_a()
-    return (
-        f"{_worth(community, report.settings, fmt, currency)}: {_money(total, fmt, currency)} in all "
-        f"(90% interval {_money(low, fmt, currency)} to {_money(high, fmt, currency)}).{_overlap(community)}"
+    return _(
+        "{worth}: {total} in all (90% interval {low} to {high}).{overlap}",
+        worth=_worth(community, report.settings, fmt, currency),
+        total=_money(total, fmt, currency),
+        low=_money(low, fmt, currency),
+        high=_money(high, fmt, currency),
+        overlap=_overlap(community),
     )
 
 
@@ -626,46 +705,71 @@ def comparison_sentence(report: ValueReport, name: str, fmt: NumberFormat, curre
     """ "The 977 promoters (9-10) are worth € 4,10 more each than ..." or why it cannot be said."""
     uplift_ = report.comparisons[name].predicted
     if uplift_.difference is None:
-        return f"No comparison: {uplift_.reason}."
-    return (
-        f"{_worth(uplift_, report.settings, fmt, currency)} (90% interval "
-        f"{_money(uplift_.low, fmt, currency)} to {_money(uplift_.high, fmt, currency)})."
-        f"{_overlap(uplift_)}"
+        return _("No comparison: {reason}.", reason=reason_words(uplift_.reason))
+    return _(
+        "{worth} (90% interval {low} to {high}).{overlap}",
+        worth=_worth(uplift_, report.settings, fmt, currency),
+        low=_money(uplift_.low, fmt, currency),
+        high=_money(uplift_.high, fmt, currency),
+        overlap=_overlap(uplift_),
     )
 
 
 def _worth(uplift_: Uplift, settings: ClvSettings, fmt: NumberFormat, currency: str) -> str:
-    # "worth ... more", never "made worth": the groups differ, the data do not say why.
-    return (
-        f"The {fmt.number(uplift_.n_a)} {uplift_.a_label} are worth {_money(abs(uplift_.difference), fmt, currency)} "
-        f"{_more_or_less(uplift_.difference)} each than the {fmt.number(uplift_.n_b)} {uplift_.b_label} "
-        f"in predicted margin over the next {settings.horizon_months} months"
+    # "worth ... more", never "made worth": the groups differ, the data do not say why. Both groups
+    # hold at least 2 customers here (uplift), so the sentence is plural.
+    message = (
+        N_(
+            "The {n_a} {a_label} are worth {amount} more each than the {n_b} {b_label} in predicted margin over "
+            "the next {horizon}"
+        )
+        if uplift_.difference >= 0
+        else N_(
+            "The {n_a} {a_label} are worth {amount} less each than the {n_b} {b_label} in predicted margin over "
+            "the next {horizon}"
+        )
+    )
+    return _(
+        message,
+        n_a=fmt.number(uplift_.n_a),
+        a_label=_(uplift_.a_label),
+        amount=_money(abs(uplift_.difference), fmt, currency),
+        n_b=fmt.number(uplift_.n_b),
+        b_label=_(uplift_.b_label),
+        horizon=settings.horizon,
     )
 
 
 def _overlap(uplift_: Uplift) -> str:
     if uplift_.low <= 0 <= uplift_.high:
-        return " The interval includes zero: the data cannot yet tell the two groups apart."
+        return _(" The interval includes zero: the data cannot yet tell the two groups apart.")
     return ""
 
 
 def comparison_table(report: ValueReport, fmt: NumberFormat, currency: str) -> pd.DataFrame:
     """Every comparison of the page in one table (the facts view): a row per split and value."""
-    horizon = f"predicted, next {report.settings.horizon_months} months"
+    horizon = _("predicted, next {horizon}", horizon=report.settings.horizon)
     rows = []
     for comparison in report.comparisons.values():
-        for what, uplift_ in ((horizon, comparison.predicted), ("historic, so far", comparison.historic)):
+        first, second = _(comparison.split.a_label), _(comparison.split.b_label)
+        for what, uplift_ in ((horizon, comparison.predicted), (_("historic, so far"), comparison.historic)):
             rows.append(
                 {
-                    "Comparison": f"{comparison.split.a_label.capitalize()} vs {comparison.split.b_label}",
-                    "Value": what,
-                    "Customers": f"{fmt.number(uplift_.n_a)} vs {fmt.number(uplift_.n_b)}",
-                    "Mean, first group": _amount(uplift_.mean_a, fmt, currency),
-                    "Mean, second group": _amount(uplift_.mean_b, fmt, currency),
-                    "Difference": _amount(uplift_.difference, fmt, currency, signed=True),
-                    "90% interval": ""
+                    _("Comparison"): _("{first} vs {second}", first=first[0].upper() + first[1:], second=second),
+                    _("Value"): what,
+                    _("Customers"): _(
+                        "{first} vs {second}", first=fmt.number(uplift_.n_a), second=fmt.number(uplift_.n_b)
+                    ),
+                    _("Mean, first group"): _amount(uplift_.mean_a, fmt, currency),
+                    _("Mean, second group"): _amount(uplift_.mean_b, fmt, currency),
+                    _("Difference"): _amount(uplift_.difference, fmt, currency, signed=True),
+                    _("90% interval"): ""
                     if uplift_.difference is None
-                    else f"{_amount(uplift_.low, fmt, currency, True)} to {_amount(uplift_.high, fmt, currency, True)}",
+                    else _(
+                        "{low} to {high}",
+                        low=_amount(uplift_.low, fmt, currency, True),
+                        high=_amount(uplift_.high, fmt, currency, True),
+                    ),
                 }
             )
     return pd.DataFrame(rows)
@@ -679,10 +783,6 @@ def _money(value: float, fmt: NumberFormat, currency: str, signed: bool = False)
     # A no-break space and a word joiner keep sign, symbol and amount on one line in a sentence.
     text = format_value(value, "currency", fmt, currency, signed).replace(" ", "\u00a0")
     return text[0] + "\u2060" + text[1:] if text[0] in "+−" else text
-
-
-def _more_or_less(difference: float) -> str:
-    return "more" if difference >= 0 else "less"
 
 
 # --------------------------------------------------------------------------- holdout
@@ -703,7 +803,7 @@ def holdout(
     order date by default) and compare with what customers actually did."""
     end_date = end_date or latest_order_date(con)
     if end_date is None:
-        raise clv.ClvError("There are no orders yet: load a shop export to check the model.")
+        raise clv.ClvError(_("There are no orders yet: load a shop export to check the model."))
     return clv.holdout_check(con, split_date, end_date, ClvSettings.from_config(config).time_unit)
 
 
@@ -712,10 +812,10 @@ def holdout_table(check: clv.HoldoutCheck, fmt: NumberFormat) -> pd.DataFrame:
     table = check.table
     return pd.DataFrame(
         {
-            "Before": table["x"],
-            "Customers": [fmt.number(n) for n in table["customers"]],
-            "Actual": [fmt.number(v, 2) for v in table["actual"]],
-            "Predicted": [fmt.number(v, 2) for v in table["predicted"]],
+            _("Before"): table["x"],
+            _("Customers"): [fmt.number(n) for n in table["customers"]],
+            _("Actual"): [fmt.number(v, 2) for v in table["actual"]],
+            _("Predicted"): [fmt.number(v, 2) for v in table["predicted"]],
         }
     )
 
@@ -725,10 +825,13 @@ def holdout_sentence(check: clv.HoldoutCheck, split_date: date, end_date: date, 
     table = check.table
     weights = table["customers"] / table["customers"].sum()
     actual, predicted = float((table["actual"] * weights).sum()), float((table["predicted"] * weights).sum())
-    return (
-        f"Fitted on orders up to {split_date:%d %b %Y}, the model expected each customer to make "
-        f"{fmt.number(predicted, 2)} repeat purchases on average by {end_date:%d %b %Y}; they made "
-        f"{fmt.number(actual, 2)}. Group by group (customers with the same number of earlier purchases), "
-        f"the prediction was off by {fmt.number(check.mae, 2)} purchases per customer on average "
-        "(mean absolute error)."
+    return _(
+        "Fitted on orders up to {split}, the model expected each customer to make {predicted} repeat purchases on "
+        "average by {end}; they made {actual}. Group by group (customers with the same number of earlier "
+        "purchases), the prediction was off by {error} purchases per customer on average (mean absolute error).",
+        split=fmt.date(split_date),
+        predicted=fmt.number(predicted, 2),
+        end=fmt.date(end_date),
+        actual=fmt.number(actual, 2),
+        error=fmt.number(check.mae, 2),
     )

@@ -16,6 +16,7 @@ import duckdb
 
 from legame.config import Config
 from legame.errors import DatabaseBusy
+from legame.i18n import _, pgettext
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,21 @@ def _table_ddl(table: Table) -> str:
     return f"create table {table.name} ({', '.join(cols)})"
 
 
+def table_word(name: str) -> str:
+    """A canonical table named as a word of the reader's language in prose ("orders": "ordini"); its id otherwise."""
+    words = {
+        "people": pgettext("table", "people"),
+        "posts": pgettext("table", "posts"),
+        "interactions": pgettext("table", "interactions"),
+        "orders": pgettext("table", "orders"),
+        "spend": pgettext("table", "spend"),
+        "surveys": pgettext("table", "surveys"),
+        "referrals": pgettext("table", "referrals"),
+        "visits": pgettext("table", "visits"),
+    }
+    return words.get(name, name)
+
+
 # The canonical tables of the first release. Migration 1 creates exactly these: a table
 # added to TABLES later is created by its own migration, never by re-reading migration 1.
 FIRST_RELEASE_TABLES = ("people", "posts", "interactions", "orders", "spend", "surveys", "referrals")
@@ -387,8 +403,11 @@ def connect(config: Config, read_only: bool = False) -> duckdb.DuckDBPyConnectio
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseBusy(
-                f"The database {path} is in use by another process (probably the running app). "
-                "Stop the app, or load files through its Upload page."
+                _(
+                    "The database {path} is in use by another process (probably the running app). "
+                    "Stop the app, or load files through its Upload page.",
+                    path=path,
+                )
             ) from None
         raise
     con.execute("set TimeZone = 'UTC'")

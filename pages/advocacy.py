@@ -7,22 +7,26 @@ session.guard(session.VIEWER, "advocacy")
 import streamlit as st
 
 from legame import charts
+from legame.fmt import NumberFormat
+from legame.i18n import _
 from legame.ui import drilldown
 
 
 def advocacy_charts(kpis) -> None:
+    fmt = NumberFormat.for_reader(session.config())
     left, right = st.columns(2)
     with left:
-        st.markdown("**Who speaks for the brand** (credibility rises upwards)")
-        st.plotly_chart(charts.ladder(kpis["advocacy_ladder"].extras["breakdown"]))
+        st.markdown(_("**Who speaks for the brand** (credibility rises upwards)"))
+        st.plotly_chart(charts.ladder(kpis["advocacy_ladder"].extras["breakdown"], fmt=fmt))
     with right:
-        st.markdown("**Survey answers: promoters, passives, detractors**")
-        st.plotly_chart(charts.shares(kpis["nps"].extras["breakdown"]))
+        st.markdown(_("**Survey answers: promoters, passives, detractors**"))
+        st.plotly_chart(charts.shares(kpis["nps"].extras["breakdown"], fmt=fmt))
 
 
 drilldown.render(
-    "Advocacy",
-    "Credibility rises along the ladder: employees < customers < advocates < independent influencers.",
+    "advocacy",
+    _("Advocacy"),
+    _("Credibility rises along the ladder: employees < customers < advocates < independent influencers."),
     ["nps", "advocates", "referral_rate", "referred_value", "ugc_volume", "earned_reach", "advocacy_ladder"],
     advocacy_charts,
 )

@@ -7,64 +7,67 @@ session.guard(session.VIEWER, "board")
 import pandas as pd
 import streamlit as st
 
-from legame import charts, export
+from legame import charts, export, i18n
+from legame.fmt import NumberFormat
+from legame.i18n import _
 from legame.kpis.facts import shown_facts
 from legame.ui import cache, cards, controls, notes
 
 config = session.config()
-st.title("Board")
+fmt = NumberFormat.for_reader(config)
+st.title(_("Board"))
 period, comparison, view = controls.period_controls(cache.anchor())
 filters = controls.filter_controls(cache.dimensions())
 board = cache.board_for(period, comparison, filters)
 controls.demo_banner(board.demo_state)
 
-shown_filters = " · ".join(f"{k} {controls.dimension_label(k, v)}" for k, v in filters.items())
-# Channel and campaign names are data: shown literally, never as Markdown.
-st.subheader(
-    f"{period.label} compared with {period.comparison(comparison).label}"
-    + (f" · {cards.plain(shown_filters)}" if shown_filters else "")
-)
+controls.view_subtitle(period, comparison, filters)
 st.markdown(f"#### {cards.plain(board.headline)}")
 if view == "facts":
     st.dataframe(pd.DataFrame(shown_facts(board.kpis)), hide_index=True, height="content")
 else:
     cards.card_grid(board.cards)
-    st.subheader("What changed")
+    st.subheader(_("What changed"))
     moves = board.what_changed()
     if moves:
         for kpi in moves:
             st.markdown(f"- **{kpi.plain_label}**: {cards.plain(kpi.sentence)}")
         st.caption(
-            "The biggest movements against the previous figures, ranked by how far they exceed normal variation."
+            _("The biggest movements against the previous figures, ranked by how far they exceed normal variation.")
         )
     else:
-        st.caption("No KPI moved beyond its normal variation.")
-    st.subheader("Revenue: community members and other customers" + (" (this view's sales)" if filters else ""))
-    st.plotly_chart(charts.revenue_by_membership(board.trend, period, config.currency, board.marks))
+        st.caption(_("No KPI moved beyond its normal variation."))
+    st.subheader(
+        _("Revenue: community members and other customers (this view's sales)")
+        if filters
+        else _("Revenue: community members and other customers")
+    )
+    st.plotly_chart(charts.revenue_by_membership(board.trend, period, config.currency, fmt=fmt, marks=board.marks))
     notes.editor(period)
 controls.freshness_line(board.freshness)
 
-st.subheader("Take it to the board")
+st.subheader(_("Take it to the board"))
 meta = export.about(board.kpis, filters, board.freshness, board.demo_state)
 stem = f"legame-{period.start}-{period.end}"
+lang = i18n.current()  # the PDF is made when the button is pressed: in this run's language
 left, middle, right = st.columns(3)
 left.download_button(
-    "Board pack (PDF)",
-    data=lambda: cache.board_pack(period, comparison, filters),
+    _("Board pack (PDF)"),
+    data=cache.deferred_board_pack(period, comparison, filters, lang),
     file_name=f"{stem}-board-pack.pdf",
     mime="application/pdf",
     icon=":material/picture_as_pdf:",
-    help="Cover, KPI table with status, charts, definitions and assumptions; a few seconds to prepare.",
+    help=_("Cover, KPI table with status, charts, definitions and assumptions; a few seconds to prepare."),
 )
 middle.download_button(
-    "Facts table (XLSX)",
+    _("Facts table (XLSX)"),
     data=export.facts_xlsx(board.kpis, config.currency, meta),
     file_name=f"{stem}-facts.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/table_view:",
 )
 right.download_button(
-    "Facts table (CSV)",
+    _("Facts table (CSV)"),
     data=export.facts_csv(board.kpis, config.currency),
     file_name=f"{stem}-facts.csv",
     mime="text/csv",

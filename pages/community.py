@@ -6,11 +6,13 @@ session.guard(session.VIEWER, "community")
 
 import streamlit as st
 
+from legame.i18n import _
 from legame.ui import drilldown
 
 drilldown.render(
-    "Community",
-    "Engagement is the glue, not the goal: these rates matter as the inputs of participation and value.",
+    "community",
+    _("Community"),
+    _("Engagement is the glue, not the goal: these rates matter as the inputs of participation and value."),
     [
         "active_community_ratio",
         "interactions_per_active_member",
@@ -21,4 +23,4 @@ drilldown.render(
         "applause_rate",
     ],
 )
-st.caption("Conversation, amplification and applause rates follow A. Kaushik's definitions (Occam's Razor, 2011).")
+st.caption(_("Conversation, amplification and applause rates follow A. Kaushik's definitions (Occam's Razor, 2011)."))

@@ -9,21 +9,27 @@ import streamlit as st
 
 from legame import demo_data, warehouse
 from legame.errors import LegameError, UnrecognisedExport
+from legame.fmt import NumberFormat
+from legame.i18n import _, ngettext, pgettext
 from legame.ingest import excel, uploads
 from legame.ui import controls, mapping, reports
 
-REMOVE_DEMO, KEEP_DEMO = "Remove the demo data (recommended)", "Keep it, mixed with my data"
+REMOVE_DEMO, KEEP_DEMO = "remove", "keep"  # the demo choice's ids
 
-st.title("Upload data")
+config = session.config()
+fmt = NumberFormat.for_reader(config)
+st.title(_("Upload data"))
 demo_state = warehouse.demo_state(session.cursor())
 controls.demo_banner(demo_state, upload_page=True)
 if demo_state == "mixed" and st.button(
-    "Remove demo data",
+    _("Remove demo data"),
     icon=":material/delete:",
-    help=f"Deletes every row of the fictional brand {demo_data.BRAND}, in one go; every row of yours stays.",
+    help=_(
+        "Deletes every row of the fictional brand {brand}, in one go; every row of yours stays.", brand=demo_data.BRAND
+    ),
 ):
     removed = demo_data.remove_demo(session.cursor(), removed_by="app")
-    st.session_state["demo_removed"] = f"{removed}." if removed else "There was no demo data left to remove."
+    st.session_state["demo_removed"] = f"{removed}." if removed else _("There was no demo data left to remove.")
     st.rerun()
 if "demo_removed" in st.session_state:
     st.success(st.session_state.pop("demo_removed"), icon=":material/check:")
@@ -31,21 +37,22 @@ if "demo_removed" in st.session_state:
 remove_demo = st.session_state.get("demo_choice", REMOVE_DEMO) == REMOVE_DEMO
 st.session_state["remove_demo"] = remove_demo  # the mapping screen's loads follow the same choice
 st.write(
-    "Drop the exports you download from your tools (CSV, TSV or Excel). Legame recognises each file from "
-    "its header, shows what it will load and what it rejects, and loads nothing until you confirm. "
-    "A file it does not know yet you match once, column by column; Legame remembers it for next time."
+    _(
+        "Drop the exports you download from your tools (CSV, TSV or Excel). Legame recognises each file from "
+        "its header, shows what it will load and what it rejects, and loads nothing until you confirm. "
+        "A file it does not know yet you match once, column by column; Legame remembers it for next time."
+    )
 )
 files = st.file_uploader(
-    "Export files", type=["csv", "tsv", "txt", "xlsx", "xlsm"], accept_multiple_files=True, key="files"
+    _("Export files"), type=["csv", "tsv", "txt", "xlsx", "xlsm"], accept_multiple_files=True, key="files"
 )
-config = session.config()
 loaded = st.session_state.setdefault("loaded", {})
 
 
 def match_sheets(file, data: bytes, sheets: list) -> None:
     """The mapping screen for each sheet of a workbook that no format knows."""
     for i, sheet in enumerate(s for s in sheets if s.unrecognised):
-        with st.expander(f"Match the sheet “{sheet.name}” by hand", expanded=len(sheets) == 1):
+        with st.expander(_("Match the sheet “{sheet}” by hand", sheet=sheet.name), expanded=len(sheets) == 1):
             name = f"{file.name} › {sheet.name}"
             text = uploads.sheet_of(file.name, data, sheet.name)
             done = mapping.screen(
@@ -54,6 +61,37 @@ def match_sheets(file, data: bytes, sheets: list) -> None:
             if done:
                 st.session_state.setdefault("matched", []).append(done)
                 st.rerun()
+
+
+def load_history(history: list[dict]) -> tuple[pd.DataFrame, list[str]]:
+    """The loads as the reader reads them: headers in their language, counts and times as the cards write
+    them (times in the configured time zone); and the headers of the count columns."""
+    headers = {
+        "Load": _("Load"),
+        "File": _("File"),
+        "Table": _("Table"),
+        "Profile": _("Profile"),
+        "Read": pgettext("rows", "Read"),
+        "New": pgettext("rows", "New"),
+        "Replaced": pgettext("rows", "Replaced"),
+        "Unchanged": pgettext("rows", "Unchanged"),
+        "Rejected": pgettext("rows", "Rejected"),
+        "Loaded at (UTC)": _("Loaded at"),
+        "By": _("By"),
+    }
+    counts = ["Read", "New", "Replaced", "Unchanged", "Rejected"]
+    rows = []
+    for load in history:
+        row = dict(load)
+        row["Table"] = controls.table_name(row["Table"])
+        row["Loaded at (UTC)"] = fmt.datetime(row["Loaded at (UTC)"]) if row["Loaded at (UTC)"] else ""
+        for name in ["Load", *counts]:
+            row[name] = "" if row[name] is None else fmt.number(row[name])
+        rows.append(row)
+    # The counts and the time before the profile's id, the least read, which the table's width may hide.
+    order = ["Load", "File", "Table", *counts, "Loaded at (UTC)", "By", "Profile"]
+    table = pd.DataFrame(rows)[order].rename(columns=headers)
+    return table, [headers[name] for name in ["Load", *counts]]
 
 
 for done in st.session_state.get("matched", []):
@@ -70,8 +108,13 @@ for file in files or []:
             previewed = uploads.preview_export(session.cursor(), config, file.name, data, remove_demo=remove_demo)
         except UnrecognisedExport as exc:
             if excel.is_workbook_name(file.name):
-                st.markdown(f"**{file.name}**: no sheet of this workbook is an export Legame knows yet.")
-                st.caption("Match a sheet by hand below; sheets of notes or pivots can be left as they are.")
+                st.markdown(
+                    _(
+                        "**{file}**: no sheet of this workbook is an export Legame knows yet.",
+                        file=session.plain(file.name),
+                    )
+                )
+                st.caption(_("Match a sheet by hand below; sheets of notes or pivots can be left as they are."))
                 match_sheets(file, data, getattr(exc, "skipped", []))
                 continue
             done = mapping.screen(session.cursor(), config, file.name, data, exc, key=f"map-{file.file_id}")
@@ -91,21 +134,25 @@ for file in files or []:
 
 if ready and demo_state in ("demo", "mixed"):
     demo_rows = sum(demo_data.demo_rows(session.cursor()).values())
-    first = "your first file" if demo_state == "demo" else "these files"
+    words = {"rows": fmt.number(demo_rows), "brand": demo_data.BRAND}
     st.warning(
-        f"Loading {first} removes the demo data ({demo_rows:,} rows from the fictional brand {demo_data.BRAND}).",
+        _("Loading your first file removes the demo data ({rows} rows from the fictional brand {brand}).", **words)
+        if demo_state == "demo"
+        else _("Loading these files removes the demo data ({rows} rows from the fictional brand {brand}).", **words),
         icon=":material/warning:",
     )
+    choices = {REMOVE_DEMO: _("Remove the demo data (recommended)"), KEEP_DEMO: _("Keep it, mixed with my data")}
     st.radio(
-        "The demo data",
-        [REMOVE_DEMO, KEEP_DEMO],
+        _("The demo data"),
+        list(choices),
+        format_func=choices.get,
         key="demo_choice",
         captions=[
-            "Every page then shows your numbers only.",
-            "Every page then warns that the numbers mix the fictional brand's with yours, until you remove it.",
+            _("Every page then shows your numbers only."),
+            _("Every page then warns that the numbers mix the fictional brand's with yours, until you remove it."),
         ],
     )
-if ready and st.button(f"Load {len(ready)} file{'s' if len(ready) > 1 else ''}", type="primary"):
+if ready and st.button(ngettext("Load {n} file", "Load {n} files", len(ready)), type="primary"):
     for name, data in ready:
         try:
             committed = uploads.commit_export(
@@ -115,15 +162,23 @@ if ready and st.button(f"Load {len(ready)} file{'s' if len(ready) > 1 else ''}",
             session.show_error(exc)
             continue
         loaded[uploads.digest(data)] = " · ".join(
-            f"Loaded as load #{report.load_id}: {report.summary()}"
-            + (f" · {report.demo_removed} first" if report.demo_removed else "")
+            _(
+                "Loaded as load #{load_id}: {summary} · {removed} first",
+                load_id=report.load_id,
+                summary=report.summary(),
+                removed=report.demo_removed,
+            )
+            if report.demo_removed
+            else _("Loaded as load #{load_id}: {summary}", load_id=report.load_id, summary=report.summary())
             for report in committed.reports
         )
     st.rerun()
 
-st.subheader("Loads so far")
+st.subheader(_("Loads so far"))
 history = uploads.history(session.cursor())
 if history:
-    st.dataframe(pd.DataFrame(history), hide_index=True)
+    table, numbers = load_history(history)
+    right = st.column_config.TextColumn(alignment="right")
+    st.dataframe(table, hide_index=True, column_config=dict.fromkeys(numbers, right))
 else:
-    st.caption("Nothing loaded yet.")
+    st.caption(_("Nothing loaded yet."))

@@ -66,8 +66,11 @@ def test_the_trend_charts_mark_events_and_notes(demo, config):
     assert [m.text for m in board.marks if m.kind == "note"] == ["Price <b>up</b> 5%"]
     monthly = [{"month": date(2026, m, 1), "nps": 40.0} for m in range(1, 11)]
     for fig, first_day in (
-        (charts.revenue_by_membership(board.trend, Q3, config.currency, board.marks), trend_period(Q3).start),
-        (charts.trend(monthly, "nps", "NPS", "points", None, board.marks), date(2026, 1, 1)),  # marks within its months
+        (charts.revenue_by_membership(board.trend, Q3, config.currency, marks=board.marks), trend_period(Q3).start),
+        (
+            charts.trend(monthly, "nps", "NPS", "points", None, marks=board.marks),
+            date(2026, 1, 1),
+        ),  # marks within its months
     ):
         traces = {t.name: t for t in fig.data}
         assert "Notes" in traces  # the flags' legend entry

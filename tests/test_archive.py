@@ -205,7 +205,7 @@ def test_rebuild_refuses_when_an_upload_has_no_intact_copy(con, config, tmp_path
     _cli(config, tmp_path, monkeypatch)
     assert main(["rebuild"]) == 1
     assert capsys.readouterr().err == (
-        "error: The archive cannot rebuild the warehouse: 1 upload(s) have no intact copy (orders.csv). "
+        "error: The archive cannot rebuild the warehouse: 1 upload has no intact copy (orders.csv). "
         "Nothing was changed.\n"
     )
 

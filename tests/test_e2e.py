@@ -32,7 +32,7 @@ def test_board_shows_kpi_cards_with_numbers(browser, server):
     assert metrics.count() == 8
     page.get_by_text("What changed").wait_for()
     # The headline: the value of the community in one sentence, with its interval.
-    assert page.get_by_text(re.compile(r"member customers are worth € [\d.]+ more .*90% interval")).count() == 1
+    assert page.get_by_text(re.compile(r"member customers are worth €[\d,]+ more .*90% interval")).count() == 1
     values = [v.inner_text() for v in page.locator("[data-testid='stMetricValue']").all()]
     assert all(any(ch.isdigit() for ch in v) for v in values), values
     assert page.get_by_text("Revenue: community members and other customers").count() == 1

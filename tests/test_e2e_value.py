@@ -51,7 +51,7 @@ def test_value_page_shows_the_value_of_the_community(browser, server):
     assert page.get_by_text("Value of the community over the next 36 months", exact=True).count() == 1
     assert page.get_by_text("community members are worth").count() == 1
     # Last quarter by default: the demo's orders run to 31 Oct 2026, so Q3 2026, valued at its end.
-    assert page.get_by_text("from the orders up to 30 Sep 2026, the end of Q3 2026").count() == 1
+    assert page.get_by_text("from the orders up to 30 Sept 2026, the end of Q3 2026").count() == 1
     assert page.get_by_text("Customer value covers every channel").count() == 0
     metrics = page.locator("[data-testid='stMetricValue']")
     # The headline, then three cards for each of members (predicted, historic), promoters and advocates.

@@ -17,7 +17,12 @@ def test_the_cli_finds_the_lock_of_a_server_no_browser_has_visited(tmp_path):
         result = subprocess.run(
             [sys.executable, "-m", "legame", "kpis", "--from", "2025-07-01", "--to", "2025-09-30", "--json"],
             cwd=ROOT,
-            env={"PATH": "/usr/bin:/bin", "LEGAME_DB": str(tmp_path / "e2e.duckdb"), "LEGAME_SECRET": "e2e"},
+            env={
+                "PATH": "/usr/bin:/bin",
+                "LEGAME_DB": str(tmp_path / "e2e.duckdb"),
+                "LEGAME_SECRET": "e2e",
+                "LEGAME_LANG": "en",
+            },
             capture_output=True,
             text=True,
             timeout=60,
@@ -46,7 +51,12 @@ def test_the_admin_backs_up_through_the_running_app_and_the_cli_is_told_why_not(
         refused = subprocess.run(
             [sys.executable, "-m", "legame", "backup", "--out", str(tmp_path / "cli.duckdb")],
             cwd=ROOT,
-            env={"PATH": "/usr/bin:/bin", "LEGAME_DB": str(tmp_path / "e2e.duckdb"), "LEGAME_SECRET": "e2e"},
+            env={
+                "PATH": "/usr/bin:/bin",
+                "LEGAME_DB": str(tmp_path / "e2e.duckdb"),
+                "LEGAME_SECRET": "e2e",
+                "LEGAME_LANG": "en",
+            },
             capture_output=True,
             text=True,
             timeout=60,

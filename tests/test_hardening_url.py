@@ -16,7 +16,7 @@ app, demo_database, local_server = test_share.app, test_share.demo_database, tes
 
 PAGES = ["board", "value", "community", "advocacy", "conversion"]
 CLAMPED = [
-    "The address's from date is outside the dates Legame works with; showing 01 Jan 1900.",
+    "The address's from date is outside the dates Legame works with; showing 1 Jan 1900.",
     "The address's to date is outside the dates Legame works with; showing 31 Dec 2199.",
 ]
 

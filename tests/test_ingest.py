@@ -95,7 +95,7 @@ def test_corrected_export_replaces_rows_and_last_row_in_file_wins(con, config, t
             "bad.csv",
             "order_id,person_id,ordered_at,revenue\nX1,p,2025-01-01,ten\n",
             FatalFileError,
-            "bad.csv: none of its 1 rows can be loaded. First problem: row 2, column 'revenue', value 'ten'",
+            "bad.csv: its only row cannot be loaded. The problem: row 2, column 'revenue', value 'ten'",
         ),
     ],
 )

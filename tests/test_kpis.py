@@ -147,10 +147,10 @@ def test_status_and_sentence_from_config_targets(kpis):
     cac = kpis["cac"]  # 130 against a target of 60 (lower is better), watch within 15: off track
     assert cac.target == 60
     assert cac.status == "off track"
-    assert cac.sentence.startswith("Each new customer cost € 130,00 in marketing (target € 60,00)")
+    assert cac.sentence.startswith("Each new customer cost €130.00 in marketing (target €60.00)")
     assert "no figure for the previous period (February 2025)" in cac.sentence
     clv = kpis["clv_historic"]
-    assert "down from € 40,00 in the previous period (February 2025)" in clv.sentence
+    assert "down from €40.00 in the previous period (February 2025)" in clv.sentence
 
 
 def test_json_shape(kpis):

@@ -123,7 +123,7 @@ def test_a_column_mixing_both_styles_keeps_the_majority_and_rejects_the_rest(con
     report = load_file(con, config, write(tmp_path, "spend.csv", SPEND + rows))
     assert (report.inserted, report.rejected) == (2, 1)
     assert report.rejects[0] == {"row": 4, "column": "amount", "value": "1,234.5", "reason": "not a number"}
-    assert "1 values written the other way are rejected" in " ".join(report.notes)
+    assert "1 value written the other way is rejected" in " ".join(report.notes)
 
 
 @pytest.mark.parametrize(

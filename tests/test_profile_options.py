@@ -268,7 +268,7 @@ def test_only_rows_with_a_value_and_ids_rounded_by_excel(con, config, tmp_path):
 
 def test_a_file_whose_rows_are_all_skipped_says_why(con, config, tmp_path):
     path = write(tmp_path, "payments.csv", PAYMENTS_HEADER + "ch_5,2025-03-05 10:00,60.00,0.00,eur,Failed,e@x.com\n")
-    with pytest.raises(FatalFileError, match=r"none of its 1 rows are orders to load\. 1 row whose Status is not Paid"):
+    with pytest.raises(FatalFileError, match=r"its only row is not orders to load\. 1 row whose Status is not Paid"):
         load_file(con, with_profiles(config, test_payments=PAYMENTS), path)
 
 

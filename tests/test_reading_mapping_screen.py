@@ -57,5 +57,5 @@ def test_people_for_an_orders_file_must_be_confirmed_before_saving(app):
     ]
     assert save_button(app).disabled
     app.checkbox(key="m-confirm-people").check().run()
-    assert app.checkbox(key="m-confirm-people").label == "Yes, this file lists People"
+    assert app.checkbox(key="m-confirm-people").label == "Yes, this file lists people"
     assert not save_button(app).disabled

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from legame.errors import FatalFileError
+from legame.fmt import NumberFormat
 from legame.ingest import load_file
 from tests.conftest import write
 
@@ -18,11 +19,11 @@ A4,dana@example.com,2025-01-05,-99999,web,,false
 A5,emma@example.com,2025-01-05,-40,web,,true
 A6,fred@example.com,2025-01-06,50,web,,
 """
-EARLY = "a date before 1990-01-01, the earliest plausible date (config.yaml plausibility.earliest_date)"
+EARLY = "a date before 1 Jan 1990, the earliest plausible date (config.yaml plausibility.earliest_date)"
 
 
 def late() -> str:
-    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    tomorrow = NumberFormat("en_GB").date(datetime.now(UTC).date() + timedelta(days=1))
     return f"a date after {tomorrow}, the latest plausible date (config.yaml plausibility.latest_days_ahead)"
 
 
@@ -71,10 +72,10 @@ def test_the_ranges_come_from_config(con, config, tmp_path):
     config.data["plausibility"] = {"earliest_date": "2025-01-06", "latest_days_ahead": 30000, "negatives": True}
     report = load_file(con, config, write(tmp_path, "orders.csv", ORDERS))
     assert [(r["row"], r["reason"][:25]) for r in report.rejects] == [
-        (2, "a date before 2025-01-06,"),
-        (4, f"a date after {datetime.now(UTC).date() + timedelta(days=30000)}, "),
-        (5, "a date before 2025-01-06,"),
-        (6, "a date before 2025-01-06,"),
+        (2, "a date before 6 Jan 2025,"),
+        (4, f"a date after {NumberFormat('en_GB').date(datetime.now(UTC).date() + timedelta(days=30000))}, "[:25]),
+        (5, "a date before 6 Jan 2025,"),
+        (6, "a date before 6 Jan 2025,"),
     ]
     # 2099 is within 30,000 days, 9999 is not; with negatives allowed, -99,999 is no longer the reason.
     assert con.execute("select order_id from orders order by all").fetchall() == [("A2",), ("A6",)]
@@ -85,7 +86,7 @@ def test_a_rejected_file_leaves_the_database_unchanged(con, config, tmp_path):
     with pytest.raises(FatalFileError) as refused:
         load_file(con, config, write(tmp_path, "orders.csv", text))
     assert str(refused.value) == (
-        "orders.csv: none of its 1 rows can be loaded. First problem: row 2, column 'ordered_at', value "
+        "orders.csv: its only row cannot be loaded. The problem: row 2, column 'ordered_at', value "
         f"'1900-01-01': {EARLY}."
     )
     assert con.execute("select count(*) from orders").fetchone() == (0,)

@@ -33,8 +33,10 @@ class Inbox:
     def authenticate(self, server, session, envelope, mechanism, auth_data):
         if isinstance(auth_data, LoginPassword):
             self.logins.append((auth_data.login.decode(), auth_data.password.decode()))
-            return AuthResult(success=auth_data.password == b"s3cret")
-        return AuthResult(success=False)
+            if auth_data.password == b"s3cret":
+                return AuthResult(success=True)
+        # aiosmtpd answers a refusal only when the handler gives the reply itself.
+        return AuthResult(success=False, handled=False, message="535 5.7.8 Authentication credentials invalid")
 
 
 def _free_port() -> int:
@@ -144,7 +146,17 @@ def test_a_missed_target_is_named_in_the_mail(demo_db, tmp_path, smtp_server):
 
 def test_the_mail_in_italian(demo_db, tmp_path, smtp_server):
     inbox, port = smtp_server
-    result = legame(demo_db, "send", "--to", "ceo@brand.example.it", "--lang", "it", **_env(tmp_path, port))
+    result = legame(
+        demo_db,
+        "send",
+        "--to",
+        "ceo@brand.example.it",
+        "--period",
+        "last-quarter",
+        "--lang",
+        "it",
+        **_env(tmp_path, port),
+    )
     assert result.returncode == 0, result.stderr
     message, text, _pdf = _parts(inbox.envelopes[0].original_content)
     headline, label = _headline(demo_db, "it")

@@ -679,11 +679,14 @@ def test_share_create_list_revoke_from_the_command_line(tmp_path, monkeypatch):
 
     listed = legame(tmp_path, "share", "list")
     assert re.split(r"\s{2,}", listed.stdout.splitlines()[0]) == [
-        "id", "label", "status", "expires (UTC)", "opens", "last opened (UTC)", "shows"
+        "id", "label", "status", "expires", "opens", "last opened", "shows"
     ]  # fmt: skip
     line = next(line for line in listed.stdout.splitlines() if line.startswith(made["id"]))
     assert "Q3 board  active" in line
-    assert line.endswith("Board, Advocacy · Q3 2025 compared with the previous period · channel organic_social")
+    # Times in config.yaml's time zone (Europe/Rome), written the English reader's way: '14 Oct 2026, 09:30 CEST'.
+    assert re.search(r"  \d{1,2} [A-Z][a-z]{2,3} \d{4}, \d\d:\d\d CES?T  0 +never  ", line), line
+    # The channel by its label in config.yaml's taxonomy, as the pages show it.
+    assert line.endswith("Board, Advocacy · Q3 2025 compared with the previous period · channel Organic social")
 
     revoked = legame(tmp_path, "share", "revoke", made["id"])
     assert revoked.stdout == f"Revoked link {made['id']} (Q3 board): it no longer opens.\n"

@@ -108,6 +108,7 @@ def test_a_frozen_link_is_refused_once_revoked(app):
     con = warehouse.connect(app.config)
     share.revoke(con, link_id)
     con.close()
+    at.query_params["lang"] = "en"
     at.run()
     assert_only_the_refusal(at)
 
@@ -156,3 +157,15 @@ def test_share_create_snapshot_from_the_command_line(tmp_path, demo_database):
     refused = legame(tmp_path, "share", "create", "--label", "V", "--pages", "value", "--snapshot")
     assert refused.returncode == 1
     assert "Customer value refits its models as you read it" in refused.stderr
+
+
+def test_a_frozen_board_makes_the_same_board_pack(demo, config, tmp_path):
+    from legame.boardpack import board_pack_pdf
+    from tests.test_export import pdf_text
+
+    link, _url = share.create_link(demo, config, label="frozen", view=FROZEN, days=5)
+    frozen = snapshot.load(demo, link.id).board("en")
+    text = " ".join(pdf_text(board_pack_pdf(frozen, config, headline=frozen.headline), tmp_path))
+    assert " ".join(frozen.headline.split()) in text
+    for kpi in frozen.cards:
+        assert kpi.display["value"] in text, kpi.id

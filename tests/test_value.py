@@ -338,9 +338,11 @@ def test_holdout_check_from_a_split_date(demo, config):
     check = value.holdout(demo, config, date(2026, 4, 30))
     assert list(check.table["x"]) == ["0", "1", "2", "3", "4", "5", "6", "7+"]
     assert check.mae == pytest.approx((check.table["predicted"] - check.table["actual"]).abs().mean())
-    words = value.holdout_sentence(check, date(2026, 4, 30), date(2026, 10, 31), IT)
+    english = NumberFormat.for_locale("en-GB")
+    words = value.holdout_sentence(check, date(2026, 4, 30), date(2026, 10, 31), english)
     assert words.startswith("Fitted on orders up to 30 Apr 2026")
-    assert f"off by {IT.number(check.mae, 2)} purchases per customer" in words
+    assert f"off by {english.number(check.mae, 2)} purchases per customer" in words
+    assert "by 31 Oct 2026; they made" in words
 
 
 def test_default_split_is_six_months_before():

@@ -164,7 +164,7 @@ def test_with_clicks_the_default_visits_change_nothing(loaded, config):
     # New customers in March: b, c, e. Clicks: 60 ad clicks + 15 link clicks on p1; the 3064 visits play no part.
     assert kpis["conversion_rate"].value == pytest.approx(3 / 75 * 100)
     assert kpis["conversion_rate"].label == "Conversion rate (by clicks)"
-    assert kpis["conversion_rate"].sentence.startswith("4,0% of clicks turned into a new customer")
+    assert kpis["conversion_rate"].sentence.startswith("4.0% of clicks turned into a new customer")
     assert kpis["conversion_rate"].assumptions[0].startswith("New customers are set against clicks (")
     # Clicks are events, not people: never a step of the funnel.
     assert "clicks" not in kpis["funnel"].definition

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from legame.errors import LegameError
+from legame.i18n import N_
 
 
 class ClvError(LegameError):
@@ -14,5 +15,5 @@ class NotFittedError(ClvError):
 
 
 # What a reader is told when the orders cannot support the models, in plain words (the board's n/a
-# reason and the Customer value page's message); the model's own words follow as the detail.
-NOT_ENOUGH_HISTORY = "not enough purchase history yet to predict value (needs repeat buyers over several months)"
+# reason and the Customer value page's message), shown with _(); the model's own words follow as the detail.
+NOT_ENOUGH_HISTORY = N_("not enough purchase history yet to predict value (needs repeat buyers over several months)")

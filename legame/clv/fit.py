@@ -13,6 +13,7 @@ from legame.clv.bgnbd import BetaGeoModel, BetaGeoParams, check_histories, expec
 from legame.clv.errors import ClvError
 from legame.clv.gamma_gamma import GammaGammaModel, GammaGammaParams, check_spend, fit_spend, weighted_correlation
 from legame.clv.summary import DAYS_PER_MONTH, customer_summary, grouped_histories, unit_days
+from legame.i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,7 +35,7 @@ def predicted_clv(
     converted to the model's unit) and E(M) from FH 2013 eq. 5.
     """
     if horizon_months < 1:
-        raise ClvError(f"The CLV horizon must be at least 1 month, not {horizon_months}.")
+        raise ClvError(_("The CLV horizon must be at least 1 month, not {months}.", months=horizon_months))
     months = np.arange(1, horizon_months + 1, dtype=float)
     ts = months * DAYS_PER_MONTH / days_per_unit
     cumulative = expected_purchases_over(purchases.params, ts, *purchases._histories(data))

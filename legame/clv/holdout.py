@@ -11,6 +11,7 @@ import numpy as np
 from legame.clv.bgnbd import BetaGeoModel
 from legame.clv.errors import ClvError
 from legame.clv.summary import as_date, customer_summary, unit_days
+from legame.i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,7 +44,7 @@ def holdout_check(
 
     split, end = as_date(split_date), as_date(end_date)
     if end <= split:
-        raise ClvError(f"The holdout end {end} must be after the split date {split}.")
+        raise ClvError(_("The holdout end {end} must be after the split date {split}.", end=end, split=split))
     calibration = customer_summary(con, split, time_unit)
     later = customer_summary(con, end, time_unit)
     model = BetaGeoModel(calibration).fit()

@@ -15,6 +15,7 @@ import duckdb
 import numpy as np
 
 from legame.clv.errors import ClvError
+from legame.i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,7 +31,9 @@ def unit_days(time_unit: str) -> float:
     try:
         return TIME_UNIT_DAYS[time_unit]
     except KeyError:
-        raise ClvError(f"Unknown time unit {time_unit!r}: use one of {', '.join(TIME_UNIT_DAYS)}.") from None
+        raise ClvError(
+            _("Unknown time unit {unit!r}: use one of {choices}.", unit=time_unit, choices=", ".join(TIME_UNIT_DAYS))
+        ) from None
 
 
 def customer_summary(
@@ -53,7 +56,7 @@ def as_date(value: dt.date | str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ClvError(f"Cannot read {value!r} as a date: use YYYY-MM-DD.") from None
+        raise ClvError(_("Cannot read {value!r} as a date: use YYYY-MM-DD.", value=value)) from None
 
 
 def grouped_histories(

@@ -14,12 +14,14 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
 from legame.config import Config
 from legame.errors import FatalFileError
+from legame.fmt import NumberFormat
+from legame.i18n import _
 
 SUFFIXES = (".xlsx", ".xlsm")
 
@@ -31,12 +33,16 @@ class Limits:
     expanded_mb: int = 100
     cells: int = 5_000_000
 
+    # How the refusals write numbers: the reader's, from config.yaml (from_config).
+    fmt: NumberFormat = field(default_factory=lambda: NumberFormat("en_GB"))
+
     @classmethod
     def from_config(cls, config: Config) -> Limits:
         limits = config.get("limits", default=None) or {}
         return cls(
             expanded_mb=int(limits.get("workbook_expanded_mb", cls.expanded_mb)),
             cells=int(limits.get("workbook_cells", cls.cells)),
+            fmt=NumberFormat.for_reader(config),
         )
 
 
@@ -47,21 +53,33 @@ def _refuse_if_too_large(path: Path, file_name: str, limits: Limits) -> None:
             expanded = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         raise FatalFileError(
-            f"{file_name} could not be opened as an Excel workbook: it is not a complete zip file."
+            _(
+                "{file_name} could not be opened as an Excel workbook: it is not a complete zip file.",
+                file_name=file_name,
+            )
         ) from None
     if expanded > limits.expanded_mb * 1_000_000:
         raise FatalFileError(
-            f"{file_name} is an Excel workbook that unpacks to {expanded / 1_000_000:,.0f} MB, more than the "
-            f"{limits.expanded_mb:,} MB Legame reads (config.yaml limits.workbook_expanded_mb). Export the sheets "
-            "you need as CSV, or raise the limit; nothing was loaded."
+            _(
+                "{file_name} is an Excel workbook that unpacks to {size} MB, more than the {most} MB Legame reads "
+                "(config.yaml limits.workbook_expanded_mb). Export the sheets you need as CSV, or raise the limit; "
+                "nothing was loaded.",
+                file_name=file_name,
+                size=limits.fmt.number(expanded / 1_000_000),
+                most=limits.fmt.number(limits.expanded_mb),
+            )
         )
 
 
 def _too_many_cells(file_name: str, limits: Limits) -> FatalFileError:
     return FatalFileError(
-        f"{file_name} holds more than {limits.cells:,} cells, the most Legame reads from a workbook "
-        "(config.yaml limits.workbook_cells). Export the sheets you need as CSV, or raise the limit; "
-        "nothing was loaded."
+        _(
+            "{file_name} holds more than {most} cells, the most Legame reads from a workbook "
+            "(config.yaml limits.workbook_cells). Export the sheets you need as CSV, or raise the limit; "
+            "nothing was loaded.",
+            file_name=file_name,
+            most=limits.fmt.number(limits.cells),
+        )
     )
 
 
@@ -117,7 +135,9 @@ def sheets_as_csv(path: Path, file_name: str, limits: Limits | None = None) -> I
         book = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         handle.close()
-        raise FatalFileError(f"{file_name} could not be opened as an Excel workbook: {exc}") from None
+        raise FatalFileError(
+            _("{file_name} could not be opened as an Excel workbook: {error}", file_name=file_name, error=exc)
+        ) from None
     cells = 0
     try:
         with tempfile.TemporaryDirectory(prefix="legame-xlsx-") as folder:
@@ -140,7 +160,9 @@ def sheets_as_csv(path: Path, file_name: str, limits: Limits | None = None) -> I
                     writer.writerows((r + [""] * width)[:width] for r in rows)
                 sheets.append(Sheet(sheet.title, target, len(rows)))
             if not sheets:
-                raise FatalFileError(f"{file_name} is an Excel workbook with no values in any sheet.")
+                raise FatalFileError(
+                    _("{file_name} is an Excel workbook with no values in any sheet.", file_name=file_name)
+                )
             yield sheets
     finally:
         book.close()
@@ -153,4 +175,6 @@ def sheet_csv(path: Path, file_name: str, sheet_name: str, limits: Limits | None
         for sheet in sheets:
             if sheet.name == sheet_name:
                 return sheet.path.read_bytes()
-    raise FatalFileError(f"{file_name} has no sheet {sheet_name!r} with values in it.")
+    raise FatalFileError(
+        _("{file_name} has no sheet {sheet} with values in it.", file_name=file_name, sheet=repr(sheet_name))
+    )

@@ -9,6 +9,7 @@ import duckdb
 
 from legame.config import Config
 from legame.errors import FatalFileError, UnrecognisedExport
+from legame.i18n import _
 from legame.ingest import excel
 from legame.ingest.pipeline import archive, file_sha256, load_file
 from legame.ingest.report import LoadReport
@@ -23,7 +24,7 @@ class SkippedSheet:
     unrecognised: bool  # no format knows its header (it can be matched by hand)
 
     def __str__(self) -> str:
-        return f"Sheet {self.name!r} was not loaded: {self.reason}"
+        return _("Sheet {sheet} was not loaded: {reason}", sheet=repr(self.name), reason=self.reason)
 
 
 @dataclass
@@ -58,7 +59,8 @@ def load_export(
                 skipped.append(SkippedSheet(sheet.name, reason, isinstance(exc, UnrecognisedExport)))
     if not reports:
         error_class = UnrecognisedExport if any(s.unrecognised for s in skipped) else FatalFileError
-        error = error_class(f"{file_name}: no sheet could be loaded. " + " ".join(str(s) for s in skipped))
+        sheets = " ".join(str(s) for s in skipped)
+        error = error_class(_("{file_name}: no sheet could be loaded. {sheets}", file_name=file_name, sheets=sheets))
         error.skipped = skipped
         raise error
     if options.get("commit", True):

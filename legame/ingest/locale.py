@@ -59,6 +59,10 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from legame import i18n
+from legame.fmt import NumberFormat
+from legame.i18n import _, ngettext
+
 NULL_WORDS = ("--", "-", "n/a", "na")
 SPACES = "\\s\\x{00A0}\\x{202F}"
 APOSTROPHES = "'’"
@@ -285,18 +289,20 @@ def decide(
     numbers: list[tuple[str, str, str, bool]],
     dates: list[tuple[str, str, str]],
     default_order: str,
+    fmt: NumberFormat | None = None,
 ) -> Decisions:
     """Decide every undecided column in one aggregate query over `source`.
 
     `numbers` and `dates` hold (canonical column, the file's column name, SQL of
     its trimmed text with null words made null) for each undecided column; a
-    number column's fourth item says it holds whole numbers.
+    number column's fourth item says it holds whole numbers. `fmt` writes the counts in the notes.
     """
+    fmt = fmt or NumberFormat(i18n.DEFAULT_LOCALE[i18n.current()])
     decisions = Decisions()
     aggregates: list[str] = []
     dot = literal(number_regex(".", thousands_for(".")))
     comma = literal(number_regex(",", thousands_for(",")))
-    for _, _, text, _ in numbers:
+    for _name, _label, text, _whole in numbers:
         aggregates += [
             f"count(*) filter (where regexp_full_match({text}, {dot}) and not regexp_full_match({text}, {comma}))",
             f"count(*) filter (where regexp_full_match({text}, {comma}) and not regexp_full_match({text}, {dot}))",
@@ -304,7 +310,7 @@ def decide(
             f"count(*) filter (where regexp_matches({text}, '^[^,]*[.][^,]*$'))",
         ]
     day_month = literal(DAY_MONTH)
-    for _, _, text in dates:
+    for _name, _label, text in dates:
         aggregates += [
             f"count(*) filter (where try_cast(regexp_extract({text}, {day_month}, 1) as int) > 12)",
             f"count(*) filter (where try_cast(regexp_extract({text}, {day_month}, 2) as int) > 12)",
@@ -314,7 +320,7 @@ def decide(
         return decisions
     counts = con.execute(f"select {', '.join(aggregates)} from {source}").fetchone()
     i = 0
-    for name, label, _, whole in numbers:
+    for name, label, _text, whole in numbers:
         dot_only, comma_only, with_comma, with_dot = counts[i : i + 4]
         i += 4
         either_way = not dot_only and not comma_only
@@ -326,17 +332,8 @@ def decide(
         decisions.decimal[name] = mark
         if not with_comma and mark == ".":
             continue
-        if mark == ",":
-            note = f"Column {label}: ',' read as decimal mark, '.' as thousands separator"
-        else:
-            note = f"Column {label}: ',' read as thousands separator, '.' as decimal mark"
-        if dot_only and comma_only:
-            note += f"; {min(dot_only, comma_only)} values written the other way are rejected"
-        elif either_way:
-            kind = "whole numbers" if whole else "the default"
-            note += f" (every value could be read either way, like 1,234 or 1.234: {kind})"
-        decisions.notes.append(note + ".")
-    for name, label, _ in dates:
+        decisions.notes.append(_number_note(label, mark, dot_only, comma_only, whole, fmt))
+    for name, label, _text in dates:
         day_first, month_first, day_month = counts[i : i + 3]
         i += 3
         if not day_month:
@@ -344,18 +341,85 @@ def decide(
             continue
         if day_first or month_first:
             order = "mdy" if month_first > day_first else "dmy"
-            words = "day first (dd/mm/yyyy)" if order == "dmy" else "month first (mm/dd/yyyy)"
-            note = f"Column {label}: dates read {words}"
-            if day_first and month_first:
-                note += f"; dates written the other way are rejected ({min(day_first, month_first)})"
+            decisions.notes.append(_date_note(label, order, min(day_first, month_first), fmt))
         else:
             order = default_order
-            words = "day first (dd/mm/yyyy)" if order == "dmy" else "month first (mm/dd/yyyy)"
-            setting = "date_order: mdy" if order == "dmy" else "date_order: dmy"
-            note = (
-                f"Column {label}: every date could be day or month first (no day above 12); "
-                f"read {words}. Set `{setting}` in config.yaml if that is wrong"
-            )
+            if order == "dmy":
+                note = _(
+                    "Column {column}: every date could be day or month first (no day above 12); read day first "
+                    "(dd/mm/yyyy). Set `date_order: mdy` in config.yaml if that is wrong.",
+                    column=label,
+                )
+            else:
+                note = _(
+                    "Column {column}: every date could be day or month first (no day above 12); read month first "
+                    "(mm/dd/yyyy). Set `date_order: dmy` in config.yaml if that is wrong.",
+                    column=label,
+                )
+            decisions.notes.append(note)
         decisions.date_order[name] = order
-        decisions.notes.append(note + ".")
     return decisions
+
+
+def _number_note(label: str, mark: str, dot_only: int, comma_only: int, whole: bool, fmt: NumberFormat) -> str:
+    """What the load report says of a number column's decimal mark."""
+    values = {"column": label}
+    if dot_only and comma_only:
+        n = min(dot_only, comma_only)
+        values["count"] = fmt.number(n)
+        if mark == ",":
+            return ngettext(
+                "Column {column}: ',' read as decimal mark, '.' as thousands separator; "
+                "{count} value written the other way is rejected.",
+                "Column {column}: ',' read as decimal mark, '.' as thousands separator; "
+                "{count} values written the other way are rejected.",
+                n,
+                **values,
+            )
+        return ngettext(
+            "Column {column}: ',' read as thousands separator, '.' as decimal mark; "
+            "{count} value written the other way is rejected.",
+            "Column {column}: ',' read as thousands separator, '.' as decimal mark; "
+            "{count} values written the other way are rejected.",
+            n,
+            **values,
+        )
+    if not dot_only and not comma_only:  # every value reads either way
+        if mark == ",":
+            return _(
+                "Column {column}: ',' read as decimal mark, '.' as thousands separator (every value could be "
+                "read either way, like 1,234 or 1.234: whole numbers).",
+                **values,
+            )
+        if whole:
+            return _(
+                "Column {column}: ',' read as thousands separator, '.' as decimal mark (every value could be "
+                "read either way, like 1,234 or 1.234: whole numbers).",
+                **values,
+            )
+        return _(
+            "Column {column}: ',' read as thousands separator, '.' as decimal mark (every value could be "
+            "read either way, like 1,234 or 1.234: the default).",
+            **values,
+        )
+    if mark == ",":
+        return _("Column {column}: ',' read as decimal mark, '.' as thousands separator.", **values)
+    return _("Column {column}: ',' read as thousands separator, '.' as decimal mark.", **values)
+
+
+def _date_note(label: str, order: str, other_way: int, fmt: NumberFormat) -> str:
+    """What the load report says of a date column whose order its values decided."""
+    if not other_way:
+        if order == "dmy":
+            return _("Column {column}: dates read day first (dd/mm/yyyy).", column=label)
+        return _("Column {column}: dates read month first (mm/dd/yyyy).", column=label)
+    values = {"column": label, "count": fmt.number(other_way)}
+    if order == "dmy":
+        return _(
+            "Column {column}: dates read day first (dd/mm/yyyy); dates written the other way are rejected ({count}).",
+            **values,
+        )
+    return _(
+        "Column {column}: dates read month first (mm/dd/yyyy); dates written the other way are rejected ({count}).",
+        **values,
+    )

@@ -13,7 +13,7 @@ import difflib
 import re
 import tempfile
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,8 +22,11 @@ from typing import Any
 import duckdb
 import yaml
 
+from legame import i18n
 from legame.config import Config
 from legame.errors import FatalFileError, ProfileNotSaved
+from legame.fmt import NumberFormat
+from legame.i18n import N_, _, ngettext
 from legame.ingest import locale
 from legame.ingest.normalise import FALSE_WORDS, TRUE_WORDS, ident, literal
 from legame.ingest.profiles import profile_specs, saved_profiles_dir, vendor_profile
@@ -40,65 +43,90 @@ CLOSE_FIT = 0.05
 
 
 # What each table holds and what each column means, in the words of the person matching the file.
-TABLE_LABELS = {
-    "people": "People: contacts, customers or community members",
-    "posts": "Posts: social media posts and their numbers",
-    "interactions": "Interactions: comments, replies, reactions, event visits",
-    "orders": "Orders: purchases and their amounts",
-    "spend": "Ad spend: money spent per day and campaign",
-    "surveys": "Survey answers: scores from 0 to 10 (NPS)",
-    "referrals": "Referrals: who brought in whom",
-    "visits": "Web visits: sessions per day and channel (web analytics)",
-}
+class _Translated(Mapping[str, str]):
+    """Labels marked with N_, each translated when read (the mapping screen shows them as they are read)."""
+
+    def __init__(self, labels: dict[str, str]) -> None:
+        self._labels = labels
+
+    def __getitem__(self, key: str) -> str:
+        return _(self._labels[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+
+TABLE_LABELS: Mapping[str, str] = _Translated(
+    {
+        "people": N_("People: contacts, customers or community members"),
+        "posts": N_("Posts: social media posts and their numbers"),
+        "interactions": N_("Interactions: comments, replies, reactions, event visits"),
+        "orders": N_("Orders: purchases and their amounts"),
+        "spend": N_("Ad spend: money spent per day and campaign"),
+        "surveys": N_("Survey answers: scores from 0 to 10 (NPS)"),
+        "referrals": N_("Referrals: who brought in whom"),
+        "visits": N_("Web visits: sessions per day and channel (web analytics)"),
+    }
+)
 _COLUMN_LABELS = {
-    "person_id": "Person (email or id)",
-    "first_seen": "First seen (date)",
-    "is_member": "Community member? (yes/no)",
-    "member_since": "Member since (date)",
-    "acquisition_channel": "Where they came from",
-    "referred_by": "Referred by (email or id)",
-    "segment": "Segment",
-    "channel": "Channel",
-    "post_id": "Post id or link",
-    "published_at": "Published on (date)",
-    "author_type": "Author (brand, employee, customer, influencer)",
-    "is_ugc": "Made by a user? (yes/no)",
-    "reach": "Reach",
-    "impressions": "Impressions",
-    "reactions": "Reactions (likes)",
-    "comments": "Comments",
-    "shares": "Shares",
-    "saves": "Saves",
-    "clicks": "Clicks",
-    "event_id": "Interaction id",
-    "occurred_at": "Date",
-    "kind": "What they did (comment, reply, reaction…)",
-    "order_id": "Order number",
-    "ordered_at": "Order date",
-    "revenue": "Order total (amount)",
-    "campaign": "Campaign",
-    "is_refund": "Refunded? (yes/no)",
-    "day": "Day",
-    "amount": "Amount spent",
-    "response_id": "Answer id",
-    "answered_at": "Answered on (date)",
-    "score": "Score (0 to 10)",
-    "comment": "Comment",
-    "referrer_id": "Who referred (email or id)",
-    "referred_id": "Who was referred (email or id)",
-    "referred_at": "Date of the referral",
-    "sessions": "Sessions (visits)",
-    "engaged_sessions": "Engaged sessions",
-    "key_events": "Key events (conversions)",
+    "person_id": N_("Person (email or id)"),
+    "first_seen": N_("First seen (date)"),
+    "is_member": N_("Community member? (yes/no)"),
+    "member_since": N_("Member since (date)"),
+    "acquisition_channel": N_("Where they came from"),
+    "referred_by": N_("Referred by (email or id)"),
+    "segment": N_("Segment"),
+    "channel": N_("Channel"),
+    "post_id": N_("Post id or link"),
+    "published_at": N_("Published on (date)"),
+    "author_type": N_("Author (brand, employee, customer, influencer)"),
+    "is_ugc": N_("Made by a user? (yes/no)"),
+    "reach": N_("Reach"),
+    "impressions": N_("Impressions"),
+    "reactions": N_("Reactions (likes)"),
+    "comments": N_("Comments"),
+    "shares": N_("Shares"),
+    "saves": N_("Saves"),
+    "clicks": N_("Clicks"),
+    "event_id": N_("Interaction id"),
+    "occurred_at": N_("Date"),
+    "kind": N_("What they did (comment, reply, reaction…)"),
+    "order_id": N_("Order number"),
+    "ordered_at": N_("Order date"),
+    "revenue": N_("Order total (amount)"),
+    "campaign": N_("Campaign"),
+    "is_refund": N_("Refunded? (yes/no)"),
+    "day": N_("Day"),
+    "amount": N_("Amount spent"),
+    "response_id": N_("Answer id"),
+    "answered_at": N_("Answered on (date)"),
+    "score": N_("Score (0 to 10)"),
+    "comment": N_("Comment"),
+    "referrer_id": N_("Who referred (email or id)"),
+    "referred_id": N_("Who was referred (email or id)"),
+    "referred_at": N_("Date of the referral"),
+    "sessions": N_("Sessions (visits)"),
+    "engaged_sessions": N_("Engaged sessions"),
+    "key_events": N_("Key events (conversions)"),
 }
 _TABLE_COLUMN_LABELS = {
-    ("orders", "person_id"): "Customer (email or id)",
-    ("surveys", "person_id"): "Respondent (email or id)",
+    ("orders", "person_id"): N_("Customer (email or id)"),
+    ("surveys", "person_id"): N_("Respondent (email or id)"),
 }
 
 
 def column_label(table: str, column: str) -> str:
-    return _TABLE_COLUMN_LABELS.get((table, column), _COLUMN_LABELS.get(column, column))
+    """A canonical column in the words of the person matching the file, in their language."""
+    label = _TABLE_COLUMN_LABELS.get((table, column), _COLUMN_LABELS.get(column))
+    return _(label) if label else column
+
+
+def table_name(table: str) -> str:
+    """The table's short label, as the mapping screen names it in a sentence ("People", "Persone")."""
+    return TABLE_LABELS[table].split(":")[0]
 
 
 # Names an export may give each canonical column, compared after normalising (see `_words`).
@@ -523,7 +551,9 @@ def read_sample(path: Path, file_name: str, rows: int = SAMPLE_ROWS) -> Sample:
                 {"path": str(read_path), "delim": read_sniffed.delimiter, "encoding": read_sniffed.encoding},
             )
         except duckdb.Error as exc:
-            raise FatalFileError(f"{file_name} could not be read: {str(exc).strip().splitlines()[0]}") from None
+            raise FatalFileError(
+                _("{file_name} could not be read: {error}", file_name=file_name, error=str(exc).strip().splitlines()[0])
+            ) from None
         counts = con.execute(_stats_sql(names)).fetchone()
         words = {
             name: tuple(
@@ -616,8 +646,12 @@ def sample_upload(file_name: str, data: bytes, rows: int = SAMPLE_ROWS) -> Sampl
         return read_sample(path, file_name, rows)
 
 
-def _percent(share: float) -> str:
-    return "all" if share == 1 else f"{round(100 * share)}%"
+def _share(share: float, every: str, some: str, **values: Any) -> str:
+    """`every` when all values are so, else `some` with the share as the reader writes a percentage."""
+    if share == 1:
+        return _(every, **values)
+    percent = NumberFormat(i18n.DEFAULT_LOCALE[i18n.current()]).percent(round(100 * share), 0)
+    return _(some, share=percent, **values)
 
 
 def _is_id(column: Column) -> bool:
@@ -627,44 +661,69 @@ def _is_id(column: Column) -> bool:
 def _value_fit(stats: ColumnStats, column: Column) -> tuple[float, str | None]:
     """How well a file column's values fit a canonical column (0 to 1) and why; -1: they must never go there."""
     if not stats.filled:
-        return 0.3, "it is empty in the rows looked at"
+        return 0.3, _("it is empty in the rows looked at")
     emails = stats.share(stats.emails)
     if column.kind == "person":
         if emails >= 0.5:
-            return 1.0, f"{_percent(emails)} of its values are email addresses"
+            return 1.0, _share(
+                emails, N_("all of its values are email addresses"), N_("{share} of its values are email addresses")
+            )
         if stats.share(stats.dates) >= 0.5 or stats.share(stats.numbers - stats.whole_numbers) >= 0.5:
-            return 0.2, "its values do not look like emails or ids"
+            return 0.2, _("its values do not look like emails or ids")
         return 0.6, None
     if emails >= 0.5:
         # An email is personal data: it enters only as a person column's anonymous code.
-        return -1.0, "its values are email addresses"
+        return -1.0, _("its values are email addresses")
     if column.kind in ("date", "timestamp"):
         dates = stats.share(stats.dates)
-        return dates, (f"{_percent(dates)} of its values are dates" if dates else "its values are not dates")
+        if not dates:
+            return dates, _("its values are not dates")
+        return dates, _share(dates, N_("all of its values are dates"), N_("{share} of its values are dates"))
     if column.kind in ("number", "integer"):
         count = stats.numbers if column.kind == "number" else stats.whole_numbers
         share = stats.share(count)
-        what = "numbers" if column.kind == "number" else "whole numbers"
         if column.name == "score" and share and (stats.low < 0 or stats.high > 10):
-            return 0.5 * share, f"its values go from {stats.low:g} to {stats.high:g}, not 0 to 10"
-        return share, (f"{_percent(share)} of its values are {what}" if share else f"its values are not {what}")
+            low, high = (
+                NumberFormat(i18n.DEFAULT_LOCALE[i18n.current()]).number(v, 0 if v == int(v) else 2)
+                for v in (stats.low, stats.high)
+            )
+            return 0.5 * share, _("its values go from {low} to {high}, not 0 to 10", low=low, high=high)
+        if column.kind == "number":
+            if not share:
+                return share, _("its values are not numbers")
+            return share, _share(share, N_("all of its values are numbers"), N_("{share} of its values are numbers"))
+        if not share:
+            return share, _("its values are not whole numbers")
+        return share, _share(
+            share, N_("all of its values are whole numbers"), N_("{share} of its values are whole numbers")
+        )
     if column.kind == "boolean":
         share = stats.share(stats.booleans)
-        return share, (f"{_percent(share)} of its values are yes/no words" if share else "its values are not yes/no")
+        if not share:
+            return share, _("its values are not yes/no")
+        return share, _share(
+            share, N_("all of its values are yes/no words"), N_("{share} of its values are yes/no words")
+        )
     if column.kind == "choice":
         share = stats.share(stats.choice_hits.get(column.choices, 0))
         if share:
-            return max(share, 0.5), f"{_percent(share)} of its values are {', '.join(column.choices[:3])}…"
+            examples = ", ".join(column.choices[:3])
+            return max(share, 0.5), _share(
+                share,
+                N_("all of its values are {examples}…"),
+                N_("{share} of its values are {examples}…"),
+                examples=examples,
+            )
         return 0.3, None
     looks_like = stats.share(max(stats.dates, stats.numbers - stats.whole_numbers))
     if _is_id(column):
         if stats.share(stats.dates) >= 0.8:
-            return 0.2, "its values are dates"
+            return 0.2, _("its values are dates")
         if stats.distinct == stats.filled:
-            return 0.9, "every value is different, as ids are"
+            return 0.9, _("every value is different, as ids are")
         return 0.6, None
     if looks_like >= 0.8 or (column.name != "comment" and stats.share(stats.numbers) >= 0.8):
-        return 0.2, "its values are dates or numbers"
+        return 0.2, _("its values are dates or numbers")
     return 0.7, None
 
 
@@ -734,13 +793,13 @@ def _candidate(sample: Sample, table: Table, column: Column, name: str) -> Match
     reasons = []
     if similarity >= 0.5:
         same = like == _words(sample.header_name(name))[0]
-        reasons.append("its name says so" if same else f"its name is like “{like}”")
+        reasons.append(_("its name says so") if same else _("its name is like “{like}”", like=like))
         score = 0.6 * similarity + 0.4 * fit
     elif column.name == table.date_column and _only_of_its_kind(sample, name, "dates"):
-        reasons.append("it is the only column with dates")
+        reasons.append(_("it is the only column with dates"))
         score = 0.15 + 0.4 * fit
     elif column.kind == "person" and _only_of_its_kind(sample, name, "emails"):
-        reasons.append("it is the only column with email addresses")
+        reasons.append(_("it is the only column with email addresses"))
         score = 0.15 + 0.4 * fit
     else:
         return None
@@ -748,7 +807,7 @@ def _candidate(sample: Sample, table: Table, column: Column, name: str) -> Match
         reasons.append(fit_reason)
     email = column.kind == "person" and stats.share(stats.emails) >= 0.5
     if email:
-        reasons.append("emails are kept only as anonymous codes")
+        reasons.append(_("emails are kept only as anonymous codes"))
     return Match(
         column=column.name,
         label=column_label(table.name, column.name),
@@ -787,8 +846,22 @@ def propose_table(sample: Sample, table: Table) -> TableProposal:
     covered = sum(m.confidence for m in found) / len(required)
     explained = sum(m.confidence for m in matches.values()) / max(1, len(sample.names))
     filled = sum(m.confidence for m in found) / MOST_REQUIRED
-    needs = f"all {len(required)}" if len(found) == len(required) else f"{len(found)} of the {len(required)}"
-    reasons = [f"{needs} columns it needs were found", f"{len(used)} of the file's {len(sample.names)} columns fit it"]
+    if len(found) == len(required):
+        needs = ngettext("the column it needs was found", "all {n} columns it needs were found", len(required))
+    else:
+        needs = ngettext(
+            "{found} of the {n} column it needs were found",
+            "{found} of the {n} columns it needs were found",
+            len(required),
+            found=len(found),
+        )
+    fit = ngettext(
+        "{used} of the file's {n} column fits it",
+        "{used} of the file's {n} columns fit it",
+        len(sample.names),
+        used=len(used),
+    )
+    reasons = [needs, fit]
     score = 0.45 * covered + 0.4 * explained + 0.15 * filled
     return TableProposal(table.name, round(score, 3), matches, tuple(reasons))
 
@@ -798,19 +871,25 @@ def weak_fit(proposal: Proposal, table: TableProposal) -> str | None:
 
     Weak: fewer than half of the file's columns fit the table, or another table fits about as well.
     """
-    label = TABLE_LABELS[table.table].split(":")[0]
+    label = table_name(table.table)
     used = sum(1 for m in table.matches.values() if m.source)
     columns = len(proposal.sample.names)
     why = []
     if used * 2 < columns:
-        why.append(f"only {used} of the file's {columns} columns fit {label}")
+        why.append(
+            _("only {used} of the file's {columns} columns fit {table}", used=used, columns=columns, table=label)
+        )
     rivals = [t for t in proposal.tables if t.table != table.table and t.score >= table.score - CLOSE_FIT]
     if rivals:
-        other = TABLE_LABELS[rivals[0].table].split(":")[0]
-        why.append(f"{other} fits it {'better' if rivals[0].score > table.score else 'about as well'}")
+        other = table_name(rivals[0].table)
+        if rivals[0].score > table.score:
+            why.append(_("{table} fits it better", table=other))
+        else:
+            why.append(_("{table} fits it about as well", table=other))
     if not why:
         return None
-    return f"This file may not be {label}: {' and '.join(why)}. Check the columns below before saving."
+    because = why[0] if len(why) == 1 else _("{first} and {second}", first=why[0], second=why[1])
+    return _("This file may not be {table}: {why}. Check the columns below before saving.", table=label, why=because)
 
 
 def propose(sample: Sample) -> Proposal:
@@ -847,16 +926,27 @@ def problems(sample: Sample, table: str, choices: Mapping[str, Choice]) -> list[
         choice = choices.get(col.name)
         label = column_label(table, col.name)
         if choice and choice.source is None and not (choice.value or "").strip():
-            found.append(f"{label}: type the value every row should get.")
+            found.append(_("{column}: type the value every row should get.", column=label))
         elif col.required and (choice is None or (choice.source is None and choice.value is None)):
-            also = ", or choose to give every row the same value" if can_be_fixed(table, col.name) else ""
-            found.append(f"{label} is needed: pick the column of the file that holds it{also}.")
+            if can_be_fixed(table, col.name):
+                found.append(
+                    _(
+                        "{column} is needed: pick the column of the file that holds it, "
+                        "or choose to give every row the same value.",
+                        column=label,
+                    )
+                )
+            else:
+                found.append(_("{column} is needed: pick the column of the file that holds it.", column=label))
         elif choice and choice.source:
             stats = sample.stats[choice.source]
             if stats.share(stats.emails) >= 0.5 and not (col.kind == "person" and choice.email):
                 found.append(
-                    f"{sample.header_name(choice.source)} holds email addresses: Legame keeps them only as "
-                    "anonymous codes, so it can only be a person's column, with “email addresses” ticked."
+                    _(
+                        "{column} holds email addresses: Legame keeps them only as anonymous codes, so it can only "
+                        "be a person's column, with “email addresses” ticked.",
+                        column=sample.header_name(choice.source),
+                    )
                 )
     return found
 
@@ -910,14 +1000,19 @@ def save_profile(config: Config, name: str, spec: dict[str, Any], *, overwrite: 
     """
     if not PROFILE_NAME.fullmatch(name or "") or name.startswith("canonical_"):
         raise ProfileNotSaved(
-            f"“{name}” cannot name a profile: use 2 to 60 lower-case letters, digits and _, starting with a letter."
+            _(
+                "“{name}” cannot name a profile: use 2 to 60 lower-case letters, digits and _, starting with a letter.",
+                name=name,
+            )
         )
     vendor_profile(name, spec)  # a ConfigError names what the spec lacks
     path = saved_profile_path(config, name)
     if name in profile_specs(config) and not path.exists():
-        raise ProfileNotSaved(f"“{name}” is the name of a built-in export format: choose another name.")
+        raise ProfileNotSaved(_("“{name}” is the name of a built-in export format: choose another name.", name=name))
     if path.exists() and not overwrite:
-        raise ProfileNotSaved(f"A profile named “{name}” is already saved ({path.name}): choose another name.")
+        raise ProfileNotSaved(
+            _("A profile named “{name}” is already saved ({file}): choose another name.", name=name, file=path.name)
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     comment = f"# Saved from the upload page's mapping screen on {date.today():%Y-%m-%d}.\n"
     path.write_text(comment + yaml.safe_dump({name: spec}, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -8,6 +8,7 @@ words from the profile and the file header enter the SQL only quoted
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -27,6 +28,11 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def args_sql(values: dict[str, Any] | None) -> str:
+    """SQL of a reason's values known when the select is built, as JSON text (legame.ingest.reasons)."""
+    return literal(json.dumps(values, ensure_ascii=False)) if values else "null::varchar"
+
+
 def literal(value: Any) -> str:
     if value is None:
         return "null"
@@ -35,28 +41,6 @@ def literal(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     return "'" + str(value).replace("'", "''") + "'"
-
-
-def human_format(fmt: str) -> str:
-    """'%d/%m/%Y %H:%M' -> 'dd/mm/yyyy hh:mm', for messages a marketer reads."""
-    for code, word in (
-        ("%d", "dd"),
-        ("%m", "mm"),
-        ("%Y", "yyyy"),
-        ("%y", "yy"),
-        ("%H", "hh"),
-        ("%M", "mm"),
-        ("%S", "ss"),
-        ("%z", "+zzzz"),
-        ("%I", "hh"),
-        ("%p", "AM/PM"),
-        ("%b", "Mon"),
-        ("%B", "Month"),
-        ("%a", "Day"),
-        ("%A", "Day"),
-    ):
-        fmt = fmt.replace(code, word)
-    return fmt
 
 
 def _values_case(raw: str, values: dict[str, Any], fallback: str) -> str:
@@ -121,19 +105,23 @@ def undecided(profile: Profile) -> tuple[list[tuple[str, str, str, bool]], list[
     return numbers, dates
 
 
-def parse_expr(col: Column, cmap: ColumnMap, profile: Profile, decisions: Decisions | None = PLAIN) -> tuple[str, str]:
-    """SQL for the parsed value of one column, and the reason given when it fails to parse.
+def parse_expr(
+    col: Column, cmap: ColumnMap, profile: Profile, decisions: Decisions | None = PLAIN
+) -> tuple[str, str, dict[str, Any] | None]:
+    """SQL for the parsed value of one column, and the reason given when it fails to parse, with its values.
+
+    The reason is an English message of legame.ingest.reasons, translated when it is shown.
 
     `decisions`: each undecided column's decimal mark and date order (`locale.decide`);
     PLAIN reads undecided numbers as plain `1234.5` and dates as ISO only.
     """
     if cmap.source is None:
-        return f"{literal(cmap.value)}::{col.sql_type}", ""
+        return f"{literal(cmap.value)}::{col.sql_type}", "", None
     raw = raw_text(col, cmap)
     if cmap.values and col.kind not in ("choice",):
         expected = ", ".join(cmap.values)
         mapped = _values_case(raw, cmap.values, "null")
-        return f"({mapped})::{col.sql_type}", f"unknown value; expected one of {expected}"
+        return f"({mapped})::{col.sql_type}", "unknown value; expected one of {expected}", {"expected": expected}
     if col.kind == "person" and cmap.email:
         # The address alone, also from "Ana Rossi <ana@example.com>" or "Ana Rossi (ana@example.com)".
         found = f"regexp_extract_all({raw}, {literal(EMAIL)})"
@@ -143,39 +131,43 @@ def parse_expr(col: Column, cmap: ColumnMap, profile: Profile, decisions: Decisi
             f"case when regexp_full_match({raw}, {literal(EMAIL)}) then {hashed.format(raw)} "
             f"when len({found}) = 1 then {hashed.format(found + '[1]')} end"
         )
-        return expr, "not an email address (or several in one cell)"
+        return expr, "not an email address (or several in one cell)", None
     if col.kind in ("text", "person"):
         text = f"lower({raw})" if col.name == "channel" else raw
         if cmap.hash_of:
             text = f"left(sha256({raw}), {PERSON_ID_CHARS})"
-        return (f"{literal(cmap.prefix)} || {text}" if cmap.prefix else text), ""
+        return (f"{literal(cmap.prefix)} || {text}" if cmap.prefix else text), "", None
     if col.kind == "choice":
         mapped = _values_case(raw, cmap.values, f"lower({raw})")
         allowed = ", ".join(literal(c) for c in col.choices)
         expr = f"case when {mapped} in ({allowed}) then {mapped} end"
-        return expr, f"unknown value; expected one of {', '.join(col.choices)}"
+        return expr, "unknown value; expected one of {expected}", {"expected": ", ".join(col.choices)}
     if col.kind in ("timestamp", "date"):
         if cmap.fmt:
             parsed = f"try_strptime({raw}, {literal(cmap.fmt)})"
             if "%z" in cmap.fmt:
                 parsed = f"({parsed})::timestamptz"
-            reason = f"not a date in the form {human_format(cmap.fmt)}"
+            reason, args = "not a date in the form {format}", {"format": cmap.fmt}
         else:
             # Zoned times become UTC wall time (the connection runs in UTC).
             order = None if decisions is PLAIN else decisions.date_order.get(col.name)
             parsed = locale.date_sql(raw, order)
-            reason = "not a date in the form yyyy-mm-dd (optionally with a time)"
-            if order:
-                day_first = order == "dmy"
-                forms = "dd/mm/yyyy, dd/mm/yy or 1 Mar 2025" if day_first else "mm/dd/yyyy, mm/dd/yy or Mar 1, 2025"
-                reason = f"not a date in the form yyyy-mm-dd, {forms} (optionally with a time)"
-        return f"({parsed})::timestamp::{col.sql_type}", reason
+            reason, args = "not a date in the form yyyy-mm-dd (optionally with a time)", None
+            if order == "dmy":
+                reason = (
+                    "not a date in the form yyyy-mm-dd, dd/mm/yyyy, dd/mm/yy or 1 Mar 2025 (optionally with a time)"
+                )
+            elif order:
+                reason = (
+                    "not a date in the form yyyy-mm-dd, mm/dd/yyyy, mm/dd/yy or Mar 1, 2025 (optionally with a time)"
+                )
+        return f"({parsed})::timestamp::{col.sql_type}", reason, args
     if col.kind == "number":
         number = _number(raw, col, profile, decisions)
         if cmap.minus:
             less = _number(locale.null_words(f"nullif(trim({ident(cmap.minus)}), '')"), col, profile, decisions)
             number = f"({number}) - coalesce({less}, 0)"
-        return number, "not a number"
+        return number, "not a number", None
     if col.kind == "integer":
         number = _number(raw, col, profile, decisions)
         if col.bounds:
@@ -183,28 +175,33 @@ def parse_expr(col: Column, cmap: ColumnMap, profile: Profile, decisions: Decisi
             return (
                 f"case when {number} = round({number}) and {number} between {low} and {high} "
                 f"then ({number})::bigint end",
-                f"not a whole number from {low} to {high}",
+                "not a whole number from {low} to {high}",
+                {"low": low, "high": high},
             )
         # Beyond a 64-bit integer (a count that large is a typo, or an id in the wrong column): rejected.
         fits = f"abs({number}) < 9e18"
-        return f"case when {number} = round({number}) and {fits} then ({number})::bigint end", "not a whole number"
+        return (
+            f"case when {number} = round({number}) and {fits} then ({number})::bigint end",
+            "not a whole number",
+            None,
+        )
     if col.kind == "boolean":
         words = " ".join(
             [f"when lower({raw}) = {literal(w)} then true" for w in TRUE_WORDS]
             + [f"when lower({raw}) = {literal(w)} then false" for w in FALSE_WORDS]
         )
-        return f"(case {words} end)", "not true/false (or yes/no, 1/0)"
+        return f"(case {words} end)", "not true/false (or yes/no, 1/0)", None
     raise ValueError(f"unknown column kind {col.kind}")
 
 
-def _extra_checks(profile: Profile, decisions: Decisions | None, currency: str) -> list[tuple[str, str, str, str]]:
-    """What is read besides each column's own value: (source column, raw text SQL, test, reason SQL).
+def _extra_checks(profile: Profile, decisions: Decisions | None, currency: str) -> list[tuple[str, str, str, str, str]]:
+    """What is read besides each column's own value: (source column, raw text SQL, test, reason, its values' SQL).
 
     The minus column must be a number, money must carry no other currency's mark,
-    and the currency column must say ours. Test and reason read the raw text as `_x`.
+    and the currency column must say ours. Test and values read the raw text as `_x`.
     """
-    other = literal(f", but Legame counts in {currency}: convert it first")
     mark = f"regexp_extract(_x, {literal(money.MARK_REGEX)}, 1)"
+    ours = literal(currency)
     accepted = ", ".join(literal(m) for m in money.marks(currency))
     checks = []
     for col in profile.table.columns:
@@ -214,22 +211,26 @@ def _extra_checks(profile: Profile, decisions: Decisions | None, currency: str) 
         if cmap.minus:
             raw = locale.null_words(f"nullif(trim({ident(cmap.minus)}), '')")
             parsed = _number("_x", col, profile, decisions)
-            checks.append((cmap.minus, raw, f"_x is not null and {parsed} is null", "'not a number'"))
+            checks.append((cmap.minus, raw, f"_x is not null and {parsed} is null", "not a number", args_sql(None)))
         if col.money:
             for source in filter(None, (cmap.source, cmap.minus)):
                 test = f"{mark} <> '' and {mark} not in ({accepted})"
-                checks.append((source, f"nullif(trim({ident(source)}), '')", test, f"'marked ' || {mark} || {other}"))
+                reason = "marked {mark}, but Legame counts in {currency}: convert it first"
+                values = f"json_object('mark', {mark}, 'currency', {ours})::varchar"
+                checks.append((source, f"nullif(trim({ident(source)}), '')", test, reason, values))
     for name in profile.table.key:
         cmap = profile.columns.get(name)
         if cmap and cmap.source and profile.table.column(name).kind == "text":
             # 1.22158E+17: an id Excel turned into a rounded number when the file was opened and saved.
             test = "regexp_full_match(_x, '\\d(\\.\\d+)?[eE]\\+\\d+')"
-            reason = "'rounded by Excel into a number: export the file again without opening it in Excel'"
-            checks.append((cmap.source, f"nullif(trim({ident(cmap.source)}), '')", test, reason))
+            reason = "rounded by Excel into a number: export the file again without opening it in Excel"
+            checks.append((cmap.source, f"nullif(trim({ident(cmap.source)}), '')", test, reason, args_sql(None)))
     if profile.currency_column:
         raw = f"nullif(trim({ident(profile.currency_column)}), '')"
         test = f"upper(_x) <> {literal(currency.upper())}"
-        checks.append((profile.currency_column, raw, test, f"'in ' || upper(_x) || {other}"))
+        reason = "in {code}, but Legame counts in {currency}: convert it first"
+        values = f"json_object('code', upper(_x), 'currency', {ours})::varchar"
+        checks.append((profile.currency_column, raw, test, reason, values))
     return checks
 
 
@@ -242,14 +243,14 @@ def _parts(
     outputs: list[str] = []
     bad: list[str] = []
     errors: list[str] = []
-    for j, (source, raw, test, reason) in enumerate(_extra_checks(profile, decisions, currency)):
+    for j, (source, raw, test, reason, values) in enumerate(_extra_checks(profile, decisions, currency)):
         # Each check reads its own copy of the raw text, named _x<j> in the outer select.
         alias = f"_x{j}"
-        failed, why = (re.sub(r"\b_x\b", alias, sql) for sql in (test, reason))
+        failed, args = (re.sub(r"\b_x\b", alias, sql) for sql in (test, values))
         failed = f"coalesce({failed}, false)"  # an empty value fails no check
         inner.append(f"{raw} as {alias}")
         bad.append(failed)
-        errors.append(f"case when {failed} then {{'column': {literal(source)}, 'value': {alias}, 'reason': {why}}} end")
+        errors.append(_error(failed, literal(source), alias, reason, args))
     refund = next(
         (f"_p{i}" for i, c in enumerate(table.columns) if c.name == "is_refund" and c.name in profile.columns), None
     )
@@ -260,7 +261,7 @@ def _parts(
             empty = "''" if col.name in table.key else "null"
             outputs.append(f"{empty}::{col.sql_type} as {col.name}")
             continue
-        expr, reason = parse_expr(col, cmap, profile, decisions)
+        expr, reason, values = parse_expr(col, cmap, profile, decisions)
         parsed, raw = f"_p{i}", f"_r{i}"
         inner.append(f"{expr} as {parsed}")
         keyed = col.name in table.key and not col.required
@@ -271,46 +272,49 @@ def _parts(
         label = literal(cmap.source)
         if col.required and "" not in cmap.values:  # unless the profile names a value for an empty cell
             bad.append(f"{raw} is null")
-            errors.append(
-                f"case when {raw} is null then {{'column': {label}, 'value': null, 'reason': 'missing value'}} end"
-            )
+            errors.append(_error(f"{raw} is null", label, "null", "missing value", args_sql(None)))
         if reason:
             bad.append(f"({raw} is not null and {parsed} is null)")
-            errors.append(
-                f"case when {raw} is not null and {parsed} is null then "
-                f"{{'column': {label}, 'value': {raw}, 'reason': {literal(reason)}}} end"
-            )
-        for test, why in _implausible(col, parsed, refund):
+            errors.append(_error(f"{raw} is not null and {parsed} is null", label, raw, reason, args_sql(values)))
+        for test, why, args in _implausible(col, parsed, refund):
             failed = f"coalesce({test}, false)"
             bad.append(failed)
-            errors.append(f"case when {failed} then {{'column': {label}, 'value': {raw}, 'reason': {why}}} end")
+            errors.append(_error(failed, label, raw, why, args))
     return inner, outputs, bad, errors
+
+
+def _error(failed: str, column: str, value: str, reason: str, args: str) -> str:
+    """SQL of one error struct, null unless `failed`: the column, the raw value, the reason and its values."""
+    return (
+        f"case when {failed} then {{'column': {column}, 'value': {value}, "
+        f"'reason': {literal(reason)}, 'args': {args}}} end"
+    )
 
 
 # Plausibility (config.yaml `plausibility`), bound as parameters of every staging select:
 # $earliest and $latest (dates), $negatives (true: counts and amounts may be below zero).
-EARLIEST_REASON = (
-    "'a date before ' || strftime($earliest::date, '%Y-%m-%d') "
-    "|| ', the earliest plausible date (config.yaml plausibility.earliest_date)'"
-)
-LATEST_REASON = (
-    "'a date after ' || strftime($latest::date, '%Y-%m-%d') "
-    "|| ', the latest plausible date (config.yaml plausibility.latest_days_ahead)'"
-)
+EARLIEST_REASON = "a date before {earliest}, the earliest plausible date (config.yaml plausibility.earliest_date)"
+LATEST_REASON = "a date after {latest}, the latest plausible date (config.yaml plausibility.latest_days_ahead)"
 
 
-def _implausible(col: Column, parsed: str, refund: str | None) -> list[tuple[str, str]]:
-    """(test, reason SQL) pairs for a parsed value outside the plausible range: a date too early or
+def _implausible(col: Column, parsed: str, refund: str | None) -> list[tuple[str, str, str]]:
+    """(test, reason, its values' SQL) for a parsed value outside the plausible range: a date too early or
     too late, a count or amount below zero (unless the row is a refund, `refund` its parsed flag)."""
     if col.kind in ("date", "timestamp"):
         day = f"({parsed})::date"
-        return [(f"{day} < $earliest::date", EARLIEST_REASON), (f"{day} > $latest::date", LATEST_REASON)]
+        earliest = "json_object('earliest', strftime($earliest::date, '%Y-%m-%d'))::varchar"
+        latest = "json_object('latest', strftime($latest::date, '%Y-%m-%d'))::varchar"
+        return [
+            (f"{day} < $earliest::date", EARLIEST_REASON, earliest),
+            (f"{day} > $latest::date", LATEST_REASON, latest),
+        ]
     if col.kind in ("number", "integer") and not col.bounds:
+        none = args_sql(None)
         if col.money and refund:
-            why = "'below zero on a row that is not a refund (config.yaml plausibility.negatives)'"
-            return [(f"not $negatives and {parsed} < 0 and not coalesce({refund}, false)", why)]
-        why = "'below zero: a count or amount cannot be negative (config.yaml plausibility.negatives)'"
-        return [(f"not $negatives and {parsed} < 0", why)]
+            why = "below zero on a row that is not a refund (config.yaml plausibility.negatives)"
+            return [(f"not $negatives and {parsed} < 0 and not coalesce({refund}, false)", why, none)]
+        why = "below zero: a count or amount cannot be negative (config.yaml plausibility.negatives)"
+        return [(f"not $negatives and {parsed} < 0", why, none)]
     return []
 
 
@@ -372,7 +376,7 @@ def staging_select(
 
 
 def errors_select(profile: Profile, decisions: Decisions | None = PLAIN, currency: str = "EUR") -> str:
-    """select _row, _errors (a list of {column, value, reason}) for the rows `staging_select` marked bad."""
+    """select _row, _errors (a list of {column, value, reason, args}) for the rows `staging_select` marked bad."""
     inner, _, _, errors = _parts(profile, decisions, currency)
     inner_select = ", ".join(["_row", *inner])
     error_list = f"list_filter([{', '.join(errors)}], lambda e: e is not null)" if errors else "[]"

@@ -7,6 +7,7 @@ so what the user confirms is exactly what loads.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,10 +19,13 @@ import duckdb
 from legame.config import Config
 from legame.demo_data import delete_demo
 from legame.errors import ConfigError, FatalFileError, UnrecognisedExport
+from legame.fmt import NumberFormat
+from legame.i18n import _, ngettext
 from legame.ingest import currency as money
+from legame.ingest import reasons
 from legame.ingest.locale import Decisions, decide
 from legame.ingest.normalise import errors_select, ident, literal, staging_select, undecided
-from legame.ingest.profiles import Profile, bind, default_date_order, detect
+from legame.ingest.profiles import Profile, bind, default_date_order, detect, profile_label
 from legame.ingest.report import (
     LoadReport,
     currency_note,
@@ -45,7 +49,7 @@ from legame.ingest.sniff import (
     without_lines,
 )
 from legame.limits import UploadLimits
-from legame.warehouse import Table
+from legame.warehouse import Table, table_word
 
 PREVIEW_ROWS = 20
 REJECTS_SHOWN = 500
@@ -118,8 +122,13 @@ _BAD_ROW = "legame: a row needs explaining"
 
 def _unreadable(exc: Exception, sniffed: Sniffed, file_name: str) -> FatalFileError:
     return _Unreadable(
-        f"{file_name} could not be read as a {sniffed.encoding} text file with "
-        f"{_delimiter_name(sniffed.delimiter)} between values: {_first_line(exc)}"
+        _(
+            "{file_name} could not be read as a {encoding} text file with {delimiters} between values: {error}",
+            file_name=file_name,
+            encoding=sniffed.encoding,
+            delimiters=_delimiter_name(sniffed.delimiter),
+            error=_first_line(exc),
+        )
     )
 
 
@@ -234,25 +243,27 @@ def plausibility(config: Config) -> dict[str, object]:
         ahead = int(settings["latest_days_ahead"])
     except ValueError:
         raise ConfigError(
-            "config.yaml plausibility: earliest_date must be a date (1990-01-01) and latest_days_ahead "
-            "a whole number of days."
+            _(
+                "config.yaml plausibility: earliest_date must be a date (1990-01-01) and latest_days_ahead "
+                "a whole number of days."
+            )
         ) from None
     today = datetime.now(UTC).date()
     return {"earliest": earliest, "latest": today + timedelta(days=ahead), "negatives": bool(settings["negatives"])}
 
 
 def _delimiter_name(delimiter: str) -> str:
-    return {",": "commas", ";": "semicolons", "\t": "tabs", "|": "pipes"}[delimiter]
+    return {",": _("commas"), ";": _("semicolons"), "\t": _("tabs"), "|": _("pipes")}[delimiter]
 
 
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0]
 
 
-def _structural_rejects(con: duckdb.DuckDBPyConnection, n_columns: int) -> list[tuple]:
-    """Lines DuckDB could not split into the header's columns, kept in `_structural`.
+def _structural_rejects(con: duckdb.DuckDBPyConnection, n_columns: int, fmt: NumberFormat) -> list[tuple]:
+    """Lines DuckDB could not split into the header's columns, kept in `_structural` (reasons in English).
 
-    Returns (line, column, text, reason) tuples in line order.
+    Returns (line, column, text, reason, its values) tuples in line order (legame.ingest.reasons).
     """
     rows = con.execute(
         "select line, column_name, csv_line, error_type, error_message from reject_errors order by line"
@@ -265,17 +276,22 @@ def _structural_rejects(con: duckdb.DuckDBPyConnection, n_columns: int) -> list[
         seen.add(line)
         found = re.search(r"Found:?\s*(\d+)", message or "")
         if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS") and found:
-            reason = f"has {found.group(1)} values but the header has {n_columns} columns"
+            reason, args = reasons.VALUES_NOT_COLUMNS, {"count": int(found.group(1)), "columns": n_columns}
         else:
-            reason = _first_line(Exception(message or kind))
-        out.append((int(line), column, (text or "").strip()[:200], reason))
+            reason, args = reasons.DUCKDB, {"error": _first_line(Exception(message or kind))}
+        out.append((int(line), column, (text or "").strip()[:200], reason, args))
     con.execute(
         "create or replace temp table _structural "
         "(row_number bigint, column_name varchar, value varchar, reason varchar)"
     )
-    if out:
-        con.executemany("insert into _structural values (?, ?, ?, ?)", out)
+    _store_structural(con, out, fmt)
     return out
+
+
+def _store_structural(con: duckdb.DuckDBPyConnection, rows: list[tuple], fmt: NumberFormat) -> None:
+    if rows:
+        stored = [(line, column, text, reasons.english(why, args, fmt)) for line, column, text, why, args in rows]
+        con.executemany("insert into _structural values (?, ?, ?, ?)", stored)
 
 
 def _stage(
@@ -334,7 +350,7 @@ def _all_good(con: duckdb.DuckDBPyConnection, profile: Profile, rows: str = "_st
     con.execute(f"create or replace temp view _good as select {columns} from {rows}")
     con.execute(
         "create or replace temp table _errors "
-        '(_row bigint, _errors struct("column" varchar, value varchar, reason varchar)[])'
+        '(_row bigint, _errors struct("column" varchar, value varchar, reason varchar, args varchar)[])'
     )
 
 
@@ -354,7 +370,7 @@ def _row_lines(con: duckdb.DuckDBPyConnection, structural: list[tuple], skip: in
 def _rejects_sql(skip: int) -> str:
     return f"""
         select _row + 1 + {int(skip)} + (select count(*) from _gaps where gap < _row) as row_number,
-               e.column as column_name, e.value as value, e.reason as reason
+               e.column as column_name, e.value as value, e.reason as reason, e.args as args
         from (select _row, unnest(_errors) as e from _errors)
     """
 
@@ -444,12 +460,12 @@ def _merge(con: duckdb.DuckDBPyConnection, profile: Profile, load_id: int) -> No
     )
 
 
-def _previous_load(con: duckdb.DuckDBPyConnection, sha: str) -> str | None:
+def _previous_load(con: duckdb.DuckDBPyConnection, sha: str, fmt: NumberFormat) -> str | None:
     row = con.execute(
         "select load_id, loaded_at from loads where sha256 = $sha order by load_id desc limit 1",
         {"sha": sha},
     ).fetchone()
-    return f"load #{row[0]} on {row[1]:%Y-%m-%d %H:%M} UTC" if row else None
+    return _("load #{load_id} on {moment}", load_id=row[0], moment=fmt.datetime(row[1])) if row else None
 
 
 def archive(path: Path, sha: str, file_name: str, config: Config) -> None:
@@ -490,8 +506,14 @@ def _recognise(path: Path, config: Config, file_name: str) -> tuple[Sniffed, Pro
                 # Below a block of # comments (GA4), the first other line is what to talk about.
                 first, commented = unrecognised, False
             continue
-        return later, profile, f"{reason} (its header is on line {skip + 1}, below a preamble)"
-    raise first or FatalFileError(f"{file_name}: no header found in its first {PREAMBLE_LINES + 1} lines.")
+        return (
+            later,
+            profile,
+            _("{reason} (its header is on line {line}, below a preamble)", reason=reason, line=skip + 1),
+        )
+    raise first or FatalFileError(
+        _("{file_name}: no header found in its first {lines} lines.", file_name=file_name, lines=PREAMBLE_LINES + 1)
+    )
 
 
 def _refuse_other_currency(profile: Profile, config: Config, file_name: str) -> None:
@@ -503,8 +525,14 @@ def _refuse_other_currency(profile: Profile, config: Config, file_name: str) -> 
         named = money.named_in_header(cmap.source)
         if named and named != config.currency.upper():
             raise FatalFileError(
-                f"{file_name}: column {cmap.source!r} is in {named}, but Legame counts in {config.currency} "
-                "(config.yaml currency). Export it in that currency, or convert it first; nothing was loaded."
+                _(
+                    "{file_name}: column {column} is in {named}, but Legame counts in {currency} "
+                    "(config.yaml currency). Export it in that currency, or convert it first; nothing was loaded.",
+                    file_name=file_name,
+                    column=repr(cmap.source),
+                    named=named,
+                    currency=config.currency,
+                )
             )
 
 
@@ -517,7 +545,9 @@ def _bind_below_preamble(path: Path, file_name: str, profile: Profile) -> tuple[
             continue
         if bound := bind(profile, sniffed.header):
             return sniffed, bound
-    raise UnrecognisedExport(f"{file_name} lacks columns the profile {profile.label} reads.")
+    raise UnrecognisedExport(
+        _("{file_name} lacks columns the profile {profile} reads.", file_name=file_name, profile=profile_label(profile))
+    )
 
 
 def load_file(
@@ -548,10 +578,11 @@ def load_file(
         sniffed, profile, reason = _recognise(path, config, file_name)
     else:
         sniffed, profile = _bind_below_preamble(path, file_name, profile)
-        reason = f"you matched its columns by hand as {profile.label}"
+        reason = _("you matched its columns by hand as {profile}", profile=profile_label(profile))
     _refuse_other_currency(profile, config, file_name)
     limits = UploadLimits.from_config(config)
-    limits.check_file(path, file_name, len(sniffed.header))
+    fmt = NumberFormat.for_reader(config)
+    limits.check_file(path, file_name, len(sniffed.header), fmt)
     sha = file_sha256(path)
     # One unreadable line (an unmatched quote, a line past DuckDB's size limit) must not refuse the
     # whole file nor swallow the lines below it: the file is read again with those lines rejected.
@@ -565,7 +596,7 @@ def load_file(
             load_id = _next_load_id(con) if straight and _is_empty(con, profile.table) else None
             with _readable_without(path, sniffed, broken) as (read_path, read_sniffed):
                 report = _run(con, config, read_path, file_name, read_sniffed, profile, reason, sha, broken, load_id)
-                limits.check_rows(report.rows_read, file_name)
+                limits.check_rows(report.rows_read, file_name, fmt)
             report.encoding = sniffed.encoding
             if note := encoding_note(sniffed.encoding):
                 report.notes.insert(0, note)
@@ -574,7 +605,7 @@ def load_file(
                 report.load_id = load_id or _next_load_id(con)
                 if load_id is None and (report.inserted or report.replaced):
                     _merge(con, profile, report.load_id)
-                _record(con, report, loaded_by, is_demo)
+                _record(con, report, loaded_by, is_demo, config)
                 archive(path, sha, file_name, config)
                 con.execute("commit")
             else:
@@ -631,6 +662,7 @@ def _run(
 
     `load_id`: insert the rows straight into their empty table as this load (`_insert_in_one_pass`).
     """
+    fmt = NumberFormat.for_reader(config)
     skipped: dict[str, int] = {}
     decisions = Decisions()
     blank: list[int] = []
@@ -646,19 +678,19 @@ def _run(
         short = _read_raw(con, path, sniffed, file_name, profile)
         # Numbers and dates in a locale's style: decimal mark and date order decided per column, in one query.
         data_rows = f"(select * from _raw where _row > {int(profile.skip_rows_after_header)})"
-        decisions = decide(con, data_rows, *undecided(profile), default_date_order(profile, config))
+        decisions = decide(con, data_rows, *undecided(profile), default_date_order(profile, config), fmt)
         skipped = _stage(con, profile, config, decisions, unique_names(sniffed.header))
-    structural = _structural_rejects(con, len(sniffed.header))
+    structural = _structural_rejects(con, len(sniffed.header), fmt)
     staged = inserted_now is None
     parsed = con.execute("select count(*) from _staged").fetchone()[0] if staged else inserted_now
     if broken is None:
         _look_for_broken_lines(path, sniffed, parsed + sum(skipped.values()) + len(structural), blank)
     else:
-        _add_broken_lines(con, structural, broken)
+        _add_broken_lines(con, structural, broken, fmt)
         blank = [line for line in blank if line not in {b.line for b in broken}]
     rows_read = parsed + sum(skipped.values()) + len(structural)
     if rows_read == 0:
-        raise FatalFileError(f"{file_name} has a header but no data rows.")
+        raise FatalFileError(_("{file_name} has a header but no data rows.", file_name=file_name))
     _row_lines(con, structural, sniffed.skip, blank)
     value_rejects = con.execute(
         "select count(distinct row_number) from (" + _rejects_sql(sniffed.skip) + ")"
@@ -666,18 +698,46 @@ def _run(
     good = con.execute("select count(*) from _good").fetchone()[0]
     valid_rows = con.execute("select count(*) filter (where not _bad) from _staged").fetchone()[0] if staged else good
     shown = con.execute(_rejects_sql(sniffed.skip) + f" order by row_number limit {REJECTS_SHOWN}").fetchall()
+    said: dict[tuple[str, str | None], str] = {}  # each distinct reason is translated once
+
+    def reason_text(reason: str, args: str | dict | None) -> str:
+        key = (reason, args if isinstance(args, str | None) else json.dumps(args, sort_keys=True))
+        if key not in said:
+            said[key] = reasons.text(reason, args, fmt)
+        return said[key]
+
     rejects = [
-        {"row": line, "column": column, "value": text, "reason": why} for line, column, text, why in structural
-    ] + [{"row": r, "column": c, "value": v, "reason": why} for r, c, v, why in shown]
+        {"row": line, "column": column, "value": text, "reason": reason_text(why, args)}
+        for line, column, text, why, args in structural
+    ] + [{"row": r, "column": c, "value": v, "reason": reason_text(why, args)} for r, c, v, why, args in shown]
     rejects.sort(key=lambda r: r["row"])
     if good == 0:
         if not rejects:
-            why = " ".join(_skipped_notes(con, profile, skipped, sniffed.skip))
-            raise FatalFileError(f"{file_name}: none of its {rows_read} rows are {profile.table.name} to load. {why}")
+            why = " ".join(_skipped_notes(con, profile, skipped, sniffed.skip, fmt))
+            message = ngettext(
+                "{file_name}: its only row is not {table} to load.",
+                "{file_name}: none of its {count} rows are {table} to load.",
+                rows_read,
+                file_name=file_name,
+                count=fmt.number(rows_read),
+                table=table_word(profile.table.name),
+            )
+            raise FatalFileError(f"{message} {why}".strip())
         first = rejects[0]
         raise FatalFileError(
-            f"{file_name}: none of its {rows_read} rows can be loaded. First problem: row {first['row']}, "
-            f"column {first['column']!r}, value {first['value']!r}: {first['reason']}."
+            ngettext(
+                "{file_name}: its only row cannot be loaded. The problem: row {row}, column {column}, "
+                "value {value}: {reason}.",
+                "{file_name}: none of its {count} rows can be loaded. First problem: row {row}, column {column}, "
+                "value {value}: {reason}.",
+                rows_read,
+                file_name=file_name,
+                count=fmt.number(rows_read),
+                row=first["row"],
+                column=repr(first["column"]),
+                value=repr(first["value"]),
+                reason=first["reason"],
+            )
         )
     if not staged:
         inserted, replaced, unchanged = good, 0, 0
@@ -692,7 +752,7 @@ def _run(
         file_name=file_name,
         sha256=sha,
         profile=profile.name,
-        profile_label=profile.label,
+        profile_label=profile_label(profile),
         table=profile.table.name,
         reason=reason,
         encoding=sniffed.encoding,
@@ -709,31 +769,46 @@ def _run(
         rejects=rejects[:REJECTS_SHOWN],
         preview_columns=[d[0] for d in preview.description],
         preview_rows=preview.fetchall(),
-        previously_loaded=_previous_load(con, sha),
+        previously_loaded=_previous_load(con, sha, fmt),
         lines_before_header=sniffed.skip,
     )
     report.notes.extend(repeated_column_notes(sniffed.header, profile))
     report.notes.extend(decisions.notes)
     if short:
-        shown = ", ".join(str(line) for line in short[:5]) + (", …" if len(short) > 5 else "")
+        lines = ", ".join(str(line) for line in short[:5]) + (", …" if len(short) > 5 else "")
         report.notes.append(
-            f"{len(short)} rows have fewer values than the header (rows {shown}): "
-            "their missing last cells are read as empty."
-        )
-    if report.duplicates_in_file:
-        report.notes.append(
-            f"{report.duplicates_in_file} rows repeat a key seen earlier in the file; "
-            + (
-                "they are combined with it (a later value wins, a blank keeps the earlier one)."
-                if profile.table.merge == "combine"
-                else "the last one counts."
+            ngettext(
+                "1 row has fewer values than the header (row {rows}): its missing last cells are read as empty.",
+                "{count} rows have fewer values than the header (rows {rows}): "
+                "their missing last cells are read as empty.",
+                len(short),
+                count=fmt.number(len(short)),
+                rows=lines,
             )
         )
-    report.notes.extend(_skipped_notes(con, profile, skipped, sniffed.skip))
+    if n := report.duplicates_in_file:
+        if profile.table.merge == "combine":
+            note = ngettext(
+                "1 row repeats a key seen earlier in the file; it is combined with it "
+                "(a later value wins, a blank keeps the earlier one).",
+                "{count} rows repeat a key seen earlier in the file; they are combined with it "
+                "(a later value wins, a blank keeps the earlier one).",
+                n,
+                count=fmt.number(n),
+            )
+        else:
+            note = ngettext(
+                "1 row repeats a key seen earlier in the file; the last one counts.",
+                "{count} rows repeat a key seen earlier in the file; the last one counts.",
+                n,
+                count=fmt.number(n),
+            )
+        report.notes.append(note)
+    report.notes.extend(_skipped_notes(con, profile, skipped, sniffed.skip, fmt))
     if note := currency_note(profile, config):
         report.notes.append(note)
     if any(c.email for c in profile.columns.values()):
-        report.notes.append("Emails are stored only as salted hashes: no personal data enters the database.")
+        report.notes.append(_("Emails are stored only as salted hashes: no personal data enters the database."))
     return report
 
 
@@ -751,15 +826,19 @@ def _look_for_broken_lines(path: Path, sniffed: Sniffed, records: int, blank: li
         raise _LinesToMend(broken)
 
 
-def _add_broken_lines(con: duckdb.DuckDBPyConnection, structural: list[tuple], broken: list[BrokenLine]) -> None:
+def _add_broken_lines(
+    con: duckdb.DuckDBPyConnection, structural: list[tuple], broken: list[BrokenLine], fmt: NumberFormat
+) -> None:
     """The careful pass's broken lines join DuckDB's structural rejects (`_structural` and the list)."""
-    rows = [(b.line, None, b.text, b.reason) for b in broken]
-    con.executemany("insert into _structural values (?, ?, ?, ?)", rows)
+    rows = [(b.line, None, b.text, b.reason, b.args) for b in broken]
+    _store_structural(con, rows, fmt)
     structural.extend(rows)
     structural.sort(key=lambda r: r[0])
 
 
-def _skipped_notes(con: duckdb.DuckDBPyConnection, profile: Profile, skipped: dict[str, int], skip: int) -> list[str]:
+def _skipped_notes(
+    con: duckdb.DuckDBPyConnection, profile: Profile, skipped: dict[str, int], skip: int, fmt: NumberFormat
+) -> list[str]:
     """The report's notes on rows that were not data, with the file's lines of the first total rows."""
     totals = []
     if skipped.get("total"):
@@ -767,10 +846,11 @@ def _skipped_notes(con: duckdb.DuckDBPyConnection, profile: Profile, skipped: di
             f"select _row + 1 + {int(skip)} + (select count(*) from _gaps where gap < _row), text from _totals "
             "order by _row limit 3"
         ).fetchall()
-    return skipped_notes(profile, skipped, skip, totals)
+    return skipped_notes(profile, skipped, skip, totals, fmt)
 
 
-def _record(con: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: str, is_demo: bool) -> None:
+def _record(con: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: str, is_demo: bool, config: Config) -> None:
+    """Log the load and store its rejects, each reason written out in English (legame.ingest.reasons)."""
     con.execute(
         """insert into loads values ($id, $file, $sha, $profile, $table, $read, $inserted, $replaced,
                                      $unchanged, $rejected, $dups, $min, $max,
@@ -793,10 +873,18 @@ def _record(con: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: str, 
             "demo": is_demo,
         },
     )
+    rejects = _rejects_sql(report.lines_before_header)
+    fmt = NumberFormat.for_reader(config)
+    said = [
+        (reason, args, reasons.english(reason, args, fmt))
+        for reason, args in con.execute(f"select distinct reason, args from ({rejects})").fetchall()
+    ]
+    con.execute("create or replace temp table _reasons (reason varchar, args varchar, english varchar)")
+    if said:
+        con.executemany("insert into _reasons values (?, ?, ?)", said)
     con.execute(
-        "insert into rejects select $id, row_number, column_name, value, reason from ("
-        + _rejects_sql(report.lines_before_header)
-        + ")",
+        f"""insert into rejects select $id, r.row_number, r.column_name, r.value, t.english
+            from ({rejects}) r join _reasons t on r.reason = t.reason and r.args is not distinct from t.args""",
         {"id": report.load_id},
     )
     con.execute("insert into rejects select $id, * from _structural", {"id": report.load_id})

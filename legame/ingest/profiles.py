@@ -19,8 +19,9 @@ import yaml
 
 from legame.config import Config
 from legame.errors import ConfigError, UnrecognisedExport
+from legame.i18n import _, ngettext, pgettext
 from legame.ingest.sniff import unique_names
-from legame.warehouse import TABLES, Table
+from legame.warehouse import TABLES, Table, table_word
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def _names(spec: Any) -> tuple[str, ...]:
     """A column's name, or its alternative names (`[Created date (UTC), Created (UTC)]`)."""
     if isinstance(spec, list) and spec and all(isinstance(s, str) for s in spec):
         return tuple(spec)
-    raise ConfigError(f"A profile column's alternative names must be a list of names, not {spec!r}.")
+    raise ConfigError(_("A profile column's alternative names must be a list of names, not {spec}.", spec=repr(spec)))
 
 
 def _column_map(spec: Any) -> ColumnMap:
@@ -123,15 +124,18 @@ def _column_map(spec: Any) -> ColumnMap:
             values={_word(k): v for k, v in (spec.get("values") or {}).items()},
             email=bool(spec.get("email", False)),
         )
-    raise ConfigError(f"A profile column must be a column name or a mapping, not {spec!r}.")
+    raise ConfigError(_("A profile column must be a column name or a mapping, not {spec}.", spec=repr(spec)))
 
 
 def _word(word: Any) -> str:
     """A word of an export, as a profile names it; YAML reads a bare Yes, No, On or Off as true/false."""
     if isinstance(word, bool):
         raise ConfigError(
-            f"A profile names the word {word!r}: YAML reads a bare Yes, No, On, Off, True or False as that. "
-            "Put the export's word in quotes, e.g. 'Yes'."
+            _(
+                "A profile names the word {word}: YAML reads a bare Yes, No, On, Off, True or False as that. "
+                "Put the export's word in quotes, e.g. 'Yes'.",
+                word=repr(word),
+            )
         )
     return str(word)
 
@@ -140,7 +144,7 @@ def _regex(pattern: Any) -> re.Pattern[str]:
     try:
         return re.compile(str(pattern), re.IGNORECASE)
     except re.error as exc:
-        raise ConfigError(f"{pattern!r} is not a valid pattern: {exc}") from None
+        raise ConfigError(_("{pattern} is not a valid pattern: {error}", pattern=repr(pattern), error=exc)) from None
 
 
 def _only_if(name: str, spec: Any) -> tuple[str, tuple[str, ...]] | None:
@@ -149,7 +153,9 @@ def _only_if(name: str, spec: Any) -> tuple[str, tuple[str, ...]] | None:
     if isinstance(spec, dict) and spec.get("column") and spec.get("not_empty") is True:
         return str(spec["column"]), ()  # no values: any value will do
     if not isinstance(spec, dict) or not spec.get("column") or not isinstance(spec.get("values"), list):
-        raise ConfigError(f"Profile {name}: only_if needs a column and a list of values (or not_empty: true).")
+        raise ConfigError(
+            _("Profile {name}: only_if needs a column and a list of values (or not_empty: true).", name=name)
+        )
     return str(spec["column"]), tuple("" if v is None else _word(v) for v in spec["values"])
 
 
@@ -159,7 +165,7 @@ def _only_if_why(spec: Any) -> str:
 
 def _date_order(value: Any, where: str) -> str | None:
     if value not in (None, "dmy", "mdy"):
-        raise ConfigError(f"{where}: date_order must be dmy or mdy, not {value!r}.")
+        raise ConfigError(_("{where}: date_order must be dmy or mdy, not {value}.", where=where, value=repr(value)))
     return value
 
 
@@ -168,23 +174,62 @@ def default_date_order(profile: Profile, config: Config) -> str:
     return profile.date_order or _date_order(config.get("date_order", default=None), "config.yaml") or "dmy"
 
 
+def profile_label(profile: Profile) -> str:
+    """The profile's name as the reader reads it: a built-in format's label in their language, a saved
+    profile's as the user typed it."""
+    if profile.name.startswith("canonical_"):
+        return _("Legame {table} (canonical columns)", table=table_word(profile.table.name))
+    if profile.label in _builtin_labels():
+        return pgettext("format", profile.label)
+    return profile.label
+
+
+@lru_cache(maxsize=1)
+def _builtin_labels() -> frozenset[str]:
+    return frozenset(s["label"] for _name, s in _builtin_specs() if isinstance(s.get("label"), str))
+
+
 def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
     """Build one profile from its config.yaml entry, checking it against the schema."""
     table = TABLES.get(spec.get("table", ""))
     if table is None:
-        raise ConfigError(f"Profile {name}: table must be one of {', '.join(TABLES)}, not {spec.get('table')!r}.")
+        raise ConfigError(
+            _(
+                "Profile {name}: table must be one of {tables}, not {table}.",
+                name=name,
+                tables=", ".join(TABLES),
+                table=repr(spec.get("table")),
+            )
+        )
     columns = {canonical: _column_map(s) for canonical, s in (spec.get("columns") or {}).items()}
     unknown = set(columns) - {c.name for c in table.columns}
     if unknown:
-        raise ConfigError(f"Profile {name}: {table.name} has no column {', '.join(sorted(unknown))}.")
+        raise ConfigError(
+            _(
+                "Profile {name}: {table} has no column {columns}.",
+                name=name,
+                table=table.name,
+                columns=", ".join(sorted(unknown)),
+            )
+        )
     missing = [c.name for c in table.columns if c.required and c.name not in columns]
     for canonical, cmap in columns.items():
         if cmap.hash_of and table.column(canonical).kind != "text":
-            raise ConfigError(f"Profile {name}: hash_of makes a text id, not {canonical}.")
+            raise ConfigError(_("Profile {name}: hash_of makes a text id, not {column}.", name=name, column=canonical))
         if cmap.minus and table.column(canonical).kind != "number":
-            raise ConfigError(f"Profile {name}: minus works only on a number column, not {canonical}.")
+            raise ConfigError(
+                _("Profile {name}: minus works only on a number column, not {column}.", name=name, column=canonical)
+            )
     if missing:
-        raise ConfigError(f"Profile {name}: required column {', '.join(missing)} is not mapped.")
+        raise ConfigError(
+            ngettext(
+                "Profile {name}: required column {columns} is not mapped.",
+                "Profile {name}: required columns {columns} are not mapped.",
+                len(missing),
+                name=name,
+                columns=", ".join(missing),
+            )
+        )
     detect_spec = spec.get("detect") or [
         *sorted({m.source for m in columns.values() if m.source and not m.alternatives}),
         *(list(m.alternatives) for m in columns.values() if m.alternatives),
@@ -196,7 +241,7 @@ def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
         _regex(pattern)
     continuation = spec.get("continuation_if_empty")
     if continuation is not None and continuation not in detect_columns:
-        raise ConfigError(f"Profile {name}: continuation_if_empty must be one of its detect columns.")
+        raise ConfigError(_("Profile {name}: continuation_if_empty must be one of its detect columns.", name=name))
     return Profile(
         name=name,
         label=spec.get("label", name),
@@ -315,9 +360,9 @@ def _read_profiles(path: Path) -> dict[str, dict[str, Any]]:
     try:
         specs = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path} is not valid YAML: {exc}") from None
+        raise ConfigError(_("{path} is not valid YAML: {error}", path=path, error=exc)) from None
     if not isinstance(specs, dict) or not all(isinstance(s, dict) for s in specs.values()):
-        raise ConfigError(f"{path} must map profile names to profiles.")
+        raise ConfigError(_("{path} must map profile names to profiles.", path=path))
     return specs
 
 
@@ -369,25 +414,51 @@ def detect(header: tuple[str, ...], config: Config, file_name: str) -> tuple[Pro
         i, p = ip
         return (-mapped(p), p in canonicals, -len(p.detect), i)
 
-    scored = [p for _, p in sorted(enumerate(candidates), key=rank)]
+    scored = [p for _i, p in sorted(enumerate(candidates), key=rank)]
     chosen = scored[0]
-    reason = f"its header has the columns {', '.join(chosen.detect)}"
-    if len(scored) > 1:
-        others = ", ".join(p.label for p in scored[1:])
-        runner_up = scored[1]
-        if mapped(runner_up) < mapped(chosen):
-            why = f"{chosen.label} maps more of its columns"
-        elif (runner_up in canonicals) != (chosen in canonicals):
-            why = f"both map {mapped(chosen)} of its columns and a named export format comes before Legame's own"
-        elif len(runner_up.detect) < len(chosen.detect):
-            why = (
-                f"both map {mapped(chosen)} of its columns and {chosen.label} is recognised by more of them "
-                f"({len(chosen.detect)} against {len(runner_up.detect)})"
-            )
-        else:
-            why = f"both map {mapped(chosen)} of its columns and {chosen.label} comes first in the list of profiles"
-        reason += f"; it also matched {others}, but {why}"
+    columns = ", ".join(chosen.detect)
+    if len(scored) == 1:
+        return chosen, _("its header has the columns {columns}", columns=columns)
+    others = ", ".join(profile_label(p) for p in scored[1:])
+    runner_up = scored[1]
+    label, count = profile_label(chosen), mapped(chosen)
+    if mapped(runner_up) < count:
+        why = _("{profile} maps more of its columns", profile=label)
+    elif (runner_up in canonicals) != (chosen in canonicals):
+        why = _("both map {count} of its columns and a named export format comes before Legame's own", count=count)
+    elif len(runner_up.detect) < len(chosen.detect):
+        why = _(
+            "both map {count} of its columns and {profile} is recognised by more of them ({more} against {fewer})",
+            count=count,
+            profile=label,
+            more=len(chosen.detect),
+            fewer=len(runner_up.detect),
+        )
+    else:
+        why = _(
+            "both map {count} of its columns and {profile} comes first in the list of profiles",
+            count=count,
+            profile=label,
+        )
+    reason = _(
+        "its header has the columns {columns}; it also matched {others}, but {why}",
+        columns=columns,
+        others=others,
+        why=why,
+    )
     return chosen, reason
+
+
+def _either(items: list[str]) -> str:
+    """'A or B or C' in the reader's language."""
+    text = items[0]
+    for item in items[1:]:
+        text = _("{first} or {second}", first=text, second=item)
+    return text
+
+
+def _matching(pattern: str) -> str:
+    return _("a column whose name matches {pattern}", pattern=repr(pattern))
 
 
 def _unrecognised_message(header: tuple[str, ...], config: Config, file_name: str) -> str:
@@ -406,28 +477,43 @@ def _unrecognised_message(header: tuple[str, ...], config: Config, file_name: st
                 needed = ", ".join(c.name for c in table.columns if c.required)
                 too_many = (
                     len(columns),
-                    f"{file_name} has every column Legame's {table.name} format needs ({needed}), but "
-                    f"{len(others)} of its {len(header)} columns are not {table.name} columns ({shown}), and a "
-                    "file is read in Legame's own format only when at least half of its columns are. Remove the "
-                    "other columns, or map the file on the upload page.",
+                    _(
+                        "{file_name} has every column Legame's {table} format needs ({needed}), but {others} of its "
+                        "{columns} columns are not {table} columns ({shown}), and a file is read in Legame's own "
+                        "format only when at least half of its columns are. Remove the other columns, or map the "
+                        "file on the upload page.",
+                        file_name=file_name,
+                        table=table_word(table.name),
+                        needed=needed,
+                        others=len(others),
+                        columns=len(header),
+                        shown=shown,
+                    ),
                 )
             continue
-        gap = (len(lacking), f"Legame's {table.name} format needs the column(s) {', '.join(lacking)}")
+        gap = (
+            len(lacking),
+            ngettext(
+                "Legame's {table} format needs the column {columns}",
+                "Legame's {table} format needs the columns {columns}",
+                len(lacking),
+                table=table_word(table.name),
+                columns=", ".join(lacking),
+            ),
+        )
         if best_gap is None or gap[0] < best_gap[0]:
             best_gap = gap
     for profile in vendor_profiles(config):
         lacking = [d for d in profile.detect if d.lower() not in present]
         lacking += [
-            " or ".join(group) for group in profile.detect_alternatives if not any(a.lower() in present for a in group)
+            _either(list(group))
+            for group in profile.detect_alternatives
+            if not any(a.lower() in present for a in group)
         ]
-        lacking += [
-            f"a column whose name matches {p!r}"
-            for p in profile.detect_patterns
-            if not any(_regex(p).search(h) for h in header)
-        ]
+        lacking += [_matching(p) for p in profile.detect_patterns if not any(_regex(p).search(h) for h in header)]
         if not lacking:  # recognised, but a column it needs is missing
             lacking = sorted(
-                " or ".join(m.names) or f"a column whose name matches {m.pattern!r}"
+                _either(list(m.names)) if m.names else _matching(str(m.pattern))
                 for c, m in profile.columns.items()
                 if profile.table.column(c).required
                 and (m.source or m.pattern)
@@ -439,16 +525,28 @@ def _unrecognised_message(header: tuple[str, ...], config: Config, file_name: st
         recognised_by = len(profile.detect) + len(profile.detect_patterns) + len(profile.detect_alternatives)
         if 2 * len(lacking) > recognised_by:
             continue
-        article = "an" if profile.label[:1].lower() in "aeiou" else "a"
-        gap = (len(lacking), f"{article} {profile.label} export would have {', '.join(lacking)}")
+        label = profile_label(profile)
+        values = {"profile": label, "columns": ", ".join(lacking)}
+        if label[:1].lower() in "aeiou":
+            gap = (len(lacking), _("an {profile} export would have {columns}", **values))
+        else:
+            gap = (len(lacking), _("a {profile} export would have {columns}", **values))
         if best_gap is None or gap[0] < best_gap[0]:
             best_gap = gap
     if too_many:
         return too_many[1]
     shown = ", ".join(header[:12]) + (" …" if len(header) > 12 else "")
-    closest = f"Closest: {best_gap[1]}. " if best_gap else ""
-    return (
-        f"{file_name}: no known export format has the columns {shown}. "
-        f"{closest}Rename the columns to Legame's own names "
-        "(see README, 'Load your own exports') or map them on the upload page."
+    if best_gap:
+        return _(
+            "{file_name}: no known export format has the columns {shown}. Closest: {closest}. Rename the columns "
+            "to Legame's own names (see README, 'Load your own exports') or map them on the upload page.",
+            file_name=file_name,
+            shown=shown,
+            closest=best_gap[1],
+        )
+    return _(
+        "{file_name}: no known export format has the columns {shown}. Rename the columns to Legame's own names "
+        "(see README, 'Load your own exports') or map them on the upload page.",
+        file_name=file_name,
+        shown=shown,
     )

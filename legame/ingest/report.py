@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from legame import i18n
 from legame.config import Config
 from legame.demo_data import DemoRemoval
+from legame.fmt import NumberFormat
+from legame.i18n import _, ngettext, pgettext
 from legame.ingest import currency as money
 from legame.ingest.profiles import Profile
 from legame.ingest.sniff import EAST_ASIAN, unique_names
+from legame.warehouse import table_word
 
 
 @dataclass
@@ -50,12 +54,35 @@ class LoadReport:
     def committed(self) -> bool:
         return self.load_id is not None
 
-    def summary(self) -> str:
-        verb = "loaded" if self.committed else "to load"
-        return (
-            f"{self.file_name} → {self.table} ({self.profile_label}): {self.rows_read} rows read, "
-            f"{self.inserted} new, {self.replaced} replaced, {self.unchanged} unchanged ({verb}), "
-            f"{self.rejected} rejected"
+    def summary(self, fmt: NumberFormat | None = None) -> str:
+        """One line on the load: '{file} → ordini (Shopify): 20.853 righe lette, …' in the reader's language."""
+        fmt = fmt or NumberFormat(i18n.DEFAULT_LOCALE[i18n.current()])
+        values = {
+            "file_name": self.file_name,
+            "table": table_word(self.table),
+            "profile": self.profile_label,
+            "count": fmt.number(self.rows_read),
+            "inserted": fmt.number(self.inserted),
+            "replaced": fmt.number(self.replaced),
+            "unchanged": fmt.number(self.unchanged),
+            "rejected": fmt.number(self.rejected),
+        }
+        if self.committed:
+            return ngettext(
+                "{file_name} → {table} ({profile}): {count} row read, {inserted} new, {replaced} replaced, "
+                "{unchanged} unchanged (loaded), {rejected} rejected",
+                "{file_name} → {table} ({profile}): {count} rows read, {inserted} new, {replaced} replaced, "
+                "{unchanged} unchanged (loaded), {rejected} rejected",
+                self.rows_read,
+                **values,
+            )
+        return ngettext(
+            "{file_name} → {table} ({profile}): {count} row read, {inserted} new, {replaced} replaced, "
+            "{unchanged} unchanged (to load), {rejected} rejected",
+            "{file_name} → {table} ({profile}): {count} rows read, {inserted} new, {replaced} replaced, "
+            "{unchanged} unchanged (to load), {rejected} rejected",
+            self.rows_read,
+            **values,
         )
 
 
@@ -68,10 +95,17 @@ def ignored_columns(header: tuple[str, ...], profile: Profile) -> list[str]:
             continue
         repeats = [h.lower() for h in header[:i]].count(written.lower())
         if not written:
-            ignored.append(f"(no name, column {i + 1})")
+            ignored.append(_("(no name, column {number})", number=i + 1))
         else:
-            ignored.append(f"{written} (column {i + 1})" if repeats else written)
+            ignored.append(_("{name} (column {number})", name=written, number=i + 1) if repeats else written)
     return ignored
+
+
+def _and(items: list[str]) -> str:
+    """'1, 2 and 3' ('1, 2 e 3')."""
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
 
 
 def repeated_column_notes(header: tuple[str, ...], profile: Profile) -> list[str]:
@@ -84,13 +118,22 @@ def repeated_column_notes(header: tuple[str, ...], profile: Profile) -> list[str
     notes = []
     for places in positions.values():
         if len(places) > 1:
-            name = header[places[0] - 1]
-            others = ", ".join(str(p) for p in places[1:])
-            where = ", ".join(str(p) for p in places[:-1]) + f" and {places[-1]}"
+            others = [str(p) for p in places[1:]]
             notes.append(
-                f"The file has {len(places)} columns named {name!r} (columns {where}): "
-                f"column {places[0]} was read and column{'s' if len(places) > 2 else ''} {others} ignored. "
-                "If the other holds the right values, rename or remove the first and load the file again."
+                ngettext(
+                    "The file has {count} columns named {name} (columns {where}): column {first} was read and "
+                    "column {others} ignored. If the other holds the right values, rename or remove the first and "
+                    "load the file again.",
+                    "The file has {count} columns named {name} (columns {where}): column {first} was read and "
+                    "columns {others} ignored. If another holds the right values, rename or remove the first and "
+                    "load the file again.",
+                    len(others),
+                    count=len(places),
+                    name=repr(header[places[0] - 1]),
+                    where=_and([str(p) for p in places]),
+                    first=places[0],
+                    others=", ".join(others),
+                )
             )
     return notes
 
@@ -99,9 +142,11 @@ def encoding_note(encoding: str) -> str | None:
     """The report's word on an encoding read from the file's bytes rather than declared by them."""
     if encoding not in EAST_ASIAN:
         return None
-    return (
-        f"The file is not in UTF-8: its bytes are {EAST_ASIAN[encoding]} text ({encoding}) and were read as such. "
-        "If names look wrong, export the file again as UTF-8."
+    return _(
+        "The file is not in UTF-8: its bytes are {script} text ({encoding}) and were read as such. "
+        "If names look wrong, export the file again as UTF-8.",
+        script=_(EAST_ASIAN[encoding]),
+        encoding=encoding,
     )
 
 
@@ -114,41 +159,90 @@ def currency_note(profile: Profile, config: Config) -> str | None:
         return None
     currency = config.currency
     if profile.currency_column:
-        return f"Amounts are in {currency}, as the {profile.currency_column} column says; rows in another are rejected."
+        return _(
+            "Amounts are in {currency}, as the {column} column says; rows in another are rejected.",
+            currency=currency,
+            column=profile.currency_column,
+        )
     if any(money.named_in_header(s) for s in sources):
-        return f"Amounts are in {currency}, as the column name {sources[0]!r} says."
-    return (
-        f"The file does not say which currency its amounts are in: they are taken to be in {currency}, "
-        "Legame's currency (config.yaml). Amounts marked with another currency are rejected."
+        return _(
+            "Amounts are in {currency}, as the column name {column} says.", currency=currency, column=repr(sources[0])
+        )
+    return _(
+        "The file does not say which currency its amounts are in: they are taken to be in {currency}, "
+        "Legame's currency (config.yaml). Amounts marked with another currency are rejected.",
+        currency=currency,
     )
 
 
-def skipped_notes(profile: Profile, skipped: dict[str, int], skip: int, totals: list[tuple[int, str]]) -> list[str]:
+def skipped_notes(
+    profile: Profile, skipped: dict[str, int], skip: int, totals: list[tuple[int, str]], fmt: NumberFormat
+) -> list[str]:
     """What the report says of rows that were not data, none of them rejected (`totals`: line and first cell)."""
     notes = []
     if n := skipped.get("below_header"):
         first = skip + 2
-        rows = (
-            f"The row below the header (line {first}) holds"
-            if n == 1
-            else (f"The {n} rows below the header (lines {first}–{first + n - 1}) hold")
-        )
-        notes.append(f"{rows} the export's question texts or ids, not data: skipped.")
-    if n := skipped.get("empty"):
-        notes.append(f"{n} empty row{'s' if n > 1 else ''} skipped.")
-    if n := skipped.get("continued"):
-        rows = "1 row has" if n == 1 else f"{n} rows have"
         notes.append(
-            f"{rows} no {profile.continuation_if_empty} and continue{'s' if n == 1 else ''} the row above "
-            "(e.g. an order's further line items): skipped, not rejected."
+            ngettext(
+                "The row below the header (line {first}) holds the export's question texts or ids, not data: skipped.",
+                "The {count} rows below the header (lines {first}–{last}) hold the export's question texts or ids, "
+                "not data: skipped.",
+                n,
+                count=fmt.number(n),
+                first=first,
+                last=first + n - 1,
+            )
+        )
+    if n := skipped.get("empty"):
+        notes.append(ngettext("{count} empty row skipped.", "{count} empty rows skipped.", n, count=fmt.number(n)))
+    if n := skipped.get("continued"):
+        notes.append(
+            ngettext(
+                "1 row has no {column} and continues the row above (e.g. an order's further line items): "
+                "skipped, not rejected.",
+                "{count} rows have no {column} and continue the row above (e.g. an order's further line items): "
+                "skipped, not rejected.",
+                n,
+                count=fmt.number(n),
+                column=profile.continuation_if_empty,
+            )
         )
     if (n := skipped.get("only_if")) and profile.only_if:
         column, values = profile.only_if
-        why = f" ({profile.only_if_why})" if profile.only_if_why else ""
-        rows = "1 row" if n == 1 else f"{n} rows"
-        condition = "is empty" if not values else f"is not {' or '.join(v or 'empty' for v in values)}"
-        notes.append(f"{rows} whose {column} {condition} {'was' if n == 1 else 'were'} skipped, not rejected{why}.")
+        why = f" ({_(profile.only_if_why)})" if profile.only_if_why else ""
+        if not values:
+            note = ngettext(
+                "1 row whose {column} is empty was skipped, not rejected{why}.",
+                "{count} rows whose {column} is empty were skipped, not rejected{why}.",
+                n,
+                count=fmt.number(n),
+                column=column,
+                why=why,
+            )
+        else:
+            words = [v or pgettext("value", "empty") for v in values]
+            either = words[0]
+            for word in words[1:]:
+                either = _("{first} or {second}", first=either, second=word)
+            note = ngettext(
+                "1 row whose {column} is not {values} was skipped, not rejected{why}.",
+                "{count} rows whose {column} is not {values} were skipped, not rejected{why}.",
+                n,
+                count=fmt.number(n),
+                column=column,
+                values=either,
+                why=why,
+            )
+        notes.append(note)
     if n := skipped.get("total"):
-        where = ", ".join(f"line {line} ({text!r})" for line, text in totals[:3])
-        notes.append(f"{n} total row{'s' if n > 1 else ''} skipped, not loaded as data: {where}.")
+        where = ", ".join(_("line {line} ({text})", line=line, text=repr(text)) for line, text in totals[:3])
+        notes.append(
+            ngettext(
+                "{count} total row skipped, not loaded as data: {where}.",
+                "{count} total rows skipped, not loaded as data: {where}.",
+                n,
+                count=fmt.number(n),
+                where=where,
+            )
+        )
     return notes

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from legame.errors import FatalFileError
+from legame.i18n import N_, _
 
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -40,11 +41,11 @@ TRANSCODED = {"windows-1252": "cp1252", "utf-16-be": "utf-16"}
 # charset-normalizer tells them from Western text; which of them a file is, the script of the
 # decoded text tells (Japanese has kana, Korean is mostly Hangul, Chinese only Han characters).
 EAST_ASIAN = {
-    "cp932": "Japanese (Shift-JIS)",
-    "euc_jp": "Japanese (EUC-JP)",
-    "cp949": "Korean (EUC-KR)",
-    "gb18030": "Chinese (GBK)",
-    "big5": "Chinese (Big5)",
+    "cp932": N_("Japanese (Shift-JIS)"),
+    "euc_jp": N_("Japanese (EUC-JP)"),
+    "cp949": N_("Korean (EUC-KR)"),
+    "gb18030": N_("Chinese (GBK)"),
+    "big5": N_("Chinese (Big5)"),
 }
 WESTERN = {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp850", "mac_roman"}
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -134,7 +135,7 @@ def sniff(path: Path, file_name: str, skip: int = 0) -> Sniffed:
     with open(path, "rb") as fh:
         sample = fh.read(SAMPLE_BYTES)
     if not sample.strip():
-        raise FatalFileError(f"{file_name} is empty.")
+        raise FatalFileError(_("{file_name} is empty.", file_name=file_name))
     encoding = _encoding(sample, complete=len(sample) < SAMPLE_BYTES)
     lines = re.split(r"\r\n|\n|\r", _text(sample, encoding))
     header_line = lines[skip] if skip < len(lines) else ""
@@ -142,8 +143,11 @@ def sniff(path: Path, file_name: str, skip: int = 0) -> Sniffed:
     header = next(csv.reader(io.StringIO(header_line), delimiter=delimiter), [])
     header = tuple(h.strip() for h in header)
     if not any(header):
-        where = "first line" if skip == 0 else f"line {skip + 1}"
-        raise FatalFileError(f"{file_name}: the {where} is empty; expected a header row.")
+        if skip == 0:
+            raise FatalFileError(_("{file_name}: the first line is empty; expected a header row.", file_name=file_name))
+        raise FatalFileError(
+            _("{file_name}: line {line} is empty; expected a header row.", file_name=file_name, line=skip + 1)
+        )
     return Sniffed(encoding=encoding, delimiter=delimiter, header=header, skip=skip)
 
 
@@ -242,11 +246,13 @@ def line_count(path: Path, encoding: str, block_size: int = 1 << 22) -> int | No
 
 @dataclass(frozen=True)
 class BrokenLine:
-    """A line of a file that cannot be read as a row: its number (from 1), its start and why."""
+    """A line of a file that cannot be read as a row: its number (from 1), its start and why
+    (a message of legame.ingest.reasons and its values)."""
 
     line: int
     text: str
     reason: str
+    args: dict[str, object] | None = None
 
 
 @contextmanager
@@ -289,8 +295,8 @@ def broken_lines(path: Path, sniffed: Sniffed, max_line_bytes: int = MAX_LINE_BY
                 continue
             size = len(line.encode("utf-8")) if len(line) * 4 > max_line_bytes else 0
             if size > max_line_bytes:
-                reason = f"is {size:,} bytes long, more than the {max_line_bytes:,} a row may have"
-                broken.append(BrokenLine(number, line.strip()[:200], reason))
+                reason = "is {size} bytes long, more than the {limit} a row may have"
+                broken.append(BrokenLine(number, line.strip()[:200], reason, {"size": size, "limit": max_line_bytes}))
                 continue
             record, quotes, length = [line], line.count('"'), len(line)
             # A value spanning lines ends where its quote closes; a row never spans more than a line's limit.

@@ -19,7 +19,7 @@ from legame import queries
 from legame.config import Config
 from legame.kpis.params import query_params
 from legame.kpis.period import Period
-from legame.value import latest_order_date, predictions
+from legame.value import latest_order_date, predictions, reason_words
 
 
 def clv_inputs(
@@ -59,6 +59,6 @@ def value_inputs(con: duckdb.DuckDBPyConnection, config: Config, period: Period)
         "uplift": members.difference,
         "uplift_low": members.low,
         "uplift_high": members.high,
-        "uplift_reason": members.reason,
+        "uplift_reason": reason_words(members.reason),  # in the reader's language
         "latest_date": min(period.end, latest_order_date(con)),
     }

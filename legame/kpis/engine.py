@@ -17,24 +17,38 @@ from legame.channels import UNATTRIBUTED, Taxonomy
 from legame.config import Config
 from legame.errors import ConfigError
 from legame.fmt import NumberFormat, format_value, shown
+from legame.i18n import N_, _, ngettext
 from legame.kpis.clv_inputs import clv_inputs, value_inputs
 from legame.kpis.narrative import FLAT_SHARE, sentence
 from legame.kpis.noise import signal, within_noise
 from legame.kpis.params import query_params
 from legame.kpis.period import COMPARISONS, Period
-from legame.kpis.registry import KPIS, MODEL_FAMILIES, NO_MODEL, KpiDef, funnel_steps
+from legame.kpis.registry import KPIS, MODEL_FAMILIES, NO_MODEL, KpiDef, funnel_steps, say
 from legame.kpis.status import Target, status
 
 DAYS_PER_MONTH = 30.4375
 ENGAGEMENT_DENOMINATORS = ("reach", "impressions")
 CONVERSION_DENOMINATORS = ("clicks", "visits")
+# The reason value.predictions gives when there are no orders: plain already, shown translated.
+NO_ORDERS = N_("there are no orders yet")
 # Quantities that belong to a channel and campaign by the attribution rule: KPIs reading them state it.
-NO_ORDERS = "there are no orders yet"
 ATTRIBUTED = {"new_customers", "attributed_revenue"}
 DIMENSIONS = ("channel", "campaign")
 Value = tuple[float | None, str | None, str | None]
 # The unit a delta is shown in: a change of a percentage is in percentage points.
 DELTA_UNIT = {"%": "pp"}
+# Why a KPI is n/a in a view filtered by a dimension it cannot be split by ({why}: the registry's reason).
+NOT_MEASURABLE = {
+    "channel": N_("not measurable by channel: {why}"),
+    "campaign": N_("not measurable by campaign: {why}"),
+}
+# Where a quantity is missing, by the view's filters (the {scope} of the registry's reasons).
+SCOPES = {
+    (): N_("in this period"),
+    ("channel",): N_("on this channel"),
+    ("campaign",): N_("on this campaign"),
+    ("channel", "campaign"): N_("on this channel and on this campaign"),
+}
 
 
 @dataclass
@@ -68,6 +82,8 @@ class Kpi:
     extras: dict[str, Any] = field(default_factory=dict)
     na_detail: str | None = None  # the model's own words when a modelled KPI is n/a
     inputs: dict[str, float] = field(default_factory=dict)  # the named quantities the value was computed from
+    # (dimension, why in words) when the view's filter is one this KPI cannot be measured by.
+    not_measurable: tuple[str, str] | None = None
 
     @property
     def is_flat(self) -> bool:
@@ -118,8 +134,11 @@ def conversion_denominator(config: Config) -> str:
     denominator = config.get("conversion_denominator", default="clicks")
     if denominator not in CONVERSION_DENOMINATORS:
         raise ConfigError(
-            f"conversion_denominator in config.yaml must be one of {', '.join(CONVERSION_DENOMINATORS)}, "
-            f"not {denominator!r}."
+            _(
+                "conversion_denominator in config.yaml must be one of {choices}, not {value!r}.",
+                choices=", ".join(CONVERSION_DENOMINATORS),
+                value=denominator,
+            )
         )
     return denominator
 
@@ -129,23 +148,26 @@ def settings(config: Config, period: Period, filters: dict[str, str] | None = No
     denominator = config.get("engagement_denominator", default="reach")
     if denominator not in ENGAGEMENT_DENOMINATORS:
         raise ConfigError(
-            f"engagement_denominator in config.yaml must be one of {', '.join(ENGAGEMENT_DENOMINATORS)}, "
-            f"not {denominator!r}."
+            _(
+                "engagement_denominator in config.yaml must be one of {choices}, not {value!r}.",
+                choices=", ".join(ENGAGEMENT_DENOMINATORS),
+                value=denominator,
+            )
         )
+    horizon = int(config.get("clv", "horizon_months", default=36))
+    scoped = tuple(k for k in DIMENSIONS if (filters or {}).get(k))
     return {
         "margin_rate": config.margin_rate,
         "engagement_denominator": denominator,
         "conversion_denominator": conversion_denominator(config),
         "months": period.days / DAYS_PER_MONTH,
-        "horizon_months": config.get("clv", "horizon_months", default=36),
-        "scope": _scope(filters or {}),
+        "horizon_months": horizon,
+        # Words, in the reader's language (settings are made per computation, never cached apart from it):
+        "horizon": ngettext("{n} month", "{n} months", horizon),  # "36 months", "36 mesi"
+        "margin": NumberFormat.for_reader(config).percent(config.margin_rate * 100, 0),  # "45%"
+        "scope": _(SCOPES[scoped]),  # where a missing quantity is missing
+        "scoped": bool(scoped),  # the view is filtered by a channel or a campaign
     }
-
-
-def _scope(filters: dict[str, str]) -> str:
-    """Where a missing quantity is missing: "in this period", "on this channel", "on this campaign"."""
-    where = [f"on this {k}" for k in DIMENSIONS if filters.get(k)]
-    return " and ".join(where) or "in this period"
 
 
 def family_rows(
@@ -167,22 +189,31 @@ def family_rows(
     return rows
 
 
+def blocked_by(kdef: KpiDef, filters: dict[str, str]) -> tuple[str, str] | None:
+    """(dimension, why) when the view is filtered by a dimension this KPI cannot be measured by."""
+    for dimension in DIMENSIONS:
+        why = kdef.unsplittable(dimension) if filters.get(dimension) else None
+        if why:
+            return dimension, why
+    return None
+
+
 def kpi_value(kdef: KpiDef, row: dict[str, Any], values: dict[str, Any], filters: dict[str, str]) -> Value:
     """The KPI's value for one period and view, or None with the reason (and the model's words, if any)."""
-    for dimension, chosen in filters.items():
-        why = kdef.unsplittable(dimension)
-        if chosen and why:
-            return None, f"not measurable by {dimension}: {why}", None
+    blocked = blocked_by(kdef, filters)
+    if blocked:
+        dimension, why = blocked
+        return None, _(NOT_MEASURABLE[dimension], why=why), None
     if kdef.family in MODEL_FAMILIES and row.get("model") is None:
         # "No orders yet" is plain already; the model's other reasons are jargon, kept as the detail.
-        plain = row.get("reason") if row.get("reason") == NO_ORDERS else NO_MODEL
+        plain = _(NO_ORDERS) if row.get("reason") == NO_ORDERS else _(NO_MODEL)
         return None, plain, row.get("reason")
     value, reason = kdef.compute(row, values)
     return value, reason, None
 
 
-def _inputs(kdef: KpiDef, row: dict[str, Any], values: dict[str, Any], na_reason: str | None) -> dict[str, float]:
-    if (na_reason and na_reason.startswith("not measurable by")) or row.get("model", True) is None:
+def _inputs(kdef: KpiDef, row: dict[str, Any], values: dict[str, Any], blocked: bool) -> dict[str, float]:
+    if blocked or row.get("model", True) is None:
         return {}
     names = (name.format(**values) for name in kdef.inputs)
     return {name: float(row[name] or 0) for name in names if name in row}
@@ -201,7 +232,7 @@ def _build(
     values, previous_values = settings(config, period, filters), settings(config, comparison, filters)
     row, previous_row = rows[kdef.family], previous_rows[kdef.family]
     value, na_reason, na_detail = kpi_value(kdef, row, values, filters)
-    comparison_value, _, _ = kpi_value(kdef, previous_row, previous_values, filters)
+    comparison_value = kpi_value(kdef, previous_row, previous_values, filters)[0]
     fmt = NumberFormat.for_reader(config)
     delta = None if value is None or comparison_value is None else value - comparison_value
     delta_pct = delta / abs(comparison_value) * 100 if delta is not None and comparison_value else None
@@ -211,19 +242,20 @@ def _build(
         return format_value(v, unit, fmt, config.currency, signed)
 
     extras: dict[str, Any] = {}
-    measurable = not any(filters.get(d) and kdef.unsplittable(d) for d in DIMENSIONS)
+    blocked = blocked_by(kdef, filters)
+    measurable = blocked is None
     if measurable and kdef.breakdown:
         extras["breakdown"] = kdef.breakdown(row)
     elif measurable and kdef.id == "funnel":
         extras["breakdown"] = funnel_steps(row)
     kpi = Kpi(
         id=kdef.id,
-        label=kdef.label.format(**values),
-        plain_label=kdef.plain_label,
+        label=say(kdef.label, values),
+        plain_label=_(kdef.plain_label),
         family=kdef.family,
         unit=kdef.unit,
         direction=kdef.direction,
-        definition=kdef.definition.format(**values),
+        definition=say(kdef.definition, values),
         value=value,
         na_reason=na_reason,
         comparison_value=comparison_value,
@@ -232,15 +264,15 @@ def _build(
         target=target.value if target else None,
         # Judged on the value as the card shows it: "+40 · target +40" is on track, whatever the hidden decimals.
         status=status(shown(value, kdef.unit), target, kdef.direction),
-        assumptions=[a.format(**values) for a in kdef.assumptions],
+        assumptions=[say(a, values) for a in kdef.assumptions],
         freshness=row.get("latest_date"),
         sentence="",
         display={
             "value": show(value),
             "comparison_value": show(comparison_value),
             "delta": show(delta, DELTA_UNIT.get(kdef.unit, kdef.unit), signed=True),
-            "delta_pct": "n/a" if delta_pct is None else fmt.number(delta_pct, 1, signed=True) + "%",
-            "target": show(target.value) if target else "no target",
+            "delta_pct": _("n/a") if delta_pct is None else fmt.percent(delta_pct, 1, signed=True),
+            "target": show(target.value) if target else _("no target"),
         },
         period=period,
         comparison_period=comparison,
@@ -248,7 +280,8 @@ def _build(
         filters={k: v for k, v in filters.items() if v},
         extras=extras,
         na_detail=na_detail,
-        inputs=_inputs(kdef, row, values, na_reason),
+        inputs=_inputs(kdef, row, values, blocked is not None),
+        not_measurable=blocked,
     )
     for bound in ("low", "high"):  # an interval around the value, shown in the value's unit
         if kpi.extras.get("breakdown", {}).get(bound) is not None:
@@ -256,7 +289,7 @@ def _build(
     if delta is not None:
         now, before = kdef.sample(row, values), kdef.sample(previous_row, previous_values)
         if now is not None and before is not None:
-            kpi.noise = within_noise(now, before, float(config.get("noise", "min_base", default=30)))
+            kpi.noise = within_noise(now, before, float(config.get("noise", "min_base", default=30)), fmt)
             kpi.signal = signal(now, before)
     if ATTRIBUTED & set(kdef.inputs):
         kpi.assumptions.append(Taxonomy.from_config(config).assumption)
@@ -276,7 +309,7 @@ def compute(
     `filters` may hold a `channel` and a `campaign`; each KPI says which filters it honours.
     """
     if comparison_kind not in COMPARISONS:
-        raise ValueError(f"comparison must be one of {', '.join(COMPARISONS)}")
+        raise ValueError(_("comparison must be one of {choices}", choices=", ".join(COMPARISONS)))
     filters = {k: v for k, v in (filters or {}).items() if v}
     Taxonomy.from_config(config).check(filters.get("channel"))
     comparison = period.comparison(comparison_kind)
@@ -331,7 +364,7 @@ def split(
     view without that filter.
     """
     if by not in DIMENSIONS:
-        raise ValueError(f"a split is by one of {', '.join(DIMENSIONS)}")
+        raise ValueError(_("a split is by one of {choices}", choices=", ".join(DIMENSIONS)))
     filters = {k: v for k, v in (filters or {}).items() if v and k != by}
     rows = [
         (name, compute(con, config, period, comparison_kind, {**filters, by: name}))

@@ -1,8 +1,16 @@
-"""One plain sentence per KPI, in the words an executive reads."""
+"""One plain sentence per KPI, in the words an executive reads, in the reader's language.
+
+A KPI's own sentence ("Each new customer cost {value} in marketing") is followed by a target and a
+comparison clause, each one whole message with placeholders, so that in Italian the clause reads
+"in calo rispetto a 58,20 € del periodo precedente (T2 2026)" whatever the KPI's own words are.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from legame.i18n import N_, _
+from legame.kpis.registry import say
 
 if TYPE_CHECKING:
     from legame.kpis.engine import Kpi
@@ -11,28 +19,66 @@ if TYPE_CHECKING:
 # Changes smaller than this share of the earlier value read as "about the same".
 FLAT_SHARE = 0.005
 
+# The comparison clause, by comparison kind and what the change was: {earlier} is the earlier
+# value, {when} the comparison period's label. Whole clauses: "the previous period" and "the same
+# period last year" take different prepositions in Italian (del / dello).
+CLAUSES = {
+    "previous": {
+        "none": N_("; there is no figure for the previous period ({when}) to compare with"),
+        "flat": N_(", about the same as in the previous period ({when})"),
+        "noise": N_(", within normal variation of {earlier} in the previous period ({when})"),
+        "up": N_(", up from {earlier} in the previous period ({when})"),
+        "down": N_(", down from {earlier} in the previous period ({when})"),
+    },
+    "year": {
+        "none": N_("; there is no figure for the same period last year ({when}) to compare with"),
+        "flat": N_(", about the same as in the same period last year ({when})"),
+        "noise": N_(", within normal variation of {earlier} in the same period last year ({when})"),
+        "up": N_(", up from {earlier} in the same period last year ({when})"),
+        "down": N_(", down from {earlier} in the same period last year ({when})"),
+    },
+}
 
-def _comparison_words(kpi: Kpi) -> str:
-    when = "the same period last year" if kpi.comparison_kind == "year" else "the previous period"
-    when = f"{when} ({kpi.comparison_period.label})"
-    if kpi.comparison_value is None:
-        return f"; there is no figure for {when} to compare with"
-    earlier = kpi.display["comparison_value"]
+
+def change(kpi: Kpi) -> str:
+    """How the KPI moved against its comparison: none (no earlier figure), flat, noise, up or down."""
+    if kpi.comparison_value is None or kpi.delta is None:
+        return "none"
     if kpi.is_flat:
-        return f", about the same as in {when}"
+        return "flat"
     if kpi.noise:
-        return f", within normal variation of {earlier} in {when}"
-    word = "up" if kpi.delta > 0 else "down"
-    return f", {word} from {earlier} in {when}"
+        return "noise"
+    return "up" if kpi.delta > 0 else "down"
+
+
+def comparison_clause(kpi: Kpi) -> str:
+    """', down from €58.20 in the previous period (Q2 2026)', in the reader's language."""
+    kind = "year" if kpi.comparison_kind == "year" else "previous"
+    return _(CLAUSES[kind][change(kpi)], earlier=kpi.display["comparison_value"], when=kpi.comparison_period.label)
 
 
 def sentence(kdef: KpiDef, kpi: Kpi, values: dict[str, Any]) -> str:
-    """e.g. 'Each new customer cost € 52,10 in marketing (target € 60,00), down from € 58,20 in ...'."""
-    if kpi.value is None and kpi.na_reason.startswith("not measurable by"):
-        return f"{kpi.plain_label} is {kpi.na_reason}."
+    """e.g. 'Each new customer cost €52.10 in marketing (target €60.00), down from €58.20 in the previous
+    period (Q2 2026).' / 'Ogni nuovo cliente è costato 52,10 € di marketing (obiettivo 60,00 €), in calo
+    rispetto a 58,20 € del periodo precedente (T2 2026).'"""
+    if kpi.value is None and kpi.not_measurable:
+        dimension, why = kpi.not_measurable
+        if dimension == "campaign":
+            return _("{label} is not measurable by campaign: {why}.", label=kpi.plain_label, why=why)
+        return _("{label} is not measurable by channel: {why}.", label=kpi.plain_label, why=why)
     if kpi.value is None:
-        return f"{kpi.plain_label} cannot be worked out for {kpi.period.label}: {kpi.na_reason}."
-    text = kdef.sentence.format(value=kpi.display["value"], **values)
+        return _(
+            "{label} cannot be worked out for {period}: {reason}.",
+            label=kpi.plain_label,
+            period=kpi.period.label,
+            reason=kpi.na_reason,
+        )
+    own = say(kdef.sentence, values, count=kpi.value, value=kpi.display["value"])
     if kpi.target is not None:
-        text += f" (target {kpi.display['target']})"
-    return text + _comparison_words(kpi) + "."
+        return _(
+            "{sentence} (target {target}){comparison}.",
+            sentence=own,
+            target=kpi.display["target"],
+            comparison=comparison_clause(kpi),
+        )
+    return _("{sentence}{comparison}.", sentence=own, comparison=comparison_clause(kpi))

@@ -17,6 +17,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from legame.fmt import NumberFormat
+from legame.i18n import _
+
 Z90 = 1.6448536269514722
 
 
@@ -83,16 +86,20 @@ def delta_interval(now: Sample, before: Sample, z: float = Z90) -> tuple[float, 
     return lo * now.scale, hi * now.scale
 
 
-def within_noise(now: Sample | None, before: Sample | None, min_base: float) -> str | None:
-    """The reason a delta is within normal variation, or None when it is a real change."""
+def within_noise(
+    now: Sample | None, before: Sample | None, min_base: float, fmt: NumberFormat | None = None
+) -> str | None:
+    """The reason a delta is within normal variation, in the reader's language and numbers (`fmt`),
+    or None when it is a real change."""
     if now is None or before is None:
         return None
+    fmt = fmt or NumberFormat("en_GB")
     smaller = min(now.base, before.base)
     if smaller < min_base:
-        return f"the base is small ({smaller:,.0f} < {min_base:,.0f})"
+        return _("the base is small ({base} < {minimum})", base=fmt.number(smaller), minimum=fmt.number(min_base))
     interval = delta_interval(now, before)
     if interval is not None and interval[0] <= 0 <= interval[1]:
-        return "the 90% interval of the change includes zero"
+        return _("the 90% interval of the change includes zero")
     return None
 
 

@@ -6,18 +6,23 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from legame.errors import LegameError
+from babel.dates import format_date, format_skeleton
 
+from legame import i18n
+from legame.errors import LegameError
+from legame.i18n import N_, _
+
+# Shown through _() where they are picked (the keys are the ids of URLs and the CLI).
 PRESETS = {
-    "this_month": "This month",
-    "last_month": "Last month",
-    "this_quarter": "This quarter",
-    "last_quarter": "Last quarter",
-    "year_to_date": "Year to date",
-    "last_12_months": "Last 12 months",
-    "custom": "Custom",
+    "this_month": N_("This month"),
+    "last_month": N_("Last month"),
+    "this_quarter": N_("This quarter"),
+    "last_quarter": N_("Last quarter"),
+    "year_to_date": N_("Year to date"),
+    "last_12_months": N_("Last 12 months"),
+    "custom": N_("Custom"),
 }
-COMPARISONS = {"previous": "previous period", "year": "same period last year"}
+COMPARISONS = {"previous": N_("previous period"), "year": N_("same period last year")}
 # The days a period may cover: wide enough for any real data, narrow enough that the comparison
 # period of the longest one still has valid dates (a 300-year period compares with the 300 before).
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
@@ -42,7 +47,7 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise LegameError(f"The period ends ({self.end}) before it starts ({self.start}).")
+            raise LegameError(_("The period ends ({end}) before it starts ({start}).", end=self.end, start=self.start))
 
     @classmethod
     def custom(cls, start: date, end: date) -> Period:
@@ -50,8 +55,12 @@ class Period:
         outside = [day for day in (start, end) if not FIRST_DAY <= day <= LAST_DAY]
         if outside:
             raise LegameError(
-                f"{outside[0].isoformat()} is outside the dates Legame works with: "
-                f"pick days between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}."
+                _(
+                    "{day} is outside the dates Legame works with: pick days between {first} and {last}.",
+                    day=outside[0].isoformat(),
+                    first=FIRST_DAY.isoformat(),
+                    last=LAST_DAY.isoformat(),
+                )
             )
         return cls(start, end)
 
@@ -72,16 +81,26 @@ class Period:
             return self._comparison(kind)
         except (ValueError, OverflowError):
             # Only a period reaching far outside FIRST_DAY..LAST_DAY gets here (Period.custom refuses those).
-            raise LegameError(
-                f"The period {self.start.isoformat()} to {self.end.isoformat()} has no {COMPARISONS.get(kind, kind)} "
-                "in the calendar: pick a shorter or later period."
-            ) from None
+            message = (
+                N_(
+                    "The period {start} to {end} has no same period last year"
+                    " in the calendar: pick a shorter or later period."
+                )
+                if kind == "year"
+                else N_(
+                    "The period {start} to {end} has no previous period"
+                    " in the calendar: pick a shorter or later period."
+                )
+            )
+            raise LegameError(_(message, start=self.start.isoformat(), end=self.end.isoformat())) from None
 
     def _comparison(self, kind: str) -> Period:
         if kind == "year":
             return Period(_add_months(self.start, -12), _add_months(self.end, -12))
         if kind != "previous":
-            raise LegameError(f"Comparison must be one of {', '.join(COMPARISONS)}, not {kind!r}.")
+            raise LegameError(
+                _("Comparison must be one of {choices}, not {kind!r}.", choices=", ".join(COMPARISONS), kind=kind)
+            )
         months = self.whole_months
         if months:
             start = _add_months(self.start, -months)
@@ -94,18 +113,23 @@ class Period:
 
     @property
     def label(self) -> str:
-        """'March 2025', 'Q1 2025', '2025', or '3 Jan – 9 Feb 2025'."""
+        """In the reader's language, by CLDR: 'March 2025' / 'marzo 2025', 'Q1 2025' / 'T1 2025', '2025',
+        or '3 Jan – 9 Feb 2025' / '3 gen – 9 feb 2025'."""
+        return self.label_in(i18n.locale_for(i18n.current(), None))
+
+    def label_in(self, locale: str) -> str:
+        """The label as the CLDR locale `locale` (en_GB, it_IT) writes it."""
         months = self.whole_months
         if months == 1:
-            return f"{calendar.month_name[self.start.month]} {self.start.year}"
+            return format_skeleton("yMMMM", self.start, locale=locale)
         if months == 3 and self.start.month % 3 == 1:
-            return f"Q{(self.start.month - 1) // 3 + 1} {self.start.year}"
+            return format_date(self.start, "QQQ y", locale=locale)
         if months == 12 and self.start.month == 1:
             return str(self.start.year)
-        left = f"{self.start.day} {calendar.month_abbr[self.start.month]}"
+        end = format_date(self.end, "medium", locale=locale)
         if self.start.year != self.end.year:
-            left += f" {self.start.year}"
-        return f"{left} – {self.end.day} {calendar.month_abbr[self.end.month]} {self.end.year}"
+            return f"{format_date(self.start, 'medium', locale=locale)} – {end}"
+        return f"{format_skeleton('MMMd', self.start, locale=locale)} – {end}"
 
     def as_dict(self) -> dict[str, str]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat(), "label": self.label}
@@ -128,4 +152,4 @@ def preset(name: str, anchor: date) -> Period:
         return Period(date(anchor.year, 1, 1), anchor)
     if name == "last_12_months":
         return Period(_add_months(anchor.replace(day=1), -11), anchor)
-    raise LegameError(f"Unknown period {name!r}; choose one of {', '.join(PRESETS)}.")
+    raise LegameError(_("Unknown period {name!r}; choose one of {choices}.", name=name, choices=", ".join(PRESETS)))

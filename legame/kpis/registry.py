@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from legame.clv.errors import NOT_ENOUGH_HISTORY
+from legame.i18n import N_, _, ngettext
 from legame.kpis.noise import Sample, estimate
 
 Row = dict[str, Any]
@@ -24,6 +25,40 @@ Value = tuple[float | None, str | None]
 # A quantity of a ratio: a column of the family's row ("{engagement_denominator}" is resolved from
 # the settings), several columns summed, or a function of the row and the settings.
 Term = str | Callable[[Row, Settings], float]
+
+
+@dataclass(frozen=True)
+class By:
+    """Words that change with a setting, each variant a whole message: in Italian "dei clic" but
+    "delle visite", so a translated noun is never put into another message."""
+
+    setting: str  # a key of the settings: engagement_denominator, conversion_denominator
+    texts: tuple[tuple[str, str], ...]  # (the setting's value, the message)
+
+    def pick(self, settings: Settings) -> str:
+        return dict(self.texts)[settings[self.setting]]
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A sentence about a count of the KPI's value, singular or plural ("1 customer", "2 customers"):
+    `words(n, **values)` calls ngettext with both forms written out, so the catalogue extracts them as one."""
+
+    words: Callable[..., str]
+
+
+# Words in the registry: a message (marked with N_), one per setting, or a counted one.
+Text = str | By | Counted
+
+
+def say(text: Text, settings: Settings, count: float | None = None, **values: Any) -> str:
+    """`text` in the reader's language, its placeholders filled from the settings and `values`."""
+    if isinstance(text, By):
+        text = text.pick(settings)
+    if isinstance(text, Counted):
+        n = 2 if count is None or count != int(count) else int(count)
+        return text.words(n, **settings, **values)
+    return _(text, **settings, **values)
 
 
 def _term(term: Term, row: Row, settings: Settings) -> float:
@@ -42,14 +77,14 @@ class Ratio:
 
     numerator: Term
     denominator: Term
-    na: str
+    na: Text
     scale: float = 1.0
     noise: str | None = None
 
     def value(self, row: Row, settings: Settings) -> Value:
         denominator = _term(self.denominator, row, settings)
         if not denominator:
-            return None, self.na.format(**settings)
+            return None, say(self.na, settings)
         return _term(self.numerator, row, settings) / denominator * self.scale, None
 
     def sample(self, row: Row, settings: Settings) -> Sample | None:
@@ -65,8 +100,8 @@ class _CommunityShare(Ratio):
     """A community ratio; n/a, not 0, on a channel where no community activity is recorded at all."""
 
     def value(self, row: Row, settings: Settings) -> Value:
-        if settings["scope"] != "in this period" and not row["interactions"]:
-            return None, "no community activity is recorded {scope}".format(**settings)
+        if settings["scoped"] and not row["interactions"]:
+            return None, _(N_("no community activity is recorded {scope}"), **settings)
         return super().value(row, settings)
 
 
@@ -94,12 +129,12 @@ class NetScore:
     positive: str
     negative: str
     base: str
-    na: str
+    na: Text
     scale: float = 100.0
 
     def value(self, row: Row, settings: Settings) -> Value:
         if not row[self.base]:
-            return None, self.na
+            return None, say(self.na, settings)
         return (row[self.positive] - row[self.negative]) / row[self.base] * self.scale, None
 
     def sample(self, row: Row, settings: Settings) -> Sample | None:
@@ -146,16 +181,16 @@ class KpiDef:
     """What a KPI is; the engine fills in its numbers."""
 
     id: str
-    label: str  # the technical name
+    label: Text  # the technical name
     plain_label: str  # what an executive calls it
     family: str  # the SQL file in queries/ that yields its inputs
     unit: str  # %, points, currency, x, count, per post, months
     direction: str  # higher or lower is better
-    definition: str  # the formula in words
-    sentence: str  # "{value}" is replaced by the formatted value
+    definition: Text  # the formula in words
+    sentence: Text  # "{value}" is replaced by the formatted value
     measure: Measure
     inputs: tuple[str, ...] = ()  # the named quantities it is computed from ("{...}" resolved from settings)
-    assumptions: tuple[str, ...] = ()
+    assumptions: tuple[Text, ...] = ()
     not_split: tuple[tuple[str, str], ...] = ()  # (dimension, why it cannot be measured by it)
     breakdown: Callable[[Row], dict[str, float]] | None = None  # the parts a chart shows (ladder rungs...)
 
@@ -166,34 +201,55 @@ class KpiDef:
         return self.measure.sample(row, settings)
 
     def unsplittable(self, dimension: str) -> str | None:
-        """Why this KPI cannot be measured by `dimension` (channel, campaign), or None when it can."""
-        return dict(self.not_split).get(dimension)
+        """Why this KPI cannot be measured by `dimension` (channel, campaign), in the reader's language,
+        or None when it can."""
+        why = dict(self.not_split).get(dimension)
+        return None if why is None else _(why)
 
 
-NO_POSTS = "no posts were published {scope}"
-NO_SPEND = "no marketing spend {scope}"
-NO_NEW = "no new customers {scope}"
-NO_PAID_MEDIA = "no marketing spend {scope}: its new customers came without paid media"
-MARGIN = "Gross margin {margin_rate:.0%} of revenue (config.yaml)."
-BLENDED = (
+# Reasons a KPI is n/a: {scope} is where ("in this period", "on this channel"), see engine.settings.
+NO_POSTS = N_("no posts were published {scope}")
+NO_SPEND = N_("no marketing spend {scope}")
+NO_NEW = N_("no new customers {scope}")
+NO_PAID_MEDIA = N_("no marketing spend {scope}: its new customers came without paid media")
+NO_REVENUE_YET = N_("new customers brought no revenue yet")
+MARGIN = N_("Gross margin {margin} of revenue (config.yaml).")
+BLENDED = N_(
     "Over every channel, all sales count against all marketing spend (blended); by channel or campaign, the sales "
     "attributed to it against its own spend."
 )
-ARRIVALS = (
-    "New customers are set against {conversion_denominator} (conversion_denominator in config.yaml). Clicks: ad "
-    "clicks from spend plus link clicks on posts published in the period. Visits: web sessions from GA4 exports "
-    "for the period, channel and campaign, each visit counted once."
+ARRIVALS = By(
+    "conversion_denominator",
+    (
+        (
+            "clicks",
+            N_(
+                "New customers are set against clicks (conversion_denominator in config.yaml). Clicks: ad clicks from "
+                "spend plus link clicks on posts published in the period. Visits: web sessions from GA4 exports for "
+                "the period, channel and campaign, each visit counted once."
+            ),
+        ),
+        (
+            "visits",
+            N_(
+                "New customers are set against visits (conversion_denominator in config.yaml). Clicks: ad clicks from "
+                "spend plus link clicks on posts published in the period. Visits: web sessions from GA4 exports for "
+                "the period, channel and campaign, each visit counted once."
+            ),
+        ),
+    ),
 )
-FUNNEL_PEOPLE = (
+FUNNEL_PEOPLE = N_(
     "Every step counts people, each within the one before: reach is each post's reach summed (a person reached by "
     "two posts counts twice); people who engaged count once, on the channel of their first interaction; known means "
     "in the CRM by the period's end; new customers made their first purchase in the period."
 )
-POSTS_NO_CAMPAIGN = (("campaign", "posts carry no campaign"),)
-ACTS_NO_CAMPAIGN = (("campaign", "posts and community activity carry no campaign"),)
+POSTS_NO_CAMPAIGN = (("campaign", N_("posts carry no campaign")),)
+ACTS_NO_CAMPAIGN = (("campaign", N_("posts and community activity carry no campaign")),)
+COMMUNITY_NO_CAMPAIGN = (("campaign", N_("community activity carries no campaign")),)
 WHOLE_HISTORY = (
-    ("channel", "customers are valued on their whole order history, which has no single channel"),
-    ("campaign", "customers are valued on their whole order history, which has no single campaign"),
+    ("channel", N_("customers are valued on their whole order history, which has no single channel")),
+    ("campaign", N_("customers are valued on their whole order history, which has no single campaign")),
 )
 
 
@@ -201,7 +257,7 @@ class _EngagementRate(Ratio):
     """The engagement ratio, n/a without posts before it looks at their reach."""
 
     def value(self, row: Row, settings: Settings) -> Value:
-        return (None, NO_POSTS.format(**settings)) if not row["posts"] else super().value(row, settings)
+        return (None, _(NO_POSTS, **settings)) if not row["posts"] else super().value(row, settings)
 
 
 def _romi_margin(row: Row, settings: Settings) -> float:
@@ -210,12 +266,12 @@ def _romi_margin(row: Row, settings: Settings) -> float:
 
 def _payback(row: Row, settings: Settings) -> Value:
     if not row["new_customers"]:
-        return None, NO_NEW.format(**settings)
+        return None, _(NO_NEW, **settings)
     if not row["spend"]:
-        return None, NO_PAID_MEDIA.format(**settings)
+        return None, _(NO_PAID_MEDIA, **settings)
     monthly_margin = row["new_customer_revenue"] * settings["margin_rate"] / row["new_customers"] / settings["months"]
     if not monthly_margin:
-        return None, "new customers brought no revenue yet"
+        return None, _(NO_REVENUE_YET)
     return row["spend"] / row["new_customers"] / monthly_margin, None
 
 
@@ -230,9 +286,9 @@ def _clv_roi(row: Row, settings: Settings) -> Value:
 
 def _clv_cac(row: Row, settings: Settings) -> Value:
     if not row["new_customers"]:
-        return None, NO_NEW.format(**settings)
+        return None, _(NO_NEW, **settings)
     if not row["spend"]:
-        return None, NO_PAID_MEDIA.format(**settings)
+        return None, _(NO_PAID_MEDIA, **settings)
     cac = row["spend"] / row["new_customers"]
     return row["acquired_clv"] / row["new_customers"] / cac, None
 
@@ -242,38 +298,41 @@ class _Cac(Ratio):
 
     def value(self, row: Row, settings: Settings) -> Value:
         if not row["spend"] and row["new_customers"]:
-            return None, NO_PAID_MEDIA.format(**settings)
+            return None, _(NO_PAID_MEDIA, **settings)
         return super().value(row, settings)
 
 
 def _funnel(row: Row, settings: Settings) -> Value:
     if not row["reach"]:
-        return None, "no reach recorded in this period"
+        return None, _(N_("no reach recorded in this period"))
     return row["engaged_new_customers"] / row["reach"] * 100, None
 
 
 def funnel_steps(row: Row) -> dict[str, Any]:
     """The funnel's people steps in order, then the money; steps the data cannot count as people left out.
 
-    Returns {"steps": {label: people}, "money": {label: amount}, "left_out": {label: reason}}.
+    Returns {"steps": {label: people}, "money": {label: amount}, "left_out": {label: reason}}: the labels are
+    keys (English, marked for the catalogue: a chart shows them with _()), the reasons in the reader's language.
     """
     steps: dict[str, float] = {}
     left_out: dict[str, str] = {}
     if not row["reach"]:
-        left_out["People reached"] = "the data hold no reach for these posts or channels"
+        left_out[N_("People reached")] = _(N_("the data hold no reach for these posts or channels"))
     elif row["reach"] < row["engaged_people"]:
-        left_out["People reached"] = (
-            "people engaged where reach is not measured (community spaces, events), so the posts' reach "
-            "would not contain them"
+        left_out[N_("People reached")] = _(
+            N_(
+                "people engaged where reach is not measured (community spaces, events), so the posts' reach "
+                "would not contain them"
+            )
         )
     else:
-        steps["People reached"] = row["reach"]
-    steps["People who engaged"] = row["engaged_people"]
-    steps["Known in the CRM"] = row["known_people"]
-    steps["New customers"] = row["engaged_new_customers"]
+        steps[N_("People reached")] = row["reach"]
+    steps[N_("People who engaged")] = row["engaged_people"]
+    steps[N_("Known in the CRM")] = row["known_people"]
+    steps[N_("New customers")] = row["engaged_new_customers"]
     return {
         "steps": steps,
-        "money": {"Their sales in the period": row["engaged_new_customer_revenue"]},
+        "money": {N_("Their sales in the period"): row["engaged_new_customer_revenue"]},
         "left_out": left_out,
     }
 
@@ -289,17 +348,47 @@ def _times_members(key: str) -> Callable[[Row], float | None]:
 _RATES_AND_RESULTS = (
     KpiDef(
         "engagement_rate",
-        "Engagement rate (by {engagement_denominator})",
-        "Post engagement",
+        By(
+            "engagement_denominator",
+            (("reach", N_("Engagement rate (by reach)")), ("impressions", N_("Engagement rate (by impressions)"))),
+        ),
+        N_("Post engagement"),
         "engagement",
         "%",
         "higher",
-        "(reactions + comments + shares + saves + clicks) / {engagement_denominator} of posts published in the period.",
-        "Posts drew interactions equal to {value} of their {engagement_denominator}",
+        By(
+            "engagement_denominator",
+            (
+                (
+                    "reach",
+                    N_("(reactions + comments + shares + saves + clicks) / reach of posts published in the period."),
+                ),
+                (
+                    "impressions",
+                    N_(
+                        "(reactions + comments + shares + saves + clicks) / impressions of posts published "
+                        "in the period."
+                    ),
+                ),
+            ),
+        ),
+        By(
+            "engagement_denominator",
+            (
+                ("reach", N_("Posts drew interactions equal to {value} of their reach")),
+                ("impressions", N_("Posts drew interactions equal to {value} of their impressions")),
+            ),
+        ),
         _EngagementRate(
             "acts",
             "{engagement_denominator}",
-            "posts in this period have no {engagement_denominator} recorded",
+            By(
+                "engagement_denominator",
+                (
+                    ("reach", N_("posts in this period have no reach recorded")),
+                    ("impressions", N_("posts in this period have no impressions recorded")),
+                ),
+            ),
             scale=100,
             noise="rate",
         ),
@@ -308,175 +397,215 @@ _RATES_AND_RESULTS = (
     ),
     KpiDef(
         "conversation_rate",
-        "Conversation rate",
-        "Comments per post",
+        N_("Conversation rate"),
+        N_("Comments per post"),
         "engagement",
         "per post",
         "higher",
-        "Comments / posts published in the period (Kaushik).",
-        "Each post started {value} comments on average",
+        N_("Comments / posts published in the period (Kaushik)."),
+        N_("Each post started {value} comments on average"),
         Ratio("comments", "posts", NO_POSTS, noise="rate"),
         inputs=("posts", "comments"),
         not_split=POSTS_NO_CAMPAIGN,
     ),
     KpiDef(
         "amplification_rate",
-        "Amplification rate",
-        "Shares per post",
+        N_("Amplification rate"),
+        N_("Shares per post"),
         "engagement",
         "per post",
         "higher",
-        "Shares / posts published in the period (Kaushik).",
-        "Each post was passed on {value} times on average",
+        N_("Shares / posts published in the period (Kaushik)."),
+        N_("Each post was passed on {value} times on average"),
         Ratio("shares", "posts", NO_POSTS, noise="rate"),
         inputs=("posts", "shares"),
         not_split=POSTS_NO_CAMPAIGN,
     ),
     KpiDef(
         "applause_rate",
-        "Applause rate",
-        "Likes per post",
+        N_("Applause rate"),
+        N_("Likes per post"),
         "engagement",
         "per post",
         "higher",
-        "Reactions / posts published in the period (Kaushik).",
-        "Each post earned {value} likes and reactions on average",
+        N_("Reactions / posts published in the period (Kaushik)."),
+        N_("Each post earned {value} likes and reactions on average"),
         Ratio("reactions", "posts", NO_POSTS, noise="rate"),
         inputs=("posts", "reactions"),
         not_split=POSTS_NO_CAMPAIGN,
     ),
     KpiDef(
         "active_community_ratio",
-        "Active community ratio",
-        "Members taking part",
+        N_("Active community ratio"),
+        N_("Members taking part"),
         "community",
         "%",
         "higher",
-        "Members with at least one interaction in the period / all members at the period's end.",
-        "{value} of community members took part at least once",
-        _CommunityShare("active_members", "members", "there are no community members yet", 100, noise="proportion"),
+        N_("Members with at least one interaction in the period / all members at the period's end."),
+        N_("{value} of community members took part at least once"),
+        _CommunityShare("active_members", "members", N_("there are no community members yet"), 100, noise="proportion"),
         inputs=("members", "active_members"),
-        not_split=(("campaign", "community activity carries no campaign"),),
+        not_split=COMMUNITY_NO_CAMPAIGN,
     ),
     KpiDef(
         "interactions_per_active_member",
-        "Interactions per active member",
-        "Depth of participation",
+        N_("Interactions per active member"),
+        N_("Depth of participation"),
         "community",
         "per member",
         "higher",
-        "Interactions by members / members with at least one interaction in the period.",
-        "Each active member took part {value} times",
-        _CommunityShare("member_interactions", "active_members", "no member took part {scope}", noise="rate"),
+        N_("Interactions by members / members with at least one interaction in the period."),
+        N_("Each active member took part {value} times"),
+        _CommunityShare("member_interactions", "active_members", N_("no member took part {scope}"), noise="rate"),
         inputs=("active_members", "member_interactions"),
-        not_split=(("campaign", "community activity carries no campaign"),),
+        not_split=COMMUNITY_NO_CAMPAIGN,
     ),
     KpiDef(
         "peer_answer_share",
-        "Peer-to-peer answer share",
-        "Questions answered by members",
+        N_("Peer-to-peer answer share"),
+        N_("Questions answered by members"),
         "community",
         "%",
         "higher",
-        "Answers given by community members / all answers in the period.",
-        "Members gave {value} of the answers to other customers' questions",
-        _CommunityShare("member_answers", "answers", "no answers were given {scope}", 100, noise="proportion"),
+        N_("Answers given by community members / all answers in the period."),
+        N_("Members gave {value} of the answers to other customers' questions"),
+        _CommunityShare("member_answers", "answers", N_("no answers were given {scope}"), 100, noise="proportion"),
         inputs=("answers", "member_answers"),
-        not_split=(("campaign", "community activity carries no campaign"),),
+        not_split=COMMUNITY_NO_CAMPAIGN,
     ),
     KpiDef(
         "nps",
-        "Net Promoter Score",
-        "Willingness to recommend",
+        N_("Net Promoter Score"),
+        N_("Willingness to recommend"),
         "advocacy",
         "points",
         "higher",
-        "% promoters (score 9-10) - % detractors (0-6) among survey answers in the period; -100 to 100.",
-        "Net Promoter Score was {value}",
-        NetScore("promoters", "detractors", "answers", "no survey answers in this period"),
+        N_("% promoters (score 9-10) - % detractors (0-6) among survey answers in the period; -100 to 100."),
+        N_("Net Promoter Score was {value}"),
+        NetScore("promoters", "detractors", "answers", N_("no survey answers in this period")),
         inputs=("answers", "promoters", "passives", "detractors"),
-        not_split=(("channel", "surveys carry no channel"), ("campaign", "surveys carry no campaign")),
-        breakdown=lambda r: {"Promoters": r["promoters"], "Passives": r["passives"], "Detractors": r["detractors"]},
+        not_split=(("channel", N_("surveys carry no channel")), ("campaign", N_("surveys carry no campaign"))),
+        breakdown=lambda r: {
+            N_("Promoters"): r["promoters"],
+            N_("Passives"): r["passives"],
+            N_("Detractors"): r["detractors"],
+        },
     ),
     KpiDef(
         "conversion_rate",
-        "Conversion rate (by {conversion_denominator})",
-        "Traffic that became customers",
+        By(
+            "conversion_denominator",
+            (("clicks", N_("Conversion rate (by clicks)")), ("visits", N_("Conversion rate (by visits)"))),
+        ),
+        N_("Traffic that became customers"),
         "conversion",
         "%",
         "higher",
-        "New customers / {conversion_denominator} in the period (clicks: ad clicks + link clicks on posts; "
-        "visits: web sessions).",
-        "{value} of {conversion_denominator} turned into a new customer",
+        By(
+            "conversion_denominator",
+            (
+                (
+                    "clicks",
+                    N_(
+                        "New customers / clicks in the period (clicks: ad clicks + link clicks on posts; "
+                        "visits: web sessions)."
+                    ),
+                ),
+                (
+                    "visits",
+                    N_(
+                        "New customers / visits in the period (clicks: ad clicks + link clicks on posts; "
+                        "visits: web sessions)."
+                    ),
+                ),
+            ),
+        ),
+        By(
+            "conversion_denominator",
+            (
+                ("clicks", N_("{value} of clicks turned into a new customer")),
+                ("visits", N_("{value} of visits turned into a new customer")),
+            ),
+        ),
         Ratio(
-            "new_customers", "arrivals", "no {conversion_denominator} were recorded {scope}", 100, noise="proportion"
+            "new_customers",
+            "arrivals",
+            By(
+                "conversion_denominator",
+                (
+                    ("clicks", N_("no clicks were recorded {scope}")),
+                    ("visits", N_("no visits were recorded {scope}")),
+                ),
+            ),
+            100,
+            noise="proportion",
         ),
         inputs=("new_customers", "arrivals"),
         assumptions=(ARRIVALS,),
     ),
     KpiDef(
         "cac",
-        "Customer acquisition cost (CAC)",
-        "Cost of a new customer",
+        N_("Customer acquisition cost (CAC)"),
+        N_("Cost of a new customer"),
         "conversion",
         "currency",
         "lower",
-        "Marketing spend / new customers (first purchase in the period).",
-        "Each new customer cost {value} in marketing",
+        N_("Marketing spend / new customers (first purchase in the period)."),
+        N_("Each new customer cost {value} in marketing"),
         _Cac("spend", "new_customers", NO_NEW, noise="base"),
         inputs=("spend", "new_customers"),
-        assumptions=("Blended over every channel: all new customers, paid and organic, share the spend.",),
+        assumptions=(N_("Blended over every channel: all new customers, paid and organic, share the spend."),),
     ),
     KpiDef(
         "roas",
-        "Return on ad spend (ROAS)",
-        "Sales per euro of ads",
+        N_("Return on ad spend (ROAS)"),
+        N_("Sales per euro of ads"),
         "conversion",
         "x",
         "higher",
-        "Attributed revenue / marketing spend in the period.",
-        "Sales were {value} the marketing spend",
+        N_("Attributed revenue / marketing spend in the period."),
+        N_("Sales were {value} the marketing spend"),
         Ratio("attributed_revenue", "spend", NO_SPEND),
         inputs=("attributed_revenue", "orders", "spend"),
         assumptions=(BLENDED,),
     ),
     KpiDef(
         "romi",
-        "Marketing ROI (ROMI)",
-        "Return on marketing",
+        N_("Marketing ROI (ROMI)"),
+        N_("Return on marketing"),
         "conversion",
         "%",
         "higher",
-        "(Attributed revenue x margin - spend) / spend in the period.",
-        "Marketing returned {value} on its cost, in margin from the sales it brought",
+        N_("(Attributed revenue x margin - spend) / spend in the period."),
+        N_("Marketing returned {value} on its cost, in margin from the sales it brought"),
         Ratio(_romi_margin, "spend", NO_SPEND, 100),
         inputs=("attributed_revenue", "orders", "spend"),
         assumptions=(BLENDED, MARGIN),
     ),
     KpiDef(
         "clv_historic",
-        "Historic customer lifetime value",
-        "Value of a customer so far",
+        N_("Historic customer lifetime value"),
+        N_("Value of a customer so far"),
         "value",
         "currency",
         "higher",
-        "Net revenue x margin / customers, over customers' whole history up to the period's end.",
-        "An average customer has brought {value} of margin so far",
-        Ratio(lambda r, s: r["net_revenue"] * s["margin_rate"], "customers", "no customers have ordered yet"),
+        N_("Net revenue x margin / customers, over customers' whole history up to the period's end."),
+        N_("An average customer has brought {value} of margin so far"),
+        Ratio(lambda r, s: r["net_revenue"] * s["margin_rate"], "customers", N_("no customers have ordered yet")),
         inputs=("customers", "net_revenue"),
-        assumptions=(MARGIN, "Method: historic (what customers have already been worth), not a prediction."),
+        assumptions=(MARGIN, N_("Method: historic (what customers have already been worth), not a prediction.")),
         not_split=WHOLE_HISTORY,
     ),
     KpiDef(
         "known_share",
-        "Known share of engaged people",
-        "Stickers in the album",
+        N_("Known share of engaged people"),
+        N_("Stickers in the album"),
         "conversion",
         "%",
         "higher",
-        "People who engaged and are known in the CRM / people who engaged in the period.",
-        "{value} of the people who engaged are known in the CRM, where their value can be followed",
-        Ratio("known_people", "engaged_people", "nobody engaged in this period", 100, noise="proportion"),
+        N_("People who engaged and are known in the CRM / people who engaged in the period."),
+        N_("{value} of the people who engaged are known in the CRM, where their value can be followed"),
+        Ratio("known_people", "engaged_people", N_("nobody engaged in this period"), 100, noise="proportion"),
         inputs=("engaged_people", "known_people"),
         assumptions=(FUNNEL_PEOPLE,),
         not_split=ACTS_NO_CAMPAIGN,
@@ -487,146 +616,178 @@ _RATES_AND_RESULTS = (
 _ADVOCACY_AND_RETURN = (
     KpiDef(
         "advocates",
-        "Advocates",
-        "Advocates",
+        N_("Advocates"),
+        N_("Advocates"),
         "advocacy",
         "count",
         "higher",
-        "Customers with at least one advocacy act in the period: a referral, a review, a UGC post "
-        "or a share of brand content.",
-        "{value} customers recommended, reviewed or shared the brand",
+        N_(
+            "Customers with at least one advocacy act in the period: a referral, a review, a UGC post "
+            "or a share of brand content."
+        ),
+        Counted(
+            lambda n, **v: ngettext(
+                "{value} customer recommended, reviewed or shared the brand",
+                "{value} customers recommended, reviewed or shared the brand",
+                n,
+                **v,
+            )
+        ),
         Count("advocates", noise="base"),
         inputs=("advocates",),
         assumptions=(
-            "Referrals from the referral programme's export carry no channel: by channel they are unattributed.",
+            N_("Referrals from the referral programme's export carry no channel: by channel they are unattributed."),
         ),
         not_split=ACTS_NO_CAMPAIGN,
     ),
     KpiDef(
         "referral_rate",
-        "Referral rate",
-        "Referred new customers",
+        N_("Referral rate"),
+        N_("Referred new customers"),
         "advocacy",
         "%",
         "higher",
-        "New customers referred by an existing customer / all new customers in the period.",
-        "{value} of new customers were referred by a customer",
+        N_("New customers referred by an existing customer / all new customers in the period."),
+        N_("{value} of new customers were referred by a customer"),
         Ratio("referred_new_customers", "new_customers", NO_NEW, 100, noise="proportion"),
         inputs=("new_customers", "referred_new_customers"),
     ),
     KpiDef(
         "ugc_volume",
-        "UGC volume",
-        "Content made by customers",
+        N_("UGC volume"),
+        N_("Content made by customers"),
         "advocacy",
         "count",
         "higher",
-        "User-generated posts about the brand in the period (posts flagged UGC plus community UGC acts).",
-        "Customers created {value} pieces of content about the brand",
+        N_("User-generated posts about the brand in the period (posts flagged UGC plus community UGC acts)."),
+        Counted(
+            lambda n, **v: ngettext(
+                "Customers created {value} piece of content about the brand",
+                "Customers created {value} pieces of content about the brand",
+                n,
+                **v,
+            )
+        ),
         Count("ugc"),
         inputs=("ugc",),
         not_split=ACTS_NO_CAMPAIGN,
     ),
     KpiDef(
         "earned_reach",
-        "Earned reach",
-        "Audience reached for free",
+        N_("Earned reach"),
+        N_("Audience reached for free"),
         "advocacy",
         "count",
         "higher",
-        "Reach of posts by customers and influencers and of UGC posts in the period (not paid for).",
-        "Customers and influencers reached {value} people without paid media",
+        N_("Reach of posts by customers and influencers and of UGC posts in the period (not paid for)."),
+        Counted(
+            lambda n, **v: ngettext(
+                "Customers and influencers reached {value} person without paid media",
+                "Customers and influencers reached {value} people without paid media",
+                n,
+                **v,
+            )
+        ),
         Count("earned_reach", noise=None),
         inputs=("earned_reach",),
-        assumptions=("The exports hold no reach for individual shares, so shares are not counted.",),
+        assumptions=(N_("The exports hold no reach for individual shares, so shares are not counted."),),
         not_split=POSTS_NO_CAMPAIGN,
     ),
     KpiDef(
         "advocacy_ladder",
-        "Advocacy ladder",
-        "Voices for the brand",
+        N_("Advocacy ladder"),
+        N_("Voices for the brand"),
         "advocacy",
         "count",
         "higher",
-        "Voices by credibility: employee posts < customer posts < advocates < influencer posts.",
-        "{value} voices spoke for the brand, from employees up to independent influencers",
+        N_("Voices by credibility: employee posts < customer posts < advocates < influencer posts."),
+        Counted(
+            lambda n, **v: ngettext(
+                "{value} voice spoke for the brand, from employees up to independent influencers",
+                "{value} voices spoke for the brand, from employees up to independent influencers",
+                n,
+                **v,
+            )
+        ),
         Formula(_ladder),
         inputs=("employee_posts", "customer_posts", "advocates", "influencer_posts"),
         not_split=ACTS_NO_CAMPAIGN,
         breakdown=lambda r: {
-            "Employees' posts": r["employee_posts"],
-            "Customers' posts": r["customer_posts"],
-            "Advocates": r["advocates"],
-            "Influencers' posts": r["influencer_posts"],
+            N_("Employees' posts"): r["employee_posts"],
+            N_("Customers' posts"): r["customer_posts"],
+            N_("Advocates"): r["advocates"],
+            N_("Influencers' posts"): r["influencer_posts"],
         },
     ),
     KpiDef(
         "payback_months",
-        "Payback months",
-        "Payback time",
+        N_("Payback months"),
+        N_("Payback time"),
         "conversion",
         "months",
         "lower",
-        "CAC / monthly margin per new customer (their revenue in the period x margin / months in the period).",
-        "A new customer's cost is earned back in {value}",
+        N_("CAC / monthly margin per new customer (their revenue in the period x margin / months in the period)."),
+        N_("A new customer's cost is earned back in {value}"),
         Formula(_payback),
         inputs=("spend", "new_customers", "new_customer_revenue"),
         assumptions=(MARGIN,),
     ),
     KpiDef(
         "funnel",
-        "Funnel: people reached to new customers",
-        "Reach to customer",
+        N_("Funnel: people reached to new customers"),
+        N_("Reach to customer"),
         "conversion",
         "%",
         "higher",
-        "People reached -> people who engaged -> known in the CRM -> new customers, each a subset of the one "
-        "before; the value is new customers among them / people reached.",
-        "{value} of the people reached engaged, were known and became customers",
+        N_(
+            "People reached -> people who engaged -> known in the CRM -> new customers, each a subset of the one "
+            "before; the value is new customers among them / people reached."
+        ),
+        N_("{value} of the people reached engaged, were known and became customers"),
         Formula(_funnel),
         inputs=("reach", "engaged_people", "known_people", "engaged_new_customers", "engaged_new_customer_revenue"),
-        assumptions=(FUNNEL_PEOPLE, "Clicks and visits are events, not people: they are KPIs of their own."),
+        assumptions=(FUNNEL_PEOPLE, N_("Clicks and visits are events, not people: they are KPIs of their own.")),
         not_split=ACTS_NO_CAMPAIGN,
     ),
     KpiDef(
         "referred_value",
-        "Referred value",
-        "Value of referrals",
+        N_("Referred value"),
+        N_("Value of referrals"),
         "clv",
         "currency",
         "higher",
-        "Sum of predicted CLV of new customers in the period who were referred by a customer.",
-        "Customers who came by referral are expected to bring {value} of margin over the next {horizon_months} months",
+        N_("Sum of predicted CLV of new customers in the period who were referred by a customer."),
+        N_("Customers who came by referral are expected to bring {value} of margin over the next {horizon}"),
         Count("referred_clv", noise=None),
         inputs=("referred_clv",),
         assumptions=(MARGIN,),
         not_split=(
-            ("channel", "referred customers are valued together, whatever brought them"),
-            ("campaign", "referred customers are valued together, whatever brought them"),
+            ("channel", N_("referred customers are valued together, whatever brought them")),
+            ("campaign", N_("referred customers are valued together, whatever brought them")),
         ),
     ),
     KpiDef(
         "clv_roi",
-        "CLV-based ROI",
-        "Lifetime return on marketing",
+        N_("CLV-based ROI"),
+        N_("Lifetime return on marketing"),
         "clv",
         "%",
         "higher",
-        "(Sum of predicted CLV of customers acquired in the period - spend) / spend.",
-        "Customers acquired are expected to return {value} on marketing's cost over the next {horizon_months} months",
+        N_("(Sum of predicted CLV of customers acquired in the period - spend) / spend."),
+        N_("Customers acquired are expected to return {value} on marketing's cost over the next {horizon}"),
         Formula(_clv_roi),
         inputs=("new_customers", "acquired_clv", "spend"),
         assumptions=(MARGIN,),
     ),
     KpiDef(
         "clv_cac",
-        "CLV : CAC",
-        "Lifetime value vs cost",
+        N_("CLV : CAC"),
+        N_("Lifetime value vs cost"),
         "clv",
         "x",
         "higher",
-        "Mean predicted CLV of customers acquired in the period / CAC; 3 or more is healthy.",
-        "A new customer is expected to be worth {value} what it cost to acquire, over the next {horizon_months} months",
+        N_("Mean predicted CLV of customers acquired in the period / CAC; 3 or more is healthy."),
+        N_("A new customer is expected to be worth {value} what it cost to acquire, over the next {horizon}"),
         Formula(_clv_cac),
         inputs=("new_customers", "acquired_clv", "spend"),
         assumptions=(MARGIN,),
@@ -634,20 +795,24 @@ _ADVOCACY_AND_RETURN = (
 )
 
 
-PREDICTED = "Predicted: BG/NBD + Gamma-Gamma, fitted on the orders to the period's end, {horizon_months} months ahead."
-NOT_CAUSAL = "A difference between members and others, not proof the community caused it."
+PREDICTED = N_("Predicted: BG/NBD + Gamma-Gamma, fitted on the orders to the period's end, {horizon} ahead.")
+NOT_CAUSAL = N_("A difference between members and others, not proof the community caused it.")
 _CUSTOMER_VALUE = (
     KpiDef(
         "community_value",
-        "Value of the community (CLV uplift x members)",
-        "Value of the community",
+        N_("Value of the community (CLV uplift x members)"),
+        N_("Value of the community"),
         "clv_model",
         "currency",
         "higher",
-        "(Mean predicted CLV of community members - mean predicted CLV of other customers) x members, "
-        "over the next {horizon_months} months, with a 90% bootstrap interval.",
-        "Community members are worth {value} more in predicted margin over the next {horizon_months} months than as "
-        "many other customers",
+        N_(
+            "(Mean predicted CLV of community members - mean predicted CLV of other customers) x members, "
+            "over the next {horizon}, with a 90% bootstrap interval."
+        ),
+        N_(
+            "Community members are worth {value} more in predicted margin over the next {horizon} than as "
+            "many other customers"
+        ),
         Modelled(_modelled_value, _times_members("uplift_low"), _times_members("uplift_high"), base="members"),
         inputs=("members", "others"),
         assumptions=(MARGIN, PREDICTED, NOT_CAUSAL),
@@ -661,15 +826,18 @@ _CUSTOMER_VALUE = (
     ),
     KpiDef(
         "community_uplift",
-        "Community uplift (CLV of members - others)",
-        "Member premium",
+        N_("Community uplift (CLV of members - others)"),
+        N_("Member premium"),
         "clv_model",
         "currency",
         "higher",
-        "Mean predicted CLV of community members - mean predicted CLV of other customers, over the next "
-        "{horizon_months} months, with a 90% bootstrap interval.",
-        "A community member is worth {value} more than another customer in predicted margin over the next "
-        "{horizon_months} months",
+        N_(
+            "Mean predicted CLV of community members - mean predicted CLV of other customers, over the next "
+            "{horizon}, with a 90% bootstrap interval."
+        ),
+        N_(
+            "A community member is worth {value} more than another customer in predicted margin over the next {horizon}"
+        ),
         Modelled(lambda r: r["uplift"], lambda r: r.get("uplift_low"), lambda r: r.get("uplift_high"), base="members"),
         inputs=("members", "others"),
         assumptions=(MARGIN, PREDICTED, NOT_CAUSAL),
@@ -678,14 +846,16 @@ _CUSTOMER_VALUE = (
     ),
     KpiDef(
         "clv_predicted",
-        "Predicted customer lifetime value",
-        "Value of a customer",
+        N_("Predicted customer lifetime value"),
+        N_("Value of a customer"),
         "clv_model",
         "currency",
         "higher",
-        "Mean over customers of expected purchases x expected spend x margin, discounted monthly, "
-        "over the next {horizon_months} months.",
-        "An average customer is expected to bring {value} of margin over the next {horizon_months} months",
+        N_(
+            "Mean over customers of expected purchases x expected spend x margin, discounted monthly, "
+            "over the next {horizon}."
+        ),
+        N_("An average customer is expected to bring {value} of margin over the next {horizon}"),
         Modelled(lambda r: r["clv_predicted"]),
         inputs=("customers",),
         assumptions=(MARGIN, PREDICTED),

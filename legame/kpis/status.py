@@ -6,8 +6,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from legame.errors import ConfigError
+from legame.i18n import N_, _
 
+# Ids (the JSON's `status`, config and tests); `words` and `label` say them in the reader's language.
 ON_TRACK, WATCH, OFF_TRACK = "on track", "watch", "off track"
+WORDS = {ON_TRACK: N_("on track"), WATCH: N_("on watch"), OFF_TRACK: N_("off track")}
+LABELS = {ON_TRACK: N_("On track"), WATCH: N_("Watch"), OFF_TRACK: N_("Off track")}
+
+
+def words(status_id: str) -> str:
+    """A status inside a sentence: 'on track' / 'in linea', 'on watch' / 'da tenere d'occhio'."""
+    return _(WORDS[status_id])
+
+
+def label(status_id: str) -> str:
+    """A status on a card or in a table: 'On track' / 'In linea', 'Watch' / 'Da tenere d'occhio'."""
+    return _(LABELS[status_id])
 
 
 @dataclass(frozen=True)
@@ -28,7 +42,11 @@ class Target:
             return cls(value, float(spec.get("watch_within", abs(value) * 0.1)))
         except (KeyError, TypeError, ValueError):
             raise ConfigError(
-                f"A target in config.yaml must look like {{target: 40, watch_within: 10}}, not {spec!r}."
+                _(
+                    "A target in config.yaml must look like {example}, not {spec!r}.",
+                    example="{target: 40, watch_within: 10}",
+                    spec=spec,
+                )
             ) from None
 
 

@@ -1,15 +1,18 @@
 """Computations the pages show, cached per data version: a new upload invalidates them.
 
+Whatever holds words (KPI labels and sentences, the board, its PDF, channel names) is cached per
+language too (`lang`, from i18n.current()), so two sessions in two languages never share words.
 A viewer of a frozen link gets the numbers stored with the link instead (session.snapshot()).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
 
-from legame import annotations, board, warehouse
+from legame import annotations, board, i18n, warehouse
 from legame.kpis import Kpi, Period, compute, series
 from legame.ui.session import config, cursor, snapshot
 
@@ -24,31 +27,37 @@ def notes_version() -> tuple[int, int]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _board(version: int, start: date, end: date, comparison: str, filters: tuple, notes: tuple = ()) -> board.Board:
-    return board.build(cursor(), config(), Period(start, end), comparison, dict(filters))
+def _board(
+    version: int, lang: str, start: date, end: date, comparison: str, filters: tuple, notes: tuple = ()
+) -> board.Board:
+    with i18n.language(lang):
+        return board.build(cursor(), config(), Period(start, end), comparison, dict(filters))
 
 
 def board_for(period: Period, comparison: str, filters: dict[str, str]) -> board.Board:
     if (frozen := snapshot()) is not None:
         return frozen.board()
-    return _board(data_version(), period.start, period.end, comparison, tuple(sorted(filters.items())), notes_version())
+    filters_key = tuple(sorted(filters.items()))
+    return _board(data_version(), i18n.current(), period.start, period.end, comparison, filters_key, notes_version())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _kpis(version: int, start: date, end: date, comparison: str, filters: tuple) -> list[Kpi]:
-    return compute(cursor(), config(), Period(start, end), comparison, dict(filters))
+def _kpis(version: int, lang: str, start: date, end: date, comparison: str, filters: tuple) -> list[Kpi]:
+    with i18n.language(lang):
+        return compute(cursor(), config(), Period(start, end), comparison, dict(filters))
 
 
 def kpis_for(period: Period, comparison: str, filters: dict[str, str]) -> dict[str, Kpi]:
     """Every KPI for the period, by id."""
     if (frozen := snapshot()) is not None:
         return {k.id: k for k in frozen.board().kpis}
-    found = _kpis(data_version(), period.start, period.end, comparison, tuple(sorted(filters.items())))
+    found = _kpis(data_version(), i18n.current(), period.start, period.end, comparison, tuple(sorted(filters.items())))
     return {k.id: k for k in found}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _monthly(version: int, end: date, filters: tuple, kpi_id: str) -> list[dict]:
+    # Numbers only (no words): shared by every language.
     return series.monthly(cursor(), config(), end, dict(filters), [kpi_id])
 
 
@@ -95,19 +104,42 @@ def anchor() -> date:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _board_pack(version: int, start: date, end: date, comparison: str, filters: tuple, notes: tuple = ()) -> bytes:
+def _board_pack(
+    version: int, lang: str, start: date, end: date, comparison: str, filters: tuple, notes: tuple = ()
+) -> bytes:
     from legame.boardpack import board_pack_pdf
 
-    built = _board(version, start, end, comparison, filters, notes)
-    return board_pack_pdf(built, config(), headline=built.headline, filters=dict(filters))
+    built = _board(version, lang, start, end, comparison, filters, notes)
+    with i18n.language(lang):
+        return board_pack_pdf(built, config(), headline=built.headline, filters=dict(filters))
 
 
-def board_pack(period: Period, comparison: str, filters: dict[str, str]) -> bytes:
-    """The board pack PDF for this view (a few seconds the first time: Chromium draws the charts)."""
-    if (frozen := snapshot()) is not None:
-        return _frozen_pack(frozen.link_id, frozen.board(), filters)
+def board_pack(period: Period, comparison: str, filters: dict[str, str], lang: str | None = None) -> bytes:
+    """The board pack PDF for this view in `lang` (the run's language by default; a download may call this
+    after the run): a few seconds the first time, while Chromium draws the charts."""
     filters_key = tuple(sorted(filters.items()))
-    return _board_pack(data_version(), period.start, period.end, comparison, filters_key, notes_version())
+    lang = lang or i18n.current()
+    return _board_pack(data_version(), lang, period.start, period.end, comparison, filters_key, notes_version())
+
+
+def deferred_board_pack(
+    period: Period, comparison: str, filters: dict[str, str], lang: str | None = None
+) -> Callable[[], bytes]:
+    """board_pack, made when the download button is pressed (after the run, outside the session): what
+    the session shows, its language and a frozen link's numbers, is settled now."""
+    lang = lang or i18n.current()
+    frozen = snapshot()
+    if frozen is None:
+        return lambda: board_pack(period, comparison, filters, lang)
+    return lambda: _frozen_pack(frozen.link_id, lang, frozen.board(lang), tuple(sorted(filters.items())))
+
+
+@st.cache_data(max_entries=8, show_spinner=False, hash_funcs={board.Board: id})
+def _frozen_pack(link_id: str, lang: str, built: board.Board, filters: tuple) -> bytes:
+    from legame.boardpack import board_pack_pdf
+
+    with i18n.language(lang):
+        return board_pack_pdf(built, config(), headline=built.headline, filters=dict(filters))
 
 
 def freshness() -> dict[str, date | None]:
@@ -122,13 +154,6 @@ def demo_state() -> str:
     if (frozen := snapshot()) is not None:
         return frozen.board().demo_state
     return warehouse.demo_state(cursor())
-
-
-@st.cache_data(max_entries=8, show_spinner=False, hash_funcs={board.Board: id})
-def _frozen_pack(link_id: str, built: board.Board, filters: dict[str, str]) -> bytes:
-    from legame.boardpack import board_pack_pdf
-
-    return board_pack_pdf(built, config(), headline=built.headline, filters=dict(filters))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from legame.i18n import N_, _
 from legame.kpis import Kpi
 from legame.safe import for_markdown
 
-# Colour and icon together, so the status reads without colour too.
+# Colour, icon and words together, so the status reads without colour too.
 STATUS_LOOK = {
-    "on track": ("green", ":material/check_circle:"),
-    "watch": ("orange", ":material/visibility:"),
-    "off track": ("red", ":material/error:"),
+    "on track": ("green", ":material/check_circle:", N_("On track")),
+    "watch": ("orange", ":material/visibility:", N_("On watch")),
+    "off track": ("red", ":material/error:", N_("Off track")),
 }
 
 
@@ -28,15 +29,23 @@ def kpi_card(kpi: Kpi) -> None:
             delta=delta,
             # A change within normal variation is neither a win nor a loss: grey, and said so.
             delta_color="off" if kpi.noise or kpi.is_flat else ("normal" if kpi.direction == "higher" else "inverse"),
-            delta_description=f"vs {kpi.comparison_period.label}" if delta else None,
+            delta_description=_("vs {period}", period=kpi.comparison_period.label) if delta else None,
             help=f"**{kpi.label}**: {kpi.definition}"
-            + (f"\n\nThe model says: {kpi.na_detail}" if kpi.na_detail else ""),
+            + ("\n\n" + _("The model says: {detail}", detail=kpi.na_detail) if kpi.na_detail else ""),
         )
         if kpi.status:
-            colour, icon = STATUS_LOOK[kpi.status]
-            st.badge(f"{kpi.status.capitalize()} · target {kpi.display['target']}", color=colour, icon=icon)
+            colour, icon, words = STATUS_LOOK[kpi.status]
+            # Two badges in one line of text: the target moves under the status when a narrow card needs it
+            # (Italian's "Da tenere d'occhio" and a target do not fit one badge in a card of four).
+            target = _("target {value}", value=kpi.display["target"])
+            st.markdown(f":{colour}-badge[{icon} {plain(_(words))}] :gray-badge[{plain(target)}]")
         if kpi.noise:
-            st.badge("Within normal variation", color="gray", icon=":material/swap_vert:", help=f"Because {kpi.noise}.")
+            st.badge(
+                _("Within normal variation"),
+                color="gray",
+                icon=":material/swap_vert:",
+                help=_("Because {why}.", why=kpi.noise),
+            )
         st.caption(plain(kpi.sentence))
 
 

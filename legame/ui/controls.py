@@ -8,12 +8,13 @@ import streamlit as st
 
 from legame.channels import Taxonomy
 from legame.fmt import NumberFormat
+from legame.i18n import N_, _
 from legame.kpis import COMPARISONS, PRESETS, Period, preset
 from legame.kpis.period import FIRST_DAY, LAST_DAY
 from legame.safe import for_markdown
 from legame.ui import session
 
-VIEWS = {"cards": "Cards and charts", "facts": "Facts table"}
+VIEWS = {"cards": N_("Cards and charts"), "facts": N_("Facts table")}
 DEFAULT_PRESET = "last_quarter"
 
 
@@ -25,20 +26,35 @@ def _from_url(key: str, options: dict[str, str], default: str) -> str:
 def _date_from_url(key: str, default: date) -> date:
     """The URL's day, clamped to the days Legame works with (a typed ?from=0001-01-01 must not crash a page)."""
     text = st.query_params.get(key, "")
+    fmt = NumberFormat.for_reader(session.config())
     try:
         day = date.fromisoformat(text)
     except ValueError:
         if text:
-            st.warning(f"The address's {key} date is not a date in the form YYYY-MM-DD; showing {default:%d %b %Y}.")
+            st.warning(
+                _(
+                    "The address's {key} date is not a date in the form YYYY-MM-DD; showing {day}.",
+                    key=key,
+                    day=fmt.date(default),
+                )
+            )
         return default
     clamped = min(max(day, FIRST_DAY), LAST_DAY)
     if clamped != day:
-        st.warning(f"The address's {key} date is outside the dates Legame works with; showing {clamped:%d %b %Y}.")
+        st.warning(
+            _(
+                "The address's {key} date is outside the dates Legame works with; showing {day}.",
+                key=key,
+                day=fmt.date(clamped),
+            )
+        )
     return clamped
 
 
 def _choice(label: str, key: str, options: dict[str, str], default: str, widget=st.segmented_control) -> str:
-    """A picker whose value lives in the URL as a stable id (?period=last_quarter), not its label."""
+    """A picker whose value lives in the URL as a stable id (?period=last_quarter), not its label.
+
+    `options` maps each id to its label as shown (already in the reader's language)."""
     initial = _from_url(key, options, default)
     kwargs = {"index": list(options).index(initial)} if widget is st.selectbox else {"default": initial}
     if widget is not st.selectbox:
@@ -56,35 +72,72 @@ def period_controls(anchor: date) -> tuple[Period, str, str]:
     pinned = session.pinned_view()
     if pinned is not None:
         with st.columns([3, 4, 3])[0]:
-            view = _choice("View", "view", VIEWS, "cards")
+            view = _choice(_("View"), "view", _views(), "cards")
         return pinned.period, pinned.compare, view
     left, middle, right = st.columns([3, 4, 3], vertical_alignment="bottom")
     with left:
-        name = _choice("Period", "period", PRESETS, DEFAULT_PRESET, widget=st.selectbox)
+        name = _choice(_("Period"), "period", presets(), DEFAULT_PRESET, widget=st.selectbox)
     with middle:
-        comparison = _choice(
-            "Compared with", "compare", {k: v.capitalize() for k, v in COMPARISONS.items()}, "previous"
-        )
+        comparison = _choice(_("Compared with"), "compare", comparisons(), "previous")
     with right:
-        view = _choice("View", "view", VIEWS, "cards")
+        view = _choice(_("View"), "view", _views(), "cards")
     if name != "custom":
         for key in ("from", "to"):
             st.query_params.pop(key, None)
         return preset(name, anchor), comparison, view
     default = preset(DEFAULT_PRESET, anchor)
-    start_col, end_col, _ = st.columns([2, 2, 6])
+    start_col, end_col, _rest = st.columns([2, 2, 6])
     order = NumberFormat.for_reader(session.config()).date_input
     bounds = {"min_value": FIRST_DAY, "max_value": LAST_DAY, "format": order}
-    start = start_col.date_input("From", _date_from_url("from", default.start), key="widget_from", **bounds)
-    end = end_col.date_input("To", _date_from_url("to", default.end), key="widget_to", **bounds)
+    start = start_col.date_input(_("From"), _date_from_url("from", default.start), key="widget_from", **bounds)
+    end = end_col.date_input(_("To"), _date_from_url("to", default.end), key="widget_to", **bounds)
     if end < start:
-        st.warning("The end date is before the start date; showing the start date alone.")
+        st.warning(_("The end date is before the start date; showing the start date alone."))
         end = start
     st.query_params["from"], st.query_params["to"] = start.isoformat(), end.isoformat()
     return Period.custom(start, end), comparison, view
 
 
 ALL = "all"
+
+
+def _views() -> dict[str, str]:
+    return {key: _(label) for key, label in VIEWS.items()}
+
+
+def presets() -> dict[str, str]:
+    """The period presets by id, named in the reader's language."""
+    return {key: _(label) for key, label in PRESETS.items()}
+
+
+def comparisons() -> dict[str, str]:
+    """The comparisons by id, named in the reader's language as a picker shows them ("Previous period")."""
+    return {key: _capitalised(_(label)) for key, label in COMPARISONS.items()}
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def all_of(dimension: str) -> str:
+    """The 'everything' option of a channel or campaign picker."""
+    return _("All channels") if dimension == "channel" else _("All campaigns")
+
+
+def filter_label(dimension: str) -> str:
+    return _("Channel") if dimension == "channel" else _("Campaign")
+
+
+def shown_filters(filters: dict[str, str]) -> str:
+    """The filters in force as a subtitle says them: 'channel Paid social · campaign spring_sale'."""
+    parts = []
+    for dimension, name in filters.items():
+        value = dimension_label(dimension, name)
+        if dimension == "channel":
+            parts.append(_("channel {name}", name=value))
+        else:
+            parts.append(_("campaign {name}", name=value))
+    return " · ".join(parts)
 
 
 def dimension_label(dimension: str, name: str) -> str:
@@ -106,17 +159,20 @@ def filter_controls(dimensions: dict[str, list[str]]) -> dict[str, str]:
             # A link made before channels had one taxonomy pins a tool's own name (instagram).
             shown = for_markdown(repr(channel))
             st.error(
-                f"This link shows the channel {shown}, a name Legame no longer uses for channels. "
-                "Ask whoever shared it for a new link."
+                _(
+                    "This link shows the channel {name}, a name Legame no longer uses for channels. "
+                    "Ask whoever shared it for a new link.",
+                    name=shown,
+                )
             )
             st.stop()
         return pinned.filters
-    left, right, _ = st.columns([3, 4, 3])
+    left, right, _rest = st.columns([3, 4, 3])
     filters = {}
-    for column, key, label in ((left, "channel", "Channel"), (right, "campaign", "Campaign")):
-        options = {ALL: f"All {key}s", **{name: dimension_label(key, name) for name in dimensions.get(key, [])}}
+    for column, key in ((left, "channel"), (right, "campaign")):
+        options = {ALL: all_of(key), **{name: dimension_label(key, name) for name in dimensions.get(key, [])}}
         with column:
-            value = _choice(label, key, options, ALL, widget=st.selectbox)
+            value = _choice(filter_label(key), key, options, ALL, widget=st.selectbox)
         if value == ALL:
             st.query_params.pop(key, None)
         else:
@@ -128,23 +184,58 @@ def demo_banner(state: str, upload_page: bool = False) -> None:
     """Say whose data the numbers are (warehouse.demo_state): the demo alone, or the demo mixed with yours."""
     admin = session.pinned_view() is None  # a shared link's viewer has no Upload page
     if state == "demo":
-        text = "**Demo data** — these numbers come from the built-in exports of a fictional brand."
         if upload_page:
-            text += " Load your own files below: the first one you load removes the demo, unless you keep it."
+            text = _(
+                "**Demo data** — these numbers come from the built-in exports of a fictional brand. "
+                "Load your own files below: the first one you load removes the demo, unless you keep it."
+            )
         elif admin:
-            text += " Load your own files on the Upload page: the first one you load removes the demo."
+            text = _(
+                "**Demo data** — these numbers come from the built-in exports of a fictional brand. "
+                "Load your own files on the Upload page: the first one you load removes the demo."
+            )
+        else:
+            text = _("**Demo data** — these numbers come from the built-in exports of a fictional brand.")
         st.info(text, icon=":material/science:")
     elif state == "mixed":
-        text = (
-            "**Demo data mixed with your data** — these numbers add the built-in exports of a fictional brand to yours."
-        )
         if upload_page:
-            text += " Remove the demo with the button below."
+            text = _(
+                "**Demo data mixed with your data** — these numbers add the built-in exports of a fictional "
+                "brand to yours. Remove the demo with the button below."
+            )
         elif admin:
-            text += " Remove the demo with the **Remove demo data** button on the Upload page."
+            text = _(
+                "**Demo data mixed with your data** — these numbers add the built-in exports of a fictional "
+                "brand to yours. Remove the demo with the **Remove demo data** button on the Upload page."
+            )
+        else:
+            text = _(
+                "**Demo data mixed with your data** — these numbers add the built-in exports of a fictional "
+                "brand to yours."
+            )
         st.warning(text, icon=":material/warning:")
 
 
+def table_name(table: str) -> str:
+    """A warehouse table as a reader calls it ('orders' -> 'ordini'); an unknown one as it is."""
+    from legame.export import TABLE_WORDS
+
+    return _(TABLE_WORDS[table]) if table in TABLE_WORDS else table
+
+
 def freshness_line(freshness: dict[str, date | None]) -> None:
-    parts = [f"{table} {day:%d %b %Y}" for table, day in freshness.items() if day] or ["no data loaded yet"]
-    st.caption("Data up to: " + " · ".join(parts) + ".")
+    fmt = NumberFormat.for_reader(session.config())
+    parts = [_("{table} {day}", table=table_name(table), day=fmt.date(day)) for table, day in freshness.items() if day]
+    if parts:
+        st.caption(_("Data up to: {dates}.", dates=" · ".join(parts)))
+    else:
+        st.caption(_("Data up to: no data loaded yet."))
+
+
+def view_subtitle(period: Period, comparison: str, filters: dict[str, str]) -> None:
+    """The subtitle every page opens with: the period, what it is compared with, the filters in force."""
+    text = _("{period} compared with {comparison}", period=period.label, comparison=period.comparison(comparison).label)
+    if filters:
+        # Channel and campaign names are data: shown literally, never as Markdown.
+        text += " · " + for_markdown(shown_filters(filters))
+    st.subheader(text)

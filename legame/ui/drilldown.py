@@ -9,6 +9,8 @@ import streamlit as st
 
 from legame import charts
 from legame.channels import Taxonomy
+from legame.fmt import NumberFormat
+from legame.i18n import _
 from legame.kpis import Kpi
 from legame.kpis.engine import ATTRIBUTED
 from legame.kpis.facts import shown_facts, unit_words
@@ -16,9 +18,18 @@ from legame.kpis.registry import KPIS
 from legame.ui import cache, cards, controls, session
 
 
-def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str, Kpi]], None] | None = None) -> None:
-    """Lay out one drill-down page for `kpi_ids`; `extra` draws the page's own charts."""
+def render(
+    key: str,
+    title: str,
+    intro: str,
+    kpi_ids: list[str],
+    extra: Callable[[dict[str, Kpi]], None] | None = None,
+) -> None:
+    """Lay out one drill-down page for `kpi_ids`; `extra` draws the page's own charts.
+
+    `title` and `intro` come translated; `key` names the page's widgets (the same in every language)."""
     config = session.config()
+    fmt = NumberFormat.for_reader(config)
     st.title(title)
     st.caption(intro)
     period, comparison, view = controls.period_controls(cache.anchor())
@@ -26,12 +37,7 @@ def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str
     controls.demo_banner(cache.demo_state())
     everything = cache.kpis_for(period, comparison, filters)
     kpis = [everything[i] for i in kpi_ids]
-    shown_filters = " · ".join(f"{k} {controls.dimension_label(k, v)}" for k, v in filters.items())
-    # Channel and campaign names are data: shown literally, never as Markdown.
-    st.subheader(
-        f"{period.label} compared with {period.comparison(comparison).label}"
-        + (f" · {cards.plain(shown_filters)}" if shown_filters else "")
-    )
+    controls.view_subtitle(period, comparison, filters)
     if view == "facts":
         st.dataframe(pd.DataFrame(shown_facts(kpis)), hide_index=True, height="content")
         return
@@ -39,15 +45,15 @@ def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str
     if extra:
         extra(everything)
     chosen = st.selectbox(
-        "Show over time and by channel",
+        _("Show over time and by channel"),
         kpi_ids,
         format_func=lambda i: everything[i].plain_label,
-        key=f"trend_{title}",
+        key=f"trend_{key}",
     )
     kpi = everything[chosen]
     left, right = st.columns([3, 2])
     with left:
-        st.markdown(f"**{kpi.plain_label}, month by month**")
+        st.markdown(_("**{kpi}, month by month**", kpi=kpi.plain_label))
         st.plotly_chart(
             charts.trend(
                 cache.monthly(period.end, filters, chosen),
@@ -55,14 +61,17 @@ def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str
                 kpi.label,
                 unit_words(kpi.unit, config.currency),
                 kpi.target,
-                cache.marks(period),
+                unit=kpi.unit,
+                currency=config.currency,
+                fmt=fmt,
+                marks=cache.marks(period),
             )
         )
     with right:
-        st.markdown(f"**{kpi.plain_label} by channel, {period.label}**")
+        st.markdown(_("**{kpi} by channel, {period}**", kpi=kpi.plain_label, period=period.label))
         why = KPIS[chosen].unsplittable("channel")
         if why:
-            st.caption(cards.plain(f"{kpi.plain_label} is not measurable by channel: {why}."))
+            st.caption(cards.plain(_("{kpi} is not measurable by channel: {why}.", kpi=kpi.plain_label, why=why)))
         else:
             st.plotly_chart(
                 charts.by_channel(
@@ -70,6 +79,9 @@ def render(title: str, intro: str, kpi_ids: list[str], extra: Callable[[dict[str
                     chosen,
                     unit_words(kpi.unit, config.currency),
                     Taxonomy.from_config(config).all_labels,
+                    unit=kpi.unit,
+                    currency=config.currency,
+                    fmt=fmt,
                 )
             )
             if ATTRIBUTED & set(KPIS[chosen].inputs):  # sales and new customers belong to a channel by a rule

@@ -12,18 +12,19 @@ import streamlit as st
 
 from legame.config import Config
 from legame.errors import LegameError, UnrecognisedExport
+from legame.i18n import N_, _
 from legame.ingest import LoadReport, mapping, uploads
 from legame.ingest.mapping import Choice, Proposal, TableProposal
 from legame.ingest.profiles import vendor_profile
 from legame.ui import reports, session
 from legame.warehouse import TABLES, Column
 
-NOT_IN_FILE = "— not in this file —"
-SAME_EVERY_ROW = "— the same for every row —"
+# Two options of every column picker beside the file's columns; ids no column name can be (no NUL in names).
+NOT_IN_FILE, SAME_EVERY_ROW = "\x00none", "\x00same"
 _CERTAINTY = {
-    "sure": ":material/check_circle: Sure",
-    "likely": ":material/help: Probably",
-    "guess": ":material/warning: A guess, please check",
+    "sure": (":material/check_circle:", N_("Sure: {reasons}.")),
+    "likely": (":material/help:", N_("Probably: {reasons}.")),
+    "guess": (":material/warning:", N_("A guess, please check: {reasons}.")),
 }
 
 
@@ -43,22 +44,24 @@ def _step(number: int, title: str, explanation: str) -> None:
 def _choose_table(proposal: Proposal, key: str) -> TableProposal:
     names = [t.table for t in proposal.tables]
     table = st.selectbox(
-        "This file lists",
+        _("This file lists"),
         names,
-        format_func=lambda t: mapping.TABLE_LABELS[t],
+        format_func=lambda t: _(mapping.TABLE_LABELS[t]),
         key=f"{key}-table",
     )
     chosen = proposal.table(table)
     why = "; ".join(chosen.reasons)
-    st.caption(f"Our guess: {why}." if table == proposal.best.table else f"Your choice: {why}.")
+    st.caption(_("Our guess: {why}.", why=why) if table == proposal.best.table else _("Your choice: {why}.", why=why))
     return chosen
 
 
 def _option_text(proposal: Proposal, name: str) -> str:
-    if name in (NOT_IN_FILE, SAME_EVERY_ROW):
-        return name
+    if name == NOT_IN_FILE:
+        return _("— not in this file —")
+    if name == SAME_EVERY_ROW:
+        return _("— the same for every row —")
     examples = proposal.sample.stats[name].examples
-    shown = f"  ·  e.g. {', '.join(examples)}" if examples else "  ·  empty"
+    shown = "  ·  " + (_("e.g. {examples}", examples=", ".join(examples)) if examples else _("empty"))
     text = proposal.sample.header_name(name) + shown
     return text if len(text) <= 90 else text[:89] + "…"
 
@@ -69,7 +72,7 @@ def _choose_column(proposal: Proposal, table: TableProposal, column: str, key: s
     fixed = mapping.can_be_fixed(table.table, column)
     options = [NOT_IN_FILE, *([SAME_EVERY_ROW] if fixed else []), *proposal.sample.names]
     picked = st.selectbox(
-        match.label + (" · needed" if match.required else ""),
+        _("{column} · needed", column=match.label) if match.required else match.label,
         options,
         index=options.index(match.source) if match.source else 0,
         format_func=lambda name: _option_text(proposal, name),
@@ -77,16 +80,25 @@ def _choose_column(proposal: Proposal, table: TableProposal, column: str, key: s
     )
     if picked == NOT_IN_FILE:
         if match.required:
-            also = ", or “the same for every row”" if fixed else ""
-            st.caption(f":material/error: Needed: pick the column that holds it{also}.")
+            st.caption(
+                ":material/error: "
+                + (
+                    _("Needed: pick the column that holds it, or “the same for every row”.")
+                    if fixed
+                    else _("Needed: pick the column that holds it.")
+                )
+            )
         return None
     if picked == SAME_EVERY_ROW:
-        value = st.text_input("Value for every row", key=f"{key}-{table.table}-{column}-value", placeholder="e.g. meta")
+        value = st.text_input(
+            _("Value for every row"), key=f"{key}-{table.table}-{column}-value", placeholder=_("e.g. meta")
+        )
         return Choice(value=value)
     if picked == match.source:
-        st.caption(f"{_CERTAINTY[match.certainty]}: {'; '.join(match.reasons)}.")
+        icon, words = _CERTAINTY[match.certainty]
+        st.caption(f"{icon} " + _(words, reasons="; ".join(match.reasons)))
     else:
-        st.caption(":material/person: Your choice.")
+        st.caption(":material/person: " + _("Your choice."))
     col = TABLES[table.table].column(column)
     if mapping.translatable(col):
         return Choice(source=picked, words=_translate_words(proposal, col, picked, f"{key}-{table.table}-{column}"))
@@ -95,11 +107,11 @@ def _choose_column(proposal: Proposal, table: TableProposal, column: str, key: s
         stats = proposal.sample.stats[picked]
         are_emails = stats.share(stats.emails) >= 0.5
         email = st.checkbox(
-            "These are email addresses: keep only an anonymous code",
+            _("These are email addresses: keep only an anonymous code"),
             value=are_emails,
             disabled=are_emails,
             key=f"{key}-{table.table}-{column}-email-{picked}",
-            help="Legame never stores email addresses; the same address always gives the same code.",
+            help=_("Legame never stores email addresses; the same address always gives the same code."),
         )
     return Choice(source=picked, email=email)
 
@@ -112,17 +124,23 @@ def _translate_words(proposal: Proposal, col: Column, source: str, key: str) -> 
     if not unknown:
         return ()
     options = [*dict.fromkeys(known.values()), mapping.NO_WORD]
-    words = {"Yes": True, "No": False} if col.kind == "boolean" else {}
-    shown = {v: k for k, v in words.items()}
+    shown = {True: _("Yes"), False: _("No")} if col.kind == "boolean" else {}
 
     def text(option: object) -> str:
-        return "— none of these: reject the row —" if option == mapping.NO_WORD else shown.get(option, str(option))
+        if option == mapping.NO_WORD:
+            return _("— none of these: reject the row —")
+        return shown.get(option, str(option))
 
-    st.caption(f"What the file's words mean ({', '.join(str(c) for c in dict.fromkeys(known.values()))}):")
+    meanings_shown = ", ".join(text(c) for c in dict.fromkeys(known.values()))
+    st.caption(_("What the file's words mean ({meanings}):", meanings=meanings_shown))
     meanings = []
     for i, word in enumerate(unknown):
         meaning = st.selectbox(
-            f"“{word}” means", options, index=options.index(guesses[word]), format_func=text, key=f"{key}-word-{i}"
+            _("“{word}” means", word=word),
+            options,
+            index=options.index(guesses[word]),
+            format_func=text,
+            key=f"{key}-word-{i}",
         )
         meanings.append((word, meaning))
     return tuple(meanings)
@@ -155,7 +173,7 @@ def _preview(
 
 def _default_label(file_name: str) -> str:
     words = Path(file_name).stem.replace("_", " ").replace("-", " ").split()
-    return " ".join(words).capitalize() or "My export"
+    return " ".join(words).capitalize() or _("My export")
 
 
 def screen(
@@ -170,7 +188,7 @@ def screen(
 
     `key` is unique per dropped file: every widget key starts with it.
     """
-    st.markdown(f"**{session.plain(file_name)}**: Legame does not know this kind of file yet.")
+    st.markdown(_("**{file}**: Legame does not know this kind of file yet.", file=session.plain(file_name)))
     st.caption(str(error))
     try:
         proposal = _proposal(file_name, data, key)
@@ -178,29 +196,33 @@ def screen(
         session.show_error(exc)
         return None
     st.info(
-        "Tell Legame once what this file holds. It has made a first guess from the column names and "
-        "values: check it, correct what is wrong, and save. Files with the same columns are then "
-        "recognised by themselves.",
+        _(
+            "Tell Legame once what this file holds. It has made a first guess from the column names and "
+            "values: check it, correct what is wrong, and save. Files with the same columns are then "
+            "recognised by themselves."
+        ),
         icon=":material/lightbulb:",
     )
-    _step(1, "What is in this file?", "Each kind of data goes into its own place in Legame.")
+    _step(1, _("What is in this file?"), _("Each kind of data goes into its own place in Legame."))
     table = _choose_table(proposal, key)
     weak = mapping.weak_fit(proposal, table)
     if weak:
         st.warning(weak, icon=":material/help:")
     _step(
         2,
-        "Which column holds what?",
-        "For each item Legame keeps, the column of your file that holds it. Items marked “needed” must "
-        "have one; leave the others as “not in this file” if your file does not have them.",
+        _("Which column holds what?"),
+        _(
+            "For each item Legame keeps, the column of your file that holds it. Items marked “needed” must "
+            "have one; leave the others as “not in this file” if your file does not have them."
+        ),
     )
     choices = _choose_columns(proposal, table, key)
 
-    _step(3, "Check the result", "What Legame would load with this matching. Nothing is loaded yet.")
+    _step(3, _("Check the result"), _("What Legame would load with this matching. Nothing is loaded yet."))
     blocking = mapping.problems(proposal.sample, table.table, choices)
     label_key = f"{key}-label"
     label = st.session_state.get(label_key, _default_label(file_name))
-    spec = mapping.profile_spec(proposal.sample, table.table, choices, label or "My export")
+    spec = mapping.profile_spec(proposal.sample, table.table, choices, label or _("My export"))
     report = None
     if blocking:
         for problem in blocking:
@@ -210,22 +232,29 @@ def screen(
 
     _step(
         4,
-        "Save and load",
-        "Legame remembers this matching under the name you give it (a profile) and loads the file.",
+        _("Save and load"),
+        _("Legame remembers this matching under the name you give it (a profile) and loads the file."),
     )
-    label = st.text_input("Name for this kind of file", value=_default_label(file_name), key=label_key)
+    label = st.text_input(_("Name for this kind of file"), value=_default_label(file_name), key=label_key)
     name = mapping.profile_name(label)
     replace = False
     if name and mapping.saved_profile_path(config, name).exists():
-        replace = st.checkbox("Replace the profile already saved under this name", key=f"{key}-replace")
+        replace = st.checkbox(_("Replace the profile already saved under this name"), key=f"{key}-replace")
     if spec["detect"]:
-        st.caption(f"From now on, a file with the columns {', '.join(spec['detect'])} is read as “{label.strip()}”.")
+        st.caption(
+            _(
+                "From now on, a file with the columns {columns} is read as “{name}”.",
+                columns=", ".join(spec["detect"]),
+                name=label.strip(),
+            )
+        )
     # A weak fit is saved only once the user says the table is right: one click must not file orders as people.
+    what = _(mapping.TABLE_LABELS[table.table]).split(":")[0]
     confirmed = not weak or st.checkbox(
-        f"Yes, this file lists {mapping.TABLE_LABELS[table.table].split(':')[0]}", key=f"{key}-confirm-{table.table}"
+        _("Yes, this file lists {what}", what=what[:1].lower() + what[1:]), key=f"{key}-confirm-{table.table}"
     )
     pressed = st.button(
-        "Save as profile and load",
+        _("Save as profile and load"),
         type="primary",
         key=f"{key}-save",
         disabled=report is None or not label.strip() or not confirmed,
@@ -243,4 +272,9 @@ def screen(
     except LegameError as exc:
         session.show_error(exc)
         return None
-    return f"Saved as the profile “{label.strip()}” and loaded as load #{loaded.load_id}: {loaded.summary()}"
+    return _(
+        "Saved as the profile “{name}” and loaded as load #{load_id}: {summary}",
+        name=label.strip(),
+        load_id=loaded.load_id,
+        summary=loaded.summary(),
+    )

@@ -28,6 +28,7 @@ from legame.channels import Taxonomy
 from legame.config import Config, load_config
 from legame.errors import LegameError
 from legame.fmt import NumberFormat
+from legame.i18n import N_, _, ngettext
 from legame.ingest import load_demo_if_empty
 from legame.safe import for_markdown
 
@@ -200,7 +201,7 @@ def _language_switch(lang: str) -> None:
     if st.session_state.get(_SWITCH) != lang:
         st.session_state[_SWITCH] = lang
     st.sidebar.segmented_control(
-        i18n._("Language"),
+        _("Language"),
         list(i18n.LANGUAGES),
         format_func=i18n.LANGUAGES.__getitem__,
         key=_SWITCH,
@@ -217,39 +218,55 @@ def _password_form(key: str, button: str, matches: Callable[[str], bool]) -> boo
     """A password form, rate-limited per `key` across the server process; True when the password matched."""
     limiter = _limiter()
     with st.form(key, clear_on_submit=True):
-        password = st.text_input("Password", type="password")
+        password = st.text_input(_("Password"), type="password")
         submitted = st.form_submit_button(button, type="primary")
     if not submitted:
         return False
     wait = limiter.wait_seconds(key)
     if wait > 0:
-        st.error(f"Too many wrong passwords. Try again in {math.ceil(wait / 60)} minutes.")
+        minutes = math.ceil(wait / 60)
+        st.error(
+            ngettext(
+                "Too many wrong passwords. Try again in {n} minute.",
+                "Too many wrong passwords. Try again in {n} minutes.",
+                minutes,
+            )
+        )
         return False
     if matches(password):
         limiter.succeeded(key)
         return True
     limiter.failed(key)
     log.warning("Wrong password (%s)", key)
-    st.error("That password is not right.")
+    st.error(_("That password is not right."))
     return False
 
 
 def _sign_in() -> None:
-    st.title("Sign in")
+    st.title(_("Sign in"))
     if st.session_state.pop(_TIMED_OUT, False):
         hours = share.admin_idle_seconds(config()) / 3600
-        st.info(f"You were signed out after {hours:g} hours without activity.", icon=":material/schedule:")
-    st.caption("This Legame is protected: enter its admin password.")
-    if _password_form("sign_in", "Sign in", lambda given: share.admin_password_matches(config(), given)):
+        shown = NumberFormat.for_reader(config()).number(hours, 0 if hours.is_integer() else 1)
+        st.info(
+            ngettext(
+                "You were signed out after {hours} hour without activity.",
+                "You were signed out after {hours} hours without activity.",
+                1 if hours == 1 else 2,
+                hours=shown,
+            ),
+            icon=":material/schedule:",
+        )
+    st.caption(_("This Legame is protected: enter its admin password."))
+    if _password_form("sign_in", _("Sign in"), lambda given: share.admin_password_matches(config(), given)):
         st.session_state[_SIGNED_IN] = True
         st.session_state[_LAST_SEEN] = time.monotonic()
         st.rerun()
 
 
 def _unlock(link: share.Link) -> None:
-    st.title("This shared view is protected")
-    st.caption("Enter the password you were given with the link.")
-    if _password_form(f"link {link.id}", "Open", lambda given: share.password_matches(given, link.password_hash)):
+    st.title(_("This shared view is protected"))
+    st.caption(_("Enter the password you were given with the link."))
+    if _password_form(f"link {link.id}", _("Open"), lambda given: share.password_matches(given, link.password_hash)):
         st.session_state.setdefault(_UNLOCKED, set()).add(link.id)
         st.rerun()
 
@@ -258,18 +275,20 @@ def _why_not(access: Access) -> None:
     """What a session with no role sees instead of any page."""
     if access.why_not == LINK_REFUSED:
         # The same words for every cause (expired, revoked, tampered, unknown): the log says which.
-        st.title(share.REFUSED)
-        st.write("Ask the person who sent it to you for a new link.")
+        st.title(_(share.REFUSED))
+        st.write(_("Ask the person who sent it to you for a new link."))
     elif access.why_not == LINK_PASSWORD:
         _unlock(access.link)
     elif access.why_not == SIGN_IN:
         _sign_in()
     else:
-        st.title("Set an admin password first")
+        st.title(_("Set an admin password first"))
         st.write(
-            "This Legame has no admin password and answers other computers, so it shows nothing. "
-            "Set `LEGAME_ADMIN_PASSWORD` (or run `python -m legame admin set-password`) and restart it, "
-            "or serve it to this computer only with `--server.address 127.0.0.1`, as `make run` does."
+            _(
+                "This Legame has no admin password and answers other computers, so it shows nothing. "
+                "Set `LEGAME_ADMIN_PASSWORD` (or run `python -m legame admin set-password`) and restart it, "
+                "or serve it to this computer only with `--server.address 127.0.0.1`, as `make run` does."
+            )
         )
 
 
@@ -282,15 +301,16 @@ def _count_opening(link: share.Link) -> None:
 
 def _viewer_banner(link: share.Link) -> None:
     scope = link.view.scope(Taxonomy.from_config(config()).all_labels)
+    expires = NumberFormat.for_reader(config()).datetime(link.expires_at)
     st.info(
-        f"**Shared view · expires on {link.expires_at:%d %b %Y, %H:%M} UTC** · read-only, {plain(scope)}.",
+        _("**Shared view · expires on {expires}** · read-only, {scope}.", expires=expires, scope=plain(scope)),
         icon=":material/visibility:",
     )
     if link.view.snapshot:
         frozen = snapshot()
         moment = NumberFormat.for_reader(config()).datetime(frozen.taken_at)
         st.info(
-            i18n._(
+            _(
                 "**Numbers as of {moment}** · this link shows them as they were when it was made; "
                 "data loaded since does not change them.",
                 moment=moment,
@@ -301,13 +321,15 @@ def _viewer_banner(link: share.Link) -> None:
 
 def _admin_sidebar() -> None:
     if st.session_state.get(_SIGNED_IN):
-        if st.sidebar.button("Sign out", icon=":material/logout:"):
+        if st.sidebar.button(_("Sign out"), icon=":material/logout:"):
             del st.session_state[_SIGNED_IN]
             st.rerun()
     else:
         st.sidebar.caption(
-            "Admin without a password: only this computer can open Legame. "
-            "Set LEGAME_ADMIN_PASSWORD before serving it to others."
+            _(
+                "Admin without a password: only this computer can open Legame. "
+                "Set LEGAME_ADMIN_PASSWORD before serving it to others."
+            )
         )
 
 
@@ -317,7 +339,7 @@ def back_up() -> tuple[Path, int]:
     from legame import backup
 
     if current().role != ADMIN:
-        raise LegameError("Only the admin can back up the data.")
+        raise LegameError(_("Only the admin can back up the data."))
     folder = warehouse.database_path(config()).parent / "backups"
     out = folder / f"legame-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}.duckdb"
     return out, sum(backup.backup(_connection().cursor(), out).values())
@@ -348,7 +370,7 @@ def guard(required: str, page: str) -> str:
             st.stop()
         return access.role
     if access.role == VIEWER:
-        st.title("This page is not part of the shared view")
+        st.title(_("This page is not part of the shared view"))
     else:
         _why_not(access)
     st.stop()
@@ -401,7 +423,7 @@ def _route(access: Access, pages: dict[str, st.Page], admin_pages: dict[str, st.
 # True while a page runs inside boundary() (per script thread: each session's run has its own context).
 _IN_BOUNDARY: ContextVar[bool] = ContextVar("legame_in_boundary", default=False)
 PAGES_DIR = Path(__file__).resolve().parent.parent.parent / "pages"
-INTERNAL_ERROR = (
+INTERNAL_ERROR = N_(
     "Something went wrong while preparing this page, and it has been logged. "
     "Reload the page; if it happens again, tell whoever runs this Legame."
 )
@@ -421,7 +443,7 @@ def boundary(page: str) -> Iterator[None]:
         show_error(exc)
     except Exception:
         log.exception("Page %r failed", page)
-        st.error(INTERNAL_ERROR, icon=":material/error:")
+        st.error(_(INTERNAL_ERROR), icon=":material/error:")
     finally:
         _IN_BOUNDARY.reset(inside)
 
