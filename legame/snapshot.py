@@ -147,12 +147,17 @@ def _encode(value: Any) -> Any:
         return {"$period": [value.start.isoformat(), value.end.isoformat()]}
     for tag, cls in _classes().items():
         if isinstance(value, cls):
-            return {f"${tag}": {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}}
+            return {f"${tag}": {f.name: _tuple(getattr(value, f.name)) for f in dataclasses.fields(value)}}
     if isinstance(value, (set, frozenset)):
         return sorted(value)
     if hasattr(value, "item"):  # a numpy scalar
         return value.item()
     raise TypeError(f"A snapshot cannot hold a {type(value).__name__}")
+
+
+def _tuple(value: Any) -> Any:
+    # JSON writes a tuple as a list: a field declared as a tuple (Kpi.not_measurable) is tagged to come back one.
+    return {"$tuple": list(value)} if isinstance(value, tuple) else value
 
 
 def _decode(data: dict[str, Any]) -> Any:
@@ -162,6 +167,8 @@ def _decode(data: dict[str, Any]) -> Any:
             return date.fromisoformat(value)
         if key == "$datetime":
             return datetime.fromisoformat(value)
+        if key == "$tuple":
+            return tuple(value)
         if key == "$period":
             return Period(date.fromisoformat(value[0]), date.fromisoformat(value[1]))
         if key.startswith("$") and key[1:] in _classes():

@@ -45,9 +45,12 @@ def load_big_orders(app: App, tmp_path) -> None:
 
 def test_a_snapshot_round_trips_through_json(demo, config):
     board = build(demo, config, Q3_2026.period, "previous", {})
-    text = snapshot.dumps({"boards": {"en": board}, "anchor": date(2026, 10, 31)})
+    filtered = build(demo, config, Q3_2026.period, "previous", {"channel": "paid_social"})
+    assert any(k.not_measurable for k in filtered.kpis)  # tuples survive the trip too
+    text = snapshot.dumps({"boards": {"en": board, "filtered": filtered}, "anchor": date(2026, 10, 31)})
     back = snapshot.loads(text)
     assert back["boards"]["en"] == board
+    assert back["boards"]["filtered"] == filtered
     assert back["anchor"] == date(2026, 10, 31)
     assert json.loads(text)["anchor"] == {"$date": "2026-10-31"}
 
