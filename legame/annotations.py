@@ -9,6 +9,7 @@ interactions, never stored. The charts (legame/charts.py) and the board pack dra
 from __future__ import annotations
 
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -83,10 +84,31 @@ def notes(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Mark]:
 
 def events(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Mark]:
     """The days from `start` to `end` with community events in the data, and how many people took part."""
-    return [
-        Mark(EVENT, row["day"], people=row["people"])
-        for row in queries.run(con, "community_events", start=start, end=end)
-    ]
+    return [m for m in _every_event_day(con) if start <= m.day <= end]
+
+
+# Every event day of a warehouse file, per data version: one scan of the interactions per upload, not
+# one per period (a board for a new period would otherwise rescan millions of acts).
+_EVENT_DAYS: dict[tuple[str, int], tuple[Mark, ...]] = {}
+_EVENT_DAYS_LOCK = threading.Lock()
+
+
+def _every_event_day(con: duckdb.DuckDBPyConnection) -> tuple[Mark, ...]:
+    from legame.warehouse import data_version
+
+    path = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()[0][0]
+    key = (path, data_version(con))
+    with _EVENT_DAYS_LOCK:
+        found = _EVENT_DAYS.get(key) if path else None
+    if found is None:
+        rows = queries.run(con, "community_events", start=date.min, end=date.max)
+        found = tuple(Mark(EVENT, row["day"], people=row["people"]) for row in rows)
+    if path:
+        with _EVENT_DAYS_LOCK:
+            if len(_EVENT_DAYS) > 16:
+                _EVENT_DAYS.clear()
+            _EVENT_DAYS[key] = found
+    return found
 
 
 def marks(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Mark]:

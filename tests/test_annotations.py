@@ -145,3 +145,17 @@ def test_the_admin_adds_and_deletes_a_note_on_the_board(app, local_server):
     assert "No notes yet." in [c.value for c in at.caption]
     with warehouse.connect(app.config) as con:
         assert annotations.notes(con, date.min, date.max) == []
+
+
+def test_event_days_are_read_again_after_a_load(demo, config, tmp_path):
+    from legame.ingest.pipeline import load_file
+    from tests.conftest import write
+
+    before = annotations.events(demo, Q3.start, Q3.end)
+    assert date(2026, 7, 2) not in [m.day for m in before]  # a Thursday: the demo's events are on Saturdays
+    acts = "event_id,email,occurred_at,kind\n" + "".join(
+        f"NEW-{i},guest{i}@example.com,2026-07-02 18:00,event\n" for i in range(3)
+    )
+    assert load_file(demo, config, write(tmp_path, "meetup.csv", acts), "meetup.csv").rejected == 0
+    after = annotations.events(demo, Q3.start, Q3.end)
+    assert [(m.day, m.people) for m in after if m.day == date(2026, 7, 2)] == [(date(2026, 7, 2), 3)]
