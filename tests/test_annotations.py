@@ -91,11 +91,11 @@ def test_a_chart_without_marks_is_unchanged(demo, config):
 
 
 def test_the_board_pack_lists_the_notes_and_the_events(demo, config, tmp_path):
-    annotations.add(demo, date(2026, 8, 3), "Summer meetup in Verona", "Marco Rossi", now=NOW)
+    annotations.add(demo, date(2026, 8, 3), "Summer meetup in <Verona> & more", "Marco Rossi", now=NOW)
     board = build(demo, config, Q3, "previous", {})
     pages = pdf_text(boardpack.board_pack_pdf(board, config, headline=board.headline), tmp_path)
     chart_page = next(page for page in pages if "Revenue: community members and other customers" in page)
-    assert "1 3 Aug 2026 Summer meetup in Verona Marco Rossi" in chart_page
+    assert "1 3 Aug 2026 Summer meetup in <Verona> & more Marco Rossi" in chart_page  # as typed, not markup
     days = len(annotations.events(demo, trend_period(Q3).start, Q3.end))
     assert f"community events in the data, on {days} days" in chart_page
 
