@@ -11,12 +11,13 @@ import plotly.graph_objects as go
 
 from legame.charts import MEMBER_COLOUR, NUMBER_TICKS, money_axis, percent_affixes, reader_format
 from legame.fmt import NumberFormat
-from legame.i18n import N_, _, ngettext
+from legame.i18n import _, ngettext
 from legame.safe import for_plotly
+from legame.value import MEMBERS_GROUP, NOT_RECORDED, OTHERS_GROUP
 
 # Darker than the board's grey: here it draws box outlines and dots, not filled bars.
 OTHER_LINE = "#7d8f8c"
-MEMBERS, OTHERS = N_("Community members"), N_("Other customers")
+MEMBERS, OTHERS = MEMBERS_GROUP, OTHERS_GROUP  # value.py's keys of the groups (N_), shown with _()
 GROUP_COLOURS = {MEMBERS: MEMBER_COLOUR, OTHERS: OTHER_LINE}
 
 
@@ -29,7 +30,7 @@ def clv_by_segment(stats: pd.DataFrame, currency: str, fmt: NumberFormat | None 
         rows = stats[stats["group"] == group]
         name = _(group)
         fig.add_box(
-            x=rows["segment"].map(for_plotly),
+            x=rows["segment"].map(lambda segment: for_plotly(_(NOT_RECORDED) if segment == NOT_RECORDED else segment)),
             q1=rows["q25"],
             median=rows["median"],
             q3=rows["q75"],

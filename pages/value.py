@@ -24,11 +24,13 @@ def money(amount: float | None, signed: bool = False) -> str:
 def comparison_cards(split: value.Split, uplift: value.Uplift, method: str, formula: str, with_interval: bool) -> None:
     """One customer of group a, one of group b, and the difference, each with its formula in the tooltip."""
     a, b, difference = st.columns(3)
+    # The groups' names are value.py's keys (N_), said here in the reader's language.
+    a_label, b_label = _(uplift.a_label), _(uplift.b_label)
     a.metric(
-        split.a_one, money(uplift.mean_a), help=_("Mean over {group}. {formula}", group=uplift.a_label, formula=formula)
+        _(split.a_one), money(uplift.mean_a), help=_("Mean over {group}. {formula}", group=a_label, formula=formula)
     )
     b.metric(
-        split.b_one, money(uplift.mean_b), help=_("Mean over {group}. {formula}", group=uplift.b_label, formula=formula)
+        _(split.b_one), money(uplift.mean_b), help=_("Mean over {group}. {formula}", group=b_label, formula=formula)
     )
     difference.metric(
         _("Difference"),
@@ -36,14 +38,14 @@ def comparison_cards(split: value.Split, uplift: value.Uplift, method: str, form
         help=_(
             "Mean of {first} minus mean of {second}. The {level} interval resamples each group's customers "
             "{draws} times (bootstrap): differences outside it are unlikely to be chance.",
-            first=uplift.a_label,
-            second=uplift.b_label,
+            first=a_label,
+            second=b_label,
             level=fmt.percent(90, 0),
             draws=fmt.number(2000),
         ),
     )
     if uplift.difference is None:
-        st.caption(_("{method}. No difference: {why}.", method=method, why=uplift.reason))
+        st.caption(_("{method}. No difference: {why}.", method=method, why=value.reason_words(uplift.reason)))
     elif with_interval:
         st.caption(
             _(

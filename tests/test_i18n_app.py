@@ -24,7 +24,7 @@ VIEWPORT = {"width": 1440, "height": 1800}
 BOARD = {
     "it": {
         "title": "Cruscotto",
-        "subtitle": re.compile(r"^T[1-4] \d{4} rispetto a T[1-4] \d{4}$"),
+        "subtitle": re.compile(r"^T[1-4] \d{4} e T[1-4] \d{4} a confronto$"),
         "first_card": re.compile(r"^Valore della community\n[\d.]+\xa0€\n.+\nvs T[1-4] \d{4}$"),
         "section": "Cosa è cambiato",
         "months": {"gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"},

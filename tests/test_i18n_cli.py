@@ -27,10 +27,10 @@ LINKS = {"LEGAME_LINK_SECRET": "i18n links", "LEGAME_BASE_URL": "https://legame.
 
 # Written by hand, as an Italian reader should read them (the demo's Q3 2026 against Q2 2026).
 ITALIAN = {
-    "nps": "Il Net Promoter Score è stato +40 (obiettivo +40), entro la normale variabilità rispetto a +34 "
-    "del periodo precedente (T2 2026).",
-    "cac": "Ogni nuovo cliente è costato 29,16\u00a0€ di marketing (obiettivo 60,00\u00a0€), in calo rispetto a "
-    "31,73\u00a0€ del periodo precedente (T2 2026).",
+    "nps": "Il Net Promoter Score è stato +40 (obiettivo +40), entro la normale variabilità rispetto al periodo "
+    "precedente (T2 2026: +34).",
+    "cac": "Ogni nuovo cliente è costato 29,16\u00a0€ di marketing (obiettivo 60,00\u00a0€), in calo rispetto al "
+    "periodo precedente (T2 2026: 31,73\u00a0€).",
 }
 ENGLISH = {
     "nps": "Net Promoter Score was +40 (target +40), within normal variation of +34 in the previous period (Q2 2026).",
@@ -80,12 +80,12 @@ def test_the_table_check_and_help_speak_italian_with_exit_codes_unchanged(demo_d
     assert table.stdout.splitlines()[0].split() == [
         "kpi", "valore", "confronto", "variazione", "obiettivo", "stato", "cambiamento"
     ]  # fmt: skip
-    assert re.search(r"^nps +\+40 +\+34 +\+5 +\+40 +in linea +normale variabilità$", table.stdout, re.M)
+    assert re.search(r"^nps +\+40 +\+34 +\+5 +\+40 +in linea +entro la normale variabilità$", table.stdout, re.M)
 
     check = legame(demo_db, "check", "--period", "last-quarter", "--lang", "it")
     assert check.returncode == 1, check.stderr
     assert check.stdout.startswith("T3 2026: 1 KPI su 9 con un obiettivo non è in linea.\n")
-    assert "- Valore nel tempo rispetto al costo è da tenere d'occhio: 2,91x a fronte di un obiettivo di 3,00x" in (
+    assert "- “Valore nel tempo rispetto al costo” è da tenere d'occhio: 2,91x a fronte di un obiettivo di 3,00x" in (
         check.stdout
     )
     found = json.loads(legame(demo_db, "check", "--period", "last-quarter", "--json", "--lang", "it").stdout)
@@ -119,12 +119,12 @@ def test_board_pack_in_italian(demo_db, tmp_path):
     text = pdf_text(out)
     for words in (
         "LEGAME · REPORT PER IL CDA",
-        "1 luglio 2026 – 30 settembre 2026, a confronto con T2 2026, il periodo precedente",
+        "1 luglio 2026 – 30 settembre 2026, a confronto con il periodo precedente (T2 2026)",
         "Su 5 KPI con un obiettivo: ✔ 4 in linea, ◆ 1 da tenere d'occhio.",
         "Periodo T3 2026 (1 lug 2026 – 30 set 2026)",
         "Canale tutti i canali Campagna tutte le campagne",
-        "Dati fino al persone 31 ott 2026,",
-        "Numeri chiave: T3 2026 a confronto con T2 2026",
+        "Ultimi dati persone 31 ott 2026,",
+        "Numeri chiave: T3 2026 e T2 2026 a confronto",
         "KPI T3 2026 T2 2026 Variazione Obiettivo Stato",
         "Ricavi: membri della community e altri clienti",
         "Ogni KPI a confronto con il periodo di riferimento e con l'obiettivo",

@@ -139,7 +139,7 @@ def test_a_refused_file_says_why_in_italian_and_english(con, config, tmp_path):
         load_export(con, config, path)
     assert str(refused.value) == (
         "misterioso.csv: nessun formato di esportazione noto ha le colonne foo, bar. Rinomina le colonne con i nomi "
-        "di Legame (vedi il README, 'Load your own exports') oppure abbinale nella pagina di caricamento."
+        "di Legame (vedi il README, “Load your own exports”) oppure abbinale nella pagina Carica dati."
     )
     with pytest.raises(UnrecognisedExport) as refused:
         load_export(con, config, path)
@@ -177,6 +177,6 @@ def test_the_same_report_in_english(con, config, tmp_path):
 def test_the_mapping_screen_words_are_italian(config):
     with i18n.language("it"):
         assert TABLE_LABELS["orders"] == "Ordini: acquisti e relativi importi"
-        assert column_label("orders", "person_id") == "Cliente (email o id)"
+        assert column_label("orders", "person_id") == "Cliente (e-mail o id)"
     assert TABLE_LABELS["orders"] == "Orders: purchases and their amounts"
     assert not {m for m in i18n.misses("it") if "ordini" in m.lower()}

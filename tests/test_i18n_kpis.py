@@ -16,6 +16,7 @@ import pytest
 
 from legame import board, i18n
 from legame.channels import Taxonomy
+from legame.fmt import NumberFormat
 from legame.ingest import load_file
 from legame.kpis import Period, compute
 from legame.kpis import facts as kpi_facts
@@ -49,38 +50,38 @@ def test_sentences_in_italian(loaded, config):
     it = _kpis(loaded, config, "it")
     # Up, with a target.
     assert it["engagement_rate"].sentence == (
-        "Le interazioni con i post sono state pari a 6,0% della loro copertura (obiettivo 4,0%), "
-        "in aumento rispetto a 1,9% del periodo precedente (febbraio 2025)."
+        "Interazioni con i post in rapporto alla loro copertura: 6,0% (obiettivo 4,0%), "
+        "in aumento rispetto al periodo precedente (febbraio 2025: 1,9%)."
     )
     # Down, with a target: money after the amount, decimal comma.
     assert it["clv_historic"].sentence == (
         f"Un cliente medio ha portato finora 36,00{EUR} di margine (obiettivo 80,00{EUR}), "
-        f"in calo rispetto a 40,00{EUR} del periodo precedente (febbraio 2025)."
+        f"in calo rispetto al periodo precedente (febbraio 2025: 40,00{EUR})."
     )
     # No figure to compare with.
     assert it["cac"].sentence == (
         f"Ogni nuovo cliente è costato 130,00{EUR} di marketing (obiettivo 60,00{EUR}); "
-        "non c'è un dato del periodo precedente (febbraio 2025) con cui confrontarlo."
+        "manca il dato del periodo precedente (febbraio 2025) per un confronto."
     )
     # Within normal variation, and why.
     assert it["conversation_rate"].sentence == (
-        "Ogni post ha generato in media 7,0 commenti, entro la normale variabilità rispetto a 2,0 "
-        "del periodo precedente (febbraio 2025)."
+        "Ogni post ha generato in media 7,0 commenti, entro la normale variabilità rispetto al periodo "
+        "precedente (febbraio 2025: 2,0)."
     )
     assert it["conversation_rate"].noise == "la base è troppo piccola (1 < 30)"
     # About the same.
     assert it["known_share"].sentence == (
-        "La quota di persone che hanno interagito e sono presenti nel CRM, dove se ne può seguire il valore, "
-        "è pari a 100,0%, praticamente come nel periodo precedente (febbraio 2025)."
+        "Quota di persone che hanno interagito e sono presenti nel CRM, dove se ne può seguire il valore: "
+        "100,0%, praticamente come nel periodo precedente (febbraio 2025)."
     )
     # n/a with the reason in plain words.
     assert it["clv_predicted"].sentence == (
-        "«Valore di un cliente» non è calcolabile per il periodo marzo 2025: lo storico degli acquisti non basta "
+        "“Valore di un cliente” non è calcolabile per il periodo marzo 2025: lo storico degli acquisti non basta "
         "ancora per prevedere il valore (servono clienti che riacquistano nell'arco di diversi mesi)."
     )
     assert it["nps"].sentence == (
-        "Il Net Promoter Score è stato +25 (obiettivo +40); non c'è un dato del periodo precedente "
-        "(febbraio 2025) con cui confrontarlo."
+        "Il Net Promoter Score è stato +25 (obiettivo +40); manca il dato del periodo precedente "
+        "(febbraio 2025) per un confronto."
     )
     assert (it["cac"].label, it["cac"].plain_label) == (
         "Costo di acquisizione cliente (CAC)",
@@ -122,16 +123,16 @@ def test_reasons_and_views_by_channel_and_a_year_earlier(loaded, config):
     it = _kpis(loaded, config, "it", comparison="year", filters=view)
     assert (
         it["nps"].sentence
-        == "«Propensione a raccomandare» non è misurabile per canale: i sondaggi non riportano il canale."
+        == "“Propensione a raccomandare” non è misurabile per canale: i sondaggi non riportano il canale."
     )
     assert it["nps"].na_reason == "non misurabile per canale: i sondaggi non riportano il canale"
     assert it["nps"].not_measurable == ("channel", "i sondaggi non riportano il canale")
     assert it["engagement_rate"].sentence == (
-        "«Engagement dei post» non è misurabile per campagna: i post non riportano la campagna."
+        "“Engagement dei post” non è misurabile per campagna: i post non riportano la campagna."
     )
     assert it["cac"].sentence == (
-        f"Ogni nuovo cliente è costato 100,00{EUR} di marketing (obiettivo 60,00{EUR}); non c'è un dato dello "
-        "stesso periodo dell'anno scorso (marzo 2024) con cui confrontarlo."
+        f"Ogni nuovo cliente è costato 100,00{EUR} di marketing (obiettivo 60,00{EUR}); manca il dato dello "
+        "stesso periodo dell'anno scorso (marzo 2024) per un confronto."
     )
     en = _kpis(loaded, config, "en", comparison="year", filters=view)
     assert en["nps"].sentence == "Willingness to recommend is not measurable by channel: surveys carry no channel."
@@ -141,7 +142,7 @@ def test_reasons_and_views_by_channel_and_a_year_earlier(loaded, config):
     empty = _kpis(loaded, config, "it", february, filters={"channel": "paid_social"})
     assert empty["roas"].na_reason == "nessuna spesa di marketing su questo canale"
     assert empty["cac"].sentence == (
-        "«Costo di un nuovo cliente» non è calcolabile per il periodo febbraio 2025: "
+        "“Costo di un nuovo cliente” non è calcolabile per il periodo febbraio 2025: "
         "nessun nuovo cliente su questo canale."
     )
     january = Period(date(2025, 1, 1), date(2025, 1, 31))
@@ -203,8 +204,9 @@ def test_statuses_facts_and_channels_in_italian(loaded, config):
         row = kpi_facts.facts([it["cac"]], "EUR")[0]
         assert row["Stato"] == "fuori obiettivo" and row["Meglio se"] == "più basso"
         assert row["Come appare"] == f"130,00{EUR}" and row["Tipo di variazione"] == "n.d."
-        shown = kpi_facts.shown_facts([it["cac"], it["payback_months"]])
+        shown = kpi_facts.shown_facts([it["cac"], it["payback_months"]], NumberFormat.for_reader(config))
         assert shown[1]["Obiettivo"] == "—" and shown[0]["Confronto con"] == "—"
+        assert shown[0]["Ultimi dati"] == NumberFormat.for_locale("it_IT").date(it["cac"].freshness)
         assert kpi_facts.unit_words("%", "EUR") == "percentuale"
         taxonomy = Taxonomy.from_config(config)
         assert taxonomy.label("paid_social") == "Social a pagamento"

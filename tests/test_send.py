@@ -162,7 +162,7 @@ def test_the_mail_in_italian(demo_db, tmp_path, smtp_server):
     headline, label = _headline(demo_db, "it")
     assert message["Subject"] == f"Report per il CdA · {label}"
     assert text.startswith(headline + "\n")
-    assert f"In allegato, in PDF, il report per il CdA del periodo {label}." in text
+    assert f"In allegato trovi il report per il CdA del periodo {label}, in PDF." in text
 
 
 def test_a_dry_run_writes_the_message_and_sends_nothing(demo_db, tmp_path, smtp_server):
