@@ -48,11 +48,9 @@ class Rebuilt:
 
 def table_counts(rows: dict[str, int], fmt: NumberFormat | None = None) -> str:
     """'orders 7.339, people 2.104': the tables that hold rows, with their counts written by `fmt`."""
-    from legame.export import TABLE_WORDS
-
     fmt = fmt or NumberFormat.for_locale("en_GB")
     return ", ".join(
-        _("{table} {count}", table=_(TABLE_WORDS.get(table, table)), count=fmt.number(count))
+        _("{table} {count}", table=warehouse.table_word(table), count=fmt.number(count))
         for table, count in rows.items()
         if count
     )

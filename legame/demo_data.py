@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from legame import i18n
+from legame import i18n, warehouse
 from legame.fmt import NumberFormat
 from legame.i18n import _, ngettext
 from legame.warehouse import TABLES
@@ -40,14 +40,12 @@ class DemoRemoval:
 
     def lines(self, preview: bool = False) -> list[str]:
         """One line per table that lost rows, then the loads: what the CLI prints (a preview's: "would be")."""
-        from legame.export import TABLE_WORDS
-
         fmt = _number_format()
         lines = []
         for table, n in self.rows.items():
             if not n:
                 continue
-            values = {"table": _(TABLE_WORDS.get(table, table)), "count": fmt.number(n)}
+            values = {"table": warehouse.table_word(table), "count": fmt.number(n)}
             if preview:
                 lines.append(
                     ngettext(
@@ -86,11 +84,9 @@ class DemoRemoval:
         return [*lines, summary]
 
     def __str__(self) -> str:
-        from legame.export import TABLE_WORDS
-
         fmt = _number_format()
         parts = ", ".join(
-            _("{table} {count}", table=_(TABLE_WORDS.get(table, table)), count=fmt.number(n))
+            _("{table} {count}", table=warehouse.table_word(table), count=fmt.number(n))
             for table, n in self.rows.items()
             if n
         )

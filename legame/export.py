@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
-from legame import i18n
+from legame import i18n, warehouse
 from legame.errors import LegameError
 from legame.fmt import NumberFormat
 from legame.i18n import N_, _, pgettext
@@ -40,19 +40,6 @@ PNG_SCALE = 2  # twice the layout size, so a chart stays sharp in print and on h
 
 # A label, campaign name or filter typed by anyone must never run as a formula (legame/safe.py).
 safe_text = for_spreadsheet
-
-
-# The warehouse's tables (warehouse.TABLES) named in the reader's words, for "Data up to".
-TABLE_WORDS = {
-    "people": N_("people"),
-    "posts": N_("posts"),
-    "interactions": N_("interactions"),
-    "orders": N_("orders"),
-    "spend": N_("spend"),
-    "surveys": N_("surveys"),
-    "referrals": N_("referrals"),
-    "visits": N_("visits"),
-}
 
 
 def status_words(status_id: str) -> str:
@@ -124,7 +111,7 @@ def about(
         return _("{start} to {end}", start=fmt.date(start), end=fmt.date(end))
 
     latest = [
-        _("{table} {day}", table=_(TABLE_WORDS.get(table, table)), day=fmt.date(day))
+        _("{table} {day}", table=warehouse.table_word(table), day=fmt.date(day))
         for table, day in freshness.items()
         if day
     ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from legame import raw_archive
+from legame import raw_archive, warehouse
 from legame.config import Config
 from legame.errors import LegameError
 from legame.i18n import _, ngettext
@@ -36,10 +36,9 @@ class Erasure:
         return sum(self.rows.values())
 
     def lines(self) -> list[str]:
-        from legame.export import TABLE_WORDS
 
         found = [
-            ngettext("{table}: {n} row", "{table}: {n} rows", count, table=_(TABLE_WORDS.get(table, table)))
+            ngettext("{table}: {n} row", "{table}: {n} rows", count, table=warehouse.table_word(table))
             for table, count in self.rows.items()
             if count
         ]

@@ -24,7 +24,7 @@ controls.demo_banner(board.demo_state)
 controls.view_subtitle(period, comparison, filters)
 st.markdown(f"#### {cards.plain(board.headline)}")
 if view == "facts":
-    st.dataframe(pd.DataFrame(shown_facts(board.kpis)), hide_index=True, height="content")
+    st.dataframe(pd.DataFrame(shown_facts(board.kpis, fmt)), hide_index=True, height="content")
 else:
     cards.card_grid(board.cards)
     st.subheader(_("What changed"))
@@ -47,7 +47,7 @@ else:
 controls.freshness_line(board.freshness)
 
 st.subheader(_("Take it to the board"))
-meta = export.about(board.kpis, filters, board.freshness, board.demo_state)
+meta = export.about(board.kpis, filters, board.freshness, board.demo_state, fmt)
 stem = f"legame-{period.start}-{period.end}"
 lang = i18n.current()  # the PDF is made when the button is pressed: in this run's language
 left, middle, right = st.columns(3)
@@ -61,7 +61,7 @@ left.download_button(
 )
 middle.download_button(
     _("Facts table (XLSX)"),
-    data=export.facts_xlsx(board.kpis, config.currency, meta),
+    data=export.facts_xlsx(board.kpis, config.currency, meta, fmt),
     file_name=f"{stem}-facts.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/table_view:",

@@ -18,6 +18,7 @@ import pytest
 
 from legame import board, boardpack, warehouse
 from legame.config import ROOT, Config, load_config
+from legame.fmt import NumberFormat
 from legame.kpis import Period, compute
 from legame.kpis.facts import shown_facts
 from legame.kpis.registry import ADDITIVE_INPUTS
@@ -145,7 +146,10 @@ def test_one_kpi_has_one_value_on_every_surface(demo_db, tmp_path):
     con = warehouse.connect(config)
     try:
         built = board.build(con, config, Q3_PERIOD, "previous", {"channel": "paid_social"})
-        screen = {k.id: row for k, row in zip(built.kpis, shown_facts(built.kpis), strict=True)}
+        screen = {
+            k.id: row
+            for k, row in zip(built.kpis, shown_facts(built.kpis, NumberFormat.for_reader(config)), strict=True)
+        }
         pdf = boardpack.board_pack_pdf(built, config, headline=built.headline, filters={"channel": "paid_social"})
         in_process = {k.id: k for k in compute(con, config, Q3_PERIOD, "previous", {"channel": "paid_social"})}
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from legame.fmt import NumberFormat
 from legame.i18n import N_, _, pgettext
 from legame.kpis import status
 from legame.kpis.engine import Kpi
@@ -63,8 +64,9 @@ def facts(kpis: list[Kpi], currency: str) -> list[dict[str, Any]]:
     ]
 
 
-def shown_facts(kpis: list[Kpi]) -> list[dict[str, str]]:
-    """One row per KPI as the screen's facts table shows it: the cards' names and formatted values, "—" if missing."""
+def shown_facts(kpis: list[Kpi], fmt: NumberFormat) -> list[dict[str, str]]:
+    """One row per KPI as the screen's facts table shows it: the cards' names and formatted values and dates,
+    "—" if missing."""
 
     def text(value: str) -> str:
         return MISSING if value in (_("n/a"), _("no target")) else value
@@ -81,7 +83,7 @@ def shown_facts(kpis: list[Kpi]) -> list[dict[str, str]]:
             _("Variation"): _change(k),
             _("Definition"): k.definition,
             _("Assumptions"): " ".join(k.assumptions) or MISSING,
-            _("Data up to"): k.freshness.isoformat() if k.freshness else MISSING,
+            _("Data up to"): fmt.date(k.freshness) if k.freshness else MISSING,
         }
         for k in kpis
     ]

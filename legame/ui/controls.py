@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from legame import warehouse
 from legame.channels import Taxonomy
 from legame.fmt import NumberFormat
 from legame.i18n import N_, _
@@ -218,9 +219,8 @@ def demo_banner(state: str, upload_page: bool = False) -> None:
 
 def table_name(table: str) -> str:
     """A warehouse table as a reader calls it ('orders' -> 'ordini'); an unknown one as it is."""
-    from legame.export import TABLE_WORDS
 
-    return _(TABLE_WORDS[table]) if table in TABLE_WORDS else table
+    return warehouse.table_word(table)
 
 
 def freshness_line(freshness: dict[str, date | None]) -> None:

@@ -39,7 +39,7 @@ def render(
     kpis = [everything[i] for i in kpi_ids]
     controls.view_subtitle(period, comparison, filters)
     if view == "facts":
-        st.dataframe(pd.DataFrame(shown_facts(kpis)), hide_index=True, height="content")
+        st.dataframe(pd.DataFrame(shown_facts(kpis, fmt)), hide_index=True, height="content")
         return
     cards.card_grid(kpis)
     if extra:
