@@ -21,6 +21,8 @@ from legame.fmt import NumberFormat
 from legame.i18n import _, ngettext
 
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
+# What no upload holds, carried over as it is: share links, their frozen numbers, the admin's chart notes.
+KEPT_ON_REBUILD = ("links", "link_snapshots", "annotations")
 
 
 @dataclass
@@ -78,7 +80,7 @@ def rebuild(config: Config) -> Rebuilt:
         loads = con.execute(
             "select file_name, sha256, loaded_by, is_demo from loads where sha256 <> '' order by load_id"
         ).fetchall()
-        links = con.execute("select * from links").fetchall()
+        kept = {table: con.execute(f"select * from {table}").fetchall() for table in KEPT_ON_REBUILD}  # ours
     finally:
         con.close()
     missing = [name for name, sha, _, _ in loads if not raw_archive.intact(config, sha)]
@@ -100,9 +102,10 @@ def rebuild(config: Config) -> Rebuilt:
         for file_name, sha, loaded_by, is_demo in loads:
             with raw_archive.restored(config, sha, _suffix(file_name)) as plain:
                 load_file(new, config, plain, file_name, loaded_by=loaded_by, is_demo=is_demo)
-        if links:
-            marks = ", ".join("?" * len(links[0]))
-            new.executemany(f"insert into links values ({marks})", links)
+        for table, rows in kept.items():
+            if rows:
+                marks = ", ".join("?" * len(rows[0]))
+                new.executemany(f"insert into {table} values ({marks})", rows)
         rows = warehouse.table_counts(new)
         new.execute("checkpoint")
     except BaseException:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import duckdb
 
-from legame import i18n, queries, warehouse
+from legame import annotations, i18n, queries, warehouse
 from legame.config import Config
 from legame.fmt import NumberFormat
 from legame.i18n import _, ngettext
@@ -41,6 +41,7 @@ class Board:
     trend: list[dict[str, Any]]
     horizon_months: int = 36  # how far ahead predicted values look (config.yaml clv.horizon_months)
     locale: str = "en-GB"  # config.yaml's locale: the headline's numbers follow it in the reader's language
+    marks: list[annotations.Mark] = field(default_factory=list)  # events and notes on the trend's months
 
     def what_changed(self, n: int = 3) -> list[Kpi]:
         """The n biggest real movements, ranked by size relative to their normal variation."""
@@ -111,4 +112,5 @@ def build(
         horizon_months=int(config.get("clv", "horizon_months")),
         locale=str(config.get("locale", default="en-GB")),
         trend=queries.run(con, "revenue_trend", **query_params(config, trend_period(period), filters or {})),
+        marks=annotations.marks(con, trend_period(period).start, period.end),
     )

@@ -25,6 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from legame import charts, export
+from legame.annotations import EVENT
 from legame.board import Board
 from legame.config import Config
 from legame.export import status_words
@@ -32,6 +33,7 @@ from legame.fmt import NumberFormat
 from legame.i18n import N_, _, ngettext
 from legame.kpis import Kpi
 from legame.safe import for_pdf
+from legame.theme import printed
 
 PAGE = landscape(A4)
 MARGIN = 15 * mm
@@ -252,6 +254,38 @@ def _rows_of_images(images: list[Image]) -> list[Table]:
     return [Table([row], hAlign="LEFT", style=padding, spaceAfter=12) for row in rows]
 
 
+def _marks_legend(board: Board, config: Config, style: Styles) -> list[Flowable]:
+    """What the revenue chart's marks say, since paper has no hover: each numbered note, then the events."""
+    start, end = charts.months_span(r["month"] for r in board.trend)
+    notes = charts.shown_notes(board.marks, start, end)
+    events = [m for m in board.marks if m.kind == EVENT and start <= m.day <= end]
+    fmt = NumberFormat.for_reader(config)
+    out: list[Flowable] = []
+    if notes:
+        rows = [
+            [
+                Paragraph(_ink(f"<b>{number}</b>", colors.HexColor(charts.NOTE_COLOUR)), style["cell"]),
+                Paragraph(_text(fmt.date(m.day)), style["cell"]),
+                Paragraph(_text(m.text), style["cell"]),
+                Paragraph(_text(m.author), style["small"]),
+            ]
+            for number, m in enumerate(notes, start=1)
+        ]
+        header = [Paragraph(f"<b>{_text(h)}</b>", style["cell"]) for h in ("", _("Day"), _("Note"), _("Written by"))]
+        out += [Spacer(1, 8), _ruled([header, *rows], [0.04, 0.14, 0.62, 0.20])]
+    if events:
+        people = sum(m.people for m in events)
+        line = ngettext(
+            "Diamonds: community events in the data, on {n} day, with {people} people taking part.",
+            "Diamonds: community events in the data, on {n} days, with {people} people taking part in all.",
+            len(events),
+            people=fmt.number(people),
+        )
+        diamond = _symbol("◆", colors.HexColor(charts.EVENT_COLOUR))
+        out += [Spacer(1, 6), Paragraph(f"{diamond} {_text(line)}", style["small"])]
+    return out
+
+
 def _definitions(kpis: list[Kpi], style: Styles) -> Table:
     headers = (_("KPI"), _("Definition"), _("Assumptions and notes"))
     rows = [[Paragraph(f"<b>{_text(h)}</b>", style["cell"]) for h in headers]]
@@ -382,6 +416,13 @@ def _legend() -> str:
     )
 
 
+def pack_figures(board: Board, config: Config, kpis: list[Kpi]) -> list[go.Figure]:
+    """The pack's charts, revenue first, in the printed look (theme.printed): never the app's theme."""
+    revenue = charts.revenue_by_membership(board.trend, board.period, config.currency, marks=board.marks)
+    revenue.update_layout(width=TREND_PX[0], height=TREND_PX[1], plot_bgcolor="white")
+    return [printed(fig) for fig in (revenue, *_family_figures(kpis))]
+
+
 def board_pack_pdf(
     board: Board,
     config: Config,
@@ -410,9 +451,7 @@ def board_pack_pdf(
     if words := DEMO_HEADERS.get(board.demo_state):
         context += f" · {_(words)}"
 
-    revenue = charts.revenue_by_membership(board.trend, board.period, config.currency)
-    revenue.update_layout(width=TREND_PX[0], height=TREND_PX[1], plot_bgcolor="white")
-    families = _family_figures(kpis)
+    revenue, *families = pack_figures(board, config, kpis)
     pngs = export.figures_png([revenue, *families])
 
     story = [
@@ -438,6 +477,7 @@ def board_pack_pdf(
             ),
             style["small"],
         ),
+        *_marks_legend(board, config, style),
         PageBreak(),
         Paragraph(_text(_("Each KPI against its comparison and target")), style["h1"]),
         *_rows_of_images([_image(png, figure) for png, figure in zip(pngs[1:], families, strict=True)]),

@@ -8,14 +8,16 @@ NumberFormat (by default the current language with config.yaml's locale).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 import plotly.graph_objects as go
 
+from legame.annotations import EVENT, NOTE, Mark
 from legame.config import load_config
 from legame.fmt import NumberFormat, format_value
-from legame.i18n import N_, _
+from legame.i18n import N_, _, ngettext
 from legame.kpis import Period
 from legame.safe import for_plotly
 from legame.theme import brand
@@ -24,6 +26,96 @@ MEMBER_COLOUR = brand().primary
 OTHER_COLOUR = brand().secondary
 HIGHLIGHT_COLOUR = brand().highlight
 BAD_COLOUR = brand().bad
+NOTE_COLOUR = brand().note
+EVENT_COLOUR = brand().event
+# The marks' own y axis, over the chart's and hidden: notes at its top, events along its bottom.
+MARKS_AXIS = {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
+EVENT_Y = 0.04
+MARKS_RANK = 2000  # after the chart's own traces in the legend
+FLAGS_MARGIN = 52  # pixels above the plot: the toolbar's row, then the flags
+
+
+def shown_notes(marks: Sequence[Mark], start: date, end: date) -> list[Mark]:
+    """The notes a chart from `start` to `end` shows, numbered in this order (the PDF lists them by number)."""
+    return [m for m in marks if m.kind == NOTE and start <= m.day <= end]
+
+
+def add_marks(
+    fig: go.Figure, marks: Sequence[Mark], start: date, end: date, fmt: NumberFormat | None = None
+) -> go.Figure:
+    """Community events (diamonds along the bottom) and the admin's notes (a dashed line and a numbered
+    flag at the top, the note on hover) from `start` to `end` on a chart whose x axis is dates."""
+    if not marks:
+        return fig
+    fmt = reader_format(fmt)
+    events = [m for m in marks if m.kind == EVENT and start <= m.day <= end]
+    notes = shown_notes(marks, start, end)
+    if events:
+        fig.add_scatter(
+            x=[m.day for m in events],
+            y=[EVENT_Y] * len(events),
+            yaxis="y2",
+            mode="markers",
+            marker={"symbol": "diamond", "size": 9, "color": EVENT_COLOUR, "line": {"width": 1, "color": "white"}},
+            name=_("Community events"),
+            legendrank=MARKS_RANK + 1,
+            hovertext=[
+                ngettext(
+                    "{day}: community event, {n} person took part",
+                    "{day}: community event, {n} people took part",
+                    m.people,
+                    day=fmt.date(m.day),
+                )
+                for m in events
+            ],
+            hoverinfo="text",
+        )
+    for number, note in enumerate(notes, start=1):
+        fig.add_shape(
+            type="line",
+            x0=note.day,
+            x1=note.day,
+            y0=0,
+            y1=1,
+            xref="x",
+            yref="paper",
+            line={"color": NOTE_COLOUR, "width": 1.5, "dash": "dot"},
+        )
+        # A numbered flag just above the plot (a point there would not be drawn), the note on hover.
+        fig.add_annotation(
+            x=note.day,
+            y=1,
+            xref="x",
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"<b>{number}</b>",
+            font={"color": "white", "size": 12},
+            bgcolor=NOTE_COLOUR,
+            borderpad=3,
+            hovertext=f"<b>{fmt.date(note.day)}</b><br>{for_plotly(note.text)}<br><i>{for_plotly(note.author)}</i>",
+            name=NOTE,
+        )
+    if notes:
+        # The legend's entry for the flags (annotations have none): a trace with no points.
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            yaxis="y2",
+            mode="markers",
+            marker={"symbol": "square", "size": 12, "color": NOTE_COLOUR},
+            name=_("Notes"),
+            legendrank=MARKS_RANK,
+            hoverinfo="skip",
+        )
+    if notes:
+        # Room above the plot for the flags, below the toolbar Streamlit shows on hover.
+        fig.update_layout(margin_t=max(fig.layout.margin.t or 0, FLAGS_MARGIN))
+    if events or notes:
+        fig.update_layout(yaxis2=MARKS_AXIS)
+    return fig
+
+
 # Ticks as the cards write numbers: grouped thousands, no trailing zeros, never "10k" or "1.5M".
 NUMBER_TICKS = ",~f"
 
@@ -79,9 +171,15 @@ def month_axis(fmt: NumberFormat, months: list[date]) -> dict[str, Any]:
 
 
 def revenue_by_membership(
-    trend: list[dict[str, Any]], period: Period, currency: str, fmt: NumberFormat | None = None
+    trend: list[dict[str, Any]],
+    period: Period,
+    currency: str,
+    fmt: NumberFormat | None = None,
+    *,
+    marks: Sequence[Mark] = (),
 ) -> go.Figure:
-    """Monthly revenue, community members' sales stacked on other customers', selected period shaded."""
+    """Monthly revenue, community members' sales stacked on other customers', selected period shaded;
+    community events and the admin's notes marked (add_marks)."""
     fmt = reader_format(fmt)
     fig = go.Figure()
     groups = ((False, _("Other customers"), OTHER_COLOUR), (True, _("Community members"), MEMBER_COLOUR))
@@ -118,7 +216,16 @@ def revenue_by_membership(
         yaxis={"title": _("Revenue ({currency})", currency=currency), **money_axis(fmt, currency)},
         xaxis=month_axis(fmt, [r["month"] for r in trend]),
     )
-    return fig
+    return add_marks(fig, marks, *months_span(r["month"] for r in trend), fmt)
+
+
+def months_span(months: Any) -> tuple[date, date]:
+    """The first day of the first month to the last day of the last month (marks outside are left out)."""
+    found = sorted(months)
+    if not found:
+        return date.max, date.min
+    last = found[-1]
+    return found[0], (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def trend(
@@ -130,8 +237,11 @@ def trend(
     unit: str = "",
     currency: str = "EUR",
     fmt: NumberFormat | None = None,
+    *,
+    marks: Sequence[Mark] = (),
 ) -> go.Figure:
-    """A KPI month by month, with its target as a dashed line; values as its card writes them."""
+    """A KPI month by month, with its target as a dashed line; values as its card writes them; events and
+    notes marked (add_marks)."""
     fmt = reader_format(fmt)
     fig = go.Figure()
     fig.add_scatter(
@@ -140,6 +250,7 @@ def trend(
         mode="lines+markers",
         name=label,
         line={"color": MEMBER_COLOUR, "width": 3},
+        showlegend=False,  # the legend, when there is one, explains the marks only
         xperiod="M1",
         xperiodalignment="middle",
         connectgaps=False,
@@ -160,9 +271,9 @@ def trend(
         separators=fmt.plotly_separators,
         yaxis={"title": unit_label, **value_axis(fmt, unit, currency)},
         xaxis=month_axis(fmt, [r["month"] for r in series]),
-        showlegend=False,
+        legend={"orientation": "h", "y": -0.2, "yanchor": "top"},
     )
-    return fig
+    return add_marks(fig, marks, *months_span(r["month"] for r in series), fmt)
 
 
 def by_channel(

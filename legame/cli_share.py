@@ -52,6 +52,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     create.add_argument("--channel", help=_("show this channel only"))
     create.add_argument("--campaign", help=_("show this campaign only"))
     create.add_argument("--password", action="store_true", help=_("ask for a password the link's holders must type"))
+    create.add_argument(
+        "--snapshot",
+        action="store_true",
+        help=_("freeze the numbers as of now: the link keeps showing them after new data is loaded"),
+    )
     create.add_argument("--json", action="store_true", help=_("print the link's id, URL and expiry as JSON"))
     create.set_defaults(run=_create)
 
@@ -130,16 +135,20 @@ def _create(args: argparse.Namespace) -> int:
             args.channel,
             args.campaign,
             lang=i18n.current(),
+            snapshot=args.snapshot,
         )
         days = share.default_days(config) if args.days is None else args.days
         link, url = share.create_link(con, config, label=args.label, view=view, days=days, password=password)
     finally:
         con.close()
     if args.json:
-        print(json.dumps({"id": link.id, "url": url, "expires": _utc(link.expires_at)}))
+        frozen = {"numbers_as_of": _utc(link.created_at)} if view.snapshot else {}
+        print(json.dumps({"id": link.id, "url": url, "expires": _utc(link.expires_at), **frozen}))
     else:
         labels = Taxonomy.from_config(config).all_labels
         print(_("Link {id} ({label}): {shows}", id=link.id, label=link.label, shows=view.describe(labels)))
+        if view.snapshot:
+            print(_("Numbers as of {moment}, kept with the link.", moment=_moment(config, link.created_at)))
         print(_("Opens until {moment}:", moment=_moment(config, link.expires_at)))
         print(url)
     return 0

@@ -112,6 +112,7 @@ class View:
     channel: str | None = None
     campaign: str | None = None
     lang: str | None = None  # the language the link was made in (the viewer may switch)
+    snapshot: bool = False  # numbers frozen when the link was made (legame/snapshot.py), not live
 
     def __post_init__(self) -> None:
         unknown = [p for p in self.pages if p not in PAGES]
@@ -136,6 +137,10 @@ class View:
                 )
             )
         Period.custom(self.start, self.end)  # refuses an end before the start and days no calendar maths can take
+        if self.snapshot:
+            from legame.snapshot import check_pages
+
+            check_pages(self.pages)
 
     @property
     def period(self) -> Period:
@@ -161,7 +166,8 @@ class View:
 
     def describe(self, channel_labels: dict[str, str] | None = None) -> str:
         """The pages, then the scope: 'Board, Advocacy · Q3 2025 compared with the previous period'."""
-        return f"{', '.join(_(PAGES[p]) for p in self.pages)} · {self.scope(channel_labels)}"
+        frozen = " · " + _("numbers frozen when the link was made") if self.snapshot else ""
+        return f"{', '.join(_(PAGES[p]) for p in self.pages)} · {self.scope(channel_labels)}{frozen}"
 
     def as_dict(self) -> dict[str, Any]:
         """The view as the token and the `links` row carry it (filters only when set)."""
@@ -172,6 +178,7 @@ class View:
             "compare": self.compare,
             **self.filters,
             **({"lang": self.lang} if self.lang else {}),
+            **({"snapshot": True} if self.snapshot else {}),
         }
 
     @classmethod
@@ -184,6 +191,7 @@ class View:
             channel=data.get("channel"),
             campaign=data.get("campaign"),
             lang=data.get("lang") if data.get("lang") in LANGUAGES else None,
+            snapshot=data.get("snapshot") is True,
         )
 
 
@@ -352,7 +360,7 @@ def create_link(
     password: str | None = None,
     now: datetime | None = None,
 ) -> tuple[Link, str]:
-    """Store a new link and return it with its URL."""
+    """Store a new link and return it with its URL; a frozen view's numbers are computed now and stored with it."""
     label = label.strip()
     if not label:
         raise LegameError(_("Give the link a label (for example 'Q3 board') so you can tell your links apart."))
@@ -377,17 +385,30 @@ def create_link(
         expires_at=created + timedelta(days=days),
         password_hash=hash_password(password) if password else None,
     )
-    queries.run(
-        con,
-        "links_insert",
-        link_id=link.id,
-        label=link.label,
-        pinned_view=json.dumps(view.as_dict()),
-        password_hash=link.password_hash,
-        signed_with=link.signed_with,
-        created_at=link.created_at,
-        expires_at=link.expires_at,
-    )
+    frozen = None
+    if view.snapshot:
+        from legame import snapshot
+
+        frozen = snapshot.take(con, config, view)
+    con.execute("begin transaction")
+    try:
+        queries.run(
+            con,
+            "links_insert",
+            link_id=link.id,
+            label=link.label,
+            pinned_view=json.dumps(view.as_dict()),
+            password_hash=link.password_hash,
+            signed_with=link.signed_with,
+            created_at=link.created_at,
+            expires_at=link.expires_at,
+        )
+        if frozen is not None:
+            snapshot.store(con, link.id, frozen, taken_at=link.created_at)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
     return link, link_url(config, link)
 
 

@@ -25,6 +25,8 @@ class Brand:
     secondary: str = "#b8c4c2"
     highlight: str = "#f2c14e"
     bad: str = "#c0392b"
+    note: str = "#7d4fb3"  # the admin's notes on trend charts
+    event: str = "#d4870f"  # community events on trend charts
     font: str = "Source Sans Pro, Helvetica, Arial, sans-serif"
 
     @classmethod
@@ -56,3 +58,17 @@ def template(colours: Brand) -> go.layout.Template:
 
 pio.templates[TEMPLATE] = template(brand())
 pio.templates.default = f"plotly_white+{TEMPLATE}"
+# On paper: the light template and its dark ink, pinned, whatever Plotly's default or the app's theme.
+PRINT_TEMPLATE = f"plotly_white+{TEMPLATE}"
+PRINT_INK = "#2a3f5f"  # plotly_white's own text colour, which the board pack has always printed in
+
+
+def printed(fig: go.Figure) -> go.Figure:
+    """A chart as the board pack prints it: the light template and its dark text.
+
+    In the app, st.plotly_chart's theme="streamlit" (its default) gives charts the text, axis and
+    grid colours of the theme the reader sees, light or dark; the template above leaves them unset
+    for that reason. A PDF has no theme: its charts get these colours, so the pack reads the same
+    whichever theme the admin who downloads it uses.
+    """
+    return fig.update_layout(template=PRINT_TEMPLATE, font_color=PRINT_INK)

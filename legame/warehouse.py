@@ -343,6 +343,28 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             is_advocate boolean
         )""",
     ),
+    (
+        # Frozen links (legame/snapshot.py): what a link's pages showed when it was made, as JSON
+        # (the numbers once, the words computed with them in each language listed).
+        """create table link_snapshots (
+            link_id varchar primary key,
+            taken_at timestamp not null,
+            data_version integer not null,
+            languages varchar not null,
+            body varchar not null
+        )""",
+    ),
+    (
+        # The admin's dated notes on the trend charts (legame/annotations.py): a campaign launch,
+        # an event, a price change; who wrote each and when.
+        """create table annotations (
+            annotation_id varchar primary key,
+            day date not null,
+            note varchar not null,
+            author varchar not null,
+            created_at timestamp not null
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

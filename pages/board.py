@@ -11,7 +11,7 @@ from legame import charts, export, i18n
 from legame.fmt import NumberFormat
 from legame.i18n import _
 from legame.kpis.facts import shown_facts
-from legame.ui import cache, cards, controls
+from legame.ui import cache, cards, controls, notes
 
 config = session.config()
 fmt = NumberFormat.for_reader(config)
@@ -42,7 +42,8 @@ else:
         if filters
         else _("Revenue: community members and other customers")
     )
-    st.plotly_chart(charts.revenue_by_membership(board.trend, period, config.currency, fmt=fmt))
+    st.plotly_chart(charts.revenue_by_membership(board.trend, period, config.currency, fmt=fmt, marks=board.marks))
+    notes.editor(period)
 controls.freshness_line(board.freshness)
 
 st.subheader(_("Take it to the board"))
@@ -52,7 +53,7 @@ lang = i18n.current()  # the PDF is made when the button is pressed: in this run
 left, middle, right = st.columns(3)
 left.download_button(
     _("Board pack (PDF)"),
-    data=lambda: cache.board_pack(period, comparison, filters, lang),
+    data=cache.deferred_board_pack(period, comparison, filters, lang),
     file_name=f"{stem}-board-pack.pdf",
     mime="application/pdf",
     icon=":material/picture_as_pdf:",

@@ -107,6 +107,13 @@ with st.container(border=True):
         format_func=i18n.LANGUAGES.get,
         help=_("The language the shared pages open in; whoever opens them can switch."),
     )
+    frozen = st.checkbox(
+        _("Freeze the numbers as of now"),
+        help=_(
+            "The link then shows the KPIs, sentences and charts exactly as they are now, even after new data is "
+            "loaded. Otherwise it shows its dates on the data loaded when it is opened."
+        ),
+    )
     if st.button(_("Create link"), type="primary", icon=":material/add_link:"):
         view = share.View(
             tuple(pages),
@@ -115,10 +122,12 @@ with st.container(border=True):
             compare,
             *(None if filters[key] == ALL else filters[key] for key in ("channel", "campaign")),
             lang=language,
+            snapshot=frozen,
         )
-        link, url = share.create_link(
-            session.cursor(), config, label=label, view=view, days=int(days), password=password or None
-        )
+        with st.spinner(_("Freezing the numbers…") if frozen else _("Creating the link…")):
+            link, url = share.create_link(
+                session.cursor(), config, label=label, view=view, days=int(days), password=password or None
+            )
         st.success(
             _("Link created: it opens until {expires}. Copy it and send it.", expires=fmt.datetime(link.expires_at)),
             icon=":material/check:",

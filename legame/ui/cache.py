@@ -2,31 +2,43 @@
 
 Whatever holds words (KPI labels and sentences, the board, its PDF, channel names) is cached per
 language too (`lang`, from i18n.current()), so two sessions in two languages never share words.
+A viewer of a frozen link gets the numbers stored with the link instead (session.snapshot()).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
 
-from legame import board, i18n, warehouse
+from legame import annotations, board, i18n, warehouse
 from legame.kpis import Kpi, Period, compute, series
-from legame.ui.session import config, cursor
+from legame.ui.session import config, cursor, snapshot
 
 
 def data_version() -> int:
     return warehouse.data_version(cursor())
 
 
+def notes_version() -> tuple[int, int]:
+    """Changes with every note added or deleted: the board's chart marks are cached on it too."""
+    return annotations.version(cursor())
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
-def _board(version: int, lang: str, start: date, end: date, comparison: str, filters: tuple) -> board.Board:
+def _board(
+    version: int, lang: str, start: date, end: date, comparison: str, filters: tuple, notes: tuple = ()
+) -> board.Board:
     with i18n.language(lang):
         return board.build(cursor(), config(), Period(start, end), comparison, dict(filters))
 
 
 def board_for(period: Period, comparison: str, filters: dict[str, str]) -> board.Board:
-    return _board(data_version(), i18n.current(), period.start, period.end, comparison, tuple(sorted(filters.items())))
+    if (frozen := snapshot()) is not None:
+        return frozen.board()
+    filters_key = tuple(sorted(filters.items()))
+    return _board(data_version(), i18n.current(), period.start, period.end, comparison, filters_key, notes_version())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -37,6 +49,8 @@ def _kpis(version: int, lang: str, start: date, end: date, comparison: str, filt
 
 def kpis_for(period: Period, comparison: str, filters: dict[str, str]) -> dict[str, Kpi]:
     """Every KPI for the period, by id."""
+    if (frozen := snapshot()) is not None:
+        return {k.id: k for k in frozen.board().kpis}
     found = _kpis(data_version(), i18n.current(), period.start, period.end, comparison, tuple(sorted(filters.items())))
     return {k.id: k for k in found}
 
@@ -49,6 +63,8 @@ def _monthly(version: int, end: date, filters: tuple, kpi_id: str) -> list[dict]
 
 def monthly(end: date, filters: dict[str, str], kpi_id: str) -> list[dict]:
     """The KPI month by month for the twelve months up to `end`."""
+    if (frozen := snapshot()) is not None:
+        return frozen.monthly_for(kpi_id)
     return _monthly(data_version(), end, tuple(sorted(filters.items())), kpi_id)
 
 
@@ -58,6 +74,8 @@ def _channels(version: int, start: date, end: date, filters: tuple, kpi_id: str)
 
 
 def by_channel(period: Period, filters: dict[str, str], kpi_id: str) -> list[dict]:
+    if (frozen := snapshot()) is not None:
+        return frozen.channels_for(kpi_id)
     return _channels(data_version(), period.start, period.end, tuple(sorted(filters.items())), kpi_id)
 
 
@@ -68,6 +86,8 @@ def _dimensions(version: int) -> dict[str, list[str]]:
 
 def dimensions() -> dict[str, list[str]]:
     """Channels and campaigns present in the data."""
+    if (frozen := snapshot()) is not None:
+        return frozen.dimensions
     return _dimensions(data_version())
 
 
@@ -78,14 +98,18 @@ def _anchor(version: int) -> date:
 
 def anchor() -> date:
     """The latest day with data (never after today): presets count back from it."""
+    if (frozen := snapshot()) is not None:
+        return frozen.anchor
     return _anchor(data_version())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _board_pack(version: int, lang: str, start: date, end: date, comparison: str, filters: tuple) -> bytes:
+def _board_pack(
+    version: int, lang: str, start: date, end: date, comparison: str, filters: tuple, notes: tuple = ()
+) -> bytes:
     from legame.boardpack import board_pack_pdf
 
-    built = _board(version, lang, start, end, comparison, filters)
+    built = _board(version, lang, start, end, comparison, filters, notes)
     with i18n.language(lang):
         return board_pack_pdf(built, config(), headline=built.headline, filters=dict(filters))
 
@@ -93,6 +117,53 @@ def _board_pack(version: int, lang: str, start: date, end: date, comparison: str
 def board_pack(period: Period, comparison: str, filters: dict[str, str], lang: str | None = None) -> bytes:
     """The board pack PDF for this view in `lang` (the run's language by default; a download may call this
     after the run): a few seconds the first time, while Chromium draws the charts."""
-    return _board_pack(
-        data_version(), lang or i18n.current(), period.start, period.end, comparison, tuple(sorted(filters.items()))
-    )
+    filters_key = tuple(sorted(filters.items()))
+    lang = lang or i18n.current()
+    return _board_pack(data_version(), lang, period.start, period.end, comparison, filters_key, notes_version())
+
+
+def deferred_board_pack(
+    period: Period, comparison: str, filters: dict[str, str], lang: str | None = None
+) -> Callable[[], bytes]:
+    """board_pack, made when the download button is pressed (after the run, outside the session): what
+    the session shows, its language and a frozen link's numbers, is settled now."""
+    lang = lang or i18n.current()
+    frozen = snapshot()
+    if frozen is None:
+        return lambda: board_pack(period, comparison, filters, lang)
+    return lambda: _frozen_pack(frozen.link_id, lang, frozen.board(lang), tuple(sorted(filters.items())))
+
+
+@st.cache_data(max_entries=8, show_spinner=False, hash_funcs={board.Board: id})
+def _frozen_pack(link_id: str, lang: str, built: board.Board, filters: tuple) -> bytes:
+    from legame.boardpack import board_pack_pdf
+
+    with i18n.language(lang):
+        return board_pack_pdf(built, config(), headline=built.headline, filters=dict(filters))
+
+
+def freshness() -> dict[str, date | None]:
+    """The latest day in each table (the frozen link's, for its viewer)."""
+    if (frozen := snapshot()) is not None:
+        return frozen.board().freshness
+    return warehouse.freshness(cursor())
+
+
+def demo_state() -> str:
+    """Whose data the numbers are (warehouse.demo_state); the frozen link's, for its viewer."""
+    if (frozen := snapshot()) is not None:
+        return frozen.board().demo_state
+    return warehouse.demo_state(cursor())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _marks(version: int, notes: tuple, start: date, end: date) -> list[annotations.Mark]:
+    return annotations.marks(cursor(), start, end)
+
+
+def marks(period: Period) -> list[annotations.Mark]:
+    """Community events and the admin's notes for the twelve months of a drill-down's trend chart."""
+    if (frozen := snapshot()) is not None:
+        return frozen.board().marks
+    start = board.trend_period(period).start
+    return _marks(data_version(), notes_version(), start, period.end)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from legame import charts, warehouse
+from legame import charts
 from legame.channels import Taxonomy
 from legame.fmt import NumberFormat
 from legame.i18n import _
@@ -34,7 +34,7 @@ def render(
     st.caption(intro)
     period, comparison, view = controls.period_controls(cache.anchor())
     filters = controls.filter_controls(cache.dimensions())
-    controls.demo_banner(warehouse.demo_state(session.cursor()))
+    controls.demo_banner(cache.demo_state())
     everything = cache.kpis_for(period, comparison, filters)
     kpis = [everything[i] for i in kpi_ids]
     controls.view_subtitle(period, comparison, filters)
@@ -64,6 +64,7 @@ def render(
                 unit=kpi.unit,
                 currency=config.currency,
                 fmt=fmt,
+                marks=cache.marks(period),
             )
         )
     with right:
@@ -85,4 +86,4 @@ def render(
             )
             if ATTRIBUTED & set(KPIS[chosen].inputs):  # sales and new customers belong to a channel by a rule
                 st.caption(cards.plain(Taxonomy.from_config(config).assumption))
-    controls.freshness_line(warehouse.freshness(session.cursor()))
+    controls.freshness_line(cache.freshness())

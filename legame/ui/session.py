@@ -23,6 +23,7 @@ import duckdb
 import streamlit as st
 
 from legame import i18n, share, warehouse
+from legame import snapshot as snapshots
 from legame.channels import Taxonomy
 from legame.config import Config, load_config
 from legame.errors import LegameError
@@ -111,6 +112,20 @@ def pinned_view() -> share.View | None:
     """The period, comparison and filters a viewer's link pins; None for an admin."""
     access = current()
     return access.link.view if access.role == VIEWER else None
+
+
+def snapshot() -> snapshots.Snapshot | None:
+    """The frozen numbers a viewer's link shows instead of live ones (legame/snapshot.py); None otherwise."""
+    access = current()
+    if access.role != VIEWER or not access.link.view.snapshot:
+        return None
+    return _snapshot(access.link.id)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _snapshot(link_id: str) -> snapshots.Snapshot:
+    # A snapshot never changes once stored; whether its link still opens is checked on every run (_resolve).
+    return snapshots.load(share.ReadOnlyCursor(_connection().cursor()), link_id)
 
 
 def _share_token() -> str | None:
@@ -291,6 +306,17 @@ def _viewer_banner(link: share.Link) -> None:
         _("**Shared view · expires on {expires}** · read-only, {scope}.", expires=expires, scope=plain(scope)),
         icon=":material/visibility:",
     )
+    if link.view.snapshot:
+        frozen = snapshot()
+        moment = NumberFormat.for_reader(config()).datetime(frozen.taken_at)
+        st.info(
+            _(
+                "**Numbers as of {moment}** · this link shows them as they were when it was made; "
+                "data loaded since does not change them.",
+                moment=moment,
+            ),
+            icon=":material/ac_unit:",
+        )
 
 
 def _admin_sidebar() -> None:
