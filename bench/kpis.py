@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from legame import warehouse
+from legame import aggregates, warehouse
 from legame.config import Config, load_config
 from legame.kpis import Period, compute
 
@@ -56,6 +56,8 @@ def fill(con, scale: float) -> dict[str, int]:
         """insert into surveys select 's' || i, 'p' || i, timestamp '2024-11-01' + to_seconds((i * 7919) % 63072000),
                   i % 11, null, 1 from range(200000) t(i)"""
     )
+    # The rows went straight into the tables, past the ingest pipeline that keeps the aggregates current.
+    aggregates.rebuild(con)
     con.execute("checkpoint")
     return n
 

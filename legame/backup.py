@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from legame import raw_archive, warehouse
+from legame import aggregates, raw_archive, warehouse
 from legame.config import Config
 from legame.errors import LegameError
 
@@ -39,6 +39,7 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
     con.execute("set TimeZone = 'UTC'")
     warehouse.migrate(con)
     warehouse.install_relations(con)
+    aggregates.ensure(con)
     return con
 
 

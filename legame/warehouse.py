@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from legame import aggregates
 from legame.config import Config
 from legame.errors import DatabaseBusy
 
@@ -327,6 +328,47 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             is_advocate boolean
         )""",
     ),
+    (
+        # Compact aggregates kept current at load time (legame/aggregates.py), so a board reads a
+        # period's slice of these instead of scanning the raw rows. Each is keyed by person: a load,
+        # an erasure or a demo removal recomputes the rows of the people it touched.
+        """create table agg_first_sales (
+            person_id varchar not null,
+            first_ordered_at timestamp not null,
+            first_order_id varchar not null,
+            source_channel varchar,
+            campaign varchar,
+            first_revenue double,
+            acquisition_channel varchar
+        )""",
+        """create table agg_sale_days (
+            day date not null,
+            person_id varchar not null,
+            source_channel varchar,
+            campaign varchar,
+            acquisition_channel varchar,
+            orders bigint not null,
+            revenue double
+        )""",
+        """create table agg_interaction_days (
+            day date not null,
+            person_id varchar not null,
+            source_channel varchar,
+            interactions bigint not null,
+            answers bigint not null,
+            ugc bigint not null,
+            advocacy_acts bigint not null,
+            is_first_of_day boolean not null,
+            prev_day date,
+            in_people boolean not null,
+            first_seen timestamp,
+            is_member boolean,
+            member_since date,
+            customer_since timestamp
+        )""",
+        "create table agg_members (member_since date, members bigint not null)",
+        "create table aggregates_version (sha256 varchar not null)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -373,6 +415,7 @@ def connect(config: Config, read_only: bool = False) -> duckdb.DuckDBPyConnectio
     if not read_only:
         migrate(con)
         install_relations(con)
+        aggregates.ensure(con)
     return con
 
 
