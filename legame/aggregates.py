@@ -19,7 +19,7 @@ AGGREGATES_DIR = Path(__file__).resolve().parent.parent / "queries" / "aggregate
 SOURCES = {"orders": "person_id", "interactions": "person_id", "people": "person_id"}
 # Aggregate table of each file in AGGREGATES_DIR (the file name after its order prefix).
 PERSON_TABLES = ("agg_first_sales", "agg_sale_days", "agg_interaction_days")
-WHOLE_TABLES = ("agg_members",)  # small: recomputed whole on every refresh
+WHOLE_TABLES = ("agg_members", "agg_channel_names")  # small: recomputed whole on every refresh
 # Above this share of all people, a refresh rebuilds the tables whole rather than by person.
 WHOLE_SHARE = 0.5
 
@@ -83,20 +83,23 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"delete from {name} where person_id in (select person_id from _agg_scope)")
         else:
             con.execute(f"delete from {name}")
-        con.execute(f"insert into {name} {file.read_text(encoding='utf-8')}")
+        _insert(con, file, everyone=False)
     con.execute("delete from _agg_scope")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, file: Path, everyone: bool) -> None:
+    # $everyone: every person's rows, with no lookup in _agg_scope (a rebuild).
+    text = file.read_text(encoding="utf-8")
+    con.execute(f"insert into {_table(file)} {text}", {"everyone": everyone} if "$everyone" in text else {})
 
 
 def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Every aggregate from every raw row (inside the caller's transaction)."""
-    con.execute(
-        """create or replace temp table _agg_scope as
-           select person_id from people union select person_id from orders union select person_id from interactions"""
-    )
+    _scope(con)
+    con.execute("delete from _agg_scope")
     for file in _files():
         con.execute(f"delete from {_table(file)}")
-        con.execute(f"insert into {_table(file)} {file.read_text(encoding='utf-8')}")
-    con.execute("delete from _agg_scope")
+        _insert(con, file, everyone=True)
     con.execute("delete from aggregates_version")
     con.execute("insert into aggregates_version values ($d)", {"d": digest()})
 

@@ -81,8 +81,7 @@ def forget(con: duckdb.DuckDBPyConnection, config: Config, email: str, erased_by
             params = {"pid": pid, "email": email.strip().lower()}
             if name in aggregates.PERSON_TABLES:
                 continue  # recomputed from the other tables by the refresh below
-            if column == aggregates.SOURCES.get(name):
-                aggregates.mark(con, name, match, params)
+            aggregates.mark(con, name, match, params)  # the people of the rows about to change
             if (name, column) in MENTIONS:
                 mentions += con.execute(f"update {name} set {column} = null where {match}", params).fetchone()[0]
             else:

@@ -339,7 +339,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             source_channel varchar,
             campaign varchar,
             first_revenue double,
-            acquisition_channel varchar
+            acquisition_channel varchar,
+            referred_by varchar
         )""",
         """create table agg_sale_days (
             day date not null,
@@ -367,6 +368,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             customer_since timestamp
         )""",
         "create table agg_members (member_since date, members bigint not null)",
+        "create table agg_channel_names (source_table varchar not null, name varchar)",
         "create table aggregates_version (sha256 varchar not null)",
     ),
 )

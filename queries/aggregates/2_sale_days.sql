@@ -10,7 +10,7 @@ with sales as (
         count(*) as orders,
         sum(revenue) as revenue
     from paid_orders()
-    where person_id in (select person_id from _agg_scope)
+    where $everyone or person_id in (select person_id from _agg_scope)
     group by all
 ),
 

@@ -34,9 +34,8 @@ posts_in_period as (
 ),
 
 new_in_period as (
-    select n.person_id, p.referred_by, r.referrer_id
+    select n.person_id, n.referred_by, r.referrer_id
     from first_sales_in($channel_rules, $person_fallback, $start, $end) as n
-    left join people as p using (person_id)
     left join (select distinct referred_id as person_id, referrer_id from referrals) as r using (person_id)
     where ($channel is null or n.channel = $channel)
         and ($campaign is null or coalesce(n.campaign, 'unattributed') = $campaign)

@@ -15,7 +15,7 @@ final as (
         (select coalesce(sum(members), 0) from agg_members where coalesce(member_since, $end) <= $end) as members,
         case
             when $channel is null then count(*) filter (where is_first_in_period and is_member_then)
-            else count(distinct person_id) filter (where is_member_then and $channel is not null)
+            else (select count(distinct person_id) from days where is_member_then and $channel is not null)
         end as active_members,
         coalesce(sum(interactions) filter (where is_member_then), 0) as member_interactions,
         coalesce(sum(interactions), 0) as interactions,

@@ -1,10 +1,11 @@
 -- A period's slice of the compact aggregates (legame/aggregates.py, queries/aggregates/), with the taxonomy
 --   channel and the attribution the raw relations give the same rows. queries/fast/ reads these; the
 --   raw relations above stay the definitions, and tests hold both paths equal.
--- Export names are mapped once each (a column's distinct names), as channel_posts and attributed_orders do.
+-- Export names are mapped once each (agg_channel_names), as channel_posts and attributed_orders do.
 
 -- first_sales_in(rules, person_fallback, start_day, end_day): new_customers read from agg_first_sales.
--- Grain: one row per person whose first sale ever falls in the period, with its attributed channel.
+-- Grain: one row per person whose first sale ever falls in the period, with its attributed channel
+--   and the buyer's referred_by (people).
 create or replace macro first_sales_in(rules, person_fallback, start_day, end_day) as table
     with firsts as materialized (
         select *
@@ -13,12 +14,13 @@ create or replace macro first_sales_in(rules, person_fallback, start_day, end_da
     ),
 
     order_names as materialized (
-        select name, channel_of(rules, 'orders', name) as mapped from (select distinct source_channel as name from firsts)
+        select name, channel_of(rules, 'orders', name) as mapped from agg_channel_names where source_table = 'orders'
     ),
 
     person_names as materialized (
         select name, channel_of(rules, 'people', name) as mapped
-        from (select distinct acquisition_channel as name from firsts where acquisition_channel is not null)
+        from agg_channel_names
+        where source_table = 'people' and name is not null
     )
 
     select
@@ -26,7 +28,8 @@ create or replace macro first_sales_in(rules, person_fallback, start_day, end_da
         f.first_ordered_at,
         coalesce(c.channel, n.mapped, case when person_fallback then p.mapped end, 'unattributed') as channel,
         f.campaign,
-        f.first_revenue
+        f.first_revenue,
+        f.referred_by
     from firsts as f
     left join campaign_channels(rules) as c on f.campaign = c.campaign
     left join order_names as n on f.source_channel is not distinct from n.name
@@ -40,13 +43,13 @@ create or replace macro sale_days_in(rules, person_fallback, start_day, end_day)
     ),
 
     order_names as materialized (
-        select name, channel_of(rules, 'orders', name) as mapped
-        from (select distinct source_channel as name from agg_sale_days)
+        select name, channel_of(rules, 'orders', name) as mapped from agg_channel_names where source_table = 'orders'
     ),
 
     person_names as materialized (
         select name, channel_of(rules, 'people', name) as mapped
-        from (select distinct acquisition_channel as name from agg_sale_days where acquisition_channel is not null)
+        from agg_channel_names
+        where source_table = 'people' and name is not null
     )
 
     select
@@ -70,7 +73,8 @@ create or replace macro interaction_days_in(rules, start_day, end_day) as table
 
     names as materialized (
         select name, channel_of(rules, 'interactions', name) as mapped
-        from (select distinct source_channel as name from agg_interaction_days)
+        from agg_channel_names
+        where source_table = 'interactions'
     )
 
     select d.*, coalesce(n.mapped, 'unattributed') as channel
