@@ -10,6 +10,7 @@ transaction. The SQL lives in queries/aggregates/, one file per table, run in fi
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -32,6 +33,7 @@ def _table(file: Path) -> str:
     return "agg_" + file.stem.split("_", 1)[1]
 
 
+@cache
 def digest() -> str:
     """The version of the aggregates' definitions: a change of their SQL rebuilds them (`ensure`)."""
     text = "\n".join(f.name + "\n" + f.read_text(encoding="utf-8") for f in _files())

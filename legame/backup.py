@@ -37,6 +37,7 @@ class Rebuilt:
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     con.execute("set TimeZone = 'UTC'")
+    warehouse.limit_memory(con)
     warehouse.migrate(con)
     warehouse.install_relations(con)
     aggregates.ensure(con)

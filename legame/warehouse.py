@@ -414,11 +414,22 @@ def connect(config: Config, read_only: bool = False) -> duckdb.DuckDBPyConnectio
             ) from None
         raise
     con.execute("set TimeZone = 'UTC'")
+    limit_memory(con)
     if not read_only:
         migrate(con)
         install_relations(con)
         aggregates.ensure(con)
     return con
+
+
+# DuckDB's own default is 80% of the machine's memory: past this it spills to disk instead, so that a
+# load or a rebuild of the aggregates at 20 M rows keeps the process under DESIGN.md's 2 GB.
+MEMORY_LIMIT = "1GB"
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Cap DuckDB's memory at MEMORY_LIMIT: big sorts and joins spill to the file's .tmp folder instead."""
+    con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
 
 
 RELATIONS_DIR = Path(__file__).resolve().parent.parent / "queries" / "relations"
