@@ -369,6 +369,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "create table agg_members (member_since date, members bigint not null)",
         "create table agg_channel_names (source_table varchar not null, name varchar)",
+        "create table agg_order_days (day date not null, net_revenue double, latest_ordered_at timestamp not null)",
         "create table aggregates_version (sha256 varchar not null)",
     ),
 )

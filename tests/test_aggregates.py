@@ -25,7 +25,7 @@ from legame.kpis.params import query_params
 from legame.kpis.series import dimensions
 from tests.conftest import write
 
-FAMILIES = ("engagement", "community", "advocacy", "conversion")
+FAMILIES = ("engagement", "community", "advocacy", "conversion", "value")
 PERIODS = (
     Period(date(2026, 7, 1), date(2026, 9, 30)),
     Period(date(2026, 4, 1), date(2026, 6, 30)),
