@@ -54,55 +54,63 @@ def best(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
     return min(a[0], b[0]), min(a[1], b[1])
 
 
+def measure(tmp: Path, rows: int, repeat: int = 1) -> dict[str, tuple[float, float]]:
+    """Wall and CPU seconds of DuckDB's read_csv into a table, Legame's first load and its reload of
+    one `rows`-row CSV written in the folder `tmp`, each the best of `repeat` interleaved runs."""
+    csv = tmp / "interactions.csv"
+    make_csv(csv, rows)
+
+    def baseline() -> None:
+        (tmp / "baseline.duckdb").unlink(missing_ok=True)
+        con = duckdb.connect(str(tmp / "baseline.duckdb"))
+        con.execute("create table t as select * from read_csv($p, header = true)", {"p": str(csv)})
+        con.close()
+
+    base = load_config()
+    data = copy.deepcopy(base.data)
+    data["warehouse"].update(path=str(tmp / "legame.duckdb"), raw_dir=str(tmp / "raw"), secret_file=str(tmp / "s"))
+    config = Config(data=data, root=base.root)
+
+    def fresh_warehouse() -> None:
+        for name in ("legame.duckdb", "legame.duckdb.wal"):
+            (tmp / name).unlink(missing_ok=True)
+        shutil.rmtree(tmp / "raw", ignore_errors=True)
+        warehouse.connect(config).close()  # migrations are not part of the load
+
+    def legame_load() -> None:
+        con = warehouse.connect(config)
+        report = load_file(con, config, csv)
+        assert report.inserted == rows, report.summary()
+        con.close()
+
+    def legame_reload() -> None:
+        con = warehouse.connect(config)
+        report = load_file(con, config, csv)
+        assert report.unchanged == rows, report.summary()
+        con.close()
+
+    t_base = t_load = t_reload = (float("inf"), float("inf"))
+    for _ in range(repeat):
+        t_base = best(t_base, timed(baseline))
+        fresh_warehouse()
+        t_load = best(t_load, timed(legame_load))
+        t_reload = best(t_reload, timed(legame_reload))
+    return {"baseline": t_base, "load": t_load, "reload": t_reload}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5_000_000)
     parser.add_argument("--repeat", type=int, default=1, help="time each run N times and keep the best")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        tmp = Path(folder)
-        csv = tmp / "interactions.csv"
-        make_csv(csv, args.rows)
-        print(f"file: {args.rows:,} rows, {csv.stat().st_size / 1e6:.0f} MB")
-
-        def baseline() -> None:
-            (tmp / "baseline.duckdb").unlink(missing_ok=True)
-            con = duckdb.connect(str(tmp / "baseline.duckdb"))
-            con.execute("create table t as select * from read_csv($p, header = true)", {"p": str(csv)})
-            con.close()
-
-        base = load_config()
-        data = copy.deepcopy(base.data)
-        data["warehouse"].update(path=str(tmp / "legame.duckdb"), raw_dir=str(tmp / "raw"), secret_file=str(tmp / "s"))
-        config = Config(data=data, root=base.root)
-
-        def fresh_warehouse() -> None:
-            for name in ("legame.duckdb", "legame.duckdb.wal"):
-                (tmp / name).unlink(missing_ok=True)
-            shutil.rmtree(tmp / "raw", ignore_errors=True)
-            warehouse.connect(config).close()  # migrations are not part of the load
-
-        def legame_load() -> None:
-            con = warehouse.connect(config)
-            report = load_file(con, config, csv)
-            assert report.inserted == args.rows, report.summary()
-            con.close()
-
-        def legame_reload() -> None:
-            con = warehouse.connect(config)
-            report = load_file(con, config, csv)
-            assert report.unchanged == args.rows, report.summary()
-            con.close()
-
-        t_base = t_load = t_reload = (float("inf"), float("inf"))
-        for _ in range(args.repeat):
-            t_base = best(t_base, timed(baseline))
-            fresh_warehouse()
-            t_load = best(t_load, timed(legame_load))
-            t_reload = best(t_reload, timed(legame_reload))
+        t = measure(Path(folder), args.rows, args.repeat)
+        size = (Path(folder) / "interactions.csv").stat().st_size
+        print(f"file: {args.rows:,} rows, {size / 1e6:.0f} MB")
+        t_base = t["baseline"]
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"duckdb read_csv into a table : {t_base[0]:6.2f} s                 cpu {t_base[1]:6.2f} s")
-        for label, (wall, cpu) in (("load (new rows)       ", t_load), ("reload (all unchanged)", t_reload)):
+        for label, (wall, cpu) in (("load (new rows)       ", t["load"]), ("reload (all unchanged)", t["reload"])):
             print(
                 f"legame {label}: {wall:6.2f} s   ratio {wall / t_base[0]:4.2f}x   cpu {cpu:6.2f} s   "
                 f"ratio {cpu / t_base[1]:4.2f}x  (budget 1.5x)"

@@ -1,8 +1,10 @@
 """Board KPI benchmark: every KPI for a quarter and its comparison on a large warehouse.
 
-Budget (DESIGN.md): under 1 s warm with 5 M interactions, 1 M people, 2 M orders.
+Budget (DESIGN.md): an uncached period under 0.1 s warm with 5 M interactions, 1 M people, 2 M orders
+(under 0.3 s with 20 M: --scale 4). The board is timed from the aggregates and, for comparison in the
+same run, from the raw rows.
 Usage: .venv/bin/python bench/kpis.py [--scale 1.0]
-The baseline, run in the same process, is one full scan of the three big tables
+The baseline, run in the same process, is one full scan of each of the three big tables
 (count of distinct people per table), so the ratio travels across machines.
 """
 
@@ -20,20 +22,30 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from legame import warehouse
+from legame import aggregates, warehouse
 from legame.config import Config, load_config
 from legame.kpis import Period, compute
+
+QUARTER = Period(date(2026, 4, 1), date(2026, 6, 30))
 
 
 def fill(con, scale: float) -> dict[str, int]:
     n = {k: int(v * scale) for k, v in {"people": 1e6, "interactions": 5e6, "orders": 2e6, "posts": 5e4}.items()}
-    day = "timestamp '2024-11-01' + to_seconds((i * 7919) % 63072000)"
+
+    def day(rows: int) -> str:
+        # Row i of a table lands 7919 s after row i - 1, over two years; a small table (run.py --size
+        # smoke) would end before reaching the quarter, so its rows are spread wider.
+        stride = 7919 if rows * 7919 >= 63072000 else 63072000 // max(rows, 1)
+        return f"timestamp '2024-11-01' + to_seconds((i * {stride}) % 63072000)"
+
     con.execute(
-        f"""insert into people select 'p' || i, {day}, i % 5 = 0, ({day})::date, 'Organic', null, 'Hikers', 1
+        f"""insert into people select 'p' || i, {day(n["people"])}, i % 5 = 0, ({day(n["people"])})::date, 'Organic',
+                   null, 'Hikers', 1
             from range({n["people"]}) t(i)"""
     )
     con.execute(
-        f"""insert into interactions select 'e' || i, 'p' || ((i * 31) % {n["people"]}), {day}, 'forum',
+        f"""insert into interactions select 'e' || i, 'p' || ((i * 31) % {n["people"]}), {day(n["interactions"])},
+                   'forum',
                    (['comment', 'reply', 'answer', 'reaction', 'share', 'event'])[i % 6 + 1], null, 1
             from range({n["interactions"]}) t(i)"""
     )
@@ -44,7 +56,7 @@ def fill(con, scale: float) -> dict[str, int]:
             from range({n["orders"]}) t(i)"""
     )
     con.execute(
-        f"""insert into posts select 'instagram', 'post' || i, {day}, 'brand', false, 1000 + i % 5000,
+        f"""insert into posts select 'instagram', 'post' || i, {day(n["posts"])}, 'brand', false, 1000 + i % 5000,
                    1500 + i % 7000, i % 90, i % 12, i % 9, i % 5, i % 20, 1
             from range({n["posts"]}) t(i)"""
     )
@@ -56,6 +68,8 @@ def fill(con, scale: float) -> dict[str, int]:
         """insert into surveys select 's' || i, 'p' || i, timestamp '2024-11-01' + to_seconds((i * 7919) % 63072000),
                   i % 11, null, 1 from range(200000) t(i)"""
     )
+    # The rows went straight into the tables, past the ingest pipeline that keeps the aggregates current.
+    aggregates.rebuild(con)
     con.execute("checkpoint")
     return n
 
@@ -66,36 +80,71 @@ def timed(fn) -> float:
     return time.perf_counter() - started
 
 
+def bench_config(folder: Path) -> Config:
+    """The repo's config.yaml with the warehouse in `folder`."""
+    base = load_config()
+    data = copy.deepcopy(base.data)
+    data["warehouse"].update(
+        path=str(Path(folder) / "bench.duckdb"), raw_dir=str(Path(folder) / "raw"), secret_file=str(Path(folder) / "s")
+    )
+    return Config(data=data, root=base.root)
+
+
+def three_scans(con) -> None:
+    """The baseline: one full scan of each of the three big tables."""
+    for table in ("people", "interactions", "orders"):
+        con.execute(f"select count(distinct person_id) from {table}").fetchall()
+
+
+def measure(con, config: Config, period: Period = QUARTER, repeat: int = 5) -> dict[str, float]:
+    """Seconds: the baseline, the board's first run, and its warm median from the aggregates and from
+    the raw rows (the path before the aggregates, still what a file without them reads)."""
+
+    def board() -> None:
+        kpis = compute(con, config, period)
+        missing = [k.id for k in kpis if k.value is None and k.family not in ("clv", "clv_model")]
+        assert not missing, missing
+
+    def raw_board() -> None:
+        usable, aggregates.usable = aggregates.usable, lambda con: False
+        try:
+            board()
+        finally:
+            aggregates.usable = usable
+
+    cold = timed(board)
+    fast, raw, base = [], [], []
+    for _ in range(repeat):  # interleaved, so that a busy moment of the machine weighs on all three
+        fast.append(timed(board))
+        raw.append(timed(raw_board))
+        base.append(timed(lambda: three_scans(con)))
+    return {
+        "baseline": statistics.median(base),
+        "cold": cold,
+        "warm": statistics.median(fast),
+        "warm_raw": statistics.median(raw),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        base = load_config()
-        data = copy.deepcopy(base.data)
-        data["warehouse"].update(path=str(Path(folder) / "bench.duckdb"), secret_file=str(Path(folder) / "s"))
-        config = Config(data=data, root=base.root)
+        config = bench_config(Path(folder))
         con = warehouse.connect(config)
         sizes = fill(con, args.scale)
         print("rows:", ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
-        quarter = Period(date(2026, 4, 1), date(2026, 6, 30))
-
-        def baseline() -> None:
-            for table in ("people", "interactions", "orders"):
-                con.execute(f"select count(distinct person_id) from {table}").fetchall()
-
-        def board() -> None:
-            kpis = compute(con, config, quarter)
-            missing = [k.id for k in kpis if k.value is None and k.family not in ("clv", "clv_model")]
-            assert not missing, missing
-
-        cold = timed(board)
-        warm = statistics.median(timed(board) for _ in range(5))
-        base_t = statistics.median(timed(baseline) for _ in range(5))
+        t = measure(con, config)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"baseline (3 full scans)   : {base_t:6.3f} s")
-        print(f"board KPIs, first run     : {cold:6.3f} s   ratio {cold / base_t:5.2f}x   (includes the CLV fits)")
-        print(f"board KPIs, warm (median) : {warm:6.3f} s   ratio {warm / base_t:5.2f}x   (budget 1 s)")
+        base = t["baseline"]
+        print(f"baseline (3 full scans)   : {base:6.3f} s")
+        for label, key, note in (
+            ("board KPIs, first run     ", "cold", "includes the CLV fits"),
+            ("board KPIs, warm (median) ", "warm", "budget 0.1 s at 5 M, 0.3 s at 20 M"),
+            ("  same, from the raw rows ", "warm_raw", "before #15"),
+        ):
+            print(f"{label}: {t[key]:6.3f} s   ratio {t[key] / base:5.2f}x   ({note})")
         print(f"peak RSS                  : {peak_mb:6.0f} MB  (budget 2048 MB)")
 
 

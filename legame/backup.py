@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from legame import raw_archive, warehouse
+from legame import aggregates, raw_archive, warehouse
 from legame.config import Config
 from legame.errors import LegameError
 from legame.fmt import NumberFormat
@@ -59,8 +59,10 @@ def table_counts(rows: dict[str, int], fmt: NumberFormat | None = None) -> str:
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     con.execute("set TimeZone = 'UTC'")
+    warehouse.limit_memory(con)
     warehouse.migrate(con)
     warehouse.install_relations(con)
+    aggregates.ensure(con)
     return con
 
 

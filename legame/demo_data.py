@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from legame import i18n, warehouse
+from legame import aggregates, i18n, warehouse
 from legame.fmt import NumberFormat
 from legame.i18n import _, ngettext
 from legame.warehouse import TABLES
@@ -121,8 +121,10 @@ def delete_demo(con: duckdb.DuckDBPyConnection, removed_by: str) -> DemoRemoval 
         return None
     rows = {}
     for name in TABLES:
+        aggregates.mark(con, name, f"load_id in {_DEMO_LOADS}")
         # DuckDB's DELETE returns the number of rows it removed.
         rows[name] = con.execute(f"delete from {name} where load_id in {_DEMO_LOADS}").fetchall()[0][0]
+    aggregates.refresh(con)
     rejects = con.execute(f"delete from rejects where load_id in {_DEMO_LOADS}").fetchall()[0][0]
     con.execute("delete from loads where is_demo")
     removal = DemoRemoval(rows, rejects, loads)

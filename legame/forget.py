@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from legame import raw_archive, warehouse
+from legame import aggregates, raw_archive, warehouse
 from legame.config import Config
 from legame.errors import LegameError
 from legame.i18n import _, ngettext
@@ -91,10 +91,14 @@ def forget(con: duckdb.DuckDBPyConnection, config: Config, email: str, erased_by
             # An id column a file filled with the address itself (a canonical id is taken as given).
             match = f"({column} = $pid or lower({column}) = $email)"
             params = {"pid": pid, "email": email.strip().lower()}
+            if name in aggregates.PERSON_TABLES:
+                continue  # recomputed from the other tables by the refresh below
+            aggregates.mark(con, name, match, params)  # the people of the rows about to change
             if (name, column) in MENTIONS:
                 mentions += con.execute(f"update {name} set {column} = null where {match}", params).fetchone()[0]
             else:
                 rows[name] = rows.get(name, 0) + con.execute(f"delete from {name} where {match}", params).fetchone()[0]
+        aggregates.refresh(con)
         rejects = con.execute(
             "delete from rejects where contains(lower(value), $email)", {"email": email.strip().lower()}
         ).fetchone()[0]

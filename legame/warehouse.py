@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from legame import aggregates
 from legame.config import Config
 from legame.errors import DatabaseBusy
 from legame.i18n import _, pgettext
@@ -365,6 +366,50 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             created_at timestamp not null
         )""",
     ),
+    (
+        # Compact aggregates kept current at load time (legame/aggregates.py), so a board reads a
+        # period's slice of these instead of scanning the raw rows. Each is keyed by person: a load,
+        # an erasure or a demo removal recomputes the rows of the people it touched.
+        """create table agg_first_sales (
+            person_id varchar not null,
+            first_ordered_at timestamp not null,
+            first_order_id varchar not null,
+            source_channel varchar,
+            campaign varchar,
+            first_revenue double,
+            acquisition_channel varchar,
+            referred_by varchar
+        )""",
+        """create table agg_sale_days (
+            day date not null,
+            person_id varchar not null,
+            source_channel varchar,
+            campaign varchar,
+            acquisition_channel varchar,
+            orders bigint not null,
+            revenue double
+        )""",
+        """create table agg_interaction_days (
+            day date not null,
+            person_id varchar not null,
+            source_channel varchar,
+            interactions bigint not null,
+            answers bigint not null,
+            ugc bigint not null,
+            advocacy_acts bigint not null,
+            is_first_of_day boolean not null,
+            prev_day date,
+            in_people boolean not null,
+            first_seen timestamp,
+            is_member boolean,
+            member_since date,
+            customer_since timestamp
+        )""",
+        "create table agg_members (member_since date, members bigint not null)",
+        "create table agg_channel_names (source_table varchar not null, name varchar)",
+        "create table agg_order_days (day date not null, net_revenue double, latest_ordered_at timestamp not null)",
+        "create table aggregates_version (sha256 varchar not null)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -411,10 +456,22 @@ def connect(config: Config, read_only: bool = False) -> duckdb.DuckDBPyConnectio
             ) from None
         raise
     con.execute("set TimeZone = 'UTC'")
+    limit_memory(con)
     if not read_only:
         migrate(con)
         install_relations(con)
+        aggregates.ensure(con)
     return con
+
+
+# DuckDB's own default is 80% of the machine's memory: past this it spills to disk instead, so that a
+# load or a rebuild of the aggregates at 20 M rows keeps the process under DESIGN.md's 2 GB.
+MEMORY_LIMIT = "1GB"
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Cap DuckDB's memory at MEMORY_LIMIT: big sorts and joins spill to the file's .tmp folder instead."""
+    con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
 
 
 RELATIONS_DIR = Path(__file__).resolve().parent.parent / "queries" / "relations"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from legame import aggregates
 from legame.config import Config
 from legame.demo_data import delete_demo
 from legame.errors import ConfigError, FatalFileError, UnrecognisedExport
@@ -451,6 +452,8 @@ def _merge(con: duckdb.DuckDBPyConnection, profile: Profile, load_id: int) -> No
         # Nothing loaded before shares a key with this file (a first load): no join needed.
         con.execute(f"{insert} select {columns}, $load_id from _good", {"load_id": load_id})
         return
+    # The rows replaced may name other people than their new versions: their aggregates change too.
+    aggregates.mark(con, table.name, f"exists (select 1 from _matched m where m._differs and {on})")
     con.execute(f"delete from {table.name} using _matched m where m._differs and {on}")
     # New rows as loaded; changed rows as `_matched` has them (combined with the stored row, for people).
     con.execute(
@@ -605,6 +608,8 @@ def load_file(
                 report.load_id = load_id or _next_load_id(con)
                 if load_id is None and (report.inserted or report.replaced):
                     _merge(con, profile, report.load_id)
+                aggregates.mark(con, profile.table.name, "load_id = $id", {"id": report.load_id})
+                aggregates.refresh(con)
                 _record(con, report, loaded_by, is_demo, config)
                 archive(path, sha, file_name, config)
                 con.execute("commit")

@@ -6,17 +6,19 @@
 --   3. else, when person_fallback, the buyer's acquisition channel in the CRM (people.acquisition_channel);
 --   4. else unattributed.
 -- attributed_by says which step decided: campaign | order | person | none. campaign is the order's own, or null.
+-- campaign_channels(rules): each campaign's channel for step 1. Grain: one row per campaign with spend.
+create or replace macro campaign_channels(rules) as table
+    select campaign, arg_max(channel, amount) as channel
+    from (
+        select campaign, channel, sum(amount) as amount
+        from channel_spend(rules)
+        where campaign is not null and channel <> 'unattributed'
+        group by all
+    )
+    group by campaign;
+
 create or replace macro attributed_orders(rules, person_fallback) as table
-    with campaign_channels as materialized (
-        select campaign, arg_max(channel, amount) as channel
-        from (
-            select campaign, channel, sum(amount) as amount
-            from channel_spend(rules)
-            where campaign is not null and channel <> 'unattributed'
-            group by all
-        )
-        group by campaign
-    ),
+    with campaign_channels as materialized (select * from campaign_channels(rules)),
 
     order_names as materialized (
         select name, channel_of(rules, 'orders', name) as mapped

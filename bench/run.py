@@ -1,0 +1,158 @@
+"""Every performance figure of DESIGN.md's budget in one run, each against its same-run baseline.
+
+Usage, from a fresh clone (the app's requirements installed):
+
+    python bench/run.py --size smoke|1M|5M|20M
+
+The size is the number of community interactions (people, orders and posts scale with it, as in
+bench/kpis.py; the ingest file has as many rows). Figures, each a ratio to a baseline timed in the
+same run, so that they travel across machines:
+
+- ingest: Legame's load (and reload) of one CSV vs DuckDB's read_csv into a table (bench/ingest.py);
+- board KPIs: a quarter and its comparison, first run and warm, vs three full scans (bench/kpis.py);
+- kpis CLI: `python -m legame kpis --json` as a whole process vs a process running three full scans;
+- CLV fit: BG/NBD + Gamma-Gamma from a warehouse (bench/clv_fit.py), vs lifetimes when it is installed
+  (bench/requirements.txt), else against the 1 s budget alone;
+- peak RSS of this process and of the processes it ran.
+The browser figure (first KPI card vs a trivial Streamlit app) needs Chromium and a server: not run here.
+`smoke` is tiny and runs in CI (tests/test_bench_run.py) so the scripts cannot rot; its timings mean nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import clv_fit  # noqa: E402  (bench/ is on sys.path above)
+import ingest  # noqa: E402
+import kpis  # noqa: E402
+
+from legame import clv, warehouse  # noqa: E402
+
+# Interactions per size; the ingest file has as many rows, and the CLV fit a customer per 5 interactions
+# (DESIGN.md's budget is for 1 M customers: no more are fitted).
+SIZES = {"smoke": 10_000, "1M": 1_000_000, "5M": 5_000_000, "20M": 20_000_000}
+REPEAT = {"smoke": 1, "1M": 3, "5M": 2, "20M": 1}
+FIGURES = (
+    "ingest load",
+    "ingest reload",
+    "board KPIs first run",
+    "board KPIs warm",
+    "board KPIs warm, raw rows",
+    "kpis CLI process",
+    "CLV fit",
+    "peak RSS",
+)
+THREE_SCANS = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+for table in ("people", "interactions", "orders"):
+    con.execute(f"select count(distinct person_id) from {table}").fetchall()
+"""
+
+
+def line(name: str, seconds: float, baseline: float | None, against: str, budget: str = "") -> None:
+    ratio = f"ratio {seconds / baseline:6.2f}x" if baseline else "ratio     n/a"
+    base = f"{baseline:8.3f} s" if baseline is not None else "       n/a"
+    print(f"{name:<26}: {seconds:8.3f} s   {against:<24}: {base}   {ratio}   {budget}".rstrip())
+
+
+def process_seconds(argv: list[str], env: dict[str, str], repeat: int) -> float:
+    """The best wall time of `repeat` runs of a whole process (imports and start-up included)."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(argv, cwd=ROOT, env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def bench_ingest(folder: Path, rows: int, repeat: int) -> None:
+    t = ingest.measure(folder, rows, repeat)
+    base = t["baseline"][0]
+    line("ingest load", t["load"][0], base, "duckdb read_csv CTAS", "(budget 1.5x)")
+    line("ingest reload", t["reload"][0], base, "duckdb read_csv CTAS", "(budget 1.5x)")
+    for name in ("legame.duckdb", "legame.duckdb.wal", "baseline.duckdb", "interactions.csv"):
+        (folder / name).unlink(missing_ok=True)
+
+
+def bench_board(folder: Path, interactions: int, repeat: int) -> None:
+    config = kpis.bench_config(folder)
+    con = warehouse.connect(config)
+    started = time.perf_counter()
+    sizes = kpis.fill(con, interactions / 5_000_000)
+    filled = time.perf_counter() - started
+    print(f"warehouse: {', '.join(f'{k} {v:,}' for k, v in sizes.items())} (filled, aggregates built: {filled:.1f} s)")
+    t = kpis.measure(con, config, repeat=max(repeat, 3))
+    con.close()
+    base = t["baseline"]
+    line("board KPIs first run", t["cold"], base, "three full scans", "(includes the CLV fits)")
+    line("board KPIs warm", t["warm"], base, "three full scans", "(budget 0.1 s at 5 M, 0.3 s at 20 M)")
+    line("board KPIs warm, raw rows", t["warm_raw"], base, "three full scans", "(the path before the aggregates)")
+
+    db = str(warehouse.database_path(config))
+    env = {**os.environ, "LEGAME_DB": db, "LEGAME_SECRET": "bench"}
+    period = ("--from", kpis.QUARTER.start.isoformat(), "--to", kpis.QUARTER.end.isoformat())
+    cli = process_seconds([sys.executable, "-m", "legame", "kpis", *period, "--json"], env, repeat)
+    scans = process_seconds([sys.executable, "-c", THREE_SCANS, db], env, repeat)
+    line("kpis CLI process", cli, scans, "three-scan process", "(budget 2x)")
+
+
+def bench_clv(customers: int, repeat: int) -> None:
+    orders = clv_fit.warehouse_orders(customers, seed=11)
+    with duckdb.connect() as con:
+        con.register("generated", orders)
+        con.execute(
+            "create table orders as select row_number() over ()::varchar as order_id, "
+            "'c' || customer as person_id, ordered_at::timestamp as ordered_at, revenue, "
+            "null::varchar as channel, null::varchar as campaign, false as is_refund from generated"
+        )
+        seconds, _ = clv_fit.best_of(repeat, lambda: clv.fit_clv(con, "1997-09-30", "week"))
+    try:
+        import lifetimes  # noqa: F401  (only bench/requirements.txt installs it)
+    except ImportError:
+        line("CLV fit", seconds, None, "lifetimes: not installed", f"({customers:,} customers; budget 1 s)")
+        return
+    data = clv_fit.simulated_summary(customers, seed=customers)
+    ours, _ = clv_fit.best_of(repeat, lambda: clv_fit.fit_ours(data))
+    theirs, _ = clv_fit.best_of(1, lambda: clv_fit.fit_lifetimes(data))
+    line("CLV fit", seconds, None, "(no baseline)", f"({customers:,} customers, both models; budget 1 s)")
+    line("CLV fit, BG/NBD alone", ours, theirs, "lifetimes BetaGeoFitter", "(goal: ours >= 100x faster)")
+
+
+def peak_rss_mb() -> float:
+    # ru_maxrss is in KiB on Linux; the children's is the largest of the processes this one waited for.
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=list(SIZES), default="smoke")
+    args = parser.parse_args()
+    interactions, repeat = SIZES[args.size], REPEAT[args.size]
+    print(f"bench/run.py --size {args.size}: {interactions:,} interactions, {date.today()}, {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as folder:
+        bench_ingest(Path(folder), interactions, repeat)
+        bench_board(Path(folder), interactions, repeat)
+    bench_clv(min(interactions // 5, 1_000_000), repeat)
+    print(f"{'peak RSS':<26}: {peak_rss_mb():8.0f} MB  (budget 2048 MB)")
+    print("browser first card        : not measured here (needs Chromium and a running server)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Compact aggregates of the big tables, kept current inside every transaction that changes them.
+
+A board reads a period's slice of these (queries/fast/) instead of scanning millions of raw rows;
+the raw-row definitions (queries/*.sql) stay the reference, and tests hold the two equal. Every
+aggregate is keyed by person: whoever writes orders, interactions or people first marks the people
+its rows name (`mark`), then `refresh` recomputes those people's aggregate rows, in the same
+transaction. The SQL lives in queries/aggregates/, one file per table, run in file-name order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+AGGREGATES_DIR = Path(__file__).resolve().parent.parent / "queries" / "aggregates"
+# The raw tables the aggregates are computed from, and the column naming the person each row is about.
+SOURCES = {"orders": "person_id", "interactions": "person_id", "people": "person_id"}
+# Aggregate table of each file in AGGREGATES_DIR (the file name after its order prefix).
+PERSON_TABLES = ("agg_first_sales", "agg_sale_days", "agg_interaction_days")
+WHOLE_TABLES = ("agg_members", "agg_channel_names", "agg_order_days")  # small: recomputed whole on every refresh
+# Above this share of all people, a refresh rebuilds the tables whole rather than by person.
+WHOLE_SHARE = 0.5
+
+
+def _files() -> list[Path]:
+    return sorted(AGGREGATES_DIR.glob("*.sql"))
+
+
+def _table(file: Path) -> str:
+    return "agg_" + file.stem.split("_", 1)[1]
+
+
+@cache
+def digest() -> str:
+    """The version of the aggregates' definitions: a change of their SQL rebuilds them (`ensure`)."""
+    text = "\n".join(f.name + "\n" + f.read_text(encoding="utf-8") for f in _files())
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def usable(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether this warehouse's aggregates are current (an older file opened read-only has none)."""
+    try:
+        found = con.execute("select sha256 from aggregates_version").fetchall()
+    except duckdb.CatalogException:
+        return False
+    return found == [(digest(),)]
+
+
+def _scope(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create temp table if not exists _agg_scope (person_id varchar)")
+
+
+def mark(con: duckdb.DuckDBPyConnection, table: str, where: str = "true", params: dict | None = None) -> None:
+    """Note the people named by the rows of `table` matching `where`, before those rows change.
+
+    A no-op for tables the aggregates do not read. `where` is SQL of ours, with named `params`.
+    """
+    column = SOURCES.get(table)
+    if column is None:
+        return
+    _scope(con)
+    con.execute(
+        f"insert into _agg_scope select distinct {column} from {table} where ({where}) and {column} is not null",
+        params or {},
+    )
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the aggregate rows of the people marked since the last refresh (caller's transaction)."""
+    _scope(con)
+    marked = con.execute("select count(distinct person_id) from _agg_scope").fetchone()[0]
+    if not marked:
+        return
+    people = con.execute("select count(*) from people").fetchone()[0]
+    if marked > WHOLE_SHARE * max(people, 1):
+        _rebuild(con)
+        return
+    con.execute("create or replace temp table _agg_scope as select distinct person_id from _agg_scope")
+    for file in _files():
+        name = _table(file)
+        if name in PERSON_TABLES:
+            con.execute(f"delete from {name} where person_id in (select person_id from _agg_scope)")
+        else:
+            con.execute(f"delete from {name}")
+        _insert(con, file, everyone=False)
+    con.execute("delete from _agg_scope")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, file: Path, everyone: bool) -> None:
+    # $everyone: every person's rows, with no lookup in _agg_scope (a rebuild).
+    text = file.read_text(encoding="utf-8")
+    con.execute(f"insert into {_table(file)} {text}", {"everyone": everyone} if "$everyone" in text else {})
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    """Every aggregate from every raw row (inside the caller's transaction)."""
+    _scope(con)
+    con.execute("delete from _agg_scope")
+    for file in _files():
+        con.execute(f"delete from {_table(file)}")
+        _insert(con, file, everyone=True)
+    con.execute("delete from aggregates_version")
+    con.execute("insert into aggregates_version values ($d)", {"d": digest()})
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute every aggregate from the raw tables, in one transaction of its own."""
+    con.execute("begin transaction")
+    try:
+        _rebuild(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def ensure(con: duckdb.DuckDBPyConnection) -> bool:
+    """Rebuild the aggregates when their definitions changed (or a file predates them); True if rebuilt."""
+    if usable(con):
+        return False
+    rebuild(con)
+    return True
+
+
+def query_name(name: str, fast: bool) -> str:
+    """The queries/ file computing `name` from the aggregates (queries/fast/) when `fast` and there is one."""
+    if fast and (AGGREGATES_DIR.parent / "fast" / f"{name}.sql").exists():
+        return f"fast/{name}"
+    return name

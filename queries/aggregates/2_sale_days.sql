@@ -1,0 +1,23 @@
+-- agg_sale_days: sales (paid_orders) per day, buyer, order channel and campaign.
+-- Grain: one row per (day, person, the order's own channel, campaign) for people in _agg_scope.
+--   acquisition_channel is the buyer's in people, so attribution needs no other table.
+with sales as (
+    select
+        ordered_at::date as day,
+        person_id,
+        channel as source_channel,
+        campaign,
+        count(*) as orders,
+        sum(revenue) as revenue
+    from paid_orders()
+    where $everyone or person_id in (select person_id from _agg_scope)
+    group by all
+),
+
+final as (
+    select s.day, s.person_id, s.source_channel, s.campaign, p.acquisition_channel, s.orders, s.revenue
+    from sales as s
+    left join people as p using (person_id)
+)
+
+select * from final order by day

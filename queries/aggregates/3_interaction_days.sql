@@ -1,0 +1,61 @@
+-- agg_interaction_days: community acts per day, person and the export's channel name.
+-- Grain: one row per (day, person, source_channel) for people in _agg_scope.
+-- is_first_of_day marks the row holding the person's first act of the day (by occurred_at, event_id, as
+--   engaged_people orders them); on it, prev_day is the person's previous day with an act. So the people
+--   active in [start, end] are the first-of-day rows with no act since before start: counted, not deduplicated.
+-- The person's record (people) and first sale (agg_first_sales, refreshed first) ride along:
+--   member_on, known_as_of and "customer by a day" read the row itself.
+with days as (
+    select
+        occurred_at::date as day,
+        person_id,
+        channel as source_channel,
+        count(*) as interactions,
+        count(*) filter (where kind = 'answer') as answers,
+        count(*) filter (where kind = 'ugc') as ugc,
+        count(*) filter (where kind in ('referral', 'review', 'ugc', 'share')) as advocacy_acts,
+        min((occurred_at, event_id)) as first_act
+    from interactions
+    where $everyone or person_id in (select person_id from _agg_scope)
+    group by all
+),
+
+-- The row before, in the person's acts in order: on another day (or none), this row is the day's first.
+ordered as (
+    select *, lag(day) over (partition by person_id order by day, first_act) as previous_row_day
+    from days
+),
+
+person_facts as (
+    select
+        coalesce(p.person_id, f.person_id) as person_id,
+        p.person_id is not null as in_people,
+        p.first_seen,
+        p.is_member,
+        p.member_since,
+        f.first_ordered_at as customer_since
+    from people as p
+    full join agg_first_sales as f on p.person_id = f.person_id
+),
+
+final as (
+    select
+        o.day,
+        o.person_id,
+        o.source_channel,
+        o.interactions,
+        o.answers,
+        o.ugc,
+        o.advocacy_acts,
+        o.previous_row_day is distinct from o.day as is_first_of_day,
+        case when o.previous_row_day is distinct from o.day then o.previous_row_day end as prev_day,
+        coalesce(f.in_people, false) as in_people,
+        f.first_seen,
+        f.is_member,
+        f.member_since,
+        f.customer_since
+    from ordered as o
+    left join person_facts as f using (person_id)
+)
+
+select * from final order by day

@@ -1,0 +1,63 @@
+-- advocacy.sql (queries/advocacy.sql's inputs) read from the compact aggregates: same grain, same columns.
+-- Customers by $end: a first sale by then (agg_first_sales, carried on each act's row as customer_since).
+with answers_in_period as (
+    select nps_group, answered_at
+    from nps_answers()
+    where answered_at >= $start and answered_at < $end + interval 1 day
+),
+
+-- Referrals made carry no channel: unattributed.
+acting_people as (
+    select person_id
+    from interaction_days_in($channel_rules, $start, $end)
+    where advocacy_acts > 0 and ($channel is null or channel = $channel)
+        and customer_since < $end + interval 1 day
+    union
+    select referrer_id
+    from referrals
+    where referred_at >= $start and referred_at < $end + interval 1 day
+        and ($channel is null or $channel = 'unattributed')
+        and referrer_id in (select person_id from agg_first_sales where first_ordered_at < $end + interval 1 day)
+),
+
+ugc_acts as (
+    select coalesce(sum(ugc), 0) as ugc
+    from interaction_days_in($channel_rules, $start, $end)
+    where $channel is null or channel = $channel
+),
+
+posts_in_period as (
+    select author_type, is_ugc, reach
+    from channel_posts($channel_rules)
+    where published_at >= $start and published_at < $end + interval 1 day
+        and ($channel is null or channel = $channel)
+),
+
+new_in_period as (
+    select n.person_id, n.referred_by, r.referrer_id
+    from first_sales_in($channel_rules, $person_fallback, $start, $end) as n
+    left join (select distinct referred_id as person_id, referrer_id from referrals) as r using (person_id)
+    where ($channel is null or n.channel = $channel)
+        and ($campaign is null or coalesce(n.campaign, 'unattributed') = $campaign)
+),
+
+final as (
+    select
+        (select count(*) from answers_in_period) as answers,
+        (select count(*) filter (where nps_group = 'promoter') from answers_in_period) as promoters,
+        (select count(*) filter (where nps_group = 'passive') from answers_in_period) as passives,
+        (select count(*) filter (where nps_group = 'detractor') from answers_in_period) as detractors,
+        (select count(*) from acting_people) as advocates,
+        (select count(distinct person_id) from new_in_period) as new_customers,
+        (select count(distinct person_id) from new_in_period where coalesce(referrer_id, referred_by) is not null)
+            as referred_new_customers,
+        (select count(*) filter (where is_ugc) from posts_in_period) + (select ugc from ugc_acts) as ugc,
+        (select coalesce(sum(reach) filter (where is_ugc or author_type in ('customer', 'influencer')), 0)
+            from posts_in_period) as earned_reach,
+        (select count(*) filter (where author_type = 'employee') from posts_in_period) as employee_posts,
+        (select count(*) filter (where author_type = 'customer') from posts_in_period) as customer_posts,
+        (select count(*) filter (where author_type = 'influencer') from posts_in_period) as influencer_posts,
+        (select max(answered_at)::date from answers_in_period) as latest_date
+)
+
+select * from final
