@@ -163,11 +163,12 @@ def _cli(config, tmp_path, monkeypatch):
 
 
 def _kpis_json(capsys) -> object:
-    """The KPI JSON, floats to 12 significant digits: DuckDB sums doubles in parallel, in no fixed order."""
+    """The KPI JSON, floats to 7 significant digits: DuckDB sums doubles in parallel, in no fixed order, and
+    the CLV model's optimiser carries a last-digit difference in its inputs to about the 9th digit of its fit."""
 
     def stable(node: object) -> object:
         if isinstance(node, float):
-            return float(f"{node:.12g}")
+            return float(f"{node:.7g}")
         if isinstance(node, dict):
             return {k: stable(v) for k, v in node.items()}
         return [stable(v) for v in node] if isinstance(node, list) else node
