@@ -63,12 +63,12 @@ class Board:
         members = int(value.extras["breakdown"]["members"])
         fmt = NumberFormat(i18n.locale_for(i18n.current(), self.locale))
         return ngettext(
-            "In {period} the community's {members} member customer is worth {value} more in predicted margin over "
+            "{during} the community's {members} member customer is worth {value} more in predicted margin over "
             "the next {horizon} than another customer (90% interval {low} to {high}).",
-            "In {period} the community's {members} member customers are worth {value} more in predicted margin over "
+            "{during} the community's {members} member customers are worth {value} more in predicted margin over "
             "the next {horizon} than as many other customers (90% interval {low} to {high}).",
             members,
-            period=self.period.label,
+            during=self.period.during,
             members=fmt.number(members),
             value=value.display["value"],
             horizon=ngettext("{n} month", "{n} months", self.horizon_months),

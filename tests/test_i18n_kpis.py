@@ -239,7 +239,7 @@ def test_board_headline_in_italian_and_english(demo, config):
         members = int(value.extras["breakdown"]["members"])
         assert members > 1
         assert built.headline == (
-            f"Nel periodo T3 2026, {members} clienti membri della community valgono {value.display['value']} "
+            f"Nel T3 2026, {members} clienti membri della community valgono {value.display['value']} "
             "in più di margine previsto nei prossimi 36 mesi rispetto ad altrettanti altri clienti "
             f"(intervallo al 90%: da {value.display['low']} a {value.display['high']})."
         )

@@ -10,7 +10,7 @@ from babel.dates import format_date, format_skeleton
 
 from legame import i18n
 from legame.errors import LegameError
-from legame.i18n import N_, _
+from legame.i18n import N_, _, pgettext
 
 # Shown through _() where they are picked (the keys are the ids of URLs and the CLI).
 PRESETS = {
@@ -119,17 +119,47 @@ class Period:
 
     def label_in(self, locale: str) -> str:
         """The label as the CLDR locale `locale` (en_GB, it_IT) writes it."""
-        months = self.whole_months
-        if months == 1:
+        if self.kind == "month":
             return format_skeleton("yMMMM", self.start, locale=locale)
-        if months == 3 and self.start.month % 3 == 1:
+        if self.kind == "quarter":
             return format_date(self.start, "QQQ y", locale=locale)
-        if months == 12 and self.start.month == 1:
+        if self.kind == "year":
             return str(self.start.year)
         end = format_date(self.end, "medium", locale=locale)
         if self.start.year != self.end.year:
             return f"{format_date(self.start, 'medium', locale=locale)} – {end}"
         return f"{format_skeleton('MMMd', self.start, locale=locale)} – {end}"
+
+    @property
+    def kind(self) -> str:
+        """month, quarter, year (whole calendar ones) or range: how the period is named."""
+        months = self.whole_months
+        if months == 1:
+            return "month"
+        if months == 3 and self.start.month % 3 == 1:
+            return "quarter"
+        if months == 12 and self.start.month == 1:
+            return "year"
+        return "range"
+
+    @property
+    def during(self) -> str:
+        """The period as a time phrase opening a sentence, with the preposition its kind takes: 'In Q3 2026' /
+        'Nel T3 2026', 'In September 2026' / 'A settembre 2026', 'From 3 Jan to 9 Feb 2025' / 'Dal 3 gen al 9 feb
+        2025'."""
+        if self.kind == "range":
+            fmt = i18n.locale_for(i18n.current(), None)
+            return pgettext(
+                "range",
+                "From {start} to {end}",
+                start=format_date(self.start, "medium", locale=fmt),
+                end=format_date(self.end, "medium", locale=fmt),
+            )
+        if self.kind == "month":
+            return pgettext("month", "In {period}", period=self.label)
+        if self.kind == "quarter":
+            return pgettext("quarter", "In {period}", period=self.label)
+        return pgettext("year", "In {period}", period=self.label)
 
     def as_dict(self) -> dict[str, str]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat(), "label": self.label}
