@@ -12,7 +12,7 @@ from legame.fmt import NumberFormat
 from legame.i18n import _, ngettext, pgettext
 from legame.ingest import currency as money
 from legame.ingest.profiles import Profile
-from legame.ingest.sniff import EAST_ASIAN, unique_names
+from legame.ingest.sniff import DETECTED, unique_names
 from legame.warehouse import table_word
 
 
@@ -140,12 +140,12 @@ def repeated_column_notes(header: tuple[str, ...], profile: Profile) -> list[str
 
 def encoding_note(encoding: str) -> str | None:
     """The report's word on an encoding read from the file's bytes rather than declared by them."""
-    if encoding not in EAST_ASIAN:
+    if encoding not in DETECTED:
         return None
     return _(
         "The file is not in UTF-8: its bytes are {script} text ({encoding}) and were read as such. "
         "If names look wrong, export the file again as UTF-8.",
-        script=_(EAST_ASIAN[encoding]),
+        script=_(DETECTED[encoding]),
         encoding=encoding,
     )
 

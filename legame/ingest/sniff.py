@@ -47,10 +47,47 @@ EAST_ASIAN = {
     "gb18030": N_("Chinese (GBK)"),
     "big5": N_("Chinese (Big5)"),
 }
+# Single-byte Cyrillic and Greek code pages: in Windows-1252 their letters would be accented Latin
+# ones. charset-normalizer names the code page; the decoded text must then read as the script.
+SINGLE_BYTE = {
+    "cp1251": N_("Cyrillic (Windows-1251)"),
+    "koi8_r": N_("Cyrillic (KOI8-R)"),
+    "iso8859_5": N_("Cyrillic (ISO-8859-5)"),
+    "cp1253": N_("Greek (Windows-1253)"),
+    "iso8859_7": N_("Greek (ISO-8859-7)"),
+}
+# charset-normalizer's names for each (it also offers near twins of a code page), and the
+# code pages of the same script a file of it may really be in.
+_SINGLE_BYTE_GUESSES = {
+    "cp1251": ("cp1251",),
+    "kz1048": ("cp1251",),
+    "ptcp154": ("cp1251",),
+    "koi8_r": ("koi8_r",),
+    "koi8_u": ("koi8_r",),
+    "koi8_t": ("koi8_r",),
+    "iso8859_5": ("iso8859_5",),
+    # ISO-8859-7 and Windows-1253 differ in a few bytes (Ά among them): the letters tell.
+    "cp1253": ("cp1253", "iso8859_7"),
+    "iso8859_7": ("cp1253", "iso8859_7"),
+}
+_GREEK_GUESSES = {"cp1253", "iso8859_7"}
+# Encodings read from a file's bytes, not declared by them: the report names them.
+DETECTED = {**EAST_ASIAN, **SINGLE_BYTE}
 WESTERN = {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp850", "mac_roman"}
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_SCRIPT = {
+    "cp1251": re.compile(r"[\u0400-\u04ff]"),
+    "koi8_r": re.compile(r"[\u0400-\u04ff]"),
+    "iso8859_5": re.compile(r"[\u0400-\u04ff]"),
+    "cp1253": re.compile(r"[\u0370-\u03ff]"),
+    "iso8859_7": re.compile(r"[\u0370-\u03ff]"),
+}
+_WORD = re.compile(r"[^\W\d_]+")
+MIN_COHERENCE = 0.2  # charset-normalizer's share of the text in a language it recognises
+MIN_SCRIPT_LETTERS = 12  # fewer letters of the script are no clear signal
+MIN_SCRIPT_SHARE = 0.9  # of the script's letters, the share in words of two or more of them alone
 
 
 def _reads_as_its_script(text: str, encoding: str) -> bool:
@@ -62,13 +99,55 @@ def _reads_as_its_script(text: str, encoding: str) -> bool:
     return han > 0 and kana == 0 and hangul == 0
 
 
+def _script_letters(text: str, encoding: str) -> int:
+    """The letters of the code page's script in whole words of it, or 0 when the text does not read as it.
+
+    Western accents read in a Cyrillic or Greek code page become letters of that script too, but
+    one or two inside a Latin word (Città -> Cittа), or a lone one (è -> и); Cyrillic or Greek text
+    is words of its letters alone.
+    """
+    script = _SCRIPT[encoding]
+    total = len(script.findall(text))
+    in_words = sum(
+        len(word) for word in _WORD.findall(text) if len(word) >= 2 and len(script.findall(word)) == len(word)
+    )
+    return in_words if in_words >= MIN_SCRIPT_LETTERS and in_words >= MIN_SCRIPT_SHARE * total else 0
+
+
+def _single_byte(sample: bytes, guessed: str) -> str | None:
+    """The Cyrillic or Greek code page of a sample charset-normalizer took for `guessed`, else None."""
+    best, most = None, 0
+    for encoding in _SINGLE_BYTE_GUESSES[guessed]:
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        # A byte a code page has no character for is a control character in it: not its text.
+        if any((ch < " " and ch not in "\t\r\n") or "\x7f" <= ch < "\xa0" for ch in text):
+            continue
+        letters = _script_letters(text, encoding)
+        if letters > most or (letters == most and letters and encoding == guessed):
+            best, most = encoding, letters
+    return best
+
+
 def _east_asian(sample: bytes) -> str | None:
-    """The East Asian encoding of a sample that is not UTF-8, else None (Windows-1252)."""
+    """The East Asian, Cyrillic or Greek encoding of a sample that is not UTF-8, else None (Windows-1252)."""
     from charset_normalizer import from_bytes  # only files that are not UTF-8 need it
 
-    guess = next((m for m in from_bytes(sample) if not m.encoding.startswith("utf")), None)
+    matches = [m for m in from_bytes(sample) if not m.encoding.startswith("utf")]
+    guess = matches[0] if matches else None
     if guess is None or {guess.encoding, *guess.could_be_from_charset} & WESTERN:
         return None
+    if guess.encoding in _SINGLE_BYTE_GUESSES:
+        # Short Cyrillic and Greek texts fit each other's code pages: only a language recognised,
+        # and no code page of the other script reading as well, count.
+        greek = _GREEK_GUESSES.__contains__
+        rival = any(
+            m.encoding in _SINGLE_BYTE_GUESSES and greek(m.encoding) != greek(guess.encoding) and m.chaos <= guess.chaos
+            for m in matches[1:]
+        )
+        return _single_byte(sample, guess.encoding) if guess.coherence >= MIN_COHERENCE and not rival else None
     for encoding in EAST_ASIAN:
         try:
             text = sample.decode(encoding)
