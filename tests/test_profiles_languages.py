@@ -42,3 +42,33 @@ def test_spanish_daily_export_reads_the_day_not_the_reporting_range(con, config)
     load_file(con, config, EXPORTS / "meta_ads_manager_es.csv")
     by_day = con.execute("select day::varchar, sum(amount) from spend group by 1 order by 1").fetchall()
     assert [(d, round(float(a), 2)) for d, a in by_day] == [("2025-03-01", 18.4), ("2025-03-02", 26.85)]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "profile", "rows", "amount", "impressions", "clicks", "totals"),
+    [
+        # 14,49 + 1.023,25 + 13,16; 1.217 + 12.577 + 230; 62 + 135 + 58
+        ("google_ads_campaigns_it.csv", "google_ads_campaigns_it", 3, 1050.90, 14024, 255, 0),
+        # 12,34 + 1 020,50 + 3,10 (narrow no-break space thousands); 1 234 + 10 500 + 40; 7 + 88 + 2
+        ("google_ads_campaigns_fr.csv", "google_ads_campaigns_fr", 3, 1035.94, 11774, 97, 1),
+        # 1.234,56 + 99,90; 12.345 + 900; 120 + 9
+        ("google_ads_campaigns_de.csv", "google_ads_campaigns_de", 2, 1334.46, 13245, 129, 1),
+        # 48,20 + 51,05 + 12,60; 1.240 + 1.310 + 430; 86 + 92 + 21
+        ("google_ads_campaigns_es.csv", "google_ads_campaigns_es", 3, 111.85, 2980, 199, 1),
+        # Latin American Spanish: Costo with a decimal point, 1,204.50 + 98.15; 21,310 + 1,907; 2151 + 161
+        ("google_ads_campaigns_es_latam.csv", "google_ads_campaigns_es", 2, 1302.65, 23217, 2312, 0),
+        # 123,45 + 205,90 + 98,10; 1.234 + 980 + 1.102; 56 + 41 + 48
+        ("google_ads_campaigns_pt.csv", "google_ads_campaigns_pt", 3, 427.45, 3316, 145, 1),
+    ],
+)
+def test_google_ads_in_italian_french_german_spanish_and_portuguese(
+    con, config, fixture, profile, rows, amount, impressions, clicks, totals
+):
+    report = load_file(con, config, EXPORTS / fixture)
+    assert (report.profile, report.table) == (profile, "spend")
+    assert (report.inserted, report.rejected) == (rows, 0)
+    assert sum("total row" in note for note in report.notes) == (1 if totals else 0)
+    got = con.execute(
+        "select sum(amount), sum(impressions), sum(clicks), count(*), min(channel) from spend"
+    ).fetchone()
+    assert (round(float(got[0]), 2), *got[1:]) == (amount, impressions, clicks, rows, "google")
