@@ -38,8 +38,10 @@ class Sniffed:
 # a later € could not be told from Latin-1.
 TRANSCODED = {"windows-1252": "cp1252", "utf-16-be": "utf-16"}
 # Multi-byte encodings of East Asian text: read in Windows-1252 they would be stored as mojibake.
-# charset-normalizer tells them from Western text; which of them a file is, the script of the
-# decoded text tells (Japanese has kana, Korean is mostly Hangul, Chinese only Han characters).
+# charset-normalizer tells them from Western text, and more than one Western file in a hundred
+# from them: a guess counts only when the Windows-1252 reading is not plainly Western and the
+# decoded characters stand in words. Which of them a file is, the script of the decoded text
+# tells (Japanese has kana, Korean is mostly Hangul, Chinese only Han characters).
 EAST_ASIAN = {
     "cp932": N_("Japanese (Shift-JIS)"),
     "euc_jp": N_("Japanese (EUC-JP)"),
@@ -88,6 +90,18 @@ _WORD = re.compile(r"[^\W\d_]+")
 MIN_COHERENCE = 0.2  # charset-normalizer's share of the text in a language it recognises
 MIN_SCRIPT_LETTERS = 12  # fewer letters of the script are no clear signal
 MIN_SCRIPT_SHARE = 0.9  # of the script's letters, the share in words of two or more of them alone
+# East Asian characters (kana, Hangul, Han, CJK punctuation, full-width forms), and runs of them.
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_CJK_RUN = re.compile(rf"{_CJK.pattern}(?:[0-9 ]*{_CJK.pattern})*")
+MIN_CJK_IN_RUNS = 2  # a two-character word is the least East Asian text there is
+MIN_CJK_RUN_SHARE = 0.6  # of the East Asian characters, the share in runs of two or more
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Letters of Western languages in Windows-1252; the signs their texts carry, and those of the
+# signs that may stand right after a letter (Marca™, l’, 1ª) or right before one («nuovo», ¿Qué).
+_WESTERN_LETTERS = frozenset("ŠŒŽšœžŸÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ")
+_WESTERN_SIGNS = frozenset("€„…†‡‰‹‘’“”•–—™›¡¢£¥§©ª«®°±²³´µ·¹º»¼½¾¿×÷\xa0")
+_AFTER_A_LETTER = frozenset("…‰’”›™®©°ª²³´¹º»")
+_BEFORE_A_LETTER = frozenset("„†‡‹‘’“¡«´µ¿")
 
 
 def _reads_as_its_script(text: str, encoding: str) -> bool:
@@ -97,6 +111,54 @@ def _reads_as_its_script(text: str, encoding: str) -> bool:
     if encoding == "cp949":
         return hangul > 0 and hangul >= 9 * han and kana == 0
     return han > 0 and kana == 0 and hangul == 0
+
+
+def _in_runs(text: str) -> bool:
+    """Whether the East Asian characters of a decoded text stand in runs, as words of the script do.
+
+    Western accents read in a two-byte encoding each swallow the letter after them into one
+    character between Latin letters (Anaïs -> Ana齭); East Asian text is runs of its characters
+    (digits and spaces between them, as in 第3期 or 봄 세일, do not break a run).
+    """
+    runs = _CJK_RUN.findall(text)
+    chars = [len(_CJK.findall(run)) for run in runs]
+    in_runs = sum(n for n in chars if n >= 2)
+    return in_runs >= MIN_CJK_IN_RUNS and in_runs >= MIN_CJK_RUN_SHARE * sum(chars)
+
+
+def _plainly_western(sample: bytes) -> bool:
+    """Whether the Windows-1252 reading of a sample is Western text.
+
+    Each character above ASCII is a letter of a word with ASCII letters (Città), a one-letter
+    word (à, è), or a sign where Western texts put it (a € by a digit or a space, « before a
+    word, ™ after one). Two-byte East Asian text read so is runs of signs and of words with no
+    ASCII letter (±±¾©ÊÐ, ²Ä3´Á, ¥x¥_).
+    """
+    text = sample.decode("cp1252", errors="replace")
+    for match in _NON_ASCII.finditer(text):
+        at, ch = match.start(), match.group()
+        before, after = text[at - 1 : at] if at else "", text[at + 1 : at + 2]
+        if ch in _WESTERN_LETTERS:
+            start, end = at, at + 1
+            while start > 0 and text[start - 1].isalpha():
+                start -= 1
+            while end < len(text) and text[end].isalpha():
+                end += 1
+            word = text[start:end]
+            if len(word) > 1 and not any(c.isascii() for c in word):
+                return False
+            if len(word) == 1 and not (before.isascii() and after.isascii()):
+                return False
+        elif ch in _WESTERN_SIGNS:
+            if (not before.isascii() and before not in _WESTERN_LETTERS) or (
+                not after.isascii() and after not in _WESTERN_LETTERS
+            ):
+                return False
+            if (before.isalpha() and ch not in _AFTER_A_LETTER) or (after.isalpha() and ch not in _BEFORE_A_LETTER):
+                return False
+        else:
+            return False
+    return True
 
 
 def _script_letters(text: str, encoding: str) -> int:
@@ -148,12 +210,14 @@ def _east_asian(sample: bytes) -> str | None:
             for m in matches[1:]
         )
         return _single_byte(sample, guess.encoding) if guess.coherence >= MIN_COHERENCE and not rival else None
+    if _plainly_western(sample):
+        return None
     for encoding in EAST_ASIAN:
         try:
             text = sample.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if _reads_as_its_script(text, encoding):
+        if _reads_as_its_script(text, encoding) and _in_runs(text):
             return encoding
     return None
 
