@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from legame.errors import UnrecognisedExport
 from legame.ingest import load_file
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
@@ -24,9 +25,13 @@ EXPORTS = Path(__file__).parent / "fixtures" / "exports"
         ("meta_ads_manager_es.csv", "meta_ads_manager_es", 3, 45.25, 20897, 82, 2),
         # 54,30 + 19,95; 30034 + 7120; 120 + 33: the week counts on its first day
         ("meta_ads_manager_pt.csv", "meta_ads_manager_pt", 2, 74.25, 37154, 153, 1),
+        # 18,40 + 6,15 + 1.019,60; 9034 + 2011 + 9876; 38 + 44 (one blank): Tag, not Berichtsstart
+        ("meta_ads_manager_de.csv", "meta_ads_manager_de", 3, 1044.15, 20921, 82, 2),
+        # 168,25 + 89,90; 40034 + 3987; 410 + 96: Beginn der Berichterstattung, the month on its first day
+        ("meta_ads_manager_de_range.csv", "meta_ads_manager_de", 2, 258.15, 44021, 506, 1),
     ],
 )
-def test_meta_ads_manager_in_french_spanish_and_portuguese(
+def test_meta_ads_manager_in_french_spanish_portuguese_and_german(
     con, config, fixture, profile, rows, amount, impressions, clicks, days
 ):
     report = load_file(con, config, EXPORTS / fixture)
@@ -68,7 +73,55 @@ def test_google_ads_in_italian_french_german_spanish_and_portuguese(
     assert (report.profile, report.table) == (profile, "spend")
     assert (report.inserted, report.rejected) == (rows, 0)
     assert sum("total row" in note for note in report.notes) == (1 if totals else 0)
-    got = con.execute(
-        "select sum(amount), sum(impressions), sum(clicks), count(*), min(channel) from spend"
-    ).fetchone()
+    got = con.execute("select sum(amount), sum(impressions), sum(clicks), count(*), min(channel) from spend").fetchone()
     assert (round(float(got[0]), 2), *got[1:]) == (amount, impressions, clicks, rows, "google")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "profile", "amount", "impressions", "clicks", "days"),
+    [
+        # 84,37 + 12,05 + 1.090,10; 5210 + 9876 + 41230; 37 + 6 + 288: 1.3.2025 is the 1st of March
+        (
+            "linkedin_campaign_performance_de.csv",
+            "linkedin_campaign_performance_de",
+            1186.52,
+            56316,
+            331,
+            [("2025-03-01", 96.42), ("2025-03-02", 1090.1)],
+        ),
+        # 130,25 + 9,80 + 1.204,00; 6120 + 8710 + 38050; 41 + 5 + 301
+        (
+            "linkedin_campaign_performance_pt.csv",
+            "linkedin_campaign_performance_pt",
+            1344.05,
+            52880,
+            347,
+            [("2025-03-01", 140.05), ("2025-03-02", 1204.0)],
+        ),
+    ],
+)
+def test_linkedin_campaign_manager_in_german_and_portuguese(
+    con, config, fixture, profile, amount, impressions, clicks, days
+):
+    report = load_file(con, config, EXPORTS / fixture)
+    assert (report.profile, report.table) == (profile, "spend")
+    assert (report.inserted, report.rejected) == (3, 0)
+    got = con.execute("select sum(amount), sum(impressions), sum(clicks), min(channel) from spend").fetchone()
+    assert (round(float(got[0]), 2), *got[1:]) == (amount, impressions, clicks, "linkedin")
+    by_day = con.execute("select day::varchar, sum(amount) from spend group by 1 order by 1").fetchall()
+    assert [(d, round(float(a), 2)) for d, a in by_day] == days
+    # The row level (ad group, formerly campaign) is the campaign: two of them share a day.
+    assert con.execute("select count(distinct campaign) from spend").fetchone()[0] == 2
+
+
+def test_german_meta_export_without_a_campaign_is_not_taken_for_meta_ads_manager(con, config, tmp_path):
+    # The anonymised public German export has no campaign column: two campaigns of one day would
+    # share a spend key, so the format requires Kampagnenname and such a file is not recognised.
+    path = tmp_path / "meta_de_ohne_kampagne.csv"
+    path.write_text(
+        "Berichtsstart,Berichtsende,Plattform,Ausgegebener Betrag (EUR),Impressionen,Reichweite,Link-Klicks\n"
+        '2025-03-01,2025-03-01,facebook,"12,40",1200,900,12\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(UnrecognisedExport):
+        load_file(con, config, path)
