@@ -125,3 +125,44 @@ def test_german_meta_export_without_a_campaign_is_not_taken_for_meta_ads_manager
     )
     with pytest.raises(UnrecognisedExport):
         load_file(con, config, path)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "profile", "channel", "sums", "first_id", "days"),
+    [
+        # reach 1980 + 1210 + 9431; views 2710 + 1502 + 12880; reactions 61 + 33 + 270; comments 9 + 4 + 19;
+        # shares 5 + 3 + 12; no saves column. 03/12/2025 is the 12th of March (month first).
+        (
+            "meta_business_suite_facebook_posts_it.csv",
+            "meta_business_suite_facebook_posts_it",
+            "facebook",
+            (12621, 17092, 364, 32, 20, None),
+            "1827720132094663",
+            ["2025-03-01", "2025-03-04", "2025-03-12"],
+        ),
+        # reach 2875 + 11032 + 2104; views 4210 + 18400 + 2980; likes 312 + 905 + 188; comments 21 + 57 + 12;
+        # shares 14 + 88 + 9; saves 48 + 230 + 76. The post is its Permalink (no post id column).
+        (
+            "meta_business_suite_instagram_posts_it.csv",
+            "meta_business_suite_instagram_posts_it",
+            "instagram",
+            (16011, 25590, 1405, 90, 111, 354),
+            "https://www.instagram.com/p/DGx0000001/",
+            ["2025-03-01", "2025-03-09", "2025-03-13"],
+        ),
+    ],
+)
+def test_meta_business_suite_in_italian(con, config, fixture, profile, channel, sums, first_id, days):
+    report = load_file(con, config, EXPORTS / fixture)
+    assert (report.profile, report.table) == (profile, "posts")
+    assert (report.rows_read, report.inserted, report.rejected) == (3, 3, 0)
+    got = con.execute(
+        "select sum(reach), sum(impressions), sum(reactions), sum(comments), sum(shares), sum(saves) from posts"
+    ).fetchone()
+    assert got == sums
+    rows = con.execute(
+        "select channel, post_id, author_type, published_at::date::varchar from posts order by published_at"
+    ).fetchall()
+    assert {r[0] for r in rows} == {channel} and {r[2] for r in rows} == {"brand"}
+    assert rows[0][1] == first_id
+    assert [r[3] for r in rows] == days
