@@ -166,3 +166,19 @@ def test_meta_business_suite_in_italian(con, config, fixture, profile, channel, 
     assert {r[0] for r in rows} == {channel} and {r[2] for r in rows} == {"brand"}
     assert rows[0][1] == first_id
     assert [r[3] for r in rows] == days
+
+
+def test_youtube_studio_table_data_in_italian_skips_its_totale_row(con, config):
+    report = load_file(con, config, EXPORTS / "youtube_studio_content_it.csv")
+    assert (report.profile, report.table) == ("youtube_studio_content_it", "posts")
+    # Four rows read: the Totale row is skipped (said in the notes), three videos load.
+    assert (report.rows_read, report.inserted, report.rejected) == (4, 3, 0)
+    assert "1 total row skipped, not loaded as data: line 2 ('Totale')." in report.notes
+    rows = con.execute(
+        "select post_id, published_at::date::varchar, channel, author_type, impressions from posts order by 2"
+    ).fetchall()
+    assert rows == [
+        ("Zp0dR4nYw7c", "2025-02-27", "youtube", "brand", None),
+        ("kT3mV9xQp2A", "2025-03-01", "youtube", "brand", None),
+        ("-Hx81bLwQ0s", "2025-03-12", "youtube", "brand", None),  # the leading space is trimmed
+    ]
