@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -269,3 +270,9 @@ def test_big5_euc_jp_and_a_two_character_gbk_name_are_read(con, config, tmp_path
     report = load_file(con, config, write(tmp_path, "spend.csv", text, encoding=encoding))
     assert (report.encoding, report.inserted, report.rejected) == (detected, 2, 0)
     assert con.execute("select campaign, sum(amount) from spend group by campaign").fetchall() == [(campaign, 19.5)]
+
+
+def test_charset_normalizer_is_a_direct_dependency():
+    # sniff.py imports it: it must not depend on another package happening to pull it in.
+    requirements = (Path(__file__).parents[1] / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert any(line.split("==")[0].strip().lower() == "charset-normalizer" for line in requirements)

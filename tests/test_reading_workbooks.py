@@ -288,3 +288,29 @@ def test_a_workbook_named_csv_that_no_format_knows_is_matched_by_hand(upload_pag
         ("1003", 15.0, True),
     ]
     assert rows(app_config, "select round(sum(revenue), 2) from orders") == [(184.9,)]  # 49.9 + 120 + 15
+
+
+def test_past_the_unpacked_size_limit_the_workbook_is_never_opened(con, config, tmp_path, monkeypatch):
+    # The 462 KB file took 37 s and 306 MB to refuse: the zip's own sizes must decide, unread.
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl opened a workbook the limit refuses")
+
+    monkeypatch.setattr("openpyxl.load_workbook", never)
+    path = tmp_path / "big.csv"
+    path.write_bytes(bomb(tmp_path / "big.xlsx").read_bytes())
+    config.data["limits"] = {"workbook_expanded_mb": 1, "workbook_cells": 5_000_000}
+    with pytest.raises(FatalFileError, match=r"^big\.csv is an Excel workbook that unpacks to"):
+        load_export(con, config, path)
+
+
+def test_reading_stops_at_the_cell_limit(con, config, tmp_path, monkeypatch):
+    from legame.ingest import excel
+
+    read = []
+    monkeypatch.setattr(excel, "cell_text", lambda value: read.append(value) or str(value))
+    path = bomb(tmp_path / "big.xlsx")  # 25,001 rows of 4 cells
+    config.data["limits"] = {"workbook_expanded_mb": 100, "workbook_cells": 1_000}
+    with pytest.raises(FatalFileError, match="holds more than 1,000 cells"):
+        load_export(con, config, path)
+    # Refused on the row that passes the limit (250 rows of 4 cells), not after the 100,004 cells of the sheet.
+    assert len(read) == 1_000
