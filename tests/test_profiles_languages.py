@@ -182,3 +182,24 @@ def test_youtube_studio_table_data_in_italian_skips_its_totale_row(con, config):
         ("kT3mV9xQp2A", "2025-03-01", "youtube", "brand", None),
         ("-Hx81bLwQ0s", "2025-03-12", "youtube", "brand", None),  # the leading space is trimmed
     ]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "profile", "impressions"),
+    [
+        # No French impressions column: none is read.
+        ("youtube_studio_content_fr.csv", "youtube_studio_content_fr", None),
+        # 150220 + (the Short: empty) + 151025, not the Total row's 321725 again
+        ("youtube_studio_content_es.csv", "youtube_studio_content_es", 301245),
+        ("youtube_studio_content_pt.csv", "youtube_studio_content_pt", 301245),
+    ],
+)
+def test_youtube_studio_table_data_in_french_spanish_and_portuguese(con, config, fixture, profile, impressions):
+    report = load_file(con, config, EXPORTS / fixture)
+    assert (report.profile, report.table) == (profile, "posts")
+    assert (report.rows_read, report.inserted, report.rejected) == (4, 3, 0)
+    assert "1 total row skipped, not loaded as data: line 2 ('Total')." in report.notes
+    assert con.execute("select sum(impressions) from posts").fetchone()[0] == impressions
+    rows = con.execute("select post_id, published_at::date::varchar from posts order by 2").fetchall()
+    # "27 févr. 2025" and "Feb 27, 2025" alike; the Short's leading space trimmed
+    assert rows == [("Zp0dR4nYw7c", "2025-02-27"), ("kT3mV9xQp2A", "2025-03-01"), ("-Hx81bLwQ0s", "2025-03-12")]
