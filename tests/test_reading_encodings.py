@@ -276,3 +276,28 @@ def test_charset_normalizer_is_a_direct_dependency():
     # sniff.py imports it: it must not depend on another package happening to pull it in.
     requirements = (Path(__file__).parents[1] / "requirements.txt").read_text(encoding="utf-8").splitlines()
     assert any(line.split("==")[0].strip().lower() == "charset-normalizer" for line in requirements)
+
+
+# Short files whose text decodes in a neighbouring encoding too: kanji-only Japanese names read as
+# rare Korean syllables in Windows-949, Big5 read as GBK. Each must come back as written.
+@pytest.mark.parametrize(
+    ("encoding", "campaigns", "detected", "total"),
+    [
+        ("shift_jis", ("田中太郎", "東京店"), "cp932", 22.0),  # 10.5 + 11.5
+        ("shift_jis", ("鈴木花子", "大阪店", "送料無料"), "cp932", 34.5),  # 10.5 + 11.5 + 12.5
+        ("big5", ("台北 優惠券", "陳美玲"), "big5", 22.0),
+        ("big5", ("高雄 會員", "林志明"), "big5", 22.0),
+        ("big5", ("臺中 旗艦店",), "big5", 10.5),
+        ("gbk", ("北京 会员", "张伟"), "gb18030", 22.0),
+        ("euc_kr", ("서울 할인", "김민수"), "cp949", 22.0),
+    ],
+)
+def test_short_east_asian_files_are_read_in_their_own_encoding(
+    con, config, tmp_path, encoding, campaigns, detected, total
+):
+    rows = "".join(f"2025-03-0{i + 1},meta,{name},1{i}.5\n" for i, name in enumerate(campaigns))
+    path = write(tmp_path, "spend.csv", "day,channel,campaign,amount\n" + rows, encoding=encoding)
+    report = load_file(con, config, path)
+    assert (report.encoding, report.inserted, report.rejected) == (detected, len(campaigns), 0)
+    assert con.execute("select campaign from spend order by day").fetchall() == [(c,) for c in campaigns]
+    assert con.execute("select sum(amount) from spend").fetchone() == (total,)

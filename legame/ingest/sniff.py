@@ -73,6 +73,14 @@ _SINGLE_BYTE_GUESSES = {
     "iso8859_7": ("cp1253", "iso8859_7"),
 }
 _GREEK_GUESSES = {"cp1253", "iso8859_7"}
+# charset-normalizer's names for the East Asian encodings, and the codec read for each.
+_EAST_ASIAN_GUESSES = {
+    **dict.fromkeys(("cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213"), "cp932"),
+    **dict.fromkeys(("euc_jp", "euc_jis_2004", "euc_jisx0213"), "euc_jp"),
+    **dict.fromkeys(("cp949", "euc_kr", "johab"), "cp949"),
+    **dict.fromkeys(("gb18030", "gbk", "gb2312", "hz"), "gb18030"),
+    **dict.fromkeys(("big5", "big5hkscs"), "big5"),
+}
 # Encodings read from a file's bytes, not declared by them: the report names them.
 DETECTED = {**EAST_ASIAN, **SINGLE_BYTE}
 WESTERN = {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp850", "mac_roman"}
@@ -96,20 +104,39 @@ _CJK_RUN = re.compile(rf"{_CJK.pattern}(?:[0-9 ]*{_CJK.pattern})*")
 MIN_CJK_IN_RUNS = 2  # a two-character word is the least East Asian text there is
 MIN_CJK_RUN_SHARE = 0.6  # of the East Asian characters, the share in runs of two or more
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 # Letters of Western languages in Windows-1252; the signs their texts carry, and those of the
-# signs that may stand right after a letter (Marca™, l’, 1ª) or right before one («nuovo», ¿Qué).
+# signs that may stand right after a letter (Marca™, l’, 1ª) or right before one («nuovo», ¿Qué, 20°C).
 _WESTERN_LETTERS = frozenset("ŠŒŽšœžŸÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ")
 _WESTERN_SIGNS = frozenset("€„…†‡‰‹‘’“”•–—™›¡¢£¥§©ª«®°±²³´µ·¹º»¼½¾¿×÷\xa0")
 _AFTER_A_LETTER = frozenset("…‰’”›™®©°ª²³´¹º»")
-_BEFORE_A_LETTER = frozenset("„†‡‹‘’“¡«´µ¿")
+_BEFORE_A_LETTER = frozenset("„†‡‹‘’“¡«´µ¿°")
 
 
-def _reads_as_its_script(text: str, encoding: str) -> bool:
+def _in_euc_kr(syllable: str) -> bool:
+    # Python's EUC-KR writes a syllable outside its 2,350 as eight bytes of letters (KS X 1001 annex 3).
+    try:
+        return len(syllable.encode("euc_kr")) == 2
+    except UnicodeEncodeError:
+        return False
+
+
+def _reads_as_its_script(text: str, encoding: str, guessed: bool = False) -> bool:
+    """Whether decoded text is of the encoding's script; `guessed`: charset-normalizer named the encoding.
+
+    Japanese names and places are often kanji alone: with no kana, only charset-normalizer's
+    word tells Japanese from Chinese.
+    """
     kana, hangul, han = (len(p.findall(text)) for p in (_KANA, _HANGUL, _HAN))
+    if _PRIVATE_USE.search(text):
+        return False  # bytes the encoding gives no character, only a vendor's private code point
     if encoding in ("cp932", "euc_jp"):
-        return kana > 0 and hangul == 0
+        return (kana > 0 or (guessed and han > 0)) and hangul == 0
     if encoding == "cp949":
-        return hangul > 0 and hangul >= 9 * han and kana == 0
+        # Korean text is the 2,350 syllables of EUC-KR; other bytes read in Windows-949 (a Shift-JIS
+        # file's) are the rare syllables it adds.
+        common = sum(1 for ch in _HANGUL.findall(text) if _in_euc_kr(ch))
+        return hangul > 0 and hangul >= 9 * han and kana == 0 and common >= 0.9 * hangul
     return han > 0 and kana == 0 and hangul == 0
 
 
@@ -212,12 +239,15 @@ def _east_asian(sample: bytes) -> str | None:
         return _single_byte(sample, guess.encoding) if guess.coherence >= MIN_COHERENCE and not rival else None
     if _plainly_western(sample):
         return None
-    for encoding in EAST_ASIAN:
+    # charset-normalizer's own guess first: a short Big5 or Shift-JIS text decodes as GBK or
+    # EUC-KR too, and all Han, it would read as their script.
+    first = _EAST_ASIAN_GUESSES.get(guess.encoding)
+    for encoding in sorted(EAST_ASIAN, key=lambda e: e != first):
         try:
             text = sample.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if _reads_as_its_script(text, encoding) and _in_runs(text):
+        if _reads_as_its_script(text, encoding, encoding == first) and _in_runs(text):
             return encoding
     return None
 
