@@ -301,3 +301,27 @@ def test_short_east_asian_files_are_read_in_their_own_encoding(
     assert (report.encoding, report.inserted, report.rejected) == (detected, len(campaigns), 0)
     assert con.execute("select campaign from spend order by day").fetchall() == [(c,) for c in campaigns]
     assert con.execute("select sum(amount) from spend").fetchone() == (total,)
+
+
+# Code pages Legame does not detect: read as Windows-1252, their text is no Western European text
+# (Ł reads £, Arabic and Hebrew letters read as accented Latin ones), so the report names the
+# encoding assumed rather than storing mojibake without a word.
+@pytest.mark.parametrize(
+    ("encoding", "campaigns"),
+    [
+        ("cp1250", ("Łódź wyprzedaż wiosenna", "Gdańsk promocja świąteczna")),
+        ("cp1256", ("القاهرة تخفيضات الربيع", "الرياض مجموعة جديدة")),
+        ("cp1255", ("תל אביב מבצע אביב", "ירושלים קולקציה חדשה")),
+        ("cp874", ("กรุงเทพ ลดราคา", "เชียงใหม่ สินค้าใหม่")),
+    ],
+)
+def test_a_code_page_not_detected_is_not_read_silently(con, config, tmp_path, encoding, campaigns):
+    report = load_file(con, config, write(tmp_path, "spend.csv", _spend(campaigns), encoding=encoding))
+    assert (report.encoding, report.inserted, report.rejected) == ("cp1252", 2, 0)
+    assert report.notes[0] == (
+        "The file is not in UTF-8: its bytes are Western European (Windows-1252) text (cp1252) and were read as "
+        "such. If names look wrong, export the file again as UTF-8."
+    )
+    # What was stored is the Windows-1252 reading of the bytes, as the note says (11.5 + 12.5).
+    stored = con.execute("select list(campaign order by day), sum(amount) from spend").fetchone()
+    assert stored == ([c.encode(encoding).decode("cp1252", errors="replace") for c in campaigns], 24.0)

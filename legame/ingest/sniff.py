@@ -81,8 +81,12 @@ _EAST_ASIAN_GUESSES = {
     **dict.fromkeys(("gb18030", "gbk", "gb2312", "hz"), "gb18030"),
     **dict.fromkeys(("big5", "big5hkscs"), "big5"),
 }
+# A file in no encoding detected is read as Windows-1252. When its text does not read as Western
+# European (Polish, Arabic, Hebrew, Thai... code pages), that reading goes by this name, so that
+# the report says which encoding was assumed instead of storing mojibake without a word.
+DOUBTFUL_WESTERN = "cp1252"
 # Encodings read from a file's bytes, not declared by them: the report names them.
-DETECTED = {**EAST_ASIAN, **SINGLE_BYTE}
+DETECTED = {**EAST_ASIAN, **SINGLE_BYTE, DOUBTFUL_WESTERN: N_("Western European (Windows-1252)")}
 WESTERN = {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp850", "mac_roman"}
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
@@ -106,11 +110,11 @@ MIN_CJK_RUN_SHARE = 0.6  # of the East Asian characters, the share in runs of tw
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 # Letters of Western languages in Windows-1252; the signs their texts carry, and those of the
-# signs that may stand right after a letter (Marca™, l’, 1ª) or right before one («nuovo», ¿Qué, 20°C).
+# signs that may stand right after a letter (Marca™, l’, 1ª) or right before one («nuovo», ¿Qué, 20°C; col·lecció both).
 _WESTERN_LETTERS = frozenset("ŠŒŽšœžŸÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ")
 _WESTERN_SIGNS = frozenset("€„…†‡‰‹‘’“”•–—™›¡¢£¥§©ª«®°±²³´µ·¹º»¼½¾¿×÷\xa0")
-_AFTER_A_LETTER = frozenset("…‰’”›™®©°ª²³´¹º»")
-_BEFORE_A_LETTER = frozenset("„†‡‹‘’“¡«´µ¿°")
+_AFTER_A_LETTER = frozenset("…‰’”›™®©°ª²³´¹º»·")
+_BEFORE_A_LETTER = frozenset("„†‡‹‘’“¡«´µ¿°·")
 
 
 def _in_euc_kr(syllable: str) -> bool:
@@ -263,7 +267,9 @@ def _encoding(sample: bytes, complete: bool) -> str:
     except UnicodeDecodeError as exc:
         # A cut through a multi-byte character at the end of a partial sample is not an error.
         if complete or exc.start < len(sample) - 4:
-            return _east_asian(sample if complete else sample[: sample.rfind(b"\n") + 1] or sample) or "windows-1252"
+            whole_lines = sample if complete else sample[: sample.rfind(b"\n") + 1] or sample
+            # Read as Windows-1252 either way; named in the report when the text does not read as Western.
+            return _east_asian(whole_lines) or ("windows-1252" if _plainly_western(whole_lines) else DOUBTFUL_WESTERN)
     return "utf-8"
 
 
