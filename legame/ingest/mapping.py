@@ -40,6 +40,7 @@ PROFILE_NAME = re.compile(r"[a-z][a-z0-9_]{1,59}")
 PROPOSE_FROM = 0.5
 # A table whose score is within this of another's is a weak fit, to be confirmed (weak_fit).
 CLOSE_FIT = 0.05
+FIXABLE_CREDIT = 0.5  # of a needed column left to one value for every row
 
 
 # What each table holds and what each column means, in the words of the person matching the file.
@@ -843,7 +844,11 @@ def propose_table(sample: Sample, table: Table) -> TableProposal:
     # Most weight on the columns the table cannot do without, some on how much of the file it explains,
     # and some on how many needed columns it fills: a table needing one column (people) would otherwise
     # win any file with an email in it, an orders export among them.
-    covered = sum(m.confidence for m in found) / len(required)
+    # A needed column the user can fill with one value for every row (the channel of a one-network
+    # ads export) counts half: an Italian LinkedIn file is spend with its channel typed in, not orders
+    # without their customers.
+    fixable = sum(1 for m in required if not m.source and can_be_fixed(table.name, m.column))
+    covered = (sum(m.confidence for m in found) + FIXABLE_CREDIT * fixable) / len(required)
     explained = sum(m.confidence for m in matches.values()) / max(1, len(sample.names))
     filled = sum(m.confidence for m in found) / MOST_REQUIRED
     if len(found) == len(required):

@@ -221,8 +221,9 @@ def _extra_checks(profile: Profile, decisions: Decisions | None, currency: str) 
     for name in profile.table.key:
         cmap = profile.columns.get(name)
         if cmap and cmap.source and profile.table.column(name).kind == "text":
-            # 1.22158E+17: an id Excel turned into a rounded number when the file was opened and saved.
-            test = "regexp_full_match(_x, '\\d(\\.\\d+)?[eE]\\+\\d+')"
+            # 1.22158E+17: an id Excel turned into a rounded number when the file was opened and saved
+            # (1,22158E+17 in a language that writes a decimal comma, Italian among them).
+            test = "regexp_full_match(_x, '\\d([.,]\\d+)?[eE]\\+\\d+')"
             reason = "rounded by Excel into a number: export the file again without opening it in Excel"
             checks.append((cmap.source, f"nullif(trim({ident(cmap.source)}), '')", test, reason, args_sql(None)))
     if profile.currency_column:
@@ -320,6 +321,24 @@ def _implausible(col: Column, parsed: str, refund: str | None) -> list[tuple[str
 
 # A first cell like `Total`, `Total: Account`, `Grand total`, `Totale`, `Gesamt`: a report's total row.
 TOTAL_ROW = r"^\s*(grand\s+)?(totals?|totale|totali|totaux|gesamt|summe|suma)\b"
+# Further along the row, only a whole cell that is a total's label (`Total: Account`, `Totale`):
+# a user may move the label's column (Google Ads' Campaign after Cost, a title before YouTube's
+# Contenuti), and a campaign named "Total Injury Law" is no label. The cells are joined by a
+# unit separator and searched once.
+TOTAL_CELLS = 6  # the first cells of a row looked at
+_TOTAL_CELL = r"(^|\x1f)\s*(grand\s+)?(totals?|totale|totali|totaux|gesamt|summe|suma)\s*(:[^\x1f]*)?(\x1f|$)"
+
+
+def _total_sql(header: list[str]) -> str:
+    """Whether a row's first cell reads like a total row's, or one of its next cells is a total's label."""
+    if not header:
+        return "false"
+    first = f"regexp_matches({ident(header[0])}, {literal(TOTAL_ROW)}, 'i')"
+    further = header[1:TOTAL_CELLS]
+    if not further:
+        return first
+    cells = ", ".join(f"coalesce({ident(h)}, '')" for h in further)
+    return f"({first} or regexp_matches(concat_ws(chr(31), {cells}), {literal(_TOTAL_CELL)}, 'i'))"
 
 
 def _skip_sql(profile: Profile, header: list[str]) -> str:
@@ -360,13 +379,13 @@ def staging_select(
     `_bad` is true for a row with a missing required value or a value that
     could not be read; `errors_select` says which and why, for those rows only.
     `numbered`: the source carries `_row`, the row's position in the file; then
-    `_skip` says why a row is not data (`_skip_sql`) and `_total` whether its first
-    cell (the first of the file's `header` columns) reads like a total row's.
+    `_skip` says why a row is not data (`_skip_sql`) and `_total` whether it reads
+    like a total row (`_total_sql`, on the file's `header` columns).
     """
     inner, outputs, bad, _ = _parts(profile, decisions, currency)
     row = []
     if numbered:
-        total = f"regexp_matches({ident(header[0])}, {literal(TOTAL_ROW)}, 'i')" if header else "false"
+        total = _total_sql(header or [])
         row = ["_row", f"{_skip_sql(profile, header or [])} as _skip", f"coalesce({total}, false) as _total"]
     kept = ["_row", "_skip", "_total"] if numbered else []
     return (

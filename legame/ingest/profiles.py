@@ -490,6 +490,24 @@ def _unrecognised_message(header: tuple[str, ...], config: Config, file_name: st
                         shown=shown,
                     ),
                 )
+            elif lacking and len(columns) >= 2:
+                # Two rules fail, not one: name both, or the file is refused with no word on either.
+                gap = (
+                    len(lacking),
+                    ngettext(
+                        "Legame's {table} format needs the column {columns}, and a file is read in it only when at "
+                        "least half of its columns are {table} columns ({found} of this file's {count} are)",
+                        "Legame's {table} format needs the columns {columns}, and a file is read in it only when at "
+                        "least half of its columns are {table} columns ({found} of this file's {count} are)",
+                        len(lacking),
+                        table=table_word(table.name),
+                        columns=", ".join(lacking),
+                        found=len(columns),
+                        count=len(header),
+                    ),
+                )
+                if best_gap is None or gap[0] < best_gap[0]:
+                    best_gap = gap
             continue
         gap = (
             len(lacking),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,6 +12,7 @@ from legame.demo_data import DemoRemoval
 from legame.fmt import NumberFormat
 from legame.i18n import _, ngettext, pgettext
 from legame.ingest import currency as money
+from legame.ingest.normalise import TOTAL_ROW
 from legame.ingest.profiles import Profile
 from legame.ingest.sniff import DETECTED, unique_names
 from legame.warehouse import table_word
@@ -235,7 +237,13 @@ def skipped_notes(
             )
         notes.append(note)
     if n := skipped.get("total"):
-        where = ", ".join(_("line {line} ({text})", line=line, text=repr(text)) for line, text in totals[:3])
+        # `text` is the row's first cell: named only when it is the total's label, not a moved column's value.
+        where = ", ".join(
+            _("line {line} ({text})", line=line, text=repr(text))
+            if text and re.match(TOTAL_ROW, text, re.IGNORECASE)
+            else _("line {line}", line=line)
+            for line, text in totals[:3]
+        )
         notes.append(
             ngettext(
                 "{count} total row skipped, not loaded as data: {where}.",

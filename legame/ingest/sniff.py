@@ -37,6 +37,13 @@ class Sniffed:
 # plus €, curly quotes and dashes where Latin-1 has control characters: from a sample alone,
 # a later € could not be told from Latin-1.
 TRANSCODED = {"windows-1252": "cp1252", "utf-16-be": "utf-16"}
+# UTF-16 with no byte-order mark (SQL Server's bcp -w, .NET writers without a preamble): read
+# as 8-bit text, every other byte is a NUL and the header comes back as " o r d e r _ i d".
+# Its ASCII characters (delimiters, digits, Latin letters) put a NUL on one side of each pair.
+UTF16_NO_BOM = {"utf-16-le-nobom": "utf-16-le", "utf-16-be-nobom": "utf-16-be"}
+TRANSCODED.update(UTF16_NO_BOM)
+MIN_UTF16_NULS = 0.25  # of the sample's byte pairs, the share with a NUL on the one side
+MAX_UTF16_OTHER_NULS = 0.02  # and on the other
 # Multi-byte encodings of East Asian text: read in Windows-1252 they would be stored as mojibake.
 # charset-normalizer tells them from Western text, and more than one Western file in a hundred
 # from them: a guess counts only when the Windows-1252 reading is not plainly Western and the
@@ -86,7 +93,13 @@ _EAST_ASIAN_GUESSES = {
 # the report says which encoding was assumed instead of storing mojibake without a word.
 DOUBTFUL_WESTERN = "cp1252"
 # Encodings read from a file's bytes, not declared by them: the report names them.
-DETECTED = {**EAST_ASIAN, **SINGLE_BYTE, DOUBTFUL_WESTERN: N_("Western European (Windows-1252)")}
+DETECTED = {
+    **EAST_ASIAN,
+    **SINGLE_BYTE,
+    DOUBTFUL_WESTERN: N_("Western European (Windows-1252)"),
+    "utf-16-le-nobom": N_("UTF-16 (little-endian, without a byte-order mark)"),
+    "utf-16-be-nobom": N_("UTF-16 (big-endian, without a byte-order mark)"),
+}
 WESTERN = {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp850", "mac_roman"}
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
@@ -256,12 +269,27 @@ def _east_asian(sample: bytes) -> str | None:
     return None
 
 
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le-nobom' or 'utf-16-be-nobom' when the sample's NULs sit on one side of its byte pairs."""
+    pairs = len(sample) // 2
+    if pairs < 2 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0 : 2 * pairs : 2].count(0), sample[1 : 2 * pairs : 2].count(0)
+    if odd >= MIN_UTF16_NULS * pairs and even <= MAX_UTF16_OTHER_NULS * pairs:
+        return "utf-16-le-nobom"
+    if even >= MIN_UTF16_NULS * pairs and odd <= MAX_UTF16_OTHER_NULS * pairs:
+        return "utf-16-be-nobom"
+    return None
+
+
 def _encoding(sample: bytes, complete: bool) -> str:
     """The file's encoding from its byte-order mark or a UTF-8 trial of its first bytes (`complete`: all of it)."""
     if sample.startswith(b"\xff\xfe"):
         return "utf-16"
     if sample.startswith(b"\xfe\xff"):
         return "utf-16-be"
+    if nobom := _utf16_without_bom(sample):
+        return nobom
     try:
         sample.decode("utf-8")
     except UnicodeDecodeError as exc:
