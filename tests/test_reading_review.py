@@ -410,3 +410,22 @@ def test_post_ids_rounded_by_an_italian_excel_are_rejected_not_merged(con, confi
     assert count_and_sum(con, "select count(*), sum(reach) from posts") == (1, 400)
     assert [(r["row"], r["column"]) for r in report.rejects] == [(2, "ID del post"), (3, "ID del post")]
     assert "Excel" in report.rejects[0]["reason"]
+
+
+# --- A row too long and a row too short in one file ---------------------------------------------
+
+
+def test_a_row_with_one_value_too_many_beside_a_short_row_rejects_that_row_only(con, config, tmp_path):
+    # Each alone loaded; together DuckDB's padded re-read said "Error when sniffing file" and the
+    # whole file was refused. `note` is not read: the short row is data, the long one is rejected.
+    text = (
+        "order_id,email,ordered_at,revenue,note\r\n"
+        "A1,a@example.com,2025-03-01,10,x,y\r\n"
+        "A2,b@example.com,2025-03-02,20\r\n"
+        "A3,c@example.com,2025-03-03,30,z\r\n"
+    )
+    with i18n.language("it"):
+        report = load_file(con, config, write(tmp_path, "ordini.csv", text))
+    assert (report.inserted, report.rejected) == (2, 1)
+    assert count_and_sum(con, "select round(sum(revenue), 2) from orders") == (50.0,)  # 20 + 30
+    assert [(r["row"], r["reason"]) for r in report.rejects] == [(2, "ha 6 valori ma l'intestazione ha 5 colonne")]

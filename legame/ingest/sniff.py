@@ -15,6 +15,7 @@ from pathlib import Path
 
 from legame.errors import FatalFileError
 from legame.i18n import N_, _
+from legame.ingest.reasons import VALUES_NOT_COLUMNS
 
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -511,7 +512,14 @@ def broken_lines(path: Path, sniffed: Sniffed, max_line_bytes: int = MAX_LINE_BY
                 record.append(more[1])
                 quotes += more[1].count('"')
                 length += len(more[1])
-            if quotes % 2 == 0 and (len(record) == 1 or _fields("".join(record), sniffed.delimiter) == width):
+            if quotes % 2 == 0 and len(record) == 1:
+                # A row with more values than the header: DuckDB's padded re-read (for rows lacking
+                # trailing values) cannot tell its dialect, so such a row is rejected here.
+                if line.count(sniffed.delimiter) >= width and (found := _fields(line, sniffed.delimiter) or 0) > width:
+                    text = line.strip()[:200]
+                    broken.append(BrokenLine(number, text, VALUES_NOT_COLUMNS, {"count": found, "columns": width}))
+                continue
+            if quotes % 2 == 0 and _fields("".join(record), sniffed.delimiter) == width:
                 continue
             reason = (
                 'has a quote (") that is not closed: the line is rejected and the lines below it are read on their own'
