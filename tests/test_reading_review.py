@@ -429,3 +429,33 @@ def test_a_row_with_one_value_too_many_beside_a_short_row_rejects_that_row_only(
     assert (report.inserted, report.rejected) == (2, 1)
     assert count_and_sum(con, "select round(sum(revenue), 2) from orders") == (50.0,)  # 20 + 30
     assert [(r["row"], r["reason"]) for r in report.rejects] == [(2, "ha 6 valori ma l'intestazione ha 5 colonne")]
+
+
+# --- A currency the file states in a column --------------------------------------------------------
+
+
+def test_an_italian_google_ads_report_of_a_dollar_account_is_refused_not_read_as_euros(con, config, tmp_path):
+    # The account bills in USD: Google says so in "Codice valuta" on every row. Before, the rows
+    # loaded as euros and the note said the file named no currency.
+    text = GOOGLE_ADS_IT.replace("\tEUR\t", "\tUSD\t")
+    with i18n.language("it"), pytest.raises(FatalFileError, match="in USD"):
+        load_file(con, config, write(tmp_path, "campagne.csv", text, encoding="utf-16"))
+    assert con.execute("select count(*) from spend").fetchone() == (0,)
+
+
+def test_the_currency_column_of_a_google_ads_report_is_read_when_there(con, config, tmp_path):
+    report = load_file(con, config, write(tmp_path, "campagne.csv", GOOGLE_ADS_IT, encoding="utf-16"))
+    assert "Amounts are in EUR, as the Codice valuta column says; rows in another are rejected." in report.notes
+    # A mixed file: the USD row is rejected under its line, the EUR rows load (1.234,56 + 65,44 less
+    # the USD row's 65,44 = 1234.56).
+    mixed = GOOGLE_ADS_IT.replace("\tSaldi\t2025-07-02\tEUR\t", "\tSaldi\t2025-07-02\tUSD\t")
+    report = load_file(con, config, write(tmp_path, "misto.csv", mixed, encoding="utf-16"))
+    assert (report.inserted, report.replaced, report.unchanged, report.rejected) == (0, 0, 1, 1)
+    assert [(r["row"], r["column"]) for r in report.rejects] == [(5, "Codice valuta")]
+
+
+def test_a_google_ads_report_without_its_currency_column_still_loads(con, config, tmp_path):
+    text = 'Giorno,Campagna,Costo,Impr.,Clic\r\n2025-03-01,Brand,"14,49","1.217",62\r\n'
+    report = load_file(con, config, write(tmp_path, "campagne.csv", text))
+    assert (report.profile, report.inserted) == ("google_ads_campaigns_it", 1)
+    assert count_and_sum(con, "select sum(amount) from spend") == (14.49,)

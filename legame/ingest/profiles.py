@@ -71,6 +71,9 @@ class Profile:
     detect_alternatives: tuple[tuple[str, ...], ...] = ()
     skip_rows_after_header: int = 0  # rows below the header that are not data (question texts, ids)
     currency_column: str | None = None  # rows in another currency than config.yaml's are rejected
+    # The export's currency column when it has one (the first of these names present): a column the
+    # user may leave out of the report (Google Ads' Currency code), read as `currency_column` when there.
+    currency_column_if_present: tuple[str, ...] = ()
     # (column, values): only rows whose column holds one of the values (any value, when there are none)
     # are loaded; the rest are counted.
     only_if: tuple[str, tuple[str, ...]] | None = None
@@ -95,6 +98,13 @@ def _names(spec: Any) -> tuple[str, ...]:
     if isinstance(spec, list) and spec and all(isinstance(s, str) for s in spec):
         return tuple(spec)
     raise ConfigError(_("A profile column's alternative names must be a list of names, not {spec}.", spec=repr(spec)))
+
+
+def _currency_names(spec: Any) -> tuple[str, ...]:
+    """`currency_column_if_present`: one name or a list of the names the export gives it."""
+    if not spec:
+        return ()
+    return (spec,) if isinstance(spec, str) else _names(spec)
 
 
 def _column_map(spec: Any) -> ColumnMap:
@@ -256,6 +266,7 @@ def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
         detect_alternatives=detect_alternatives,
         skip_rows_after_header=int(spec.get("skip_rows_after_header", 0)),
         currency_column=spec.get("currency_column"),
+        currency_column_if_present=_currency_names(spec.get("currency_column_if_present")),
         only_if=_only_if(name, spec.get("only_if")),
         only_if_why=_only_if_why(spec.get("only_if")),
     )
@@ -315,7 +326,18 @@ def bind(profile: Profile, header: tuple[str, ...], file_name: str = "") -> Prof
             continue
         columns[name] = replace(cmap, source=source, pattern=None) if cmap.pattern or cmap.alternatives else cmap
     detected = profile.detect + tuple(f for f in [*chosen, *found] if f and f not in profile.detect)
-    return replace(profile, columns=columns, detect=detected, detect_patterns=(), detect_alternatives=())
+    currency = profile.currency_column or next(
+        (h for n in profile.currency_column_if_present for h in header if h.strip().lower() == n.lower()), None
+    )
+    return replace(
+        profile,
+        columns=columns,
+        detect=detected,
+        detect_patterns=(),
+        detect_alternatives=(),
+        currency_column=currency,
+        currency_column_if_present=(),
+    )
 
 
 def _canonical_columns(table: Table, header: tuple[str, ...]) -> dict[str, ColumnMap]:
