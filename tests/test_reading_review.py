@@ -459,3 +459,21 @@ def test_a_google_ads_report_without_its_currency_column_still_loads(con, config
     report = load_file(con, config, write(tmp_path, "campagne.csv", text))
     assert (report.profile, report.inserted) == ("google_ads_campaigns_it", 1)
     assert count_and_sum(con, "select sum(amount) from spend") == (14.49,)
+
+
+def test_an_italian_meta_export_in_dollars_is_refused_for_its_currency_not_its_column_names(con, config, tmp_path):
+    # Before: "Closest: a Meta Ads Manager (Italian locale) export would have Importo speso (EUR)",
+    # an invitation to rename the dollars into euros.
+    text = (
+        "Inizio dei report,Fine dei report,Nome della campagna,Importo speso (USD),Impression,Clic sul link\r\n"
+        "2025-07-01,2025-07-31,A,12.50,100,5\r\n"
+    )
+    with pytest.raises(UnrecognisedExport) as refused:
+        load_file(con, config, write(tmp_path, "meta.csv", text))
+    message = str(refused.value)
+    assert "Importo speso (EUR)" not in message, message
+    assert "USD" in message and "EUR" in message and "Importo speso (USD)" in message, message
+    with i18n.language("it"), pytest.raises(UnrecognisedExport) as rifiutato:
+        load_file(con, config, write(tmp_path, "meta.csv", text))
+    assert "USD" in str(rifiutato.value) and "converti" in str(rifiutato.value), str(rifiutato.value)
+    assert con.execute("select count(*) from loads").fetchone() == (0,)

@@ -20,6 +20,7 @@ import yaml
 from legame.config import Config
 from legame.errors import ConfigError, UnrecognisedExport
 from legame.i18n import _, ngettext, pgettext
+from legame.ingest import currency as money
 from legame.ingest.sniff import unique_names
 from legame.warehouse import TABLES, Table, table_word
 
@@ -483,6 +484,46 @@ def _matching(pattern: str) -> str:
     return _("a column whose name matches {pattern}", pattern=repr(pattern))
 
 
+def _without_currency(name: str) -> str:
+    """A column name with its currency code taken out: 'Importo speso (USD)' -> 'importo speso ()'."""
+    return re.sub(r"\b[A-Z]{3}\b", "", name).strip().lower()
+
+
+def _in_another_currency(header: tuple[str, ...], config: Config, file_name: str) -> str | None:
+    """Why a file an export format would know is refused, when all it lacks is its money column in our currency.
+
+    Meta's Italian export names the currency in the amount's column, `Importo speso (EUR)`; the
+    same export from an account billed in dollars has `Importo speso (USD)`. Naming the euro column
+    as what the file lacks would invite renaming dollars into euros.
+    """
+    present = {h.strip().lower() for h in header}
+    ours = config.currency.upper()
+    for profile in vendor_profiles(config):
+        lacking = [d for d in profile.detect if d.lower() not in present]
+        if not lacking or any(money.named_in_header(d) != ours for d in lacking):
+            continue
+        if any(not any(a.lower() in present for a in group) for group in profile.detect_alternatives):
+            continue
+        theirs = [
+            h
+            for d in lacking
+            for h in header
+            if (code := money.named_in_header(h)) and code != ours and _without_currency(h) == _without_currency(d)
+        ]
+        if len(theirs) == len(lacking):
+            return _(
+                "{file_name} has the columns of {profile}, but its amounts are in {code} ({column}) and Legame "
+                "counts every amount in {currency} (config.yaml), converting none. Export the report from an "
+                "account billed in {currency}, or convert the amounts first.",
+                file_name=file_name,
+                profile=profile_label(profile),
+                code=money.named_in_header(theirs[0]),
+                column=theirs[0],
+                currency=ours,
+            )
+    return None
+
+
 def _unrecognised_message(header: tuple[str, ...], config: Config, file_name: str) -> str:
     """Name the closest table or profile and what the file lacks for it."""
     present = {h.strip().lower() for h in header}
@@ -573,6 +614,8 @@ def _unrecognised_message(header: tuple[str, ...], config: Config, file_name: st
             gap = (len(lacking), _("a {profile} export would have {columns}", **values))
         if best_gap is None or gap[0] < best_gap[0]:
             best_gap = gap
+    if other_currency := _in_another_currency(header, config, file_name):
+        return other_currency
     if too_many:
         return too_many[1]
     shown = ", ".join(header[:12]) + (" …" if len(header) > 12 else "")
