@@ -85,7 +85,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
                     + _(
                         "row {row}, column {column}, value {value}: {reason}",
                         row=reject["row"],
-                        column=repr(reject["column"]),
+                        column=repr(reject["column"]) if reject["column"] else "—",  # a whole line
                         value=repr(reject["value"]),
                         reason=reject["reason"],
                     )

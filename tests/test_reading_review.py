@@ -477,3 +477,35 @@ def test_an_italian_meta_export_in_dollars_is_refused_for_its_currency_not_its_c
         load_file(con, config, write(tmp_path, "meta.csv", text))
     assert "USD" in str(rifiutato.value) and "converti" in str(rifiutato.value), str(rifiutato.value)
     assert con.execute("select count(*) from loads").fetchone() == (0,)
+
+
+# --- How a rejected line is shown ------------------------------------------------------------------
+
+
+def test_a_rejected_line_is_shown_with_a_dash_for_its_column_not_none(config, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+
+    from legame.config import ROOT
+    from legame.ui.reports import rejects_table
+
+    path = write(
+        tmp_path, "ordini.csv", ORDERS_HEADER + _order(1) + 'B9;p9@example.com;09/03/2025;"9,00\r\n' + _order(4)
+    )
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config.data, allow_unicode=True), encoding="utf-8")
+    env = {**os.environ, "LEGAME_CONFIG": str(tmp_path / "config.yaml"), "LEGAME_LANG": "it"}
+    result = subprocess.run(
+        [sys.executable, "-m", "legame", "ingest", "--keep-demo", str(path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.strip().startswith("riga 3"))
+    assert line.strip().startswith("riga 3, colonna —, valore 'B9;p9@example.com;09/03/2025;\"9,00'"), line
+    table = rejects_table([{"row": 3, "column": None, "value": "B9", "reason": "x"}])
+    assert table.iloc[0, 1] == "—"
