@@ -86,7 +86,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
                         "row {row}, column {column}, value {value}: {reason}",
                         row=reject["row"],
                         column=repr(reject["column"]) if reject["column"] else "—",  # a whole line
-                        value=repr(reject["value"]),
+                        value=repr(reject["value"]) if reject["value"] is not None else "—",  # an empty cell
                         reason=reject["reason"],
                     )
                 )

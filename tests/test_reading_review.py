@@ -509,3 +509,15 @@ def test_a_rejected_line_is_shown_with_a_dash_for_its_column_not_none(config, tm
     assert line.strip().startswith("riga 3, colonna —, valore 'B9;p9@example.com;09/03/2025;\"9,00'"), line
     table = rejects_table([{"row": 3, "column": None, "value": "B9", "reason": "x"}])
     assert table.iloc[0, 1] == "—"
+    # A missing value: "valore —: valore mancante", not "valore None".
+    missing = write(tmp_path, "vuoto.csv", ORDERS_HEADER + "B7;p7@example.com;;7,00\r\n" + _order(8))
+    result = subprocess.run(
+        [sys.executable, "-m", "legame", "ingest", "--keep-demo", str(missing)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert "  riga 2, colonna 'ordered_at', valore —: valore mancante" in result.stdout.splitlines(), result.stdout
+    table = rejects_table([{"row": 2, "column": "ordered_at", "value": None, "reason": "x"}])
+    assert table.iloc[0, 2] == "—"

@@ -58,6 +58,8 @@ def rejects_table(rejects: list[dict[str, object]]) -> pd.DataFrame:
     """The rejected rows with their headers in the reader's language (row numbers written as the file counts them)."""
     headers = {"row": _("Row"), "column": _("Column"), "value": _("Value"), "reason": _("Reason")}
     table = pd.DataFrame(rejects)
-    if "column" in table.columns:  # a line that could not be read is no one column's: a dash, not None
-        table["column"] = table["column"].fillna("—")
+    # A line that could not be read is no one column's, a missing value has none: a dash, not None.
+    for name in ("column", "value"):
+        if name in table.columns:
+            table[name] = table[name].fillna("—")
     return table.rename(columns={k: v for k, v in headers.items() if k in table.columns})
