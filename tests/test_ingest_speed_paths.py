@@ -10,6 +10,7 @@ import pytest
 from legame import warehouse
 from legame.config import Config
 from legame.ingest import load_file, pipeline
+from legame.ingest.pipeline import load_demo_if_empty
 from tests.conftest import write
 
 A = "order_id,person_id,ordered_at,revenue\nX1,p1,2025-01-01,10\nX2,p2,2025-01-02,20\nX3,p3,2025-01-03,30\n"
@@ -58,9 +59,18 @@ def _replay(config: Config, folder: Path, files: list[tuple[str, str]], **patche
         con = warehouse.connect(other)
         try:
             reports = [_counts(load_file(con, other, write(folder, name, text))) for name, text in files]
+            assert _fingerprints_wrong(con) == []
             return reports, _tables(con)
         finally:
             con.close()
+
+
+def _fingerprints_wrong(con) -> list[str]:
+    """Tables whose fingerprint, kept load by load, differs from one taken of the whole table now (of those
+    whose last change was a load: after an erasure or a demo removal the next load takes it whole)."""
+    kept = {t: pipeline._kept_fingerprint(con, table) for t, table in warehouse.TABLES.items()}
+    assert any(kept.values())
+    return [t for t, f in kept.items() if f is not None and f != pipeline._fingerprint(con, warehouse.TABLES[t])]
 
 
 def _no_shortcut(con, profile, sha) -> bool:
@@ -72,7 +82,7 @@ def _never_empty(con, table) -> bool:
 
 
 def _never_unchanged(*args):
-    return None
+    return None, None
 
 
 @pytest.mark.parametrize(
@@ -263,3 +273,23 @@ def test_a_reload_after_a_rolled_back_change_is_still_skipped_and_after_a_kept_o
     again = load_file(con, config, path)
     assert (again.replaced, again.unchanged) == (1, 2)
     assert con.execute("select person_id from orders where order_id = 'X3'").fetchone() == ("p3",)
+
+
+def test_the_kept_fingerprint_follows_erasures_removals_and_heals_after_a_change_by_hand(con, config, tmp_path):
+    from legame.demo_data import remove_demo
+    from legame.forget import forget
+
+    load_demo_if_empty(con, config)
+    assert remove_demo(con) is not None
+    orders = write(tmp_path, "o.csv", "order_id,email,ordered_at,revenue\nX1,ana@example.com,2025-01-01,10\n")
+    more = write(tmp_path, "m.csv", "order_id,email,ordered_at,revenue\nX2,bo@example.com,2025-01-02,20\n")
+    load_file(con, config, orders)
+    forget(con, config, "ana@example.com")
+    load_file(con, config, more)
+    assert _fingerprints_wrong(con) == []
+    con.execute("update orders set revenue = 21 where order_id = 'X2'")  # by hand: the kept fingerprint is stale
+    load_file(con, config, orders)
+    assert "orders" in _fingerprints_wrong(con)
+    again = load_file(con, config, orders)  # the last file again: its fingerprint taken whole, so healed
+    assert (again.inserted, again.replaced, again.unchanged) == (0, 0, 1)
+    assert _fingerprints_wrong(con) == []

@@ -467,7 +467,8 @@ def _diff_counts(con: duckdb.DuckDBPyConnection, profile: Profile) -> tuple[int,
     return total - replaced - unchanged, replaced, unchanged
 
 
-def _merge(con: duckdb.DuckDBPyConnection, profile: Profile, load_id: int) -> None:
+def _merge(con: duckdb.DuckDBPyConnection, profile: Profile, load_id: int) -> tuple[int, int]:
+    """Insert the new rows of `_good` and replace the changed ones; returns the `_fingerprint` of the rows deleted."""
     table = profile.table
     on = " and ".join(f"{table.name}.{k} = m.{k}" for k in table.key)
     keys = ", ".join(table.key)
@@ -476,9 +477,11 @@ def _merge(con: duckdb.DuckDBPyConnection, profile: Profile, load_id: int) -> No
     if con.execute("select count(*) from _matched").fetchone()[0] == 0:
         # Nothing loaded before shares a key with this file (a first load): no join needed.
         con.execute(f"{insert} select {columns}, $load_id from _good", {"load_id": load_id})
-        return
+        return 0, 0
     # The rows replaced may name other people than their new versions: their aggregates change too.
-    aggregates.mark(con, table.name, f"exists (select 1 from _matched m where m._differs and {on})")
+    replaced = f"exists (select 1 from _matched m where m._differs and {on})"
+    aggregates.mark(con, table.name, replaced)
+    deleted = _fingerprint(con, table, replaced)
     con.execute(f"delete from {table.name} using _matched m where m._differs and {on}")
     # New rows as loaded; changed rows as `_matched` has them (combined with the stored row, for people).
     con.execute(
@@ -486,6 +489,7 @@ def _merge(con: duckdb.DuckDBPyConnection, profile: Profile, load_id: int) -> No
             union all select {columns}, $load_id from _matched where _differs""",
         {"load_id": load_id},
     )
+    return deleted
 
 
 def _reading(profile: Profile, sniffed: Sniffed, config: Config) -> str:
@@ -498,21 +502,57 @@ def _reading(profile: Profile, sniffed: Sniffed, config: Config) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _fingerprint(con: duckdb.DuckDBPyConnection, table: Table) -> str:
-    """The table's rows summed up: their count and a hash of every value (load ids included)."""
+def _fingerprint(con: duckdb.DuckDBPyConnection, table: Table, where: str = "true") -> tuple[int, int]:
+    """The rows of `table` matching `where` summed up: their count, and the xor of a hash of each row's
+    values (its load id included). Rows are unique by key, so the xor of a table's parts is the table's."""
     columns = ", ".join([*(c.name for c in table.columns), "load_id"])
-    rows, digest = con.execute(f"select count(*), bit_xor(hash({columns})) from {table.name}").fetchone()
-    return f"{rows}:{digest}"
+    rows, digest = con.execute(
+        f"select count(*), coalesce(bit_xor(hash({columns})), 0) from {table.name} where {where}"
+    ).fetchone()
+    return int(rows), int(digest)
+
+
+def _after(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    load_id: int,
+    before: tuple[int, int] | None,
+    deleted: tuple[int, int],
+) -> tuple[int, int]:
+    """The table's fingerprint after load `load_id`: its fingerprint `before`, less the rows the load
+    `deleted`, plus the rows it wrote (only they carry its load id); the whole table when `before` is unknown."""
+    if before is None:
+        return _fingerprint(con, table)
+    written = _fingerprint(con, table, f"load_id = {int(load_id)}")
+    return before[0] - deleted[0] + written[0], before[1] ^ deleted[1] ^ written[1]
+
+
+def _fingerprint_text(fingerprint: tuple[int, int]) -> str:
+    return f"{fingerprint[0]}:{fingerprint[1]}"
+
+
+def _kept_fingerprint(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[int, int] | None:
+    """The fingerprint the table's last load kept, when nothing logged has changed the table since
+    (a row changed by hand goes unseen until the next reload of the last file: `_unchanged_reload`)."""
+    row = con.execute(
+        """select fingerprint from table_fingerprints
+           where table_name = $t and load_id = (select max(load_id) from loads where table_name in ($t, 'all'))""",
+        {"t": table.name},
+    ).fetchone()
+    if row is None:
+        return None
+    rows, digest = row[0].split(":")
+    return int(rows), int(digest)
 
 
 def _keep_fingerprint(
-    con: duckdb.DuckDBPyConnection, table: Table, load_id: int, fingerprint: str, reading: str
+    con: duckdb.DuckDBPyConnection, table: Table, load_id: int, fingerprint: tuple[int, int], reading: str
 ) -> None:
     """Remember how load `load_id` left its table and how it read its file (the reload shortcut's evidence)."""
     con.execute("delete from table_fingerprints where table_name = $t", {"t": table.name})
     con.execute(
         "insert into table_fingerprints values ($t, $id, $f, $r)",
-        {"t": table.name, "id": load_id, "f": fingerprint, "r": reading},
+        {"t": table.name, "id": load_id, "f": _fingerprint_text(fingerprint), "r": reading},
     )
 
 
@@ -526,19 +566,19 @@ def _unchanged_reload(
     reason: str,
     sha: str,
     reading: str,
-) -> tuple[LoadReport, str] | None:
+) -> tuple[LoadReport | None, tuple[int, int] | None]:
     """The report of reloading the very file the table's last load read, when nothing changed since: no read.
 
     The same bytes, read the same way (`_reading`) by the last load to touch the table, which had no
     rejected or repeated row, and the table's rows exactly as that load left them (`_fingerprint`):
     then every row of the file is stored as merging it would leave it, and the report is that load's,
     every row unchanged; only the preview reads the file (its first rows by date). Anything else (a
-    later load, an erasure, a demo removal, a row changed by hand, another setting) returns None and
-    the file is read and compared as usual. Also returns the table's fingerprint.
+    later load, an erasure, a demo removal, a row changed by hand, another setting) returns no report and
+    the file is read and compared as usual. Also returns the table's fingerprint when it was taken.
     """
     table = profile.table
     if profile.numbered_read:
-        return None
+        return None, None
     last = con.execute(
         """select l.load_id, l.rows_read, l.rows_inserted + l.rows_replaced + l.rows_unchanged, l.min_date,
                   l.max_date, f.fingerprint
@@ -549,10 +589,11 @@ def _unchanged_reload(
         {"table": table.name, "sha": sha, "profile": profile.name, "reading": reading},
     ).fetchone()
     if last is None:
-        return None
-    _load_id, rows_read, stored, min_date, max_date, fingerprint = last
-    if _fingerprint(con, table) != fingerprint:
-        return None
+        return None, None
+    _load_id, rows_read, stored, min_date, max_date, kept = last
+    fingerprint = _fingerprint(con, table)
+    if _fingerprint_text(fingerprint) != kept:
+        return None, fingerprint
     fmt = NumberFormat.for_reader(config)
     # Nothing to explain: the tables `_record` reads are empty.
     _all_good(con, profile, rows=f"{table.name} where false")
@@ -754,11 +795,13 @@ def load_file(
             removed = delete_demo(con, loaded_by) if remove_demo and not is_demo else None
             load_id = _next_load_id(con) if straight and _is_empty(con, profile.table) else None
             # The file the table's last load read, and the table as that load left it: nothing to read.
-            unchanged, plain = None, False
+            unchanged, fingerprint, plain = None, None, False
             if load_id is None and broken is None:
-                unchanged = _unchanged_reload(con, config, path, file_name, sniffed, profile, reason, sha, reading)
+                unchanged, fingerprint = _unchanged_reload(
+                    con, config, path, file_name, sniffed, profile, reason, sha, reading
+                )
             if unchanged is not None:
-                report, fingerprint = unchanged
+                report = unchanged
                 limits.check_rows(report.rows_read, file_name, fmt)
             else:
                 with _readable_without(path, sniffed, broken) as (read_path, read_sniffed):
@@ -783,11 +826,17 @@ def load_file(
             if commit:
                 report.load_id = load_id or _next_load_id(con)
                 if unchanged is None:
+                    # The table's fingerprint before the load: taken just now, or kept by the last load.
+                    if load_id is not None:
+                        fingerprint = (0, 0)  # an empty table
+                    elif fingerprint is None and removed is None:
+                        fingerprint = _kept_fingerprint(con, profile.table)
+                    deleted = (0, 0)
                     if load_id is None and (report.inserted or report.replaced):
-                        _merge(con, profile, report.load_id)
+                        deleted = _merge(con, profile, report.load_id)
                     aggregates.mark(con, profile.table.name, "load_id = $id", {"id": report.load_id})
                     aggregates.refresh(con)
-                    fingerprint = _fingerprint(con, profile.table)
+                    fingerprint = _after(con, profile.table, report.load_id, fingerprint, deleted)
                 # Only a plain read is known to read the same again (decisions or skips: read anew).
                 known = reading if plain or unchanged else ""
                 _keep_fingerprint(con, profile.table, report.load_id, fingerprint, known)
