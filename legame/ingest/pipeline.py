@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from legame import aggregates
+from legame import aggregates, queries
 from legame.config import Config
 from legame.demo_data import delete_demo
 from legame.errors import ConfigError, FatalFileError, UnrecognisedExport
@@ -534,14 +534,10 @@ def _fingerprint_text(fingerprint: tuple[int, int]) -> str:
 def _kept_fingerprint(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[int, int] | None:
     """The fingerprint the table's last load kept, when nothing logged has changed the table since
     (a row changed by hand goes unseen until the next reload of the last file: `_unchanged_reload`)."""
-    row = con.execute(
-        """select fingerprint from table_fingerprints
-           where table_name = $t and load_id = (select max(load_id) from loads where table_name in ($t, 'all'))""",
-        {"t": table.name},
-    ).fetchone()
-    if row is None:
+    found = queries.run(con, "fingerprint_kept", table=table.name)
+    if not found:
         return None
-    rows, digest = row[0].split(":")
+    rows, digest = found[0]["fingerprint"].split(":")
     return int(rows), int(digest)
 
 
@@ -579,20 +575,13 @@ def _unchanged_reload(
     table = profile.table
     if profile.numbered_read:
         return None, None
-    last = con.execute(
-        """select l.load_id, l.rows_read, l.rows_inserted + l.rows_replaced + l.rows_unchanged, l.min_date,
-                  l.max_date, f.fingerprint
-           from loads l join table_fingerprints f on f.table_name = l.table_name and f.load_id = l.load_id
-           where l.table_name = $table and l.sha256 = $sha and l.profile = $profile and f.reading = $reading
-             and l.rows_rejected = 0 and l.duplicates_in_file = 0
-             and l.load_id = (select max(load_id) from loads where table_name in ($table, 'all'))""",
-        {"table": table.name, "sha": sha, "profile": profile.name, "reading": reading},
-    ).fetchone()
-    if last is None:
+    found = queries.run(con, "fingerprint_for_reload", table=table.name, sha=sha, profile=profile.name, reading=reading)
+    if not found:
         return None, None
-    _load_id, rows_read, stored, min_date, max_date, kept = last
+    last = found[0]
+    rows_read, stored, min_date, max_date = last["rows_read"], last["rows_stored"], last["min_date"], last["max_date"]
     fingerprint = _fingerprint(con, table)
-    if _fingerprint_text(fingerprint) != kept:
+    if _fingerprint_text(fingerprint) != last["fingerprint"]:
         return None, fingerprint
     fmt = NumberFormat.for_reader(config)
     # Nothing to explain: the tables `_record` reads are empty.
