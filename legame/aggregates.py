@@ -23,6 +23,8 @@ PERSON_TABLES = ("agg_first_sales", "agg_sale_days", "agg_interaction_days")
 WHOLE_TABLES = ("agg_members", "agg_channel_names", "agg_order_days")  # small: recomputed whole on every refresh
 # Above this share of all people, a refresh rebuilds the tables whole rather than by person.
 WHOLE_SHARE = 0.5
+# ...and above this many people marked at once (`mark` decides on an estimate; a few people are listed).
+WHOLE_AT_LEAST = 10_000
 
 
 def _files() -> list[Path]:
@@ -62,20 +64,43 @@ def mark(con: duckdb.DuckDBPyConnection, table: str, where: str = "true", params
     if column is None:
         return
     _scope(con)
+    if _whole(con):
+        return  # everything is recomputed anyway
+    # A load of most people (a first load) rebuilds everything: no list of them to keep. An estimate
+    # decides, which only picks between two ways to the same rows.
+    many = con.execute(
+        f"select approx_count_distinct({column}) from {table} where ({where}) and {column} is not null", params or {}
+    ).fetchone()[0]
+    if many > WHOLE_SHARE * max(_people(con), 1) and many > WHOLE_AT_LEAST:
+        con.execute("create temp table _agg_whole as select 1")
+        return
     con.execute(
         f"insert into _agg_scope select distinct {column} from {table} where ({where}) and {column} is not null",
         params or {},
     )
 
 
+def _whole(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a `mark` of this transaction found so many people that `refresh` rebuilds everything."""
+    return bool(
+        con.execute("select count(*) from duckdb_tables() where temporary and table_name = '_agg_whole'").fetchone()[0]
+    )
+
+
+def _people(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("select count(*) from people").fetchone()[0]
+
+
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute the aggregate rows of the people marked since the last refresh (caller's transaction)."""
     _scope(con)
+    if _whole(con):
+        _rebuild(con)
+        return
     marked = con.execute("select count(distinct person_id) from _agg_scope").fetchone()[0]
     if not marked:
         return
-    people = con.execute("select count(*) from people").fetchone()[0]
-    if marked > WHOLE_SHARE * max(people, 1):
+    if marked > WHOLE_SHARE * max(_people(con), 1):
         _rebuild(con)
         return
     con.execute("create or replace temp table _agg_scope as select distinct person_id from _agg_scope")
@@ -99,6 +124,7 @@ def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Every aggregate from every raw row (inside the caller's transaction)."""
     _scope(con)
     con.execute("delete from _agg_scope")
+    con.execute("drop table if exists _agg_whole")
     for file in _files():
         con.execute(f"delete from {_table(file)}")
         _insert(con, file, everyone=True)

@@ -69,19 +69,22 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _encrypt(source: io.BufferedIOBase, out: io.BufferedIOBase, key: bytes, sha: str, flags: int = 0) -> None:
+def _encrypt(source: io.BufferedIOBase, out: io.BufferedIOBase, key: bytes, sha: str, flags: int = 0) -> str:
+    """Write `source` encrypted to `out`, stated as hashed `sha`; returns the sha256 of the bytes it read."""
+    digest = hashlib.sha256()
     prefix = os.urandom(8)
     header = _HEADER.pack(MAGIC, prefix, bytes.fromhex(sha), flags)
     out.write(header)
     cipher = AESGCM(key)
     block, counter = source.read(CHUNK), 0
     while True:
+        digest.update(block)
         following = source.read(CHUNK) if block else b""
         last = not following
         sealed = cipher.encrypt(prefix + struct.pack(">I", counter), block, header + bytes([last]))
         out.write(_LENGTH.pack(len(sealed)) + sealed)
         if last:
-            return
+            return digest.hexdigest()
         block, counter = following, counter + 1
 
 
@@ -139,13 +142,24 @@ def intact(config: Config, sha: str) -> bool:
     return path.is_file() and check(path, _key(config)) and (_header(path)[0] == sha or _header(path)[1] & ERASED)
 
 
+class _SourceChanged(FatalFileError):
+    """The bytes read to archive do not hash as the upload did: it changed in between."""
+
+
 def _write(config: Config, final: Path, source: io.BufferedIOBase, sha: str, flags: int = 0) -> None:
-    """Encrypt `source` to `final` through a temporary name, checked before the rename."""
+    """Encrypt `source` to `final` through a temporary name, checked before the rename.
+
+    Raises _SourceChanged when `source` does not hash as `sha`; the check decrypts the written
+    copy and compares it with `sha`, so what is renamed into place is the upload, whole."""
     key = _key(config)
     temporary = final.with_name(f".{final.name}.{os.getpid()}.partial")
     try:
         with open(temporary, "wb") as out:
-            _encrypt(source, out, key, sha, flags)
+            read = _encrypt(source, out, key, sha, flags)
+            if read != sha:
+                raise _SourceChanged(
+                    _("{name}: the archived copy did not check out; upload the file again.", name=final.name)
+                )
             out.flush()
             os.fsync(out.fileno())
         if not check(temporary, key):
@@ -166,12 +180,13 @@ def store(path: Path, sha: str, file_name: str, config: Config) -> Path:
     final = target(config, sha)
     if intact(config, sha):
         return final
-    with open(path, "rb") as source:
-        _write(config, final, source, sha)
-    if not intact(config, sha):
+    try:
+        with open(path, "rb") as source:
+            _write(config, final, source, sha)
+    except _SourceChanged:
         raise FatalFileError(
             _("{file_name}: the file changed while it was being archived; upload it again.", file_name=file_name)
-        )
+        ) from None
     return final
 
 

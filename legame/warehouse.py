@@ -410,6 +410,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "create table agg_order_days (day date not null, net_revenue double, latest_ordered_at timestamp not null)",
         "create table aggregates_version (sha256 varchar not null)",
     ),
+    (
+        # The fingerprint of a canonical table as its last load left it, and of how that load read its
+        # file (legame/ingest/pipeline.py): a reload of the same bytes into a table still so can skip
+        # reading the file again (#15). One row per table.
+        """create table table_fingerprints (
+            table_name varchar not null,
+            load_id integer not null,
+            fingerprint varchar not null,
+            reading varchar not null
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

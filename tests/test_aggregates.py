@@ -228,3 +228,24 @@ def test_an_older_file_is_brought_up_to_date_on_connect(demo, config):
     assert aggregates.usable(con) and con.execute("select count(*) from agg_sale_days").fetchone()[0] > 0
     assert differences(con, config, PERIODS[:1]) == []
     con.close()
+
+
+def test_loads_of_many_people_decided_on_an_estimate_then_reloads_keep_the_aggregates_exact(
+    con, config, tmp_path, monkeypatch
+):
+    # Every mark decides on its estimate (a first load of millions does): a rebuild or a scoped refresh.
+    monkeypatch.setattr(aggregates, "WHOLE_AT_LEAST", 0)
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    files = random_exports(first, 5)
+    for path in files:
+        load_file(con, config, path)
+    for path in files:  # unchanged reloads, skipped by hash: nothing to recompute
+        report = load_file(con, config, path)
+        assert (report.inserted, report.replaced) == (0, 0)
+    assert differences(con, config, PERIODS[:2]) == []
+    # More rows on the same days for other people and the same people, and replaced rows.
+    for path in random_exports(second, 6, people=160):
+        load_file(con, config, path)
+    assert differences(con, config, PERIODS[:2]) == []
+    assert rebuilt_equal(con) == []

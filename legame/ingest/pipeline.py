@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from legame import aggregates
+from legame import aggregates, queries
 from legame.config import Config
 from legame.demo_data import delete_demo
 from legame.errors import ConfigError, FatalFileError, UnrecognisedExport
@@ -25,7 +25,7 @@ from legame.i18n import _, ngettext
 from legame.ingest import currency as money
 from legame.ingest import reasons
 from legame.ingest.locale import Decisions, decide
-from legame.ingest.normalise import errors_select, ident, literal, staging_select, undecided
+from legame.ingest.normalise import errors_select, ident, literal, parse_expr, staging_select, undecided
 from legame.ingest.profiles import Profile, bind, default_date_order, detect, profile_label
 from legame.ingest.report import (
     LoadReport,
@@ -62,6 +62,27 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _sha256_and_lines(path: Path, encoding: str) -> tuple[str, int | None]:
+    """The file's sha256 and its line count as `sniff.line_count` counts them, in one read of the file."""
+    digest = hashlib.sha256()
+    counting = not encoding.startswith("utf-16")
+    newlines, previous, block = 0, b"", b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(LINE_BLOCK):
+            digest.update(chunk)
+            if counting:
+                newlines += chunk.count(b"\n")
+            previous, block = block, chunk
+    if not counting:
+        return digest.hexdigest(), None
+    tail = (previous + block)[-LINE_BLOCK:]
+    trailing = tail[len(tail.rstrip(b"\r\n")) :].count(b"\n")
+    return digest.hexdigest(), (newlines - trailing + 1 if tail.strip() else 0)
+
+
+LINE_BLOCK = 1 << 22  # sniff.line_count's block: its tail decides what counts as the last line
 
 
 def _read_csv(sniffed: Sniffed, parallel: bool, null_padding: bool = False) -> str:
@@ -261,14 +282,18 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0]
 
 
-def _structural_rejects(con: duckdb.DuckDBPyConnection, n_columns: int, fmt: NumberFormat) -> list[tuple]:
+def _structural_rejects(
+    con: duckdb.DuckDBPyConnection, n_columns: int, fmt: NumberFormat, rows: list[tuple] | None = None
+) -> list[tuple]:
     """Lines DuckDB could not split into the header's columns, kept in `_structural` (reasons in English).
 
     Returns (line, column, text, reason, its values) tuples in line order (legame.ingest.reasons).
+    `rows`: the last read's reject_errors rows, when known (none, for a file not read).
     """
-    rows = con.execute(
-        "select line, column_name, csv_line, error_type, error_message from reject_errors order by line"
-    ).fetchall()
+    if rows is None:
+        rows = con.execute(
+            "select line, column_name, csv_line, error_type, error_message from reject_errors order by line"
+        ).fetchall()
     out = []
     seen: set[int] = set()
     for line, column, text, kind, message in rows:
@@ -442,7 +467,8 @@ def _diff_counts(con: duckdb.DuckDBPyConnection, profile: Profile) -> tuple[int,
     return total - replaced - unchanged, replaced, unchanged
 
 
-def _merge(con: duckdb.DuckDBPyConnection, profile: Profile, load_id: int) -> None:
+def _merge(con: duckdb.DuckDBPyConnection, profile: Profile, load_id: int) -> tuple[int, int]:
+    """Insert the new rows of `_good` and replace the changed ones; returns the `_fingerprint` of the rows deleted."""
     table = profile.table
     on = " and ".join(f"{table.name}.{k} = m.{k}" for k in table.key)
     keys = ", ".join(table.key)
@@ -451,9 +477,11 @@ def _merge(con: duckdb.DuckDBPyConnection, profile: Profile, load_id: int) -> No
     if con.execute("select count(*) from _matched").fetchone()[0] == 0:
         # Nothing loaded before shares a key with this file (a first load): no join needed.
         con.execute(f"{insert} select {columns}, $load_id from _good", {"load_id": load_id})
-        return
+        return 0, 0
     # The rows replaced may name other people than their new versions: their aggregates change too.
-    aggregates.mark(con, table.name, f"exists (select 1 from _matched m where m._differs and {on})")
+    replaced = f"exists (select 1 from _matched m where m._differs and {on})"
+    aggregates.mark(con, table.name, replaced)
+    deleted = _fingerprint(con, table, replaced)
     con.execute(f"delete from {table.name} using _matched m where m._differs and {on}")
     # New rows as loaded; changed rows as `_matched` has them (combined with the stored row, for people).
     con.execute(
@@ -461,6 +489,163 @@ def _merge(con: duckdb.DuckDBPyConnection, profile: Profile, load_id: int) -> No
             union all select {columns}, $load_id from _matched where _differs""",
         {"load_id": load_id},
     )
+    return deleted
+
+
+def _reading(profile: Profile, sniffed: Sniffed, config: Config) -> str:
+    """A digest of how a file is read: the parsing select (profile, header, delimiter, encoding) and the
+    settings bound to it (salt, currency, plausibility), so that a reload read another way is never skipped."""
+    select = staging_select(profile, source=_read_csv(sniffed, parallel=True), numbered=False, currency=config.currency)
+    bound = _bound(select, config)
+    bound.pop("latest", None)  # tomorrow moves every day; a row it let in stays in
+    text = json.dumps([select, config.currency, sorted((k, str(v)) for k, v in bound.items())])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection, table: Table, where: str = "true") -> tuple[int, int]:
+    """The rows of `table` matching `where` summed up: their count, and the xor of a hash of each row's
+    values (its load id included). Rows are unique by key, so the xor of a table's parts is the table's."""
+    columns = ", ".join([*(c.name for c in table.columns), "load_id"])
+    rows, digest = con.execute(
+        f"select count(*), coalesce(bit_xor(hash({columns})), 0) from {table.name} where {where}"
+    ).fetchone()
+    return int(rows), int(digest)
+
+
+def _after(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    load_id: int,
+    before: tuple[int, int] | None,
+    deleted: tuple[int, int],
+) -> tuple[int, int]:
+    """The table's fingerprint after load `load_id`: its fingerprint `before`, less the rows the load
+    `deleted`, plus the rows it wrote (only they carry its load id); the whole table when `before` is unknown."""
+    if before is None:
+        return _fingerprint(con, table)
+    written = _fingerprint(con, table, f"load_id = {int(load_id)}")
+    return before[0] - deleted[0] + written[0], before[1] ^ deleted[1] ^ written[1]
+
+
+def _fingerprint_text(fingerprint: tuple[int, int]) -> str:
+    return f"{fingerprint[0]}:{fingerprint[1]}"
+
+
+def _kept_fingerprint(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[int, int] | None:
+    """The fingerprint the table's last load kept, when nothing logged has changed the table since
+    (a row changed by hand goes unseen until the next reload of the last file: `_unchanged_reload`)."""
+    found = queries.run(con, "fingerprint_kept", table=table.name)
+    if not found:
+        return None
+    rows, digest = found[0]["fingerprint"].split(":")
+    return int(rows), int(digest)
+
+
+def _keep_fingerprint(
+    con: duckdb.DuckDBPyConnection, table: Table, load_id: int, fingerprint: tuple[int, int], reading: str
+) -> None:
+    """Remember how load `load_id` left its table and how it read its file (the reload shortcut's evidence)."""
+    con.execute("delete from table_fingerprints where table_name = $t", {"t": table.name})
+    con.execute(
+        "insert into table_fingerprints values ($t, $id, $f, $r)",
+        {"t": table.name, "id": load_id, "f": _fingerprint_text(fingerprint), "r": reading},
+    )
+
+
+def _unchanged_reload(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    path: Path,
+    file_name: str,
+    sniffed: Sniffed,
+    profile: Profile,
+    reason: str,
+    sha: str,
+    reading: str,
+) -> tuple[LoadReport | None, tuple[int, int] | None]:
+    """The report of reloading the very file the table's last load read, when nothing changed since: no read.
+
+    The same bytes, read the same way (`_reading`) by the last load to touch the table, which had no
+    rejected or repeated row, and the table's rows exactly as that load left them (`_fingerprint`):
+    then every row of the file is stored as merging it would leave it, and the report is that load's,
+    every row unchanged; only the preview reads the file (its first rows by date). Anything else (a
+    later load, an erasure, a demo removal, a row changed by hand, another setting) returns no report and
+    the file is read and compared as usual. Also returns the table's fingerprint when it was taken.
+    """
+    table = profile.table
+    if profile.numbered_read:
+        return None, None
+    found = queries.run(con, "fingerprint_for_reload", table=table.name, sha=sha, profile=profile.name, reading=reading)
+    if not found:
+        return None, None
+    last = found[0]
+    rows_read, stored, min_date, max_date = last["rows_read"], last["rows_stored"], last["min_date"], last["max_date"]
+    fingerprint = _fingerprint(con, table)
+    if _fingerprint_text(fingerprint) != last["fingerprint"]:
+        return None, fingerprint
+    fmt = NumberFormat.for_reader(config)
+    # Nothing to explain: the tables `_record` reads are empty.
+    _all_good(con, profile, rows=f"{table.name} where false")
+    _structural_rejects(con, len(sniffed.header), NumberFormat.for_reader(config), rows=[])
+    _row_lines(con, [], sniffed.skip, [])
+    with _readable_without(path, sniffed, None) as (read_path, read_sniffed):
+        preview = _preview(con, read_path, read_sniffed, profile, config)
+    report = LoadReport(
+        file_name=file_name,
+        sha256=sha,
+        profile=profile.name,
+        profile_label=profile_label(profile),
+        table=table.name,
+        reason=reason,
+        encoding=sniffed.encoding,
+        delimiter=sniffed.delimiter,
+        rows_read=rows_read,
+        inserted=0,
+        replaced=0,
+        unchanged=stored,
+        rejected=0,
+        duplicates_in_file=0,
+        min_date=min_date,
+        max_date=max_date,
+        ignored_columns=ignored_columns(sniffed.header, profile),
+        rejects=[],
+        preview_columns=[c.name for c in table.columns],
+        preview_rows=preview,
+        previously_loaded=_previous_load(con, sha, fmt),
+        lines_before_header=sniffed.skip,
+    )
+    report.notes.extend(repeated_column_notes(sniffed.header, profile))
+    report.notes.extend(_closing_notes(profile, config))
+    return report, fingerprint
+
+
+def _preview(
+    con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, profile: Profile, config: Config
+) -> list[tuple]:
+    """The file's first rows by date as Legame reads them, for a file whose every row is good: only the date
+    column is parsed for every row, the rest for the few shown."""
+    table = profile.table
+    date_col = table.date_column
+    cmap = profile.columns.get(date_col)
+    order = parse_expr(table.column(date_col), cmap, profile)[0] if cmap is not None else "1"
+    source = f"(select * from {_read_csv(sniffed, parallel=True)} order by {order} limit {PREVIEW_ROWS})"
+    select = staging_select(profile, source=source, numbered=False, currency=config.currency)
+    columns = ", ".join(c.name for c in table.columns)
+    _fresh_rejects(con)
+    return con.execute(
+        f"select {columns} from ({select}) order by {date_col} limit {PREVIEW_ROWS}",
+        _csv_params(path, sniffed) | _bound(select, config),
+    ).fetchall()
+
+
+def _closing_notes(profile: Profile, config: Config) -> list[str]:
+    """The notes every report of the profile ends with: the currency, and that emails are stored hashed."""
+    notes = []
+    if note := currency_note(profile, config):
+        notes.append(note)
+    if any(c.email for c in profile.columns.values()):
+        notes.append(_("Emails are stored only as salted hashes: no personal data enters the database."))
+    return notes
 
 
 def _previous_load(con: duckdb.DuckDBPyConnection, sha: str, fmt: NumberFormat) -> str | None:
@@ -586,30 +771,64 @@ def load_file(
     limits = UploadLimits.from_config(config)
     fmt = NumberFormat.for_reader(config)
     limits.check_file(path, file_name, len(sniffed.header), fmt)
-    sha = file_sha256(path)
+    sha, lines = _sha256_and_lines(path, sniffed.encoding)
     # One unreadable line (an unmatched quote, a line past DuckDB's size limit) must not refuse the
     # whole file nor swallow the lines below it: the file is read again with those lines rejected.
     broken: list[BrokenLine] | None = None
     # A first load into an empty table inserts straight from the read; a row to explain stages the file instead.
     straight = commit and not profile.numbered_read
+    reading = _reading(profile, sniffed, config)
     while True:
         con.execute("begin transaction")
         try:
             removed = delete_demo(con, loaded_by) if remove_demo and not is_demo else None
             load_id = _next_load_id(con) if straight and _is_empty(con, profile.table) else None
-            with _readable_without(path, sniffed, broken) as (read_path, read_sniffed):
-                report = _run(con, config, read_path, file_name, read_sniffed, profile, reason, sha, broken, load_id)
+            # The file the table's last load read, and the table as that load left it: nothing to read.
+            unchanged, fingerprint, plain = None, None, False
+            if load_id is None and broken is None:
+                unchanged, fingerprint = _unchanged_reload(
+                    con, config, path, file_name, sniffed, profile, reason, sha, reading
+                )
+            if unchanged is not None:
+                report = unchanged
                 limits.check_rows(report.rows_read, file_name, fmt)
+            else:
+                with _readable_without(path, sniffed, broken) as (read_path, read_sniffed):
+                    report, plain = _run(
+                        con,
+                        config,
+                        read_path,
+                        file_name,
+                        read_sniffed,
+                        profile,
+                        reason,
+                        sha,
+                        broken,
+                        load_id,
+                        lines if read_path == path else None,
+                    )
+                    limits.check_rows(report.rows_read, file_name, fmt)
             report.encoding = sniffed.encoding
             if note := encoding_note(sniffed.encoding):
                 report.notes.insert(0, note)
             report.demo_removed = removed
             if commit:
                 report.load_id = load_id or _next_load_id(con)
-                if load_id is None and (report.inserted or report.replaced):
-                    _merge(con, profile, report.load_id)
-                aggregates.mark(con, profile.table.name, "load_id = $id", {"id": report.load_id})
-                aggregates.refresh(con)
+                if unchanged is None:
+                    # The table's fingerprint before the load: taken just now, or kept by the last load.
+                    if load_id is not None:
+                        fingerprint = (0, 0)  # an empty table
+                    elif fingerprint is None and removed is None:
+                        fingerprint = _kept_fingerprint(con, profile.table)
+                    deleted = (0, 0)
+                    if load_id is None and (report.inserted or report.replaced):
+                        deleted = _merge(con, profile, report.load_id)
+                    aggregates.mark(con, profile.table.name, "load_id = $id", {"id": report.load_id})
+                    aggregates.refresh(con)
+                    fingerprint = _after(con, profile.table, report.load_id, fingerprint, deleted)
+                # Only a plain read is known to read the same again (decisions or skips: read anew).
+                known = reading if plain or unchanged else ""
+                _keep_fingerprint(con, profile.table, report.load_id, fingerprint, known)
                 _record(con, report, loaded_by, is_demo, config)
                 archive(path, sha, file_name, config)
                 con.execute("commit")
@@ -662,10 +881,13 @@ def _run(
     sha: str,
     broken: list[BrokenLine] | None = None,
     load_id: int | None = None,
-) -> LoadReport:
+    lines: int | None = None,
+) -> tuple[LoadReport, bool]:
     """Read, stage and explain one file. `broken`: lines already found unreadable (None: not yet looked for).
 
     `load_id`: insert the rows straight into their empty table as this load (`_insert_in_one_pass`).
+    `lines`: the file's line count when already counted (`_sha256_and_lines`).
+    Also returns whether the file was read in one plain pass (every row good and unique, none skipped).
     """
     fmt = NumberFormat.for_reader(config)
     skipped: dict[str, int] = {}
@@ -674,11 +896,13 @@ def _run(
     short: list[int] = []
     inserted_now = None
     # Rows skipped rather than rejected must be counted, which needs the numbered read.
+    plain = True  # read in one pass as the plain select (`_reading`) reads it: every row good and unique
     if load_id is not None:
         inserted_now = _insert_in_one_pass(con, path, sniffed, profile, config, file_name, load_id)
     elif not profile.numbered_read and _stage_in_one_pass(con, path, sniffed, profile, config, file_name):
         _all_good(con, profile)
     else:
+        plain = False
         blank = blank_lines(path, sniffed.encoding, after=sniffed.skip + 1)
         short = _read_raw(con, path, sniffed, file_name, profile)
         # Numbers and dates in a locale's style: decimal mark and date order decided per column, in one query.
@@ -689,7 +913,7 @@ def _run(
     staged = inserted_now is None
     parsed = con.execute("select count(*) from _staged").fetchone()[0] if staged else inserted_now
     if broken is None:
-        _look_for_broken_lines(path, sniffed, parsed + sum(skipped.values()) + len(structural), blank)
+        _look_for_broken_lines(path, sniffed, parsed + sum(skipped.values()) + len(structural), blank, lines)
     else:
         _add_broken_lines(con, structural, broken, fmt)
         blank = [line for line in blank if line not in {b.line for b in broken}]
@@ -810,20 +1034,19 @@ def _run(
             )
         report.notes.append(note)
     report.notes.extend(_skipped_notes(con, profile, skipped, sniffed.skip, fmt))
-    if note := currency_note(profile, config):
-        report.notes.append(note)
-    if any(c.email for c in profile.columns.values()):
-        report.notes.append(_("Emails are stored only as salted hashes: no personal data enters the database."))
-    return report
+    report.notes.extend(_closing_notes(profile, config))
+    return report, plain and not structural
 
 
-def _look_for_broken_lines(path: Path, sniffed: Sniffed, records: int, blank: list[int]) -> None:
+def _look_for_broken_lines(
+    path: Path, sniffed: Sniffed, records: int, blank: list[int], lines: int | None = None
+) -> None:
     """Raise _LinesToMend when the file has more lines than DuckDB gave rows and a careful pass finds why.
 
     A quote never closed makes DuckDB read every line below it as one value, silently. Values
     spanning lines (a post's text) also make fewer rows than lines: then nothing is broken.
     """
-    lines = line_count(path, sniffed.encoding)
+    lines = lines if lines is not None else line_count(path, sniffed.encoding)
     if lines is None or records >= lines - sniffed.skip - 1:
         return
     blank = blank or blank_lines(path, sniffed.encoding, after=sniffed.skip + 1)
