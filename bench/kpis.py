@@ -106,11 +106,11 @@ def measure(con, config: Config, period: Period = QUARTER, repeat: int = 5) -> d
         assert not missing, missing
 
     def raw_board() -> None:
-        usable, aggregates.usable = aggregates.usable, lambda con: False
+        warehouse.install_relations(con, "raw")
         try:
             board()
         finally:
-            aggregates.usable = usable
+            warehouse.install_relations(con)
 
     cold = timed(board)
     fast, raw, base = [], [], []

@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from legame import aggregates, queries
+from legame import queries
 from legame.channels import UNATTRIBUTED, Taxonomy
 from legame.config import Config
 from legame.errors import ConfigError
@@ -180,8 +180,7 @@ def family_rows(
     """The input row of each KPI family (one SQL file in queries/ each) for one period."""
     families = families or {k.family for k in KPIS.values()}
     params = query_params(config, period, filters)
-    fast = aggregates.usable(con)  # else the raw rows (an older file opened read-only)
-    rows = {f: queries.run(con, aggregates.query_name(f, fast), **params)[0] for f in sorted(families - MODEL_FAMILIES)}
+    rows = {f: queries.run(con, f, **params)[0] for f in sorted(families - MODEL_FAMILIES)}
     # Families read from the fitted CLV model rather than from one SQL file.
     if "clv" in families:
         rows["clv"] = clv_inputs(con, config, period, filters)
