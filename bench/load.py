@@ -132,14 +132,15 @@ class Server:
         self.log.close()
 
 
-def legame_server(folder: Path, flags: list[str]) -> Server:
-    """Legame on a copy of config.yaml in `folder`: database, raw archive and secrets all live there."""
+def legame_server(folder: Path, flags: list[str], db: Path | None = None) -> Server:
+    """Legame on a copy of config.yaml in `folder`: database (`db`, else a new one there, which the first
+    start fills with the demo data), raw archive and secrets all live there."""
     data = copy.deepcopy(load_config(ROOT / "config.yaml").data)
     data["warehouse"]["demo_dir"] = str(ROOT / "data" / "demo")
     (folder / "config.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     env = {
         "LEGAME_CONFIG": str(folder / "config.yaml"),
-        "LEGAME_DB": str(folder / "load.duckdb"),
+        "LEGAME_DB": str(db or folder / "load.duckdb"),
         "LEGAME_SECRET": "load-bench",
     }
     return Server("app.py", folder, flags, env)

@@ -6,6 +6,8 @@ table and the CLI's JSON all read the same `Kpi` objects.
 
 from __future__ import annotations
 
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -189,6 +191,27 @@ def family_rows(
     return rows
 
 
+def periods_rows(
+    con: duckdb.DuckDBPyConnection, config: Config, periods: tuple[Period, ...], filters: dict[str, str]
+) -> list[dict[str, dict[str, Any]]]:
+    """family_rows for each period, read at once on cursors of their own: a period's queries spend much
+    of their time binding and planning, on one core, so two periods take about the time of one on two."""
+    if len(periods) == 1:
+        return [family_rows(con, config, periods[0], filters)]
+
+    def read(period: Period) -> dict[str, dict[str, Any]]:
+        cursor = con.cursor()
+        try:
+            return family_rows(cursor, config, period, filters)
+        finally:
+            cursor.close()
+
+    # Each thread runs in a copy of this context: the reader's language (i18n) goes with it.
+    with ThreadPoolExecutor(max_workers=len(periods)) as pool:
+        running = [pool.submit(contextvars.copy_context().run, read, period) for period in periods]
+        return [future.result() for future in running]
+
+
 def blocked_by(kdef: KpiDef, filters: dict[str, str]) -> tuple[str, str] | None:
     """(dimension, why) when the view is filtered by a dimension this KPI cannot be measured by."""
     for dimension in DIMENSIONS:
@@ -313,8 +336,7 @@ def compute(
     filters = {k: v for k, v in (filters or {}).items() if v}
     Taxonomy.from_config(config).check(filters.get("channel"))
     comparison = period.comparison(comparison_kind)
-    rows = family_rows(con, config, period, filters)
-    previous_rows = family_rows(con, config, comparison, filters)
+    rows, previous_rows = periods_rows(con, config, (period, comparison), filters)
     return [
         _build(kdef, rows, previous_rows, config, period, comparison, comparison_kind, filters)
         for kdef in KPIS.values()
