@@ -103,3 +103,23 @@ def test_the_customer_value_page_reads_the_fit_once_and_reruns_only_the_holdout_
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert +calls == Counter({"page run": 1, "holdout": 1, "holdout chart": 1}), +calls
     assert len(at._fragment_storage._fragments) == 1  # the holdout check is a fragment
+
+
+def test_the_server_start_computes_the_default_board_so_the_first_visit_fits_nothing(app, local_server, monkeypatch):
+    from legame.ui import session
+
+    fits: Counter = Counter()
+    original = value._fit
+
+    def counted(*args, **kwargs):
+        fits["fit"] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(value, "_fit", counted)
+    value.FITS._entries.clear()
+    session.warm_up()  # what the server's lifespan runs before it answers
+    assert fits["fit"] >= 1
+    fits.clear()
+    at = app.test().run()
+    assert not at.exception and len(at.metric) == 8
+    assert fits == Counter(), fits
