@@ -74,7 +74,7 @@ visits_in_period as (
         end
 ),
 
-engaged as materialized (
+engaged as not materialized (
     select
         person_id,
         known_on(in_people, first_seen, $end) as is_known,
@@ -83,6 +83,7 @@ engaged as materialized (
     where ($channel is null or channel = $channel) and $campaign is null
 ),
 
+-- Counted from the rows' flags; only the engaged new customers' ids are read, for their sales.
 funnel as (
     select
         count(*) as engaged_people,
