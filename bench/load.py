@@ -191,7 +191,8 @@ class Session:
             self.page_hash = page_hash
         msg = BackMsg()
         state = msg.rerun_script
-        state.query_string = ""
+        # English pages (config.yaml may say Italian): the titles below find pages and widgets by their words.
+        state.query_string = "lang=en"
         state.page_script_hash = self.page_hash
         state.page_name = ""
         state.context_info.timezone = "Europe/Rome"
