@@ -170,6 +170,8 @@ def demo_state() -> str:
 
 
 # -- Charts and files, built once per data version and view (a rerun re-sends them, never rebuilds them) --
+# Figures are kept as objects (cache_resource), shared by every session and never changed: a pickled copy
+# per run (cache_data) costs Plotly's validation of the whole figure again, about as much as building it.
 
 
 def _revenue_figure(built: board.Board) -> go.Figure:
@@ -177,7 +179,7 @@ def _revenue_figure(built: board.Board) -> go.Figure:
     return charts.revenue_by_membership(built.trend, built.period, config().currency, fmt=fmt, marks=built.marks)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _revenue_chart(
     version: int, lang: str, start: date, end: date, comparison: str, filters: tuple, notes: tuple = ()
 ) -> go.Figure:
@@ -229,7 +231,7 @@ def _trend_figure(period: Period, filters: dict[str, str], kpi: Kpi) -> go.Figur
     )
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _trend_chart(
     version: int, lang: str, notes: tuple, start: date, end: date, comparison: str, filters: tuple, kpi_id: str
 ) -> go.Figure:
@@ -261,7 +263,7 @@ def _channel_figure(period: Period, filters: dict[str, str], kpi: Kpi) -> go.Fig
     )
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _channel_chart(
     version: int, lang: str, start: date, end: date, comparison: str, filters: tuple, kpi_id: str
 ) -> go.Figure:

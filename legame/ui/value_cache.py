@@ -56,9 +56,10 @@ def holdout(split_date: date, end_date: date) -> clv.HoldoutCheck:
 
 
 # -- Charts, built once per data version, language and date (a rerun re-sends them, never rebuilds them) --
+# Kept as objects (cache_resource), never changed: unpickling a Plotly figure validates it all again.
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _segment_chart(version: int, lang: str, as_of: date) -> go.Figure:
     with i18n.language(lang):
         built = _report(version, lang, as_of)
@@ -70,7 +71,7 @@ def segment_chart(as_of: date) -> go.Figure:
     return _segment_chart(data_version(), i18n.current(), as_of)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _recency_chart(version: int, lang: str, as_of: date) -> go.Figure:
     with i18n.language(lang):
         built = _report(version, lang, as_of)
@@ -82,7 +83,7 @@ def recency_chart(as_of: date) -> go.Figure:
     return _recency_chart(data_version(), i18n.current(), as_of)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _holdout_chart(version: int, lang: str, split_date: date, end_date: date) -> go.Figure:
     with i18n.language(lang):
         check = _holdout(version, lang, split_date, end_date)
