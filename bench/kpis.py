@@ -105,18 +105,19 @@ def measure(con, config: Config, period: Period = QUARTER, repeat: int = 5) -> d
         missing = [k.id for k in kpis if k.value is None and k.family not in ("clv", "clv_model")]
         assert not missing, missing
 
-    def raw_board() -> None:
-        usable, aggregates.usable = aggregates.usable, lambda con: False
+    def raw_board() -> float:
+        # The relations over the raw rows for this one board (their installation is not timed).
+        warehouse.install_relations(con, "raw")
         try:
-            board()
+            return timed(board)
         finally:
-            aggregates.usable = usable
+            warehouse.install_relations(con)
 
     cold = timed(board)
     fast, raw, base = [], [], []
     for _ in range(repeat):  # interleaved, so that a busy moment of the machine weighs on all three
         fast.append(timed(board))
-        raw.append(timed(raw_board))
+        raw.append(raw_board())
         base.append(timed(lambda: three_scans(con)))
     return {
         "baseline": statistics.median(base),

@@ -132,14 +132,15 @@ class Server:
         self.log.close()
 
 
-def legame_server(folder: Path, flags: list[str]) -> Server:
-    """Legame on a copy of config.yaml in `folder`: database, raw archive and secrets all live there."""
+def legame_server(folder: Path, flags: list[str], db: Path | None = None) -> Server:
+    """Legame on a copy of config.yaml in `folder`: database (`db`, else a new one there, which the first
+    start fills with the demo data), raw archive and secrets all live there."""
     data = copy.deepcopy(load_config(ROOT / "config.yaml").data)
     data["warehouse"]["demo_dir"] = str(ROOT / "data" / "demo")
     (folder / "config.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     env = {
         "LEGAME_CONFIG": str(folder / "config.yaml"),
-        "LEGAME_DB": str(folder / "load.duckdb"),
+        "LEGAME_DB": str(db or folder / "load.duckdb"),
         "LEGAME_SECRET": "load-bench",
     }
     return Server("app.py", folder, flags, env)
@@ -190,7 +191,8 @@ class Session:
             self.page_hash = page_hash
         msg = BackMsg()
         state = msg.rerun_script
-        state.query_string = ""
+        # English pages (config.yaml may say Italian): the titles below find pages and widgets by their words.
+        state.query_string = "lang=en"
         state.page_script_hash = self.page_hash
         state.page_name = ""
         state.context_info.timezone = "Europe/Rome"

@@ -13,8 +13,11 @@ same run, so that they travel across machines:
 - kpis CLI: `python -m legame kpis --json` as a whole process vs a process running three full scans;
 - CLV fit: BG/NBD + Gamma-Gamma from a warehouse (bench/clv_fit.py), vs lifetimes when it is installed
   (bench/requirements.txt), else against the 1 s budget alone;
+- browser: the first KPI card in headless Chromium, warm and on the first visit after the server started,
+  vs the trivial Streamlit app (bench/trivial_app.py) in the same run (bench/browser.py), on the demo data
+  and on the warehouse of the size (not at smoke); --no-browser leaves it out;
 - peak RSS of this process and of the processes it ran.
-The browser figure (first KPI card vs a trivial Streamlit app) needs Chromium and a server: not run here.
+For the server under concurrent sessions, run bench/load.py (N = 1, 20, 50 websocket sessions).
 `smoke` is tiny and runs in CI (tests/test_bench_run.py) so the scripts cannot rot; its timings mean nothing.
 """
 
@@ -36,7 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import clv_fit  # noqa: E402  (bench/ is on sys.path above)
+import browser  # noqa: E402  (bench/ is on sys.path above)
+import clv_fit  # noqa: E402
 import ingest  # noqa: E402
 import kpis  # noqa: E402
 
@@ -54,6 +58,8 @@ FIGURES = (
     "board KPIs warm, raw rows",
     "kpis CLI process",
     "CLV fit",
+    "browser first card warm, demo",
+    "browser first card first visit, demo",
     "peak RSS",
 )
 THREE_SCANS = """
@@ -67,7 +73,7 @@ for table in ("people", "interactions", "orders"):
 def line(name: str, seconds: float, baseline: float | None, against: str, budget: str = "") -> None:
     ratio = f"ratio {seconds / baseline:6.2f}x" if baseline else "ratio     n/a"
     base = f"{baseline:8.3f} s" if baseline is not None else "       n/a"
-    print(f"{name:<26}: {seconds:8.3f} s   {against:<24}: {base}   {ratio}   {budget}".rstrip())
+    print(f"{name:<36}: {seconds:8.3f} s   {against:<24}: {base}   {ratio}   {budget}".rstrip())
 
 
 def process_seconds(argv: list[str], env: dict[str, str], repeat: int) -> float:
@@ -89,7 +95,8 @@ def bench_ingest(folder: Path, rows: int, repeat: int) -> None:
         (folder / name).unlink(missing_ok=True)
 
 
-def bench_board(folder: Path, interactions: int, repeat: int) -> None:
+def bench_board(folder: Path, interactions: int, repeat: int) -> Path:
+    """The board KPIs and the kpis CLI on a warehouse of `interactions` rows; returns the warehouse's file."""
     config = kpis.bench_config(folder)
     con = warehouse.connect(config)
     started = time.perf_counter()
@@ -109,6 +116,20 @@ def bench_board(folder: Path, interactions: int, repeat: int) -> None:
     cli = process_seconds([sys.executable, "-m", "legame", "kpis", *period, "--json"], env, repeat)
     scans = process_seconds([sys.executable, "-c", THREE_SCANS, db], env, repeat)
     line("kpis CLI process", cli, scans, "three-scan process", "(budget 2x)")
+    return Path(db)
+
+
+def bench_browser(db: Path | None, label: str, repeat: int) -> None:
+    """The first KPI card in Chromium, Legame on `db` (None: the demo) vs the trivial app, same run."""
+    t = browser.run(db, repeat)
+    for name, kind, budget in (("warm", "warm", "1.3x"), ("first visit", "first", "2x")):
+        line(
+            f"browser first card {name}, {label}",
+            t["legame"][kind],
+            t["trivial"][kind],
+            "trivial Streamlit app",
+            f"(budget {budget})",
+        )
 
 
 def bench_clv(customers: int, repeat: int) -> None:
@@ -143,15 +164,19 @@ def peak_rss_mb() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=list(SIZES), default="smoke")
+    parser.add_argument("--no-browser", action="store_true", help="leave out the browser figure (no Chromium)")
     args = parser.parse_args()
     interactions, repeat = SIZES[args.size], REPEAT[args.size]
     print(f"bench/run.py --size {args.size}: {interactions:,} interactions, {date.today()}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder:
         bench_ingest(Path(folder), interactions, repeat)
-        bench_board(Path(folder), interactions, repeat)
+        db = bench_board(Path(folder), interactions, repeat)
+        if not args.no_browser:
+            bench_browser(None, "demo", max(repeat, 3))
+            if args.size != "smoke":
+                bench_browser(db, args.size, max(repeat, 3))
     bench_clv(min(interactions // 5, 1_000_000), repeat)
-    print(f"{'peak RSS':<26}: {peak_rss_mb():8.0f} MB  (budget 2048 MB)")
-    print("browser first card        : not measured here (needs Chromium and a running server)")
+    print(f"{'peak RSS':<36}: {peak_rss_mb():8.0f} MB  (budget 2048 MB)")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Compact aggregates of the big tables, kept current inside every transaction that changes them.
 
-A board reads a period's slice of these (queries/fast/) instead of scanning millions of raw rows;
-the raw-row definitions (queries/*.sql) stay the reference, and tests hold the two equal. Every
+A board reads a period's slice of these through the aggregated relations (queries/relations/aggregated/),
+which have the same names and columns as the raw-row definitions (queries/relations/raw/), so one set of
+KPI queries (queries/*.sql) runs over either and tests hold the two equal. Every
 aggregate is keyed by person: whoever writes orders, interactions or people first marks the people
 its rows name (`mark`), then `refresh` recomputes those people's aggregate rows, in the same
 transaction. The SQL lives in queries/aggregates/, one file per table, run in file-name order.
@@ -149,10 +150,3 @@ def ensure(con: duckdb.DuckDBPyConnection) -> bool:
         return False
     rebuild(con)
     return True
-
-
-def query_name(name: str, fast: bool) -> str:
-    """The queries/ file computing `name` from the aggregates (queries/fast/) when `fast` and there is one."""
-    if fast and (AGGREGATES_DIR.parent / "fast" / f"{name}.sql").exists():
-        return f"fast/{name}"
-    return name

@@ -486,17 +486,34 @@ def limit_memory(con: duckdb.DuckDBPyConnection) -> None:
 
 
 RELATIONS_DIR = Path(__file__).resolve().parent.parent / "queries" / "relations"
+# The relations KPI queries read per period, in two sets with the same names and columns: over the raw
+# rows (the definitions) or over the compact aggregates (what boards read; tests hold the two equal).
+RELATION_SETS = ("aggregated", "raw")
 
 
-def install_relations(con: duckdb.DuckDBPyConnection) -> bool:
+def relation_files(over: str = "aggregated") -> list[Path]:
+    """The files of the shared relations in the order they are created: the base (queries/relations/),
+    the set `over` ("aggregated" or "raw"), then those built on either set (on_either/)."""
+    if over not in RELATION_SETS:
+        raise ValueError(f"relations are over one of {', '.join(RELATION_SETS)}, not {over!r}")
+    return [
+        *sorted(RELATIONS_DIR.glob("*.sql")),
+        *sorted((RELATIONS_DIR / over).glob("*.sql")),
+        *sorted((RELATIONS_DIR / "on_either").glob("*.sql")),
+    ]
+
+
+def install_relations(con: duckdb.DuckDBPyConnection, over: str = "aggregated") -> bool:
     """(Re)create the shared relations of queries/relations/ (table macros) when their text changed.
 
     They define once what every KPI family reads: paid orders, attributed orders, new customers,
-    members as of a day, NPS answers, advocacy acts, channels. Returns True when they were written.
+    members as of a day, NPS answers, advocacy acts, channels, and the period's acts and sales per day.
+    `over` picks the set those period relations read: the compact aggregates (kept current by every
+    load) or the raw rows. Returns True when they were written.
     """
-    files = sorted(RELATIONS_DIR.glob("*.sql"))
+    files = relation_files(over)
     text = "\n".join(f.read_text(encoding="utf-8") for f in files)
-    digest = hashlib.sha256(text.encode()).hexdigest()
+    digest = hashlib.sha256((over + "\n" + text).encode()).hexdigest()
     con.execute("create table if not exists relations_version (sha256 varchar not null)")
     if con.execute("select count(*) from relations_version where sha256 = $d", {"d": digest}).fetchall()[0][0]:
         return False

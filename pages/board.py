@@ -7,7 +7,7 @@ session.guard(session.VIEWER, "board")
 import pandas as pd
 import streamlit as st
 
-from legame import charts, export, i18n
+from legame import i18n
 from legame.fmt import NumberFormat
 from legame.i18n import _
 from legame.kpis.facts import shown_facts
@@ -42,12 +42,12 @@ else:
         if filters
         else _("Revenue: community members and other customers")
     )
-    st.plotly_chart(charts.revenue_by_membership(board.trend, period, config.currency, fmt=fmt, marks=board.marks))
+    st.plotly_chart(cache.revenue_chart(period, comparison, filters))
     notes.editor(period)
 controls.freshness_line(board.freshness)
 
 st.subheader(_("Take it to the board"))
-meta = export.about(board.kpis, filters, board.freshness, board.demo_state, fmt)
+facts_xlsx, facts_csv = cache.facts_files(period, comparison, filters)
 stem = f"legame-{period.start}-{period.end}"
 lang = i18n.current()  # the PDF is made when the button is pressed: in this run's language
 left, middle, right = st.columns(3)
@@ -61,14 +61,14 @@ left.download_button(
 )
 middle.download_button(
     _("Facts table (XLSX)"),
-    data=export.facts_xlsx(board.kpis, config.currency, meta, fmt),
+    data=facts_xlsx,
     file_name=f"{stem}-facts.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/table_view:",
 )
 right.download_button(
     _("Facts table (CSV)"),
-    data=export.facts_csv(board.kpis, config.currency),
+    data=facts_csv,
     file_name=f"{stem}-facts.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from legame import charts_value, value, warehouse
+from legame import value
 from legame.fmt import NumberFormat, format_value
 from legame.i18n import _, ngettext
 from legame.ui import cache, controls, value_cache
@@ -63,7 +63,7 @@ def comparison_cards(split: value.Split, uplift: value.Uplift, method: str, form
 st.title(_("Customer value"))
 period, comparison, view = controls.period_controls(cache.anchor())
 filters = controls.filter_controls(cache.dimensions())
-controls.demo_banner(warehouse.demo_state(session.cursor()))
+controls.demo_banner(cache.demo_state())
 if filters:
     st.caption(
         _("Customer value covers every channel and campaign: customers are valued on their whole order history.")
@@ -163,7 +163,7 @@ def cards_and_charts() -> None:
                 months,
             )
         )
-        st.plotly_chart(charts_value.clv_by_segment(report.by_segment, config.currency, fmt))
+        st.plotly_chart(value_cache.segment_chart(period.end))
     with right:
         st.subheader(_("Who is still buying?"))
         shown = len(report.recency)
@@ -188,7 +188,7 @@ def cards_and_charts() -> None:
             )
         )
         st.caption(" ".join(said))
-        st.plotly_chart(charts_value.p_alive_vs_recency(report.recency, fmt))
+        st.plotly_chart(value_cache.recency_chart(period.end))
 
 
 if view == "facts":
@@ -210,32 +210,41 @@ if view == "facts":
 else:
     cards_and_charts()
 
-st.subheader(_("Check the model on the past"))
-st.caption(
-    _(
-        "Fit the purchase model on the orders up to a split date, predict each customer's repeat purchases from "
-        "then to {as_of}, and compare with what they actually did.",
-        as_of=as_of,
-    )
-)
-date_column, _rest = st.columns([1, 3])
-split = date_column.date_input(
-    _("Split date"),
-    value=value.default_split(report.as_of),
-    min_value=report.first_order + timedelta(days=1),
-    max_value=report.as_of - timedelta(days=1),
-    format=fmt.date_input,
-    help=_("Orders up to this day train the model; the orders after it test it."),
-)
-check = value_cache.holdout(split, report.as_of)
-st.markdown(value.holdout_sentence(check, split, report.as_of, fmt))
-table_column, chart_column = st.columns([2, 3])
-with table_column:
-    st.caption(_("Repeat purchases per customer after the split date, by repeat purchases before it."))
-    numbers = st.column_config.TextColumn(alignment="right")
-    table = value.holdout_table(check, fmt)
-    st.dataframe(table, hide_index=True, column_config={name: numbers for name in table.columns})
-chart_column.plotly_chart(charts_value.holdout(check.table, fmt))
+
+@st.fragment
+def holdout_check() -> None:
+    """The model checked on the past: choosing another split date reruns this part alone."""
+    # A fragment reruns alone, outside the page's boundary: it has its own (a model that cannot be fitted).
+    with session.boundary("value"):
+        st.subheader(_("Check the model on the past"))
+        st.caption(
+            _(
+                "Fit the purchase model on the orders up to a split date, predict each customer's repeat "
+                "purchases from then to {as_of}, and compare with what they actually did.",
+                as_of=as_of,
+            )
+        )
+        date_column, _rest = st.columns([1, 3])
+        split = date_column.date_input(
+            _("Split date"),
+            value=value.default_split(report.as_of),
+            min_value=report.first_order + timedelta(days=1),
+            max_value=report.as_of - timedelta(days=1),
+            format=fmt.date_input,
+            help=_("Orders up to this day train the model; the orders after it test it."),
+        )
+        check = value_cache.holdout(split, report.as_of)
+        st.markdown(value.holdout_sentence(check, split, report.as_of, fmt))
+        table_column, chart_column = st.columns([2, 3])
+        with table_column:
+            st.caption(_("Repeat purchases per customer after the split date, by repeat purchases before it."))
+            numbers = st.column_config.TextColumn(alignment="right")
+            table = value.holdout_table(check, fmt)
+            st.dataframe(table, hide_index=True, column_config={name: numbers for name in table.columns})
+        chart_column.plotly_chart(value_cache.holdout_chart(split, report.as_of))
+
+
+holdout_check()
 
 with st.expander(_("How this is computed")):
     fit = report.fit

@@ -1,9 +1,10 @@
 -- Advocacy: willingness to recommend, advocacy acts, referrals, UGC and earned reach.
 -- Grain: one row for the period [$start, $end], optionally one $channel (surveys carry no channel:
 --   nps is not split) and one $campaign (referral_rate only: acts and posts carry no campaign).
--- NPS groups come from nps_answers(); acts from advocacy_acts (referrals made carry no channel);
+-- NPS groups come from nps_answers(); advocacy acts (advocacy_acts' kinds) counted per day and person on
+--   their channel (interaction_days), and referrals made (which carry no channel: unattributed);
 --   new customers from new_customers (their channel and campaign: attributed_orders' rule).
--- Advocates: customers (a sale by $end) with at least one advocacy act in the period.
+-- Advocates: customers (a sale by $end: customers_by) with at least one advocacy act in the period.
 -- UGC: posts flagged is_ugc plus community acts of kind 'ugc'.
 -- Earned reach: reach of posts by customers and influencers, and of UGC posts (not paid for).
 -- The ladder counts voices by credibility: employees < customers < advocates < influencers.
@@ -14,23 +15,22 @@ with answers_in_period as (
     where answered_at >= $start and answered_at < $end + interval 1 day
 ),
 
-acts_in_period as (
-    select person_id, kind, source_channel
-    from advocacy_acts()
-    where occurred_at >= $start and occurred_at < $end + interval 1 day
+acts as materialized (
+    select person_id, advocacy_acts, ugc, customer_since
+    from interaction_days($channel_rules, $start, $end)
+    where $channel is null or channel = $channel
 ),
 
--- Each export name mapped once: referrals made carry none, so they are unattributed.
-act_channels as materialized (
-    select name, coalesce(channel_of($channel_rules, 'interactions', name), 'unattributed') as channel
-    from (select distinct source_channel as name from acts_in_period)
-),
-
-acts as (
-    select a.person_id, a.kind
-    from acts_in_period as a
-    left join act_channels as c on a.source_channel is not distinct from c.name
-    where $channel is null or c.channel = $channel
+acting_people as (
+    select person_id
+    from acts
+    where advocacy_acts > 0 and customer_since < $end + interval 1 day
+    union
+    select referrer_id
+    from referrals
+    where referred_at >= $start and referred_at < $end + interval 1 day
+        and ($channel is null or $channel = 'unattributed')
+        and referrer_id in (select person_id from customers_by($end))
 ),
 
 posts_in_period as (
@@ -40,16 +40,9 @@ posts_in_period as (
         and ($channel is null or channel = $channel)
 ),
 
-customers_by_end as (
-    select distinct person_id
-    from paid_orders()
-    where ordered_at < $end + interval 1 day
-),
-
 new_in_period as (
-    select n.person_id, p.referred_by, r.referrer_id
+    select n.person_id, n.referred_by, r.referrer_id
     from new_customers($channel_rules, $person_fallback, $start, $end) as n
-    left join people as p using (person_id)
     left join (select distinct referred_id as person_id, referrer_id from referrals) as r using (person_id)
     where ($channel is null or n.channel = $channel)
         and ($campaign is null or coalesce(n.campaign, 'unattributed') = $campaign)
@@ -61,13 +54,12 @@ final as (
         (select count(*) filter (where nps_group = 'promoter') from answers_in_period) as promoters,
         (select count(*) filter (where nps_group = 'passive') from answers_in_period) as passives,
         (select count(*) filter (where nps_group = 'detractor') from answers_in_period) as detractors,
-        (select count(distinct a.person_id) from acts as a semi join customers_by_end as c using (person_id))
-            as advocates,
+        (select count(*) from acting_people) as advocates,
         (select count(distinct person_id) from new_in_period) as new_customers,
         (select count(distinct person_id) from new_in_period where coalesce(referrer_id, referred_by) is not null)
             as referred_new_customers,
         (select count(*) filter (where is_ugc) from posts_in_period)
-            + (select count(*) filter (where kind = 'ugc') from acts) as ugc,
+            + (select coalesce(sum(ugc), 0) from acts) as ugc,
         (select coalesce(sum(reach) filter (where is_ugc or author_type in ('customer', 'influencer')), 0)
             from posts_in_period) as earned_reach,
         (select count(*) filter (where author_type = 'employee') from posts_in_period) as employee_posts,

@@ -1,32 +1,29 @@
 -- Community participation: how many members take part, how deeply, who answers.
 -- Grain: one row for the period [$start, $end], optionally interactions on one $channel (acts carry no campaign).
--- Members are members_as_of($end); interactions are on their taxonomy channel (channel_interactions).
+-- Members are those of member_count($end) (member_on); acts are counted per day and person on their
+--   taxonomy channel (interaction_days), a member's if the person is a member on $end.
+-- Active members: without a channel filter, each person's first act in the period is one row
+--   (is_first_in_period), so they are counted without deduplicating; on one channel, deduplicated.
 -- Yields the inputs of active_community_ratio, interactions_per_active_member, peer_answer_share.
-with interactions_in_period as (
-    select person_id, kind, occurred_at
-    from channel_interactions($channel_rules)
-    where occurred_at >= $start and occurred_at < $end + interval 1 day
-        and ($channel is null or channel = $channel)
-),
-
-member_flagged as (
-    select
-        i.*,
-        m.person_id is not null as is_member
-    from interactions_in_period as i
-    left join members_as_of($end) as m using (person_id)
+with days as (
+    select *, member_on(is_member, member_since, $end) as is_member_then
+    from interaction_days($channel_rules, $start, $end)
+    where $channel is null or channel = $channel
 ),
 
 final as (
     select
-        (select count(*) from members_as_of($end)) as members,
-        count(distinct person_id) filter (where is_member) as active_members,
-        count(*) filter (where is_member) as member_interactions,
-        count(*) as interactions,
-        count(*) filter (where kind = 'answer') as answers,
-        count(*) filter (where kind = 'answer' and is_member) as member_answers,
-        max(occurred_at)::date as latest_date
-    from member_flagged
+        (select members from member_count($end)) as members,
+        case
+            when $channel is null then count(*) filter (where is_first_in_period and is_member_then)
+            else (select count(distinct person_id) from days where is_member_then and $channel is not null)
+        end as active_members,
+        coalesce(sum(interactions) filter (where is_member_then), 0) as member_interactions,
+        coalesce(sum(interactions), 0) as interactions,
+        coalesce(sum(answers), 0) as answers,
+        coalesce(sum(answers) filter (where is_member_then), 0) as member_answers,
+        max(day) as latest_date
+    from days
 )
 
 select * from final

@@ -10,9 +10,10 @@
 --   matching rows), and with a campaign filter that campaign's rows. A campaign cut's rows name no channel
 --   group (GA4 writes the website), so by channel only the channel cut counts when it is loaded.
 -- The funnel counts people, each step a subset of the one before: reach (each post's reach, summed) ->
---   engaged people (interacted in the period, each on the channel of their first interaction) -> known
---   (of them, in the CRM by the period's end) -> new customers (of them, first sale in the period) ->
---   those new customers' sales in the period. Posts and community acts carry no campaign.
+--   engaged people (engaged_people: interacted in the period, each on the channel of their first
+--   interaction) -> known (known_on: of them, in the CRM by the period's end) -> new customers (of them,
+--   first sale ever in the period) -> those new customers' sales in the period (every channel and campaign).
+--   Posts and community acts carry no campaign. Sales are read per day and buyer (sale_days).
 -- Yields the inputs of conversion_rate, cac, roas, romi, payback_months, funnel, known_share.
 with all_new as materialized (
     select person_id, channel, campaign
@@ -26,16 +27,20 @@ new_in_period as (
         and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)
 ),
 
+sales as materialized (
+    select person_id, channel, campaign, orders, revenue, day
+    from sale_days($channel_rules, $person_fallback, $start, $end)
+),
+
 sales_in_period as (
     select
-        count(*) as orders,
+        coalesce(sum(orders), 0) as orders,
         coalesce(sum(revenue), 0) as attributed_revenue,
         coalesce(sum(revenue) filter (where person_id in (select person_id from new_in_period)), 0)
             as new_customer_revenue,
-        max(ordered_at)::date as latest_order_date
-    from attributed_orders($channel_rules, $person_fallback)
-    where ordered_at >= $start and ordered_at < $end + interval 1 day
-        and ($channel is null or channel = $channel)
+        max(day) as latest_order_date
+    from sales
+    where ($channel is null or channel = $channel)
         and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)
 ),
 
@@ -69,28 +74,27 @@ visits_in_period as (
         end
 ),
 
-engaged as (
-    select person_id
+engaged as not materialized (
+    select
+        person_id,
+        known_on(in_people, first_seen, $end) as is_known,
+        customer_since >= $start and customer_since < $end + interval 1 day as is_new
     from engaged_people($channel_rules, $start, $end)
     where ($channel is null or channel = $channel) and $campaign is null
 ),
 
+-- Counted from the rows' flags; only the engaged new customers' ids are read, for their sales.
 funnel as (
     select
         count(*) as engaged_people,
-        count(k.person_id) as known_people,
-        count(n.person_id) filter (where k.person_id is not null) as engaged_new_customers,
-        coalesce(sum(r.revenue) filter (where k.person_id is not null and n.person_id is not null), 0)
-            as engaged_new_customer_revenue
-    from engaged as e
-    left join known_as_of($end) as k using (person_id)
-    left join all_new as n using (person_id)
-    left join (
-        select person_id, sum(revenue) as revenue
-        from paid_orders()
-        where ordered_at >= $start and ordered_at < $end + interval 1 day
-        group by person_id
-    ) as r using (person_id)
+        count(*) filter (where is_known) as known_people,
+        count(*) filter (where is_known and is_new) as engaged_new_customers,
+        (
+            select coalesce(sum(revenue), 0)
+            from sales
+            where person_id in (select person_id from engaged where is_known and is_new)
+        ) as engaged_new_customer_revenue
+    from engaged
 ),
 
 final as (

@@ -1,9 +1,9 @@
 """The compact aggregates give every KPI input exactly what the raw rows give, and stay current.
 
-Two paths compute each family's row: queries/<family>.sql on the raw tables (the definition) and
-queries/fast/<family>.sql on the aggregates (what boards read). They must agree on the demo data
-and on random warehouses, for several periods and every channel and campaign filter, and after
-loads that replace rows, an erasure and a demo removal.
+One set of KPI queries (queries/<family>.sql) reads the period relations of queries/relations/, installed
+over the raw tables (raw/, the definitions) or over the aggregates (aggregated/, what boards read). The
+two must agree on the demo data and on random warehouses, for several periods and every channel and
+campaign filter, and after loads that replace rows, an erasure and a demo removal.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from legame import aggregates, queries
+from legame import aggregates, queries, warehouse
 from legame.demo_data import remove_demo
 from legame.forget import forget
 from legame.ingest import load_file
@@ -42,9 +42,10 @@ def same(a: object, b: object) -> bool:
     return a == b
 
 
-def family_rows(con, config, period: Period, filters: dict[str, str], fast: bool) -> dict[str, dict]:
+def family_rows(con, config, period: Period, filters: dict[str, str], fast: bool = True) -> dict[str, dict]:
     params = query_params(config, period, filters)
-    return {f: queries.run(con, aggregates.query_name(f, fast), **params)[0] for f in FAMILIES}
+    warehouse.install_relations(con, "aggregated" if fast else "raw")
+    return {f: queries.run(con, f, **params)[0] for f in FAMILIES}
 
 
 def differences(con, config, periods=PERIODS) -> list[str]:
@@ -53,14 +54,18 @@ def differences(con, config, periods=PERIODS) -> list[str]:
     found = dimensions(con, config)
     views = [{}] + [{"channel": c} for c in [*found["channel"], "unattributed"]]
     views += [{"campaign": c} for c in [*found["campaign"], "unattributed"]]
+    cases = [(period, view) for period in periods for view in views]
+    try:
+        raw = [family_rows(con, config, period, view, fast=False) for period, view in cases]
+    finally:
+        warehouse.install_relations(con)  # what every connection reads
     wrong = []
-    for period in periods:
-        for view in views:
-            raw, fast = family_rows(con, config, period, view, False), family_rows(con, config, period, view, True)
-            for family in FAMILIES:
-                for name, value in raw[family].items():
-                    if not same(value, fast[family][name]):
-                        wrong.append(f"{period} {view} {family}.{name}: raw {value!r}, fast {fast[family][name]!r}")
+    for (period, view), raw_rows in zip(cases, raw, strict=True):
+        fast = family_rows(con, config, period, view)
+        for family in FAMILIES:
+            for name, value in raw_rows[family].items():
+                if not same(value, fast[family][name]):
+                    wrong.append(f"{period} {view} {family}.{name}: raw {value!r}, fast {fast[family][name]!r}")
     return wrong
 
 
@@ -78,11 +83,12 @@ def test_the_demo_gives_the_same_inputs_on_both_paths(demo, config):
     assert rebuilt_equal(demo) == []
 
 
-def test_the_board_is_the_same_from_the_aggregates_and_the_raw_rows(demo, config, monkeypatch):
+def test_the_board_is_the_same_from_the_aggregates_and_the_raw_rows(demo, config):
     period = PERIODS[0]
     fast = [k.as_dict() for k in compute(demo, config, period)]
-    monkeypatch.setattr(aggregates, "usable", lambda con: False)
+    warehouse.install_relations(demo, "raw")
     raw = [k.as_dict() for k in compute(demo, config, period)]
+    warehouse.install_relations(demo)
     assert [k["id"] for k in fast] == [k["id"] for k in raw]
     for a, b in zip(fast, raw, strict=True):
         assert a["value"] == b["value"] and a["comparison_value"] == b["comparison_value"], a["id"]
@@ -199,10 +205,10 @@ def test_forgetting_a_person_updates_the_aggregates(con, config, tmp_path):
     )
     for path in (people, interactions, orders):
         load_file(con, config, path)
-    before = family_rows(con, config, PERIODS[0], {}, True)
+    before = family_rows(con, config, PERIODS[0], {})
     assert before["community"]["active_members"] == 2 and before["conversion"]["new_customers"] == 2
     forget(con, config, "Ana@Example.com")
-    after = family_rows(con, config, PERIODS[0], {}, True)
+    after = family_rows(con, config, PERIODS[0], {})
     assert after["community"]["active_members"] == 1 and after["conversion"]["new_customers"] == 1
     assert after["conversion"]["attributed_revenue"] == 25
     assert differences(con, config, PERIODS[:1]) == []
@@ -249,3 +255,37 @@ def test_loads_of_many_people_decided_on_an_estimate_then_reloads_keep_the_aggre
         load_file(con, config, path)
     assert differences(con, config, PERIODS[:2]) == []
     assert rebuilt_equal(con) == []
+
+
+def test_both_relation_sets_define_the_same_relations_with_the_same_columns(demo, config):
+    from legame.kpis.params import query_params as params_of
+
+    def defined(over: str) -> dict[str, list[tuple[str, str]]]:
+        warehouse.install_relations(demo, over)
+        macros = "select function_name from duckdb_functions() where function_type = 'table_macro'"
+        names = [r[0] for r in demo.execute(macros).fetchall()]
+        p = params_of(config, PERIODS[0], {})
+        calls = {
+            "interaction_days": "interaction_days($channel_rules, $start, $end)",
+            "sale_days": "sale_days($channel_rules, $person_fallback, $start, $end)",
+            "new_customers": "new_customers($channel_rules, $person_fallback, $start, $end)",
+            "customers_by": "customers_by($end)",
+            "member_count": "member_count($end)",
+            "order_days": "order_days()",
+        }
+        assert set(calls) <= set(names), over
+        columns = {}
+        for name, call in calls.items():
+            used = {k: p[k] for k in ("channel_rules", "person_fallback", "start", "end") if "$" + k in call}
+            columns[name] = [tuple(r[:2]) for r in demo.execute(f"describe select * from {call}", used).fetchall()]
+        return columns
+
+    try:
+        raw = defined("raw")
+    finally:
+        warehouse.install_relations(demo)
+    assert raw == defined("aggregated")
+    files = {f.name for f in (warehouse.RELATIONS_DIR / "raw").glob("*.sql")}
+    assert files - {"channel_names.sql"} == {f.name for f in (warehouse.RELATIONS_DIR / "aggregated").glob("*.sql")} - {
+        "channel_names.sql"
+    }

@@ -19,6 +19,8 @@ FIGURES = (
     "board KPIs warm, raw rows",
     "kpis CLI process",
     "CLV fit",
+    "browser first card warm, demo",
+    "browser first card first visit, demo",
     "peak RSS",
 )
 

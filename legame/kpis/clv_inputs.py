@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from legame import aggregates, queries
+from legame import queries
 from legame.config import Config
 from legame.kpis.params import query_params
 from legame.kpis.period import Period
@@ -36,8 +36,7 @@ def clv_inputs(
     cursor = con.cursor()
     try:
         cursor.register("clv_predictions", fit.predictions[["person_id", "clv_predicted"]])
-        name = aggregates.query_name("clv_kpis", aggregates.usable(cursor))
-        row = queries.run(cursor, name, **query_params(config, period, filters))[0]
+        row = queries.run(cursor, "clv_kpis", **query_params(config, period, filters))[0]
     finally:
         cursor.close()
     return {**row, "model": fit.model}

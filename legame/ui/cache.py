@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import plotly.graph_objects as go
 import streamlit as st
 
-from legame import annotations, board, i18n, warehouse
+from legame import annotations, board, charts, export, i18n, warehouse
+from legame.fmt import NumberFormat
 from legame.kpis import Kpi, Period, compute, series
+from legame.kpis.facts import unit_words
 from legame.ui.session import config, cursor, snapshot
 
 
@@ -142,18 +145,139 @@ def _frozen_pack(link_id: str, lang: str, built: board.Board, filters: tuple) ->
         return board_pack_pdf(built, config(), headline=built.headline, filters=dict(filters))
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _freshness(version: int) -> dict[str, date | None]:
+    return warehouse.freshness(cursor())
+
+
 def freshness() -> dict[str, date | None]:
     """The latest day in each table (the frozen link's, for its viewer)."""
     if (frozen := snapshot()) is not None:
         return frozen.board().freshness
-    return warehouse.freshness(cursor())
+    return _freshness(data_version())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _demo_state(version: int) -> str:
+    return warehouse.demo_state(cursor())
 
 
 def demo_state() -> str:
     """Whose data the numbers are (warehouse.demo_state); the frozen link's, for its viewer."""
     if (frozen := snapshot()) is not None:
         return frozen.board().demo_state
-    return warehouse.demo_state(cursor())
+    return _demo_state(data_version())
+
+
+# -- Charts and files, built once per data version and view (a rerun re-sends them, never rebuilds them) --
+# Figures are kept as objects (cache_resource), shared by every session and never changed: a pickled copy
+# per run (cache_data) costs Plotly's validation of the whole figure again, about as much as building it.
+
+
+def _revenue_figure(built: board.Board) -> go.Figure:
+    fmt = NumberFormat.for_reader(config())
+    return charts.revenue_by_membership(built.trend, built.period, config().currency, fmt=fmt, marks=built.marks)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _revenue_chart(
+    version: int, lang: str, start: date, end: date, comparison: str, filters: tuple, notes: tuple = ()
+) -> go.Figure:
+    built = _board(version, lang, start, end, comparison, filters, notes)
+    with i18n.language(lang):
+        return _revenue_figure(built)
+
+
+def revenue_chart(period: Period, comparison: str, filters: dict[str, str]) -> go.Figure:
+    """The board's revenue chart: members' and other customers' sales month by month, with the marks."""
+    if (frozen := snapshot()) is not None:
+        return _revenue_figure(frozen.board())
+    key = tuple(sorted(filters.items()))
+    return _revenue_chart(data_version(), i18n.current(), period.start, period.end, comparison, key, notes_version())
+
+
+def facts_files(
+    period: Period, comparison: str, filters: dict[str, str]
+) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
+    """The facts table as XLSX and as CSV, each made when its download button is pressed (not on every run),
+    from the board this run shows and in this run's language."""
+    lang, frozen = i18n.current(), snapshot()
+    built = frozen.board(lang) if frozen is not None else board_for(period, comparison, filters)
+    fmt, currency = NumberFormat.for_reader(config()), config().currency
+
+    def xlsx() -> bytes:
+        with i18n.language(lang):
+            meta = export.about(built.kpis, filters, built.freshness, built.demo_state, fmt)
+            return export.facts_xlsx(built.kpis, currency, meta, fmt)
+
+    def csv() -> bytes:
+        with i18n.language(lang):
+            return export.facts_csv(built.kpis, currency)
+
+    return xlsx, csv
+
+
+def _trend_figure(period: Period, filters: dict[str, str], kpi: Kpi) -> go.Figure:
+    return charts.trend(
+        monthly(period.end, filters, kpi.id),
+        kpi.id,
+        kpi.label,
+        unit_words(kpi.unit, config().currency),
+        kpi.target,
+        unit=kpi.unit,
+        currency=config().currency,
+        fmt=NumberFormat.for_reader(config()),
+        marks=marks(period),
+    )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _trend_chart(
+    version: int, lang: str, notes: tuple, start: date, end: date, comparison: str, filters: tuple, kpi_id: str
+) -> go.Figure:
+    with i18n.language(lang):
+        kpi = {k.id: k for k in _kpis(version, lang, start, end, comparison, filters)}[kpi_id]
+        return _trend_figure(Period(start, end), dict(filters), kpi)
+
+
+def trend_chart(period: Period, comparison: str, filters: dict[str, str], kpi: Kpi) -> go.Figure:
+    """A KPI month by month over the twelve months up to the period's end, with its target and the marks."""
+    if snapshot() is not None:
+        return _trend_figure(period, filters, kpi)
+    key = tuple(sorted(filters.items()))
+    version, lang = data_version(), i18n.current()
+    return _trend_chart(version, lang, notes_version(), period.start, period.end, comparison, key, kpi.id)
+
+
+def _channel_figure(period: Period, filters: dict[str, str], kpi: Kpi) -> go.Figure:
+    from legame.channels import Taxonomy
+
+    return charts.by_channel(
+        by_channel(period, filters, kpi.id),
+        kpi.id,
+        unit_words(kpi.unit, config().currency),
+        Taxonomy.from_config(config()).all_labels,
+        unit=kpi.unit,
+        currency=config().currency,
+        fmt=NumberFormat.for_reader(config()),
+    )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _channel_chart(
+    version: int, lang: str, start: date, end: date, comparison: str, filters: tuple, kpi_id: str
+) -> go.Figure:
+    with i18n.language(lang):
+        kpi = {k.id: k for k in _kpis(version, lang, start, end, comparison, filters)}[kpi_id]
+        return _channel_figure(Period(start, end), dict(filters), kpi)
+
+
+def channel_chart(period: Period, comparison: str, filters: dict[str, str], kpi: Kpi) -> go.Figure:
+    """A KPI for each channel of the taxonomy in the period."""
+    if snapshot() is not None:
+        return _channel_figure(period, filters, kpi)
+    key = tuple(sorted(filters.items()))
+    return _channel_chart(data_version(), i18n.current(), period.start, period.end, comparison, key, kpi.id)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

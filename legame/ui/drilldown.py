@@ -7,13 +7,12 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from legame import charts
 from legame.channels import Taxonomy
 from legame.fmt import NumberFormat
 from legame.i18n import _
-from legame.kpis import Kpi
+from legame.kpis import Kpi, Period
 from legame.kpis.engine import ATTRIBUTED
-from legame.kpis.facts import shown_facts, unit_words
+from legame.kpis.facts import shown_facts
 from legame.kpis.registry import KPIS
 from legame.ui import cache, cards, controls, session
 
@@ -44,46 +43,35 @@ def render(
     cards.card_grid(kpis)
     if extra:
         extra(everything)
-    chosen = st.selectbox(
-        _("Show over time and by channel"),
-        kpi_ids,
-        format_func=lambda i: everything[i].plain_label,
-        key=f"trend_{key}",
-    )
-    kpi = everything[chosen]
-    left, right = st.columns([3, 2])
-    with left:
-        st.markdown(_("**{kpi}, month by month**", kpi=kpi.plain_label))
-        st.plotly_chart(
-            charts.trend(
-                cache.monthly(period.end, filters, chosen),
-                chosen,
-                kpi.label,
-                unit_words(kpi.unit, config.currency),
-                kpi.target,
-                unit=kpi.unit,
-                currency=config.currency,
-                fmt=fmt,
-                marks=cache.marks(period),
-            )
-        )
-    with right:
-        st.markdown(_("**{kpi} by channel, {period}**", kpi=kpi.plain_label, period=period.label))
-        why = KPIS[chosen].unsplittable("channel")
-        if why:
-            st.caption(cards.plain(_("{kpi} is not measurable by channel: {why}.", kpi=kpi.plain_label, why=why)))
-        else:
-            st.plotly_chart(
-                charts.by_channel(
-                    cache.by_channel(period, filters, chosen),
-                    chosen,
-                    unit_words(kpi.unit, config.currency),
-                    Taxonomy.from_config(config).all_labels,
-                    unit=kpi.unit,
-                    currency=config.currency,
-                    fmt=fmt,
-                )
-            )
-            if ATTRIBUTED & set(KPIS[chosen].inputs):  # sales and new customers belong to a channel by a rule
-                st.caption(cards.plain(Taxonomy.from_config(config).assumption))
+    over_time(key, kpi_ids, everything, period, comparison, filters)
     controls.freshness_line(cache.freshness())
+
+
+@st.fragment
+def over_time(
+    key: str, kpi_ids: list[str], kpis: dict[str, Kpi], period: Period, comparison: str, filters: dict[str, str]
+) -> None:
+    """The chosen KPI month by month and by channel: choosing another reruns this part alone."""
+    # A fragment reruns alone, outside the page's boundary: it has its own.
+    with session.boundary(key):
+        config = session.config()
+        chosen = st.selectbox(
+            _("Show over time and by channel"),
+            kpi_ids,
+            format_func=lambda i: kpis[i].plain_label,
+            key=f"trend_{key}",
+        )
+        kpi = kpis[chosen]
+        left, right = st.columns([3, 2])
+        with left:
+            st.markdown(_("**{kpi}, month by month**", kpi=kpi.plain_label))
+            st.plotly_chart(cache.trend_chart(period, comparison, filters, kpi))
+        with right:
+            st.markdown(_("**{kpi} by channel, {period}**", kpi=kpi.plain_label, period=period.label))
+            why = KPIS[chosen].unsplittable("channel")
+            if why:
+                st.caption(cards.plain(_("{kpi} is not measurable by channel: {why}.", kpi=kpi.plain_label, why=why)))
+            else:
+                st.plotly_chart(cache.channel_chart(period, comparison, filters, kpi))
+                if ATTRIBUTED & set(KPIS[chosen].inputs):  # sales and new customers belong to a channel by a rule
+                    st.caption(cards.plain(Taxonomy.from_config(config).assumption))

@@ -9,8 +9,10 @@ timeout takes effect on the next request.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
+import threading
 import time
 import types
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -83,7 +85,37 @@ async def serving(_app: object) -> AsyncIterator[None]:
         log.warning("Warehouse not opened at start: %s", exc)
     else:
         log.info("Warehouse %s open", warehouse.database_path(config()))
+        # The server answers once the default board is ready (or WARM_UP_WAIT has passed: then it
+        # answers, and the warm-up goes on beside the first requests).
+        warming = threading.Thread(target=warm_up, name="legame-warm-up", daemon=True)
+        warming.start()
+        await asyncio.to_thread(warming.join, WARM_UP_WAIT)
     yield
+
+
+WARM_UP_WAIT = 30  # seconds
+
+
+def warm_up() -> None:
+    """Compute the board's default view once as the server starts, so that the first visitor does not wait
+    for what a new process does once: the page's imports, the CLV fits (kept per process, and stored in the
+    warehouse) and DuckDB's first reads. Failures are only logged: the page computes again and says why."""
+    from legame import board, charts, export  # noqa: F401  (imported for the first page run)
+    from legame.kpis.period import preset
+    from legame.ui.controls import DEFAULT_PRESET
+
+    started = time.perf_counter()
+    try:
+        cursor = _connection().cursor()
+        try:
+            period = preset(DEFAULT_PRESET, board.anchor_date(cursor))
+            board.build(cursor, config(), period, "previous")
+        finally:
+            cursor.close()
+    except Exception:
+        log.exception("Warm-up of the board failed")
+    else:
+        log.info("Board warmed up in %.1f s", time.perf_counter() - started)
 
 
 @st.cache_resource

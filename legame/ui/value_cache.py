@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import plotly.graph_objects as go
 import streamlit as st
 
-from legame import clv, i18n, value
+from legame import charts_value, clv, i18n, value
+from legame.fmt import NumberFormat
 from legame.i18n import _
 from legame.ui.cache import data_version
 from legame.ui.session import config, cursor
@@ -51,3 +53,43 @@ def holdout(split_date: date, end_date: date) -> clv.HoldoutCheck:
     """The holdout check from `split_date` to `end_date`."""
     with st.spinner(_("Checking the model on the past…")):
         return _holdout(data_version(), i18n.current(), split_date, end_date)
+
+
+# -- Charts, built once per data version, language and date (a rerun re-sends them, never rebuilds them) --
+# Kept as objects (cache_resource), never changed: unpickling a Plotly figure validates it all again.
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _segment_chart(version: int, lang: str, as_of: date) -> go.Figure:
+    with i18n.language(lang):
+        built = _report(version, lang, as_of)
+        return charts_value.clv_by_segment(built.by_segment, config().currency, NumberFormat.for_reader(config()))
+
+
+def segment_chart(as_of: date) -> go.Figure:
+    """Predicted value per customer by segment (the report's, from the orders up to `as_of`)."""
+    return _segment_chart(data_version(), i18n.current(), as_of)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _recency_chart(version: int, lang: str, as_of: date) -> go.Figure:
+    with i18n.language(lang):
+        built = _report(version, lang, as_of)
+        return charts_value.p_alive_vs_recency(built.recency, NumberFormat.for_reader(config()))
+
+
+def recency_chart(as_of: date) -> go.Figure:
+    """P(alive) against the time since the last purchase (the report's, from the orders up to `as_of`)."""
+    return _recency_chart(data_version(), i18n.current(), as_of)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _holdout_chart(version: int, lang: str, split_date: date, end_date: date) -> go.Figure:
+    with i18n.language(lang):
+        check = _holdout(version, lang, split_date, end_date)
+        return charts_value.holdout(check.table, NumberFormat.for_reader(config()))
+
+
+def holdout_chart(split_date: date, end_date: date) -> go.Figure:
+    """Predicted against actual repeat purchases after `split_date` (holdout)."""
+    return _holdout_chart(data_version(), i18n.current(), split_date, end_date)

@@ -4,9 +4,14 @@ create or replace macro members_as_of(day) as table
     from people
     where member_on(is_member, member_since, day);
 
+-- known_on(in_people, first_seen, day): is a person with this record (in_people) known in the CRM by `day`?
+-- Grain: a scalar; the test known_as_of applies, for a row that carries the person's record.
+create or replace macro known_on(in_people, first_seen, day) as
+    coalesce(in_people, false) and coalesce(first_seen::date, day) <= day;
+
 -- known_as_of(day): people known in the CRM by `day`: a record in people first seen on or before it
 --   (or with no first-seen date). Grain: one row per person. "Fans are stickers until they are in the album."
 create or replace macro known_as_of(day) as table
     select person_id, first_seen
     from people
-    where coalesce(first_seen::date, day) <= day;
+    where known_on(true, first_seen, day);

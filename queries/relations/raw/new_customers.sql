@@ -3,7 +3,7 @@
 -- Only the period's buyers are checked against history (anti join on earlier sales), so nobody's whole
 --   history is aggregated. They belong to the channel and campaign of that first sale (attributed_orders);
 --   first_revenue is its revenue. arg_min_null: a first sale with no campaign has none (arg_min would skip
---   to a later sale's campaign).
+--   to a later sale's campaign). referred_by: the buyer's in people.
 create or replace macro new_customers(rules, person_fallback, start_day, end_day) as table
     with firsts as (
         select
@@ -17,6 +17,7 @@ create or replace macro new_customers(rules, person_fallback, start_day, end_day
         group by person_id
     )
 
-    select f.*
+    select f.person_id, f.first_ordered_at, f.channel, f.campaign, f.first_revenue, p.referred_by
     from firsts as f
-    anti join (select person_id from paid_orders() where ordered_at < start_day) as earlier using (person_id);
+    anti join (select person_id from paid_orders() where ordered_at < start_day) as earlier using (person_id)
+    left join people as p using (person_id);

@@ -1,0 +1,99 @@
+"""First KPI card in headless Chromium: Legame's board against the trivial Streamlit app, in the same run.
+
+Usage: .venv/bin/python bench/browser.py [--db WAREHOUSE.duckdb] [--repeat 3]
+
+Each app is started with `streamlit run` (bench/load.py's Server: its own port, config and folder), and
+Debian's Chromium (/usr/bin/chromium, through Playwright, never a downloaded browser) opens it in a new
+tab. The figure is the time from asking for the page to the first `st.metric` card on screen:
+- first visit: the first tab after the server started (Legame computes its board then; the trivial app
+  has nothing to compute);
+- warm: the median of `repeat` later tabs, each a new session (Legame's board from its caches).
+Legame runs on the demo data (a new warehouse, filled at start) or on the warehouse `--db` names (as
+bench/run.py passes it the one it filled). DESIGN.md's budget: warm within 1.3x of the trivial app, first
+visit within 2x. No timing is asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from load import Server, legame_server  # noqa: E402  (bench/ is on sys.path above)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CARD = "[data-testid='stMetric']"
+
+
+def first_card(browser, url: str, timeout_s: float = 300) -> float:
+    """Seconds from asking for `url` in a new tab to its first KPI card on screen."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        started = time.perf_counter()
+        page.goto(url)
+        page.locator(CARD).first.wait_for(timeout=timeout_s * 1000)
+        return time.perf_counter() - started
+    finally:
+        page.close()
+
+
+def measure(browser, start: Callable[[], Server], repeat: int) -> dict[str, float]:
+    """The first visit after the server started, then the warm median of `repeat` new tabs."""
+    server = start()
+    try:
+        first = first_card(browser, server.url)
+        warm = statistics.median(first_card(browser, server.url) for _ in range(repeat))
+    finally:
+        server.stop()
+    return {"first": first, "warm": warm}
+
+
+def run(db: Path | None, repeat: int = 3) -> dict[str, dict[str, float]]:
+    """{"trivial": {...}, "legame": {...}}: both apps measured in one browser, one after the other."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        folder = Path(tmp)
+        (folder / "trivial").mkdir(), (folder / "legame").mkdir()
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            return {
+                "trivial": measure(browser, lambda: Server("bench/trivial_app.py", folder / "trivial", [], {}), repeat),
+                "legame": measure(browser, lambda: legame_server(folder / "legame", [], db), repeat),
+            }
+        finally:
+            browser.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="the warehouse Legame serves (default: a new one with the demo)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    t = run(args.db, args.repeat)
+    for kind, budget in (("warm", "1.3x"), ("first", "2x")):
+        legame, trivial = t["legame"][kind], t["trivial"][kind]
+        print(
+            f"first card, {kind:<5}: legame {legame:6.2f} s, trivial {trivial:6.2f} s, ratio {legame / trivial:5.2f}x "
+            f"(budget {budget})"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""A rerun does no work a cache or a fragment can skip (#15 part 2).
+
+The app under AppTest on the demo data: the work each page does is counted (KPI computations, chart and
+file builds, warehouse reads), and a second run of the same view, or a widget that changes one chart,
+must not do it again. A widget that changes one part of a page sits in a fragment, so a browser reruns
+that part alone; AppTest reruns the whole script on any widget, so what is checked is that the fragment
+is registered and that the page's rerun redoes nothing but the new chart.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+
+from legame import board, charts, charts_value, export, value, warehouse
+from legame.kpis import engine
+from legame.ui import controls
+from tests import test_share
+
+app, demo_database, local_server = test_share.app, test_share.demo_database, test_share.local_server
+
+COUNTED = {
+    "kpis": (engine, "compute"),
+    "board": (board, "build"),
+    "revenue chart": (charts, "revenue_by_membership"),
+    "trend chart": (charts, "trend"),
+    "channel chart": (charts, "by_channel"),
+    "xlsx": (export, "facts_xlsx"),
+    "csv": (export, "facts_csv"),
+    "freshness": (warehouse, "freshness"),
+    "demo state": (warehouse, "demo_state"),
+    "value report": (value, "report"),
+    "segment chart": (charts_value, "clv_by_segment"),
+    "holdout chart": (charts_value, "holdout"),
+    "holdout": (value, "holdout"),
+}
+# Laid out on every run of a page, and by a fragment's rerun never.
+PAGE_RUN = {"page run": (controls, "period_controls")}
+
+
+@pytest.fixture
+def calls(monkeypatch) -> Counter:
+    counted: Counter = Counter()
+    for name, (module, attribute) in {**COUNTED, **PAGE_RUN}.items():
+        original = getattr(module, attribute)
+
+        def wrapper(*args, __original=original, __name=name, **kwargs):
+            counted[__name] += 1
+            return __original(*args, **kwargs)
+
+        monkeypatch.setattr(module, attribute, wrapper)
+    return counted
+
+
+def test_a_second_run_of_the_board_builds_nothing_again(app, local_server, calls):
+    at = app.test().run()
+    assert not at.exception
+    first = +calls
+    assert first["board"] == 1 and first["revenue chart"] == 1, first
+    # The facts files are made when their button is pressed, not on every run.
+    assert first["xlsx"] == first["csv"] == 0, first
+    calls.clear()
+    at.run()
+    assert not at.exception
+    assert len(at.metric) == 8
+    assert +calls == Counter({"page run": 1}), +calls
+
+
+def test_choosing_another_chart_on_a_drill_down_reruns_that_chart_alone(app, local_server, calls):
+    at = app.test().run()
+    at.switch_page("pages/community.py").run()
+    assert not at.exception
+    assert calls["trend chart"] == calls["channel chart"] == 1, +calls
+    calls.clear()
+    at.run()
+    assert +calls == Counter({"page run": 1}), +calls
+    calls.clear()
+    box = next(b for b in at.selectbox if b.label == "Show over time and by channel")
+    box.select(box.options[1]).run()
+    assert not at.exception
+    # The new KPI's two charts, nothing else (AppTest also lays the page out again; a browser would not).
+    assert +calls == Counter({"page run": 1, "trend chart": 1, "channel chart": 1}), +calls
+    assert len(at._fragment_storage._fragments) == 1  # the charts' part of the page is a fragment
+    box = next(b for b in at.selectbox if b.label == "Show over time and by channel")
+    calls.clear()
+    box.select(box.options[0]).run()
+    assert +calls == Counter({"page run": 1}), +calls  # the first KPI's charts, from the cache
+
+
+def test_the_customer_value_page_reads_the_fit_once_and_reruns_only_the_holdout_check(app, local_server, calls):
+    at = app.test().run()
+    at.switch_page("pages/value.py").run()
+    assert not at.exception
+    assert calls["value report"] == 1 and calls["segment chart"] == 1, +calls
+    calls.clear()
+    at.run()
+    assert +calls == Counter({"page run": 1}), +calls
+    calls.clear()
+    split = next(d for d in at.date_input if d.label == "Split date")
+    split.set_value(split.value + timedelta(days=7)).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert +calls == Counter({"page run": 1, "holdout": 1, "holdout chart": 1}), +calls
+    assert len(at._fragment_storage._fragments) == 1  # the holdout check is a fragment
+
+
+def test_the_server_start_computes_the_default_board_so_the_first_visit_fits_nothing(app, local_server, monkeypatch):
+    from legame.ui import session
+
+    fits: Counter = Counter()
+    original = value._fit
+
+    def counted(*args, **kwargs):
+        fits["fit"] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(value, "_fit", counted)
+    value.FITS._entries.clear()
+    session.warm_up()  # what the server's lifespan runs before it answers
+    assert fits["fit"] >= 1
+    fits.clear()
+    at = app.test().run()
+    assert not at.exception and len(at.metric) == 8
+    assert fits == Counter(), fits
