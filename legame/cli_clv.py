@@ -198,7 +198,9 @@ def _bad_value(
         (args.amount_col, types.DOUBLE, _("a number with '.' as the decimal point")),
     ):
         value = ColumnExpression(column)
-        bad = raw.project(value.isnotnull() & value.try_cast(target).isnull()).fetchnumpy()
+        # try_cast as SQL: DuckDB 1.5 (which the DuckLake extension wheels pin) has no Expression.try_cast.
+        quoted = '"' + column.replace('"', '""') + '"'
+        bad = raw.project(f"{quoted} is not null and try_cast({quoted} as {target}) is null").fetchnumpy()
         rows = np.flatnonzero(next(iter(bad.values())))
         if rows.size:
             line = int(rows[0]) + 2 + dialect["skiprows"]  # 1-based, after the header line

@@ -92,3 +92,26 @@ def browser():
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def team_postgres():
+    """A real PostgreSQL for the team tests (tests/team.py): started once, deleted at the end."""
+    from tests.team import postgres
+
+    with postgres() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def lake(team_postgres, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
+    """`config` on a new, empty DuckLake warehouse: its own database in the test cluster, Parquet in tmp_path.
+
+    Set through the environment, so the CLI and app processes a test starts share it too.
+    """
+    import uuid
+
+    dsn = team_postgres.create_database(f"lake_{uuid.uuid4().hex[:12]}")
+    monkeypatch.setenv("LEGAME_WAREHOUSE", f"ducklake:postgres:{dsn}")
+    monkeypatch.setenv("LEGAME_DATA_PATH", str(tmp_path / "lake"))
+    return config

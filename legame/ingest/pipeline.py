@@ -50,7 +50,7 @@ from legame.ingest.sniff import (
     without_lines,
 )
 from legame.limits import UploadLimits
-from legame.warehouse import Table, table_word
+from legame.warehouse import CONFLICT_RETRIES, Table, conflict, retry_wait, rollback_quietly, table_word, take_turn
 
 PREVIEW_ROWS = 20
 REJECTS_SHOWN = 500
@@ -592,6 +592,7 @@ def load_file(
     broken: list[BrokenLine] | None = None
     # A first load into an empty table inserts straight from the read; a row to explain stages the file instead.
     straight = commit and not profile.numbered_read
+    conflicts = 0
     while True:
         con.execute("begin transaction")
         try:
@@ -610,6 +611,7 @@ def load_file(
                     _merge(con, profile, report.load_id)
                 aggregates.mark(con, profile.table.name, "load_id = $id", {"id": report.load_id})
                 aggregates.refresh(con)
+                take_turn(con)
                 _record(con, report, loaded_by, is_demo, config)
                 archive(path, sha, file_name, config)
                 con.execute("commit")
@@ -626,8 +628,14 @@ def load_file(
                 raise
             broken = found
             continue
-        except BaseException:
-            con.execute("rollback")
+        except BaseException as exc:
+            rollback_quietly(con)
+            # Another load committed first (another process on DuckLake, another thread on the
+            # file): load again on the newer snapshot, where its rows and load id are seen.
+            if commit and conflict(exc) and conflicts < CONFLICT_RETRIES:
+                retry_wait(conflicts)
+                conflicts += 1
+                continue
             raise
         return report
 

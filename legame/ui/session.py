@@ -82,7 +82,7 @@ async def serving(_app: object) -> AsyncIterator[None]:
         # A CLI run holding the file: the server still starts, and the first request opens it.
         log.warning("Warehouse not opened at start: %s", exc)
     else:
-        log.info("Warehouse %s open", warehouse.database_path(config()))
+        log.info("Warehouse %s open", warehouse.location(config()).describe())
     yield
 
 
