@@ -133,7 +133,7 @@ def backup(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
     out.parent.mkdir(parents=True, exist_ok=True)
     source = con.execute("select current_database()").fetchone()[0]
     # The path as a quoted literal: DuckDB 1.5 (pinned for the DuckLake wheels) binds no parameter in ATTACH.
-    con.execute("attach '" + str(out).replace("'", "''") + "' as legame_backup")
+    con.execute(f"attach {warehouse.literal(str(out))} as legame_backup")
     try:
         con.execute(f'copy from database "{source}" to legame_backup')
         con.execute("checkpoint legame_backup")

@@ -602,7 +602,7 @@ def _connect_lake(where: Location, read_only: bool) -> duckdb.DuckDBPyConnection
 
 def _create_catalogue(url: str, data_path: str, options: dict[str, object]) -> None:
     with duckdb.connect(config=options) as con:
-        con.execute(f"attach {_quoted(url)} as new_lake (data_path {_quoted(data_path)})")
+        con.execute(f"attach {literal(url)} as new_lake (data_path {literal(data_path)})")
 
 
 def _extension_links(remote: bool) -> Path:
@@ -623,7 +623,8 @@ def _extension_links(remote: bool) -> Path:
     return root
 
 
-def _quoted(text: str) -> str:
+def literal(text: str) -> str:
+    """`text` as an SQL string literal, where DuckDB binds no parameter (ATTACH) or binding one imports pandas."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -641,7 +642,7 @@ def _object_store_secret(con: duckdb.DuckDBPyConnection) -> None:
         return
     if "endpoint" in given:
         given["endpoint"] = re.sub(r"^https?://", "", given["endpoint"])
-    fields = ", ".join(f"{name} {_quoted(value)}" for name, value in given.items())
+    fields = ", ".join(f"{name} {literal(value)}" for name, value in given.items())
     con.execute(f"create or replace temp secret legame_s3 (type s3, {fields})")
 
 
