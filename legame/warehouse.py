@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import importlib.util
+import itertools
 import os
 import random
 import re
@@ -564,6 +565,9 @@ def is_lake(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(found) and found[0][0] == "ducklake"
 
 
+_OPENED = itertools.count(1)
+
+
 def _connect_lake(where: Location, read_only: bool) -> duckdb.DuckDBPyConnection:
     """DuckLake as the connection's own database, so that every cursor() of it reads the lake too.
 
@@ -575,7 +579,11 @@ def _connect_lake(where: Location, read_only: bool) -> duckdb.DuckDBPyConnection
     folder = where.local_data_path
     if folder is not None and not read_only:
         folder.mkdir(parents=True, exist_ok=True)
-    url = LAKE_PREFIX + (where.catalog or "")
+    # Every connect gets a DuckDB instance of its own. DuckDB keeps one instance per URL while any
+    # connection to it lives, and on 1.5.5 reopening a URL whose instance saw a conflicting commit waits
+    # in that cache for ever (the instance is never released). A name PostgreSQL shows for the session,
+    # unique in this process, makes every URL new; the user's own application_name still wins over it.
+    url = LAKE_PREFIX + (where.catalog or "") + f" fallback_application_name=legame-{os.getpid()}-{next(_OPENED)}"
     options = {
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": True,

@@ -8,13 +8,16 @@ free port of 127.0.0.1 only, trusts local connections, and is deleted at the end
 
 from __future__ import annotations
 
+import faulthandler
 import glob
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,15 +34,22 @@ def _bin_dir() -> Path | None:
     return Path(initdb).resolve().parent if initdb else None
 
 
+class CannotInstall(RuntimeError):
+    """No PostgreSQL server here, and no root to install Debian's (never the case in CI, which is root)."""
+
+
 def install_postgres() -> Path:
-    """The folder of initdb, pg_ctl and createdb, installing Debian's postgresql when missing."""
+    """The folder of initdb, pg_ctl and createdb, installing Debian's postgresql when missing.
+
+    `make test` installs it first (the Makefile's postgresql target); this is for a bare `pytest`.
+    """
     folder = _bin_dir()
     if folder is None:
         if os.geteuid() != 0:
-            raise RuntimeError("PostgreSQL is not installed: apt-get install -y postgresql (as root)")
+            raise CannotInstall("PostgreSQL is not installed and this is not root: apt-get install -y postgresql")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env)
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, timeout=600)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env, timeout=600)
         folder = _bin_dir()
         assert folder is not None, "apt-get installed postgresql but no initdb was found"
     return folder
@@ -71,6 +81,13 @@ class Postgres:
         self.run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", DB_USER, name)
         return self.dsn(name)
 
+    def stop(self) -> None:
+        """Stop the server at once and delete the cluster (safe to call twice)."""
+        data = str(self.folder / "data")
+        stop = [*self.as_user, str(self.bin_dir / "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"]
+        subprocess.run(stop, capture_output=True, timeout=60)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
 
 def _owner() -> list[str]:
     if os.geteuid() != 0:
@@ -101,11 +118,40 @@ def postgres() -> Iterator[Postgres]:
     try:
         yield cluster
     finally:
-        subprocess.run(
-            [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-            capture_output=True,
-        )
-        shutil.rmtree(folder, ignore_errors=True)
+        cluster.stop()
+
+
+# No team test takes a minute even on a loaded machine; past this one is stuck (a DuckLake wait that
+# never ends, an app process that never answers), and the run must fail, not hang CI.
+DEADLINE_SECONDS = 240
+
+
+@contextmanager
+def deadline(seconds: float, cluster: Postgres, uncapture: Callable[[], object] | None = None) -> Iterator[None]:
+    """Fail the whole run, loudly, if the block has not ended after `seconds`.
+
+    A thread stuck inside DuckDB cannot be interrupted: past the deadline every thread's stack is
+    printed (after `uncapture`, pytest's, so that it reaches the log), the cluster is stopped (so
+    no server outlives the run) and the process exits with 1.
+    """
+
+    def expire() -> None:
+        if uncapture is not None:
+            uncapture()
+        print(f"\nA team test ran past {seconds:.0f} s: stacks, then exit 1.", file=sys.stderr, flush=True)
+        try:
+            faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+            cluster.stop()
+        finally:
+            os._exit(1)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 # An app server as far as the warehouse sees it: one process holding one read-write connection

@@ -155,11 +155,11 @@ def test_a_load_that_loses_the_race_is_retried_and_counts_nothing_twice(
     report = load_file(con, lake, path, "race.csv")
     assert len(attempts) == 2  # the first commit conflicted; the retry, on the newer snapshot, found every row
     assert (report.inserted, report.unchanged, report.load_id) == (0, 1_000, 2)
-    # Counted on the same connection: reopening the lake in this process after the failed commit hangs
-    # (DuckDB 1.5.5's instance cache); processes that reopen it are fine.
     assert con.execute("select count(*), count(distinct order_id) from orders").fetchone() == (1_000, 1_000)
-    assert con.execute("select count(*) from loads").fetchone()[0] == 2
     con.close()
+    # Reopened in this process after the failed commit: DuckDB 1.5.5 never releases the instance that saw it,
+    # and waited for it for ever when the same URL was opened again (warehouse.connect opens a new one).
+    assert counts(lake) == (1_000, 1_000, 2)
 
 
 def test_links_and_fits_work_on_the_lake(lake: Config) -> None:
