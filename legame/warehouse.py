@@ -579,33 +579,50 @@ def _connect_lake(where: Location, read_only: bool) -> duckdb.DuckDBPyConnection
     folder = where.local_data_path
     if folder is not None and not read_only:
         folder.mkdir(parents=True, exist_ok=True)
-    # Every connect gets a DuckDB instance of its own. DuckDB keeps one instance per URL while any
-    # connection to it lives, and on 1.5.5 reopening a URL whose instance saw a conflicting commit waits
-    # in that cache for ever (the instance is never released). A name PostgreSQL shows for the session,
-    # unique in this process, makes every URL new; the user's own application_name still wins over it.
-    url = LAKE_PREFIX + (where.catalog or "") + f" fallback_application_name=legame-{os.getpid()}-{next(_OPENED)}"
     options = {
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": True,
         "extension_directory": str(_extension_links(remote=folder is None)),
     }
-    try:
+    for attempt in range(CONFLICT_RETRIES):
         try:
-            con = duckdb.connect(url, read_only=read_only, config=options)
+            con = _open_lake(where, read_only, options)
+            break
         except duckdb.Error as exc:
-            if "data_path" not in str(exc).lower() or read_only:
-                raise
-            _create_catalogue(url, where.data_path or "", options)
-            con = duckdb.connect(url, config=options)
-    except duckdb.Error as exc:
-        raise DatabaseBusy(
-            _("The shared warehouse {where} cannot be opened ({reason}). Is PostgreSQL running and reachable?").format(
-                where=where.describe(), reason=str(exc).splitlines()[0]
-            )
-        ) from None
+            # Two processes opening a new catalogue at once both create its tables in PostgreSQL: the
+            # second fails ("duplicate key", "already exists"), and on a retry opens what the first made.
+            if attempt + 1 < CONFLICT_RETRIES and _racing(exc):
+                retry_wait(attempt)
+                continue
+            raise DatabaseBusy(
+                _(
+                    "The shared warehouse {where} cannot be opened ({reason}). Is PostgreSQL running and reachable?"
+                ).format(where=where.describe(), reason=str(exc).splitlines()[0])
+            ) from None
     if folder is None:
         _object_store_secret(con)
     return con
+
+
+def _open_lake(where: Location, read_only: bool, options: dict[str, object]) -> duckdb.DuckDBPyConnection:
+    # Every open gets a DuckDB instance of its own. DuckDB keeps one instance per URL while any
+    # connection to it lives, and on 1.5.5 reopening a URL whose instance saw a conflicting commit waits
+    # in that cache for ever (the instance is never released). A name PostgreSQL shows for the session,
+    # unique in this process, makes every URL new; the user's own application_name still wins over it.
+    url = LAKE_PREFIX + (where.catalog or "") + f" fallback_application_name=legame-{os.getpid()}-{next(_OPENED)}"
+    try:
+        return duckdb.connect(url, read_only=read_only, config=options)
+    except duckdb.Error as exc:
+        if "data_path" not in str(exc).lower() or read_only:
+            raise
+    _create_catalogue(url, where.data_path or "", options)
+    return duckdb.connect(url, config=options)
+
+
+def _racing(exc: duckdb.Error) -> bool:
+    """Whether opening failed because another process was creating the same catalogue."""
+    text = str(exc).lower()
+    return conflict(exc) or any(sign in text for sign in ("duplicate key", "already exists", "unique constraint"))
 
 
 def _create_catalogue(url: str, data_path: str, options: dict[str, object]) -> None:

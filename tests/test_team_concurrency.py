@@ -87,6 +87,44 @@ def test_the_warehouse_is_ducklake_on_postgres(lake: Config) -> None:
         con.close()
 
 
+# A process that opens the warehouse once every one of them is ready, so that all open a new catalogue at once.
+OPEN_AT_ONCE = """
+import sys, time
+from pathlib import Path
+from legame import warehouse
+from legame.config import load_config
+
+config = load_config()
+folder, me, everyone = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+(folder / me).touch()
+while len(list(folder.iterdir())) < everyone:
+    time.sleep(0.01)
+warehouse.connect(config).close()
+"""
+
+
+def test_servers_started_together_on_a_new_warehouse_all_open_it(lake: Config, tmp_path: Path) -> None:
+    """Two app servers and a CLI run started at once on an empty catalogue: each tries to create it,
+    one does, and the others, retried, open what it made (seen: "duplicate key" from PostgreSQL)."""
+    ready = tmp_path / "ready"
+    ready.mkdir()
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", OPEN_AT_ONCE, str(ready), str(n), "3"], cwd=ROOT, stderr=subprocess.PIPE, text=True
+        )
+        for n in range(3)
+    ]
+    for run in runs:
+        assert run.wait(timeout=180) == 0, run.stderr.read()
+    con = warehouse.connect(lake)
+    try:
+        versions = [v for (v,) in con.execute("select version from schema_version order by 1").fetchall()]
+        assert versions == list(range(1, warehouse.SCHEMA_VERSION + 1))  # each migration ran once
+        assert con.execute("select count(*) from loads").fetchone()[0] == 0
+    finally:
+        con.close()
+
+
 def test_two_apps_and_the_cli_share_one_warehouse(lake: Config, tmp_path: Path) -> None:
     first, second = App(), App()
     try:
