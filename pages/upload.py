@@ -11,7 +11,7 @@ from legame import demo_data, warehouse
 from legame.errors import LegameError, UnrecognisedExport
 from legame.fmt import NumberFormat
 from legame.i18n import _, ngettext, pgettext
-from legame.ingest import excel, uploads
+from legame.ingest import uploads
 from legame.ui import controls, mapping, reports
 
 REMOVE_DEMO, KEEP_DEMO = "remove", "keep"  # the demo choice's ids
@@ -51,13 +51,13 @@ loaded = st.session_state.setdefault("loaded", {})
 
 def match_sheets(file, data: bytes, sheets: list) -> None:
     """The mapping screen for each sheet of a workbook that no format knows."""
-    for i, sheet in enumerate(s for s in sheets if s.unrecognised):
+    for sheet in (s for s in sheets if s.unrecognised):
         with st.expander(_("Match the sheet “{sheet}” by hand", sheet=sheet.name), expanded=len(sheets) == 1):
             name = f"{file.name} › {sheet.name}"
             text = uploads.sheet_of(file.name, data, sheet.name)
-            done = mapping.screen(
-                session.cursor(), config, name, text, UnrecognisedExport(sheet.reason), key=f"map-{file.file_id}-{i}"
-            )
+            # Keyed by the sheet's name: once one sheet is matched, the others keep their own screens.
+            key = f"map-{file.file_id}-sheet-{sheet.name}"
+            done = mapping.screen(session.cursor(), config, name, text, UnrecognisedExport(sheet.reason), key=key)
             if done:
                 st.session_state.setdefault("matched", []).append(done)
                 st.rerun()
@@ -107,7 +107,7 @@ for file in files or []:
         try:
             previewed = uploads.preview_export(session.cursor(), config, file.name, data, remove_demo=remove_demo)
         except UnrecognisedExport as exc:
-            if excel.is_workbook_name(file.name):
+            if uploads.is_workbook(file.name, data):
                 st.markdown(
                     _(
                         "**{file}**: no sheet of this workbook is an export Legame knows yet.",

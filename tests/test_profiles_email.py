@@ -118,3 +118,24 @@ def test_brevo_contacts_export_is_people_first_seen_when_added(con, config):
         person(con, config, "tom.weber@example.de"): "2023-05-17 07:45:00",
     }
     assert con.execute("select count(*) from people where is_member is not null").fetchone() == (0,)
+
+
+# Public importers of Mailchimp's audience zip (a 2020 SQL import of all three files; a test fixture of
+# another) show the unsubscribed and cleaned files without LAST_CHANGED, which only the subscribed one has.
+@pytest.mark.parametrize(
+    ("fixture", "first_seen"),
+    [
+        # Giorgio confirmed on 2023-09-12; Elena was imported (no OPTIN_TIME), confirmed on 2024-04-03.
+        (
+            "mailchimp_cleaned_members.csv",
+            {"giorgio.verdi@example.it": "2023-09-12 10:02:11", "elena.moro@example.com": "2024-04-03 16:45:00"},
+        ),
+        ("mailchimp_unsubscribed_members_2020.csv", {"paola.riva@example.it": "2022-05-10 07:16:20"}),
+    ],
+)
+def test_mailchimp_cleaned_and_unsubscribed_exports_without_last_changed(con, config, fixture, first_seen):
+    report = load_file(con, config, EXPORTS / fixture)
+    assert (report.profile, report.table) == ("mailchimp_audience", "people")
+    assert (report.rows_read, report.inserted, report.rejected) == (len(first_seen), len(first_seen), 0)
+    rows = dict(con.execute("select person_id, first_seen::varchar from people").fetchall())
+    assert rows == {person(con, config, email): seen for email, seen in first_seen.items()}

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from legame.ingest import load_file
+import pytest
+
+from legame.errors import UnrecognisedExport
+from legame.ingest import load_file, mapping
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 
@@ -46,3 +49,17 @@ def test_klaviyo_campaign_export_keeps_email_campaigns_only(con, config):
     assert con.execute("select count(*) from posts where post_id = '01JNB4X2T7Q1'").fetchone() == (0,)
     assert con.execute("select min(published_at)::varchar from posts").fetchone() == ("2025-03-04 10:00:00",)
     assert con.execute(EMPTY).fetchone() == (0,)
+
+
+def test_a_brevo_campaign_recipients_export_is_not_taken_for_a_format(con, config):
+    # Brevo's one public campaign file: one row per recipient (Email_ID, Open_Date, Clicked_Links_Count...),
+    # as public importers read it (see legame/ingest/formats/brevo.yaml). A post needs the campaign's totals,
+    # which no format adds up from rows: the file is refused as unknown, nothing is loaded.
+    path = EXPORTS / "brevo_campaign_recipients.csv"
+    with pytest.raises(UnrecognisedExport, match="no known export format has the columns Campaign ID, Campaign Name"):
+        load_file(con, config, path)
+    assert con.execute("select count(*) from loads").fetchone() == (0,)
+    # Nor is it brevo_contacts, whose EMAIL, ADDED_TIME and MODIFIED_TIME it lacks; matched by hand, the
+    # screen's best guess (counts of opens read as an order's revenue) is weak and must be confirmed.
+    proposal = mapping.propose(mapping.sample_upload(path.name, path.read_bytes()))
+    assert mapping.weak_fit(proposal, proposal.best) is not None

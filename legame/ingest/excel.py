@@ -24,6 +24,8 @@ from legame.fmt import NumberFormat
 from legame.i18n import _
 
 SUFFIXES = (".xlsx", ".xlsm")
+ZIP_MAGIC = b"PK\x03\x04"  # the first bytes of a zip file, which an .xlsx workbook is
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # those of an Excel 97-2003 .xls file
 
 
 @dataclass(frozen=True)
@@ -94,14 +96,49 @@ def is_workbook_name(file_name: str) -> bool:
     return Path(file_name).suffix.lower() in SUFFIXES
 
 
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(len(OLE2_MAGIC))
+
+
 def is_workbook(path: Path) -> bool:
-    """An Office Open XML workbook, by its suffix or by its content (a zip with xl/workbook.xml)."""
+    """An Office Open XML workbook, by its suffix or by its content (a zip with xl/workbook.xml).
+
+    A zip cut short (no directory at its end) is taken for a workbook too, whatever its name, so
+    that it is refused as a damaged workbook rather than read as text.
+    """
     if is_workbook_name(path.name):
         return True
-    if not zipfile.is_zipfile(path):
+    if not _head(path).startswith(ZIP_MAGIC):
         return False
+    if not zipfile.is_zipfile(path):
+        return True
     with zipfile.ZipFile(path) as archive:
         return "xl/workbook.xml" in archive.namelist()
+
+
+def refuse_if_not_text(path: Path, file_name: str) -> None:
+    """Refuse, naming what it is, a file that is not a workbook and whose content is no text either.
+
+    Read as CSV, a zip archive or an Excel 97-2003 file would be refused for a header of binary noise.
+    """
+    head = _head(path)
+    if head.startswith(ZIP_MAGIC):
+        raise FatalFileError(
+            _(
+                "{file_name} is a zip archive, not a CSV export or an Excel workbook: unzip it and load "
+                "the files inside; nothing was loaded.",
+                file_name=file_name,
+            )
+        )
+    if head == OLE2_MAGIC:
+        raise FatalFileError(
+            _(
+                "{file_name} is an Excel 97-2003 workbook (.xls), which Legame does not read: open it in Excel, "
+                "save it as an Excel workbook (.xlsx) or as CSV, and load that; nothing was loaded.",
+                file_name=file_name,
+            )
+        )
 
 
 def cell_text(value: object) -> str:

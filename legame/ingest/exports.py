@@ -47,6 +47,7 @@ def load_export(
     path = Path(path)
     file_name = file_name or path.name
     if not excel.is_workbook(path):
+        excel.refuse_if_not_text(path, file_name)
         return ExportLoad([load_file(con, config, path, file_name, **options)])
     reports, skipped = [], []
     with excel.sheets_as_csv(path, file_name, excel.Limits.from_config(config)) as sheets:

@@ -38,8 +38,10 @@ class Sniffed:
 # a later € could not be told from Latin-1.
 TRANSCODED = {"windows-1252": "cp1252", "utf-16-be": "utf-16"}
 # Multi-byte encodings of East Asian text: read in Windows-1252 they would be stored as mojibake.
-# charset-normalizer tells them from Western text; which of them a file is, the script of the
-# decoded text tells (Japanese has kana, Korean is mostly Hangul, Chinese only Han characters).
+# charset-normalizer tells them from Western text, and more than one Western file in a hundred
+# from them: a guess counts only when the Windows-1252 reading is not plainly Western and the
+# decoded characters stand in words. Which of them a file is, the script of the decoded text
+# tells (Japanese has kana, Korean is mostly Hangul, Chinese only Han characters).
 EAST_ASIAN = {
     "cp932": N_("Japanese (Shift-JIS)"),
     "euc_jp": N_("Japanese (EUC-JP)"),
@@ -71,8 +73,20 @@ _SINGLE_BYTE_GUESSES = {
     "iso8859_7": ("cp1253", "iso8859_7"),
 }
 _GREEK_GUESSES = {"cp1253", "iso8859_7"}
+# charset-normalizer's names for the East Asian encodings, and the codec read for each.
+_EAST_ASIAN_GUESSES = {
+    **dict.fromkeys(("cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213"), "cp932"),
+    **dict.fromkeys(("euc_jp", "euc_jis_2004", "euc_jisx0213"), "euc_jp"),
+    **dict.fromkeys(("cp949", "euc_kr", "johab"), "cp949"),
+    **dict.fromkeys(("gb18030", "gbk", "gb2312", "hz"), "gb18030"),
+    **dict.fromkeys(("big5", "big5hkscs"), "big5"),
+}
+# A file in no encoding detected is read as Windows-1252. When its text does not read as Western
+# European (Polish, Arabic, Hebrew, Thai... code pages), that reading goes by this name, so that
+# the report says which encoding was assumed instead of storing mojibake without a word.
+DOUBTFUL_WESTERN = "cp1252"
 # Encodings read from a file's bytes, not declared by them: the report names them.
-DETECTED = {**EAST_ASIAN, **SINGLE_BYTE}
+DETECTED = {**EAST_ASIAN, **SINGLE_BYTE, DOUBTFUL_WESTERN: N_("Western European (Windows-1252)")}
 WESTERN = {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp850", "mac_roman"}
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
@@ -88,15 +102,94 @@ _WORD = re.compile(r"[^\W\d_]+")
 MIN_COHERENCE = 0.2  # charset-normalizer's share of the text in a language it recognises
 MIN_SCRIPT_LETTERS = 12  # fewer letters of the script are no clear signal
 MIN_SCRIPT_SHARE = 0.9  # of the script's letters, the share in words of two or more of them alone
+# East Asian characters (kana, Hangul, Han, CJK punctuation, full-width forms), and runs of them.
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_CJK_RUN = re.compile(rf"{_CJK.pattern}(?:[0-9 ]*{_CJK.pattern})*")
+MIN_CJK_IN_RUNS = 2  # a two-character word is the least East Asian text there is
+MIN_CJK_RUN_SHARE = 0.6  # of the East Asian characters, the share in runs of two or more
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
+# Letters of Western languages in Windows-1252; the signs their texts carry, and those of the
+# signs that may stand right after a letter (Marca™, l’, 1ª) or right before one («nuovo», ¿Qué, 20°C; col·lecció both).
+_WESTERN_LETTERS = frozenset("ŠŒŽšœžŸÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ")
+_WESTERN_SIGNS = frozenset("€„…†‡‰‹‘’“”•–—™›¡¢£¥§©ª«®°±²³´µ·¹º»¼½¾¿×÷\xa0")
+_AFTER_A_LETTER = frozenset("…‰’”›™®©°ª²³´¹º»·")
+_BEFORE_A_LETTER = frozenset("„†‡‹‘’“¡«´µ¿°·")
 
 
-def _reads_as_its_script(text: str, encoding: str) -> bool:
+def _in_euc_kr(syllable: str) -> bool:
+    # Python's EUC-KR writes a syllable outside its 2,350 as eight bytes of letters (KS X 1001 annex 3).
+    try:
+        return len(syllable.encode("euc_kr")) == 2
+    except UnicodeEncodeError:
+        return False
+
+
+def _reads_as_its_script(text: str, encoding: str, guessed: bool = False) -> bool:
+    """Whether decoded text is of the encoding's script; `guessed`: charset-normalizer named the encoding.
+
+    Japanese names and places are often kanji alone: with no kana, only charset-normalizer's
+    word tells Japanese from Chinese.
+    """
     kana, hangul, han = (len(p.findall(text)) for p in (_KANA, _HANGUL, _HAN))
+    if _PRIVATE_USE.search(text):
+        return False  # bytes the encoding gives no character, only a vendor's private code point
     if encoding in ("cp932", "euc_jp"):
-        return kana > 0 and hangul == 0
+        return (kana > 0 or (guessed and han > 0)) and hangul == 0
     if encoding == "cp949":
-        return hangul > 0 and hangul >= 9 * han and kana == 0
+        # Korean text is the 2,350 syllables of EUC-KR; other bytes read in Windows-949 (a Shift-JIS
+        # file's) are the rare syllables it adds.
+        common = sum(1 for ch in _HANGUL.findall(text) if _in_euc_kr(ch))
+        return hangul > 0 and hangul >= 9 * han and kana == 0 and common >= 0.9 * hangul
     return han > 0 and kana == 0 and hangul == 0
+
+
+def _in_runs(text: str) -> bool:
+    """Whether the East Asian characters of a decoded text stand in runs, as words of the script do.
+
+    Western accents read in a two-byte encoding each swallow the letter after them into one
+    character between Latin letters (Anaïs -> Ana齭); East Asian text is runs of its characters
+    (digits and spaces between them, as in 第3期 or 봄 세일, do not break a run).
+    """
+    runs = _CJK_RUN.findall(text)
+    chars = [len(_CJK.findall(run)) for run in runs]
+    in_runs = sum(n for n in chars if n >= 2)
+    return in_runs >= MIN_CJK_IN_RUNS and in_runs >= MIN_CJK_RUN_SHARE * sum(chars)
+
+
+def _plainly_western(sample: bytes) -> bool:
+    """Whether the Windows-1252 reading of a sample is Western text.
+
+    Each character above ASCII is a letter of a word with ASCII letters (Città), a one-letter
+    word (à, è), or a sign where Western texts put it (a € by a digit or a space, « before a
+    word, ™ after one). Two-byte East Asian text read so is runs of signs and of words with no
+    ASCII letter (±±¾©ÊÐ, ²Ä3´Á, ¥x¥_).
+    """
+    text = sample.decode("cp1252", errors="replace")
+    for match in _NON_ASCII.finditer(text):
+        at, ch = match.start(), match.group()
+        before, after = text[at - 1 : at] if at else "", text[at + 1 : at + 2]
+        if ch in _WESTERN_LETTERS:
+            start, end = at, at + 1
+            while start > 0 and text[start - 1].isalpha():
+                start -= 1
+            while end < len(text) and text[end].isalpha():
+                end += 1
+            word = text[start:end]
+            if len(word) > 1 and not any(c.isascii() for c in word):
+                return False
+            if len(word) == 1 and not (before.isascii() and after.isascii()):
+                return False
+        elif ch in _WESTERN_SIGNS:
+            if (not before.isascii() and before not in _WESTERN_LETTERS) or (
+                not after.isascii() and after not in _WESTERN_LETTERS
+            ):
+                return False
+            if (before.isalpha() and ch not in _AFTER_A_LETTER) or (after.isalpha() and ch not in _BEFORE_A_LETTER):
+                return False
+        else:
+            return False
+    return True
 
 
 def _script_letters(text: str, encoding: str) -> int:
@@ -148,12 +241,17 @@ def _east_asian(sample: bytes) -> str | None:
             for m in matches[1:]
         )
         return _single_byte(sample, guess.encoding) if guess.coherence >= MIN_COHERENCE and not rival else None
-    for encoding in EAST_ASIAN:
+    if _plainly_western(sample):
+        return None
+    # charset-normalizer's own guess first: a short Big5 or Shift-JIS text decodes as GBK or
+    # EUC-KR too, and all Han, it would read as their script.
+    first = _EAST_ASIAN_GUESSES.get(guess.encoding)
+    for encoding in sorted(EAST_ASIAN, key=lambda e: e != first):
         try:
             text = sample.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if _reads_as_its_script(text, encoding):
+        if _reads_as_its_script(text, encoding, encoding == first) and _in_runs(text):
             return encoding
     return None
 
@@ -169,7 +267,9 @@ def _encoding(sample: bytes, complete: bool) -> str:
     except UnicodeDecodeError as exc:
         # A cut through a multi-byte character at the end of a partial sample is not an error.
         if complete or exc.start < len(sample) - 4:
-            return _east_asian(sample if complete else sample[: sample.rfind(b"\n") + 1] or sample) or "windows-1252"
+            whole_lines = sample if complete else sample[: sample.rfind(b"\n") + 1] or sample
+            # Read as Windows-1252 either way; named in the report when the text does not read as Western.
+            return _east_asian(whole_lines) or ("windows-1252" if _plainly_western(whole_lines) else DOUBTFUL_WESTERN)
     return "utf-8"
 
 

@@ -30,6 +30,14 @@ def suffix(name: str) -> str:
     return ending if ending in SUFFIXES else ".csv"
 
 
+def is_workbook(name: str, data: bytes) -> bool:
+    """Whether an upload is an Excel workbook, by its content as the pipeline tells it (a `.csv` name may hide one)."""
+    with tempfile.TemporaryDirectory(prefix="legame-upload-") as folder:
+        path = Path(folder) / f"upload{suffix(name)}"
+        path.write_bytes(data)
+        return excel.is_workbook(path)
+
+
 def sheet_of(name: str, data: bytes, sheet: str) -> bytes:
     """The CSV of one sheet of an uploaded workbook."""
     with tempfile.TemporaryDirectory(prefix="legame-upload-") as folder:
