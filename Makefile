@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint chromium bench clean
+.PHONY: run test lint chromium postgresql bench clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,14 @@ chromium:
 		echo "Installing Debian's poppler-utils for the board pack test"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; }
 
-test: $(VENV)/.dev chromium
+# The team tests (tests/test_team_*.py) start a throw-away PostgreSQL cluster of their own on a free local
+# port, as an unprivileged user (tests/team.py); they need Debian's server binaries, installed when missing.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		echo "Installing Debian's postgresql for the team tests (DuckLake's catalogue)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+
+test: $(VENV)/.dev chromium postgresql
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q
 

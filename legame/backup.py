@@ -62,6 +62,7 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
     warehouse.limit_memory(con)
     warehouse.migrate(con)
     warehouse.install_relations(con)
+    warehouse.install_turns(con)
     aggregates.ensure(con)
     return con
 
@@ -131,7 +132,8 @@ def backup(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
         raise LegameError(_("{path} already exists: pick a new file name for the backup.", path=out))
     out.parent.mkdir(parents=True, exist_ok=True)
     source = con.execute("select current_database()").fetchone()[0]
-    con.execute("attach $path as legame_backup", {"path": str(out)})
+    # The path as a quoted literal: DuckDB 1.5 (pinned for the DuckLake wheels) binds no parameter in ATTACH.
+    con.execute(f"attach {warehouse.literal(str(out))} as legame_backup")
     try:
         con.execute(f'copy from database "{source}" to legame_backup')
         con.execute("checkpoint legame_backup")

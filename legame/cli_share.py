@@ -95,6 +95,8 @@ def _open(config: Config) -> duckdb.DuckDBPyConnection:
     try:
         return warehouse.connect(config)
     except DatabaseBusy:
+        if warehouse.location(config).is_lake:
+            raise  # a shared warehouse is never held by the app: its message says why it cannot be opened
         raise LegameError(
             _(
                 "The database {path} is in use by the running app: manage links on its Share page, or stop it first.",

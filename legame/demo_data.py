@@ -14,7 +14,7 @@ import duckdb
 from legame import aggregates, i18n, warehouse
 from legame.fmt import NumberFormat
 from legame.i18n import _, ngettext
-from legame.warehouse import TABLES
+from legame.warehouse import TABLES, take_turn
 
 # The fictional brand of the demo exports (legame/demo.py's PAGE_NAME), named in every warning.
 BRAND = "Ardesia Outdoor"
@@ -128,6 +128,7 @@ def delete_demo(con: duckdb.DuckDBPyConnection, removed_by: str) -> DemoRemoval 
     rejects = con.execute(f"delete from rejects where load_id in {_DEMO_LOADS}").fetchall()[0][0]
     con.execute("delete from loads where is_demo")
     removal = DemoRemoval(rows, rejects, loads)
+    take_turn(con)  # its load id is max + 1, like a load's
     con.execute(
         """insert into loads values ((select coalesce(max(load_id), 0) + 1 from loads), $file, '', $profile,
                                      'all', 0, 0, 0, 0, 0, 0, null, null, current_timestamp::timestamp, $by, false)""",

@@ -15,7 +15,7 @@ from legame.config import Config
 from legame.errors import LegameError
 from legame.i18n import _, ngettext
 from legame.ingest.normalise import PERSON_ID_CHARS
-from legame.warehouse import TABLES
+from legame.warehouse import TABLES, take_turn
 
 ERASURE_PROFILE = "person_erased"
 # A person named in someone else's row (who referred them) loses the mention, not the row.
@@ -103,6 +103,7 @@ def forget(con: duckdb.DuckDBPyConnection, config: Config, email: str, erased_by
             "delete from rejects where contains(lower(value), $email)", {"email": email.strip().lower()}
         ).fetchone()[0]
         erasure = Erasure(rows, mentions, rejects, files)
+        take_turn(con)  # its load id is max + 1, like a load's
         con.execute(
             """insert into loads values ((select coalesce(max(load_id), 0) + 1 from loads), $file, '', $profile, 'all',
                                          0, 0, 0, 0, 0, 0, null, null, current_timestamp::timestamp, $by, false)""",

@@ -48,6 +48,13 @@ class ArchiveDamaged(LegameError):
 
 
 def folder(config: Config) -> Path:
+    """warehouse.raw_dir; on a team's DuckLake with a shared data folder, raw/ in that folder,
+    so every server archives where any of them can rebuild from (s3://: raw_dir, shared by hand)."""
+    from legame import warehouse
+
+    where = warehouse.location(config)
+    if where.is_lake and where.local_data_path is not None:
+        return where.local_data_path / "raw"
     return config.path("warehouse", "raw_dir")
 
 

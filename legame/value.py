@@ -373,7 +373,7 @@ def predictions(con: duckdb.DuckDBPyConnection, config: Config, as_of: date | No
         return ClvPredictions(None, None, "there are no orders yet")
     as_of = min(as_of or latest, latest)
     settings = ClvSettings.from_config(config)
-    key = FitKey(str(warehouse.database_path(config)), warehouse.data_version(con), settings, as_of)
+    key = FitKey(warehouse.location(config).describe(), warehouse.data_version(con), settings, as_of)
     return FITS.get(key, lambda: _stored_or_fitted(con, config, key))
 
 

@@ -1,4 +1,4 @@
-"""The DuckDB warehouse: the file, its canonical tables, versioned migrations.
+"""The DuckDB warehouse: the file (or a team's DuckLake), its canonical tables, versioned migrations.
 
 The canonical schema below is the one source of truth for table shapes: the
 migrations create it, the canonical ingest profile is derived from it, and the
@@ -7,8 +7,14 @@ ingest pipeline casts every column to the type declared here.
 
 from __future__ import annotations
 
+import glob
 import hashlib
+import importlib.util
+import itertools
 import os
+import random
+import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +22,7 @@ import duckdb
 
 from legame import aggregates
 from legame.config import Config
-from legame.errors import DatabaseBusy
+from legame.errors import ConfigError, DatabaseBusy
 from legame.i18n import _, pgettext
 
 
@@ -427,35 +433,316 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Bring the file to the current schema version; returns the version found."""
+    lake = is_lake(con)
     con.execute("create table if not exists schema_version (version integer not null, applied_at timestamp not null)")
     found = con.execute("select coalesce(max(version), 0) from schema_version").fetchall()[0][0]
     for version in range(found + 1, SCHEMA_VERSION + 1):
         con.execute("begin transaction")
         try:
             for statement in MIGRATIONS[version - 1]:
-                con.execute(statement)
+                if lake:
+                    statement = _for_lake(statement)
+                if statement:
+                    con.execute(statement)
             con.execute(
                 "insert into schema_version values ($v, current_timestamp::timestamp)",
                 {"v": version},
             )
             con.execute("commit")
         except Exception:
-            con.execute("rollback")
+            rollback_quietly(con)
             raise
     return found
 
 
+def _for_lake(statement: str) -> str:
+    """A released migration as DuckLake takes it: no sequences, no primary keys.
+
+    What a primary key protected, the code keeps: load ids are taken in turn (`take_turn`), link
+    ids are random, and a CLV fit's id is the next one while holding the turn (clv/cache.py).
+    """
+    if statement.lstrip().lower().startswith("create sequence"):
+        return ""
+    return re.sub(r"\s+primary key", " not null", statement, flags=re.IGNORECASE)
+
+
+def rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.execute("rollback")
+    except duckdb.Error:
+        pass  # a commit that failed has rolled back already
+
+
+# -- Where the warehouse is: the embedded file, or DuckLake (catalogue in PostgreSQL) ---------
+
+LAKE_PREFIX = "ducklake:"
+# The extensions a DuckLake warehouse needs, each from its PyPI wheel (see requirements.txt).
+EXTENSIONS = {"ducklake": "duckdb_extension_ducklake", "postgres_scanner": "duckdb_extension_postgres_scanner"}
+REMOTE_EXTENSIONS = {"httpfs": "duckdb_extension_httpfs"}  # s3:// and other object stores
+REMOTE = ("s3://", "s3a://", "gs://", "gcs://", "r2://", "az://", "abfss://", "https://")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where the warehouse lives: `path` (the embedded file) or `catalog` + `data_path` (DuckLake)."""
+
+    path: Path | None = None
+    catalog: str | None = None  # e.g. "postgres:host=127.0.0.1 port=5432 dbname=legame user=legame"
+    data_path: str | None = None  # a local or shared folder, or s3://bucket/prefix/
+
+    @property
+    def is_lake(self) -> bool:
+        return self.catalog is not None
+
+    @property
+    def local_data_path(self) -> Path | None:
+        """The data folder when it is on a filesystem (a local or mounted shared folder)."""
+        if self.data_path is None or self.data_path.lower().startswith(REMOTE):
+            return None
+        return Path(self.data_path)
+
+    def describe(self) -> str:
+        """What the warehouse is, for messages (never the password of a connection string)."""
+        if not self.is_lake:
+            return str(self.path)
+        catalog = re.sub(r"password=\S+", "password=***", self.catalog or "")
+        return f"DuckLake {catalog} ({self.data_path})"
+
+
+def location(config: Config) -> Location:
+    """The warehouse: LEGAME_WAREHOUSE, else LEGAME_DB, else warehouse.url, else warehouse.path.
+
+    `ducklake:postgres:<libpq connection string>` is a team's shared warehouse; its Parquet files
+    go to LEGAME_DATA_PATH, else warehouse.data_path, else data/lake/ beside config.yaml.
+    """
+    url = str(
+        os.environ.get("LEGAME_WAREHOUSE")
+        or os.environ.get("LEGAME_DB")
+        or config.get("warehouse", "url", default=None)
+        or config.get("warehouse", "path")
+    )
+    if not url.startswith(LAKE_PREFIX):
+        return Location(path=config.root / url)
+    catalog = url[len(LAKE_PREFIX) :]
+    if not catalog.startswith("postgres:"):
+        raise ConfigError(
+            _(
+                "warehouse.url {url} is not a warehouse Legame can open: write "
+                "ducklake:postgres:<connection string>, for example "
+                "ducklake:postgres:host=127.0.0.1 port=5432 dbname=legame user=legame."
+            ).format(url=url.split("password=")[0])
+        )
+    data_path = str(
+        os.environ.get("LEGAME_DATA_PATH") or config.get("warehouse", "data_path", default=None) or "data/lake/"
+    )
+    if not data_path.lower().startswith(REMOTE):
+        data_path = str(config.root / data_path)
+    return Location(catalog=catalog, data_path=data_path.rstrip("/") + "/")
+
+
 def database_path(config: Config) -> Path:
     """The warehouse file: LEGAME_DB if set, else the path in config.yaml."""
-    return Path(os.environ.get("LEGAME_DB") or config.root / config.get("warehouse", "path"))
+    found = location(config)
+    if found.path is None:
+        raise ConfigError(
+            _("This needs the embedded warehouse file; {where} is a shared DuckLake warehouse.").format(
+                where=found.describe()
+            )
+        )
+    return found.path
+
+
+def extension_file(package: str) -> str:
+    """The extension file an installed wheel carries for this DuckDB version (never downloaded)."""
+    spec = importlib.util.find_spec(package)
+    found: list[str] = []
+    if spec is not None and spec.origin:
+        folder = Path(spec.origin).parent / "extensions" / f"v{duckdb.__version__}"
+        found = glob.glob(str(folder / "*.duckdb_extension"))
+    if not found:
+        requirement = package.replace("_", "-") + "==" + duckdb.__version__
+        raise ConfigError(
+            _(
+                "A shared DuckLake warehouse needs the {package} package for DuckDB {version}: "
+                "pip install -r requirements.txt (it pins {requirement})."
+            ).format(package=package, version=duckdb.__version__, requirement=requirement)
+        )
+    return found[0]
+
+
+def is_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the connection's warehouse is DuckLake."""
+    found = con.execute("select type from duckdb_databases() where database_name = current_database()").fetchall()
+    return bool(found) and found[0][0] == "ducklake"
+
+
+_OPENED = itertools.count(1)
+
+
+def _connect_lake(where: Location, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """DuckLake as the connection's own database, so that every cursor() of it reads the lake too.
+
+    DuckDB can only open an extension's database as its own when the extension loads while
+    opening: it is autoloaded from a folder of links to the installed wheels' files, with
+    autoinstall off, so nothing is fetched at run time. A new catalogue is first made by an
+    ATTACH (the only way to give it its data path); later opens read the path it stores.
+    """
+    folder = where.local_data_path
+    if folder is not None and not read_only:
+        folder.mkdir(parents=True, exist_ok=True)
+    options = {
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": True,
+        "extension_directory": str(_extension_links(remote=folder is None)),
+    }
+    for attempt in range(CONFLICT_RETRIES):
+        try:
+            con = _open_lake(where, read_only, options)
+            break
+        except duckdb.Error as exc:
+            # Two processes opening a new catalogue at once both create its tables in PostgreSQL: the
+            # second fails ("duplicate key", "already exists"), and on a retry opens what the first made.
+            if attempt + 1 < CONFLICT_RETRIES and _racing(exc):
+                retry_wait(attempt)
+                continue
+            raise DatabaseBusy(
+                _(
+                    "The shared warehouse {where} cannot be opened ({reason}). Is PostgreSQL running and reachable?"
+                ).format(where=where.describe(), reason=str(exc).splitlines()[0])
+            ) from None
+    if folder is None:
+        _object_store_secret(con)
+    return con
+
+
+def _open_lake(where: Location, read_only: bool, options: dict[str, object]) -> duckdb.DuckDBPyConnection:
+    # Every open gets a DuckDB instance of its own. DuckDB keeps one instance per URL while any
+    # connection to it lives, and on 1.5.5 reopening a URL whose instance saw a conflicting commit waits
+    # in that cache for ever (the instance is never released). A name PostgreSQL shows for the session,
+    # unique in this process, makes every URL new; the user's own application_name still wins over it.
+    url = LAKE_PREFIX + (where.catalog or "") + f" fallback_application_name=legame-{os.getpid()}-{next(_OPENED)}"
+    try:
+        return duckdb.connect(url, read_only=read_only, config=options)
+    except duckdb.Error as exc:
+        if "data_path" not in str(exc).lower() or read_only:
+            raise
+    _create_catalogue(url, where.data_path or "", options)
+    return duckdb.connect(url, config=options)
+
+
+def _racing(exc: duckdb.Error) -> bool:
+    """Whether opening failed because another process was creating the same catalogue."""
+    text = str(exc).lower()
+    return conflict(exc) or any(sign in text for sign in ("duplicate key", "already exists", "unique constraint"))
+
+
+def _create_catalogue(url: str, data_path: str, options: dict[str, object]) -> None:
+    with duckdb.connect(config=options) as con:
+        con.execute(f"attach {literal(url)} as new_lake (data_path {literal(data_path)})")
+
+
+def _extension_links(remote: bool) -> Path:
+    """A folder laid out as DuckDB's extension directory, its files links to the installed wheels' ones."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    platform = duckdb.execute("pragma platform").fetchall()[0][0]
+    root = cache / "legame" / "duckdb-extensions"
+    folder = root / f"v{duckdb.__version__}" / platform
+    folder.mkdir(parents=True, exist_ok=True)
+    for package in (EXTENSIONS | (REMOTE_EXTENSIONS if remote else {})).values():
+        source = Path(extension_file(package))
+        link = folder / source.name
+        if not link.is_symlink() or link.resolve() != source.resolve():
+            spare = folder / f".{source.name}.{os.getpid()}"
+            spare.unlink(missing_ok=True)
+            spare.symlink_to(source)
+            spare.replace(link)  # atomic: another process opening now sees the old link or the new
+    return root
+
+
+def literal(text: str) -> str:
+    """`text` as an SQL string literal, where DuckDB binds no parameter (ATTACH) or binding one imports pandas."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _object_store_secret(con: duckdb.DuckDBPyConnection) -> None:
+    """S3 credentials from the environment (AWS_ACCESS_KEY_ID, ...): secrets stay out of config.yaml."""
+    env = {
+        "key_id": "AWS_ACCESS_KEY_ID",
+        "secret": "AWS_SECRET_ACCESS_KEY",
+        "session_token": "AWS_SESSION_TOKEN",
+        "region": "AWS_REGION",
+        "endpoint": "AWS_ENDPOINT_URL",
+    }
+    given = {name: os.environ[var] for name, var in env.items() if os.environ.get(var)}
+    if not given:
+        return
+    if "endpoint" in given:
+        given["endpoint"] = re.sub(r"^https?://", "", given["endpoint"])
+    fields = ", ".join(f"{name} {literal(value)}" for name, value in given.items())
+    con.execute(f"create or replace temp secret legame_s3 (type s3, {fields})")
+
+
+# Conflicting commits to DuckLake (two processes) or to the file (two threads) fail; they are retried.
+CONFLICT_RETRIES = 8
+
+
+def conflict(exc: BaseException) -> bool:
+    """Whether an error is a write-write conflict with another transaction, worth retrying."""
+    return isinstance(exc, duckdb.TransactionException) or (
+        isinstance(exc, duckdb.Error) and "conflict" in str(exc).lower()
+    )
+
+
+def retry_wait(attempt: int) -> None:
+    """Back off before retrying a conflicting transaction (jittered, so two writers drift apart)."""
+    time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
+
+
+def take_turn(con: duckdb.DuckDBPyConnection) -> None:
+    """Make this transaction conflict with any other that takes its turn before it commits.
+
+    DuckLake has no primary keys, and two transactions that only append never conflict: two
+    loads of one file from two processes would both land. Every transaction that logs a load
+    (its id is max + 1) updates the one row of `write_turns`, so of two at once one commit
+    fails, and its retry, on the newer snapshot, sees the other's rows and load id.
+    """
+    con.execute("update write_turns set turn = turn + 1")
+
+
+def install_turns(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create table if not exists write_turns (turn bigint not null)")
+    if not con.execute("select count(*) from write_turns").fetchall()[0][0]:
+        con.execute("insert into write_turns values (0)")
 
 
 def connect(config: Config, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and migrate) the warehouse file, with a plain error when another process holds it."""
-    path = database_path(config)
+    """Open (and migrate) the warehouse, with a plain error when another process holds its file."""
+    where = location(config)
+    con = _connect_lake(where, read_only) if where.is_lake else _connect_file(where.path, read_only)
+    con.execute("set TimeZone = 'UTC'")
+    limit_memory(con)
+    if not read_only:
+        # Two processes starting on a new warehouse may both migrate: one commit wins, the other retries.
+        for attempt in range(CONFLICT_RETRIES):
+            try:
+                migrate(con)
+                install_relations(con)
+                install_turns(con)
+                aggregates.ensure(con)
+                break
+            except duckdb.Error as exc:
+                rollback_quietly(con)
+                if attempt + 1 == CONFLICT_RETRIES or not (conflict(exc) or "already exists" in str(exc)):
+                    raise
+                retry_wait(attempt)
+    return con
+
+
+def _connect_file(path: Path | None, read_only: bool) -> duckdb.DuckDBPyConnection:
+    assert path is not None
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseBusy(
@@ -466,13 +753,6 @@ def connect(config: Config, read_only: bool = False) -> duckdb.DuckDBPyConnectio
                 )
             ) from None
         raise
-    con.execute("set TimeZone = 'UTC'")
-    limit_memory(con)
-    if not read_only:
-        migrate(con)
-        install_relations(con)
-        aggregates.ensure(con)
-    return con
 
 
 # DuckDB's own default is 80% of the machine's memory: past this it spills to disk instead, so that a
@@ -525,7 +805,7 @@ def install_relations(con: duckdb.DuckDBPyConnection, over: str = "aggregated") 
         con.execute("insert into relations_version values ($d)", {"d": digest})
         con.execute("commit")
     except Exception:
-        con.execute("rollback")
+        rollback_quietly(con)
         raise
     return True
 

@@ -9,7 +9,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from legame import i18n, share
+from legame import i18n, share, warehouse
 from legame.fmt import NumberFormat
 from legame.i18n import N_, _, ngettext, pgettext
 from legame.kpis import Period, preset
@@ -191,25 +191,35 @@ else:
             st.rerun()
 
 with st.expander(_("Back up the data")):
-    st.write(
-        _(
-            "A consistent copy of every table, links included, in a new DuckDB file beside the database, made "
-            "while Legame runs. The raw archive (data/raw/) and the secret (data/.secret) are files to copy as "
-            "they are."
+    if warehouse.location(config).is_lake:
+        # A team's shared warehouse: its catalogue is in PostgreSQL, its data in Parquet files.
+        st.write(
+            _(
+                "This is a shared DuckLake warehouse: back up its PostgreSQL catalogue (pg_dump) and its data "
+                "folder, as the README's \"Running Legame for a team\" says. The copy made here is of the embedded "
+                "file only."
+            )
         )
-    )
-    if st.button(_("Back up now"), icon=":material/backup:"):
-        out, rows = session.back_up()
-        st.success(
-            ngettext(
-                "Backed up {count} row to {file}.",
-                "Backed up {count} rows to {file}.",
-                rows,
-                count=fmt.number(rows),
-                file=for_markdown(str(out)),
-            ),
-            icon=":material/check:",
+    else:
+        st.write(
+            _(
+                "A consistent copy of every table, links included, in a new DuckDB file beside the database, made "
+                "while Legame runs. The raw archive (data/raw/) and the secret (data/.secret) are files to copy as "
+                "they are."
+            )
         )
+        if st.button(_("Back up now"), icon=":material/backup:"):
+            out, rows = session.back_up()
+            st.success(
+                ngettext(
+                    "Backed up {count} row to {file}.",
+                    "Backed up {count} rows to {file}.",
+                    rows,
+                    count=fmt.number(rows),
+                    file=for_markdown(str(out)),
+                ),
+                icon=":material/check:",
+            )
 
 with st.expander(_("Cancel every link at once")):
     st.write(

@@ -6,6 +6,7 @@ import copy
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,38 @@ def browser():
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def team_postgres():
+    """A real PostgreSQL for the team tests (tests/team.py): started once, deleted at the end."""
+    from tests.team import CannotInstall, install_postgres, postgres
+
+    try:
+        install_postgres()
+    except CannotInstall as exc:
+        if os.environ.get("CI"):
+            raise  # CI runs as root and installs it (the Makefile's postgresql target): missing there is a failure
+        pytest.skip(str(exc))
+    with postgres() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def lake(
+    team_postgres, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Config]:
+    """`config` on a new, empty DuckLake warehouse: its own database in the test cluster, Parquet in tmp_path.
+
+    Set through the environment, so the CLI and app processes a test starts share it too.
+    """
+    import uuid
+
+    from tests.team import DEADLINE_SECONDS, deadline
+
+    dsn = team_postgres.create_database(f"lake_{uuid.uuid4().hex[:12]}")
+    monkeypatch.setenv("LEGAME_WAREHOUSE", f"ducklake:postgres:{dsn}")
+    monkeypatch.setenv("LEGAME_DATA_PATH", str(tmp_path / "lake"))
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    with deadline(DEADLINE_SECONDS, team_postgres, capture.suspend_global_capture if capture else None):
+        yield config

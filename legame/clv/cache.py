@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 import duckdb
 
+from legame.warehouse import take_turn
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -175,7 +177,10 @@ def store_fit(
         if current != key.data_version:
             cursor.execute("rollback")
             return False
-        fit_id = cursor.execute("select nextval('clv_fit_ids')").fetchall()[0][0]
+        # The next id while holding the turn: DuckLake has no sequences, and of two fits stored at
+        # once (two processes) one commit fails, so no id is given twice.
+        take_turn(cursor)
+        fit_id = cursor.execute("select coalesce(max(fit_id), 0) + 1 from clv_fits").fetchall()[0][0]
         cursor.register("clv_fit_row", pd.DataFrame([fit]))
         cursor.execute(
             """insert into clv_fits by name

@@ -50,7 +50,7 @@ from legame.ingest.sniff import (
     without_lines,
 )
 from legame.limits import UploadLimits
-from legame.warehouse import Table, table_word
+from legame.warehouse import CONFLICT_RETRIES, Table, conflict, retry_wait, rollback_quietly, table_word, take_turn
 
 PREVIEW_ROWS = 20
 REJECTS_SHOWN = 500
@@ -778,6 +778,7 @@ def load_file(
     # A first load into an empty table inserts straight from the read; a row to explain stages the file instead.
     straight = commit and not profile.numbered_read
     reading = _reading(profile, sniffed, config)
+    conflicts = 0
     while True:
         con.execute("begin transaction")
         try:
@@ -829,6 +830,7 @@ def load_file(
                 # Only a plain read is known to read the same again (decisions or skips: read anew).
                 known = reading if plain or unchanged else ""
                 _keep_fingerprint(con, profile.table, report.load_id, fingerprint, known)
+                take_turn(con)
                 _record(con, report, loaded_by, is_demo, config)
                 archive(path, sha, file_name, config)
                 con.execute("commit")
@@ -845,8 +847,14 @@ def load_file(
                 raise
             broken = found
             continue
-        except BaseException:
-            con.execute("rollback")
+        except BaseException as exc:
+            rollback_quietly(con)
+            # Another load committed first (another process on DuckLake, another thread on the
+            # file): load again on the newer snapshot, where its rows and load id are seen.
+            if commit and conflict(exc) and conflicts < CONFLICT_RETRIES:
+                retry_wait(conflicts)
+                conflicts += 1
+                continue
             raise
         return report
 

@@ -84,7 +84,7 @@ async def serving(_app: object) -> AsyncIterator[None]:
         # A CLI run holding the file: the server still starts, and the first request opens it.
         log.warning("Warehouse not opened at start: %s", exc)
     else:
-        log.info("Warehouse %s open", warehouse.database_path(config()))
+        log.info("Warehouse %s open", warehouse.location(config()).describe())
         # The server answers once the default board is ready (or WARM_UP_WAIT has passed: then it
         # answers, and the warm-up goes on beside the first requests).
         warming = threading.Thread(target=warm_up, name="legame-warm-up", daemon=True)

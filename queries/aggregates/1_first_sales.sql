@@ -4,7 +4,11 @@
 with firsts as (
     select
         person_id,
-        arg_min((ordered_at, order_id, channel, campaign, revenue), (ordered_at, order_id)) as first_sale
+        -- A named struct, read by name: an unnamed one read by position from a column fails to bind on DuckDB 1.5.
+        arg_min(
+            {'ordered_at': ordered_at, 'order_id': order_id, 'channel': channel, 'campaign': campaign, 'revenue': revenue},
+            (ordered_at, order_id)
+        ) as first_sale
     from paid_orders()
     where $everyone or person_id in (select person_id from _agg_scope)
     group by person_id
@@ -13,11 +17,11 @@ with firsts as (
 final as (
     select
         f.person_id,
-        f.first_sale[1] as first_ordered_at,
-        f.first_sale[2] as first_order_id,
-        f.first_sale[3] as source_channel,
-        f.first_sale[4] as campaign,
-        f.first_sale[5] as first_revenue,
+        f.first_sale.ordered_at as first_ordered_at,
+        f.first_sale.order_id as first_order_id,
+        f.first_sale.channel as source_channel,
+        f.first_sale.campaign as campaign,
+        f.first_sale.revenue as first_revenue,
         p.acquisition_channel,
         p.referred_by
     from firsts as f
