@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -132,7 +133,11 @@ def test_a_stored_fit_gives_the_fitted_numbers_to_the_last_bit(demo, config, mon
     assert (stored.model, stored.reason, stored.error) == (fitted.model, fitted.reason, fitted.error)
 
     stored_kpis = {k.id: k.value for k in compute(demo, config, Q3_2026) if k.id in CLV_KPIS}
-    assert stored_kpis == fitted_kpis
+    # The fit's own numbers are equal to the last bit (above); KPIs that divide them by a spend or a count
+    # summed by DuckDB in parallel (clv_cac, clv_roi) may differ in the last bit from run to run.
+    assert stored_kpis.keys() == fitted_kpis.keys()
+    for kpi_id, value_ in stored_kpis.items():
+        assert math.isclose(value_, fitted_kpis[kpi_id], rel_tol=1e-12), kpi_id
     assert all(v is not None for v in stored_kpis.values()), stored_kpis
 
     # The Customer value page from the stored fit: the same report.

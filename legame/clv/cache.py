@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 import duckdb
 
-from legame.warehouse import take_turn
+from legame.warehouse import CONFLICT_RETRIES, conflict, retry_wait, take_turn
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -165,9 +165,31 @@ def store_fit(
     other data versions and the oldest beyond STORED_FITS_KEPT. Returns whether it was stored.
 
     Storing is a saving, not a duty: when the data changed since `key.data_version` was read (a
-    load in another thread) or another thread's transaction conflicts, nothing is stored, the
-    caller keeps its fit in memory and a later process fits again. Only through a connection
-    that is `writable`."""
+    load in another thread), or another writer's transaction still conflicts after CONFLICT_RETRIES
+    tries, nothing is stored, the caller keeps its fit in memory and a later process fits again.
+    A conflict is retried: the board fits a period and its comparison at once, on two threads, and
+    both fits take their turn. Only through a connection that is `writable`."""
+    for attempt in range(CONFLICT_RETRIES):
+        try:
+            return _store_once(con, key, settings_digest, fit, customers)
+        except duckdb.Error as exc:
+            if not conflict(exc):
+                raise
+            if attempt + 1 == CONFLICT_RETRIES:
+                log.info("CLV fit to %s not stored: %s", key.as_of, exc)
+                return False
+            retry_wait(attempt)
+    return False
+
+
+def _store_once(
+    con: duckdb.DuckDBPyConnection,
+    key: FitKey,
+    settings_digest: str,
+    fit: dict[str, Any],
+    customers: pd.DataFrame | None,
+) -> bool:
+    """One try of store_fit: raises a conflict for the caller to retry."""
     import pandas as pd
 
     cursor = con.cursor()
@@ -210,8 +232,8 @@ def store_fit(
         )
         cursor.execute("delete from clv_fit_customers where fit_id not in (select fit_id from clv_fits)")
         cursor.execute("commit")
-    except (duckdb.TransactionException, duckdb.CatalogException) as exc:
-        # A conflict with another thread's transaction, or a file that predates the tables.
+    except duckdb.CatalogException as exc:
+        # A file that predates the tables.
         _rollback(cursor)
         log.info("CLV fit to %s not stored: %s", key.as_of, exc)
         return False
