@@ -50,6 +50,7 @@ from legame import clv, warehouse  # noqa: E402
 # (DESIGN.md's budget is for 1 M customers: no more are fitted).
 SIZES = {"smoke": 10_000, "1M": 1_000_000, "5M": 5_000_000, "20M": 20_000_000}
 REPEAT = {"smoke": 1, "1M": 3, "5M": 2, "20M": 1}
+# What a run prints, one line each (tests/test_bench_run.py checks the smoke run prints them all).
 FIGURES = (
     "ingest load",
     "ingest reload",
