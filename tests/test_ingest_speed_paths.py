@@ -5,11 +5,14 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from legame import warehouse
 from legame.config import Config
-from legame.ingest import load_file, pipeline
+from legame.ingest import load_file, normalise, pipeline
 from legame.ingest.pipeline import load_demo_if_empty
 from tests.conftest import write
 
@@ -293,3 +296,19 @@ def test_the_kept_fingerprint_follows_erasures_removals_and_heals_after_a_change
     again = load_file(con, config, orders)  # the last file again: its fingerprint taken whole, so healed
     assert (again.inserted, again.replaced, again.unchanged) == (0, 0, 1)
     assert _fingerprints_wrong(con) == []
+
+
+# Unicode's space separators (DuckDB's trim() removes exactly these), a tab and a line break (kept), letters.
+CELL_CHARS = " \u00a0\u1680\u2000\u2005\u200a\u202f\u205f\u3000\t\nxé'%_"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=CELL_CHARS, max_size=6) | st.none(), min_size=1, max_size=20))
+def test_a_cell_is_read_as_trim_reads_it(values):
+    """normalise.cell skips trim() for a plain-ASCII value with no space at either end: it must read every
+    value as nullif(trim(value), '') does."""
+    con = duckdb.connect()
+    con.execute("create table t (v varchar)")
+    con.executemany("insert into t values (?)", [(v,) for v in values])
+    rows = con.execute(f"select {normalise.cell('v')}, nullif(trim(v), '') from t").fetchall()
+    assert [a for a, _ in rows] == [b for _, b in rows]

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from legame.ingest import load_file
-from legame.ingest.locale import date_sql, decide, null_words
+from legame.ingest.locale import date_sql, decide, iso_sql, null_words
 from tests.conftest import write
 
 SPEND = "day,channel,campaign,amount,impressions,clicks\n"
@@ -307,3 +307,25 @@ def test_month_names_read_back(written, order):
     dates, notes = read_dates([text for text, _ in written], order)
     assert dates == [moment for _, moment in written], [text for text, _ in written]
     assert not [n for n in notes if n.startswith("Column d:")]  # nothing was ambiguous
+
+
+# 4. ISO times read plain when they carry no offset, zoned otherwise: the same instant either way
+
+ISO_DATES = ["2024-01-01", "2024-1-1", "2024-02-29", "2023-02-29", "2024-13-01", "-123-01-01", "2024-01-01-05"]
+ISO_TIMES = ["", " 10:00", " 10:00:00", "T10:00:00", " 24:00:00", " 25:00:00", " 10:00:00.5", " 10:00:00.1234567"]
+ISO_ZONES = [
+    *("", "Z", " Z", " UTC", " utc", "GMT", " gmt", "+00", "+02", "+02:00", "-0530", "-05:30", " +02:00"),
+    *("+14", "+99", " Europe/Rome", " America/New_York", " CET", " PST", " EST5EDT", " BC", " AD", "x", " "),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(ISO_DATES), st.sampled_from(ISO_TIMES), st.sampled_from(ISO_ZONES))
+def test_iso_times_read_plain_as_the_zoned_cast_reads_them(date, time, zone):
+    text = date + time + zone
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")  # as every warehouse connection
+    plain, zoned = con.execute(
+        f"select {iso_sql('$t')}, try_cast($t as timestamptz)::timestamp", {"t": text}
+    ).fetchone()
+    assert plain == zoned, text
