@@ -15,7 +15,7 @@ import streamlit as st
 
 from legame import annotations, board, charts, export, i18n, warehouse
 from legame.fmt import NumberFormat
-from legame.kpis import Kpi, Period, compute, series
+from legame.kpis import Kpi, Period, series
 from legame.kpis.facts import unit_words
 from legame.ui.session import config, cursor, once_per_run, snapshot, taxonomy
 
@@ -47,8 +47,9 @@ def board_for(period: Period, comparison: str, filters: dict[str, str]) -> board
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _kpis(version: int, lang: str, start: date, end: date, comparison: str, filters: tuple) -> list[Kpi]:
-    with i18n.language(lang):
-        return compute(cursor(), config(), Period(start, end), comparison, dict(filters))
+    # The board's own KPIs for the view: computed once for the board and every drill-down (the notes only
+    # change the board's chart marks, never a KPI).
+    return _board(version, lang, start, end, comparison, filters, notes_version()).kpis
 
 
 def kpis_for(period: Period, comparison: str, filters: dict[str, str]) -> dict[str, Kpi]:
@@ -183,8 +184,9 @@ class Sent(go.Figure):
     """
 
     def __init__(self, figure: go.Figure) -> None:
-        super().__init__(figure)
-        self._sent = super().to_dict()
+        sent = figure.to_dict()
+        super().__init__(sent, _validate=False)  # validated as `figure` was built
+        self._sent = sent
 
     def to_dict(self) -> dict:
         return self._sent
