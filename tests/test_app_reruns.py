@@ -142,9 +142,9 @@ def test_the_customer_value_page_reads_the_fit_once_and_reruns_only_the_holdout_
     assert len(at._fragment_storage._fragments) == 1  # the holdout check is a fragment
 
 
-def test_the_server_start_computes_the_default_board_so_the_first_visit_fits_nothing(app, local_server, monkeypatch):
-    from legame.ui import session
-
+def test_the_server_start_fills_the_default_boards_caches_so_the_first_visit_builds_nothing(
+    app, local_server, monkeypatch, calls
+):
     fits: Counter = Counter()
     original = value._fit
 
@@ -156,10 +156,13 @@ def test_the_server_start_computes_the_default_board_so_the_first_visit_fits_not
     value.FITS._entries.clear()
     session.warm_up()  # what the server's lifespan runs before it answers
     assert fits["fit"] >= 1
+    assert calls["board"] == calls["revenue chart"] == 1, +calls
     fits.clear()
-    at = app.test().run()
+    calls.clear()
+    at = app.test().run()  # in config.yaml's language, as a first visitor with no ?lang= reads it
     assert not at.exception and len(at.metric) == 8
     assert fits == Counter(), fits
+    assert +calls == RERUN, +calls
 
 
 def test_the_server_does_not_collect_every_object_after_every_run():

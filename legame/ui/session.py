@@ -105,21 +105,21 @@ WARM_UP_WAIT = 30  # seconds
 
 
 def warm_up() -> None:
-    """Compute the board's default view once as the server starts, so that the first visitor does not wait
-    for what a new process does once: the page's imports, the CLV fits (kept per process, and stored in the
-    warehouse) and DuckDB's first reads. Failures are only logged: the page computes again and says why."""
-    from legame import board, charts, export  # noqa: F401  (imported for the first page run)
+    """Fill the caches the default board reads, in config.yaml's language, once as the server starts: the
+    first visitor then waits for none of what a new process does once (the page's imports, the CLV fits,
+    kept per process and stored in the warehouse, DuckDB's first reads, the board and its chart).
+    Failures are only logged: the page computes again and says why."""
     from legame.kpis.period import preset
+    from legame.ui import cache  # and with it what the board page imports
     from legame.ui.controls import DEFAULT_PRESET
 
     started = time.perf_counter()
     try:
-        cursor = _connection().cursor()
-        try:
-            period = preset(DEFAULT_PRESET, board.anchor_date(cursor))
-            board.build(cursor, config(), period, "previous")
-        finally:
-            cursor.close()
+        with i18n.language(i18n.for_config(config())):
+            period = preset(DEFAULT_PRESET, cache.anchor())
+            cache.dimensions(), taxonomy(), cache.notes()
+            cache.board_for(period, "previous", {})
+            cache.revenue_chart(period, "previous", {})
     except Exception:
         log.exception("Warm-up of the board failed")
     else:
