@@ -3,8 +3,8 @@
 Usage: .venv/bin/python bench/browser.py [--db WAREHOUSE.duckdb] [--repeat 3]
 
 Each app is started with `streamlit run` (bench/load.py's Server: its own port, config and folder), and
-Debian's Chromium (/usr/bin/chromium, through Playwright, never a downloaded browser) opens it in a new
-tab. The figure is the time from asking for the page to the first `st.metric` card on screen:
+Debian's Chromium, launched as the browser tests launch it (tests/browser.py), opens it in a new tab.
+The figure is the time from asking for the page to the first `st.metric` card on screen:
 - first visit: the first tab after the server started (Legame computes its board then; the trivial app
   has nothing to compute);
 - warm: the median of `repeat` later tabs, each a new session (Legame's board from its caches).
@@ -29,15 +29,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from load import Server, legame_server  # noqa: E402  (bench/ is on sys.path above)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser import launch  # noqa: E402
+
 CARD = "[data-testid='stMetric']"
 
 
@@ -71,7 +64,7 @@ def run(db: Path | None, repeat: int = 3) -> dict[str, dict[str, float]]:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         folder = Path(tmp)
         (folder / "trivial").mkdir(), (folder / "legame").mkdir()
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             return {
                 "trivial": measure(browser, lambda: Server("bench/trivial_app.py", folder / "trivial", [], {}), repeat),

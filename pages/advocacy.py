@@ -6,21 +6,18 @@ session.guard(session.VIEWER, "advocacy")
 
 import streamlit as st
 
-from legame import charts
-from legame.fmt import NumberFormat
 from legame.i18n import _
 from legame.ui import drilldown
 
 
-def advocacy_charts(kpis) -> None:
-    fmt = NumberFormat.for_reader(session.config())
+def advocacy_charts(kpis, breakdown_chart) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(_("**Who speaks for the brand** (credibility rises upwards)"))
-        st.plotly_chart(charts.ladder(kpis["advocacy_ladder"].extras["breakdown"], fmt=fmt))
+        st.plotly_chart(breakdown_chart(kpis["advocacy_ladder"]))
     with right:
         st.markdown(_("**Survey answers: promoters, passives, detractors**"))
-        st.plotly_chart(charts.shares(kpis["nps"].extras["breakdown"], fmt=fmt))
+        st.plotly_chart(breakdown_chart(kpis["nps"]))
 
 
 drilldown.render(

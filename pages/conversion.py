@@ -6,13 +6,12 @@ session.guard(session.VIEWER, "conversion")
 
 import streamlit as st
 
-from legame import charts
 from legame.fmt import NumberFormat
 from legame.i18n import _
 from legame.ui import cards, drilldown
 
 
-def funnel_chart(kpis) -> None:
+def funnel_chart(kpis, breakdown_chart) -> None:
     st.markdown(_("**Funnel: people reached to new customers**, each step people within the step before"))
     funnel = kpis["funnel"]
     parts = funnel.extras.get("breakdown")
@@ -20,7 +19,7 @@ def funnel_chart(kpis) -> None:
         st.caption(cards.plain(_("No funnel for this view: {why}.", why=funnel.na_reason)))
         return
     fmt = NumberFormat.for_reader(session.config())
-    st.plotly_chart(charts.steps(parts["steps"], fmt=fmt))
+    st.plotly_chart(breakdown_chart(funnel))
     # The steps' labels are the engine's English keys, marked for the catalogue; the reasons come translated.
     notes = [f"{_(label)}: {fmt.money(amount, session.config().currency)}." for label, amount in parts["money"].items()]
     notes += [_("{step} left out: {why}.", step=_(label), why=why) for label, why in parts["left_out"].items()]

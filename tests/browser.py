@@ -10,10 +10,12 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page, Playwright
 
 from legame.config import ROOT
 
+# Debian's Chromium, never a downloaded one, with the flags this machine needs: the browser tests and
+# bench/browser.py launch it here (launch()).
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -25,6 +27,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+def launch(playwright: Playwright) -> Browser:
+    """Headless Chromium as the browser tests and bench/browser.py use it."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 def _free_port() -> int:

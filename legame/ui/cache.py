@@ -15,18 +15,19 @@ import streamlit as st
 
 from legame import annotations, board, charts, export, i18n, warehouse
 from legame.fmt import NumberFormat
-from legame.kpis import Kpi, Period, compute, series
+from legame.kpis import Kpi, Period, series
 from legame.kpis.facts import unit_words
-from legame.ui.session import config, cursor, snapshot
+from legame.ui.session import config, cursor, once_per_run, snapshot, taxonomy
 
 
 def data_version() -> int:
-    return warehouse.data_version(cursor())
+    """The latest load id, read once a run: every cache below is keyed on it."""
+    return once_per_run("data_version", lambda: warehouse.data_version(cursor()))
 
 
 def notes_version() -> tuple[int, int]:
     """Changes with every note added or deleted: the board's chart marks are cached on it too."""
-    return annotations.version(cursor())
+    return once_per_run("notes_version", lambda: annotations.version(cursor()))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -46,8 +47,9 @@ def board_for(period: Period, comparison: str, filters: dict[str, str]) -> board
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _kpis(version: int, lang: str, start: date, end: date, comparison: str, filters: tuple) -> list[Kpi]:
-    with i18n.language(lang):
-        return compute(cursor(), config(), Period(start, end), comparison, dict(filters))
+    # The board's own KPIs for the view: computed once for the board and every drill-down (the notes only
+    # change the board's chart marks, never a KPI).
+    return _board(version, lang, start, end, comparison, filters, notes_version()).kpis
 
 
 def kpis_for(period: Period, comparison: str, filters: dict[str, str]) -> dict[str, Kpi]:
@@ -174,6 +176,22 @@ def demo_state() -> str:
 # per run (cache_data) costs Plotly's validation of the whole figure again, about as much as building it.
 
 
+class Sent(go.Figure):
+    """A cached figure, as st.plotly_chart sends it: Plotly's dict of it is made once, not on every run.
+
+    st.plotly_chart asks every run for the figure's dict, a deep copy of the whole figure with its number
+    arrays re-encoded (a few ms a chart). A cached figure is never changed, so its dict is made once here.
+    """
+
+    def __init__(self, figure: go.Figure) -> None:
+        sent = figure.to_dict()
+        super().__init__(sent, _validate=False)  # validated as `figure` was built
+        self._sent = sent
+
+    def to_dict(self) -> dict:
+        return self._sent
+
+
 def _revenue_figure(built: board.Board) -> go.Figure:
     fmt = NumberFormat.for_reader(config())
     return charts.revenue_by_membership(built.trend, built.period, config().currency, fmt=fmt, marks=built.marks)
@@ -185,7 +203,7 @@ def _revenue_chart(
 ) -> go.Figure:
     built = _board(version, lang, start, end, comparison, filters, notes)
     with i18n.language(lang):
-        return _revenue_figure(built)
+        return Sent(_revenue_figure(built))
 
 
 def revenue_chart(period: Period, comparison: str, filters: dict[str, str]) -> go.Figure:
@@ -237,7 +255,7 @@ def _trend_chart(
 ) -> go.Figure:
     with i18n.language(lang):
         kpi = {k.id: k for k in _kpis(version, lang, start, end, comparison, filters)}[kpi_id]
-        return _trend_figure(Period(start, end), dict(filters), kpi)
+        return Sent(_trend_figure(Period(start, end), dict(filters), kpi))
 
 
 def trend_chart(period: Period, comparison: str, filters: dict[str, str], kpi: Kpi) -> go.Figure:
@@ -250,13 +268,11 @@ def trend_chart(period: Period, comparison: str, filters: dict[str, str], kpi: K
 
 
 def _channel_figure(period: Period, filters: dict[str, str], kpi: Kpi) -> go.Figure:
-    from legame.channels import Taxonomy
-
     return charts.by_channel(
         by_channel(period, filters, kpi.id),
         kpi.id,
         unit_words(kpi.unit, config().currency),
-        Taxonomy.from_config(config()).all_labels,
+        taxonomy().all_labels,
         unit=kpi.unit,
         currency=config().currency,
         fmt=NumberFormat.for_reader(config()),
@@ -269,7 +285,7 @@ def _channel_chart(
 ) -> go.Figure:
     with i18n.language(lang):
         kpi = {k.id: k for k in _kpis(version, lang, start, end, comparison, filters)}[kpi_id]
-        return _channel_figure(Period(start, end), dict(filters), kpi)
+        return Sent(_channel_figure(Period(start, end), dict(filters), kpi))
 
 
 def channel_chart(period: Period, comparison: str, filters: dict[str, str], kpi: Kpi) -> go.Figure:
@@ -278,6 +294,45 @@ def channel_chart(period: Period, comparison: str, filters: dict[str, str], kpi:
         return _channel_figure(period, filters, kpi)
     key = tuple(sorted(filters.items()))
     return _channel_chart(data_version(), i18n.current(), period.start, period.end, comparison, key, kpi.id)
+
+
+# The charts of a KPI's breakdown, by KPI id: who speaks for the brand, the survey's answers, the funnel.
+BREAKDOWN_CHARTS: dict[str, Callable[[dict, NumberFormat], go.Figure]] = {
+    "advocacy_ladder": lambda parts, fmt: charts.ladder(parts, fmt=fmt),
+    "nps": lambda parts, fmt: charts.shares(parts, fmt=fmt),
+    "funnel": lambda parts, fmt: charts.steps(parts["steps"], fmt=fmt),
+}
+
+
+def _breakdown_figure(kpi: Kpi) -> go.Figure:
+    return BREAKDOWN_CHARTS[kpi.id](kpi.extras["breakdown"], NumberFormat.for_reader(config()))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _breakdown_chart(
+    version: int, lang: str, start: date, end: date, comparison: str, filters: tuple, kpi_id: str
+) -> go.Figure:
+    with i18n.language(lang):
+        kpi = {k.id: k for k in _kpis(version, lang, start, end, comparison, filters)}[kpi_id]
+        return Sent(_breakdown_figure(kpi))
+
+
+def breakdown_chart(period: Period, comparison: str, filters: dict[str, str], kpi: Kpi) -> go.Figure:
+    """The chart of `kpi`'s breakdown (a key of BREAKDOWN_CHARTS; the KPI has one in its extras)."""
+    if snapshot() is not None:
+        return _breakdown_figure(kpi)
+    key = tuple(sorted(filters.items()))
+    return _breakdown_chart(data_version(), i18n.current(), period.start, period.end, comparison, key, kpi.id)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _notes(notes: tuple) -> list[annotations.Mark]:
+    return annotations.notes(cursor(), date.min, date.max)
+
+
+def notes() -> list[annotations.Mark]:
+    """Every note the admin has written, as the notes editor lists them."""
+    return _notes(notes_version())
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -7,7 +7,6 @@ from datetime import date
 import streamlit as st
 
 from legame import warehouse
-from legame.channels import Taxonomy
 from legame.fmt import NumberFormat
 from legame.i18n import N_, _
 from legame.kpis import COMPARISONS, PRESETS, Period, preset
@@ -145,7 +144,7 @@ def dimension_label(dimension: str, name: str) -> str:
     """A channel id as the taxonomy names it (paid_social -> Paid social); campaigns as they are."""
     if dimension != "channel":
         return name
-    return Taxonomy.from_config(session.config()).label(name)
+    return session.taxonomy().label(name)
 
 
 def filter_controls(dimensions: dict[str, list[str]]) -> dict[str, str]:
@@ -156,7 +155,7 @@ def filter_controls(dimensions: dict[str, list[str]]) -> dict[str, str]:
     pinned = session.pinned_view()
     if pinned is not None:
         channel = pinned.filters.get("channel")
-        if channel and channel not in Taxonomy.from_config(session.config()).ids:
+        if channel and channel not in session.taxonomy().ids:
             # A link made before channels had one taxonomy pins a tool's own name (instagram).
             shown = for_markdown(repr(channel))
             st.error(

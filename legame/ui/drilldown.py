@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from legame.channels import Taxonomy
 from legame.fmt import NumberFormat
 from legame.i18n import _
 from legame.kpis import Kpi, Period
@@ -22,9 +22,10 @@ def render(
     title: str,
     intro: str,
     kpi_ids: list[str],
-    extra: Callable[[dict[str, Kpi]], None] | None = None,
+    extra: Callable[[dict[str, Kpi], Callable[[Kpi], go.Figure]], None] | None = None,
 ) -> None:
-    """Lay out one drill-down page for `kpi_ids`; `extra` draws the page's own charts.
+    """Lay out one drill-down page for `kpi_ids`; `extra` draws the page's own charts, from the KPIs and
+    the chart of a KPI's breakdown in this view (cache.breakdown_chart).
 
     `title` and `intro` come translated; `key` names the page's widgets (the same in every language)."""
     config = session.config()
@@ -42,7 +43,7 @@ def render(
         return
     cards.card_grid(kpis)
     if extra:
-        extra(everything)
+        extra(everything, lambda kpi: cache.breakdown_chart(period, comparison, filters, kpi))
     over_time(key, kpi_ids, everything, period, comparison, filters)
     controls.freshness_line(cache.freshness())
 
@@ -54,7 +55,6 @@ def over_time(
     """The chosen KPI month by month and by channel: choosing another reruns this part alone."""
     # A fragment reruns alone, outside the page's boundary: it has its own.
     with session.boundary(key):
-        config = session.config()
         chosen = st.selectbox(
             _("Show over time and by channel"),
             kpi_ids,
@@ -74,4 +74,4 @@ def over_time(
             else:
                 st.plotly_chart(cache.channel_chart(period, comparison, filters, kpi))
                 if ATTRIBUTED & set(KPIS[chosen].inputs):  # sales and new customers belong to a channel by a rule
-                    st.caption(cards.plain(Taxonomy.from_config(config).assumption))
+                    st.caption(cards.plain(session.taxonomy().assumption))

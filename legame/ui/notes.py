@@ -16,7 +16,7 @@ from legame.errors import LegameError
 from legame.fmt import NumberFormat
 from legame.i18n import _
 from legame.kpis import Period
-from legame.ui import session
+from legame.ui import cache, session
 
 AUTHOR, DONE = "notes_author", "notes_done"  # the last name typed, and what the last action did
 
@@ -55,7 +55,7 @@ def editor(period: Period) -> None:
                     st.session_state[AUTHOR] = author
                     st.session_state[DONE] = _("Note added for {day}.", day=fmt.date(day))
                     st.rerun()
-        written = annotations.notes(session.cursor(), date.min, date.max)
+        written = cache.notes()
         if not written:
             st.caption(_("No notes yet."))
             return

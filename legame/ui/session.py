@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import streamlit as st
@@ -35,6 +36,7 @@ from legame.ingest import load_demo_if_empty
 from legame.safe import for_markdown
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ADMIN, VIEWER = "admin", "viewer"
 ROUTED, WANTED = "routed_by_app", "wanted_page"
@@ -60,6 +62,12 @@ class Access:
 @st.cache_resource
 def config() -> Config:
     return load_config()
+
+
+@st.cache_resource
+def taxonomy() -> Taxonomy:
+    """config.yaml's channels, read once (labels are said in the reader's language when asked for)."""
+    return Taxonomy.from_config(config())
 
 
 @st.cache_resource
@@ -97,21 +105,21 @@ WARM_UP_WAIT = 30  # seconds
 
 
 def warm_up() -> None:
-    """Compute the board's default view once as the server starts, so that the first visitor does not wait
-    for what a new process does once: the page's imports, the CLV fits (kept per process, and stored in the
-    warehouse) and DuckDB's first reads. Failures are only logged: the page computes again and says why."""
-    from legame import board, charts, export  # noqa: F401  (imported for the first page run)
+    """Fill the caches the default board reads, in config.yaml's language, once as the server starts: the
+    first visitor then waits for none of what a new process does once (the page's imports, the CLV fits,
+    kept per process and stored in the warehouse, DuckDB's first reads, the board and its chart).
+    Failures are only logged: the page computes again and says why."""
     from legame.kpis.period import preset
+    from legame.ui import cache  # and with it what the board page imports
     from legame.ui.controls import DEFAULT_PRESET
 
     started = time.perf_counter()
     try:
-        cursor = _connection().cursor()
-        try:
-            period = preset(DEFAULT_PRESET, board.anchor_date(cursor))
-            board.build(cursor, config(), period, "previous")
-        finally:
-            cursor.close()
+        with i18n.language(i18n.for_config(config())):
+            period = preset(DEFAULT_PRESET, cache.anchor())
+            cache.dimensions(), taxonomy(), cache.notes()
+            cache.board_for(period, "previous", {})
+            cache.revenue_chart(period, "previous", {})
     except Exception:
         log.exception("Warm-up of the board failed")
     else:
@@ -201,8 +209,10 @@ def _resolve() -> Access:
 
 
 def resolve() -> Access:
-    """Work out the session's role from its link or sign-in, and remember it for this run's cursors."""
-    access = _resolve()
+    """Work out the session's role from its link or sign-in, and remember it for this run's cursors.
+
+    Once a run: the page's guard finds the role the navigation resolved (route() then the page)."""
+    access = once_per_run("access", _resolve)
     st.session_state[_ACCESS] = access
     return access
 
@@ -332,7 +342,7 @@ def _count_opening(link: share.Link) -> None:
 
 
 def _viewer_banner(link: share.Link) -> None:
-    scope = link.view.scope(Taxonomy.from_config(config()).all_labels)
+    scope = link.view.scope(taxonomy().all_labels)
     expires = NumberFormat.for_reader(config()).datetime(link.expires_at)
     st.info(
         _("**Shared view · expires on {expires}** · read-only, {scope}.", expires=expires, scope=plain(scope)),
@@ -391,15 +401,15 @@ def guard(required: str, page: str) -> str:
         _share_token()
         st.session_state[WANTED] = page
         st.switch_page("app.py", query_params=st.query_params.to_dict())
+    if _RUN.get() is None:
+        # Streamlit ran the page file by itself (its own pages/ routing, not route()): run it again
+        # inside the boundary, where this guard resolves the role once for the run, and end here.
+        with boundary(page):
+            _run_page_file(page)
+        st.stop()
     access = resolve()
     speak(access)  # a page Streamlit ran by itself has not been through route()
     if access.role == ADMIN or (required == VIEWER and access.role == VIEWER and page in access.link.view.pages):
-        if not _IN_BOUNDARY.get():
-            # Streamlit ran the page file by itself (its own pages/ routing, not route()): run it
-            # again inside the boundary, where this guard passes straight through, and end here.
-            with boundary(page):
-                _run_page_file(page)
-            st.stop()
         return access.role
     if access.role == VIEWER:
         st.title(_("This page is not part of the shared view"))
@@ -452,8 +462,9 @@ def _route(access: Access, pages: dict[str, st.Page], admin_pages: dict[str, st.
         navigation.run()
 
 
-# True while a page runs inside boundary() (per script thread: each session's run has its own context).
-_IN_BOUNDARY: ContextVar[bool] = ContextVar("legame_in_boundary", default=False)
+# What this run has read once (once_per_run), while a page runs inside boundary(); None outside any run
+# (per script thread: each session's run has its own context).
+_RUN: ContextVar[dict[str, object] | None] = ContextVar("legame_run", default=None)
 PAGES_DIR = Path(__file__).resolve().parent.parent.parent / "pages"
 INTERNAL_ERROR = N_(
     "Something went wrong while preparing this page, and it has been logged. "
@@ -468,7 +479,8 @@ def boundary(page: str) -> Iterator[None]:
 
     st.stop() and st.rerun() pass through: they are not errors (BaseException, not Exception).
     """
-    inside = _IN_BOUNDARY.set(True)
+    # The outermost boundary is the run (route(), a page Streamlit ran by itself, or a fragment's rerun).
+    inside = _RUN.set({} if _RUN.get() is None else _RUN.get())
     try:
         yield
     except LegameError as exc:
@@ -477,7 +489,18 @@ def boundary(page: str) -> Iterator[None]:
         log.exception("Page %r failed", page)
         st.error(_(INTERNAL_ERROR), icon=":material/error:")
     finally:
-        _IN_BOUNDARY.reset(inside)
+        _RUN.reset(inside)
+
+
+def once_per_run(name: str, read: Callable[[], T]) -> T:
+    """`read()` once in this script run: the role, the data's version. Outside a run (a download made
+    after it), every time."""
+    run = _RUN.get()
+    if run is None:
+        return read()
+    if name not in run:
+        run[name] = read()
+    return run[name]
 
 
 def _run_page_file(page: str) -> None:

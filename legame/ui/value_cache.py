@@ -14,7 +14,7 @@ import streamlit as st
 from legame import charts_value, clv, i18n, value
 from legame.fmt import NumberFormat
 from legame.i18n import _
-from legame.ui.cache import data_version
+from legame.ui.cache import Sent, data_version
 from legame.ui.session import config, cursor
 
 
@@ -56,14 +56,15 @@ def holdout(split_date: date, end_date: date) -> clv.HoldoutCheck:
 
 
 # -- Charts, built once per data version, language and date (a rerun re-sends them, never rebuilds them) --
-# Kept as objects (cache_resource), never changed: unpickling a Plotly figure validates it all again.
+# Kept as objects (cache_resource), never changed: unpickling a Plotly figure validates it all again; and
+# Sent, so that showing one does not convert it again (legame/ui/cache.py).
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _segment_chart(version: int, lang: str, as_of: date) -> go.Figure:
     with i18n.language(lang):
         built = _report(version, lang, as_of)
-        return charts_value.clv_by_segment(built.by_segment, config().currency, NumberFormat.for_reader(config()))
+        return Sent(charts_value.clv_by_segment(built.by_segment, config().currency, NumberFormat.for_reader(config())))
 
 
 def segment_chart(as_of: date) -> go.Figure:
@@ -75,7 +76,7 @@ def segment_chart(as_of: date) -> go.Figure:
 def _recency_chart(version: int, lang: str, as_of: date) -> go.Figure:
     with i18n.language(lang):
         built = _report(version, lang, as_of)
-        return charts_value.p_alive_vs_recency(built.recency, NumberFormat.for_reader(config()))
+        return Sent(charts_value.p_alive_vs_recency(built.recency, NumberFormat.for_reader(config())))
 
 
 def recency_chart(as_of: date) -> go.Figure:
@@ -87,7 +88,7 @@ def recency_chart(as_of: date) -> go.Figure:
 def _holdout_chart(version: int, lang: str, split_date: date, end_date: date) -> go.Figure:
     with i18n.language(lang):
         check = _holdout(version, lang, split_date, end_date)
-        return charts_value.holdout(check.table, NumberFormat.for_reader(config()))
+        return Sent(charts_value.holdout(check.table, NumberFormat.for_reader(config())))
 
 
 def holdout_chart(split_date: date, end_date: date) -> go.Figure:
