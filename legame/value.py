@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from legame import clv, queries, warehouse
-from legame.clv.cache import FitCache, FitKey, StoredFit, read_fit, store_fit, writable
+from legame.clv.cache import FitCache, FitKey, StoredFit, fit_version, read_fit, store_fit, writable
 from legame.clv.errors import NOT_ENOUGH_HISTORY
 from legame.config import Config
 from legame.fmt import NumberFormat, format_value
@@ -363,7 +363,8 @@ def _predictions(fit: FittedValues, community: Uplift, settings: ClvSettings) ->
 
 def predictions(con: duckdb.DuckDBPyConnection, config: Config, as_of: date | None = None) -> ClvPredictions:
     """Predicted CLV per customer from the orders up to `as_of` (the latest order date by default, and
-    never later), fitted once per database, data version, settings and date, and kept in FITS.
+    never later), fitted once per database, fit version (the loads of the tables it reads), settings and date,
+    and kept in FITS.
 
     The models are fitted on the orders up to the period's end (or the latest order, if earlier), so
     customers acquired in any period are valued at the same age: a fit at the latest date would value
@@ -373,7 +374,7 @@ def predictions(con: duckdb.DuckDBPyConnection, config: Config, as_of: date | No
         return ClvPredictions(None, None, "there are no orders yet")
     as_of = min(as_of or latest, latest)
     settings = ClvSettings.from_config(config)
-    key = FitKey(warehouse.location(config).describe(), warehouse.data_version(con), settings, as_of)
+    key = FitKey(warehouse.location(config).describe(), fit_version(con), settings, as_of)
     return FITS.get(key, lambda: _stored_or_fitted(con, config, key))
 
 

@@ -815,6 +815,15 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("select coalesce(max(load_id), 0) from loads").fetchall()[0][0]
 
 
+def tables_version(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> int:
+    """The latest load id that changed any of `tables`: a load of another table leaves it as it was.
+    A demo removal or an erasure (table 'all') changes every table."""
+    return con.execute(
+        "select coalesce(max(load_id), 0) from loads where table_name in (select unnest($tables)) or table_name = 'all'",
+        {"tables": list(tables)},
+    ).fetchall()[0][0]
+
+
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row count of every canonical table."""
     return {

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from legame import clv, share, value, warehouse
-from legame.clv.cache import FitCache, writable
+from legame.clv.cache import FIT_TABLES, FitCache, fit_version, writable
 from legame.config import ROOT, Config
 from legame.ingest import load_file
 from legame.kpis import Period, compute
@@ -196,7 +196,7 @@ def test_a_file_opened_read_only_is_read_and_never_written(demo_db, tmp_path, co
 
 def test_new_data_other_settings_or_another_date_make_a_new_fit(demo, config, tmp_path, monkeypatch):
     fitted_on = count_fits(monkeypatch)
-    version = warehouse.data_version(demo)
+    version = fit_version(demo)
     value.predictions(demo, config, Q3_2026.end)
     value.predictions(demo, config, Q2_2026.end)
 
@@ -222,9 +222,48 @@ def test_new_data_other_settings_or_another_date_make_a_new_fit(demo, config, tm
     again = value.predictions(demo, config)
     assert "to 02 Nov 2026" in again.model
     assert fitted_on[-1] == date(2026, 11, 2)
-    assert stored_fits(demo) == [(version + 1, date(2026, 11, 2), None)]
+    assert fit_version(demo) == warehouse.data_version(demo) > version
+    assert stored_fits(demo) == [(fit_version(demo), date(2026, 11, 2), None)]
     fit_ids = demo.execute("select distinct fit_id from clv_fit_customers").fetchall()
     assert fit_ids == demo.execute("select fit_id from clv_fits").fetchall()
+
+
+def test_a_load_of_a_table_the_fit_does_not_read_keeps_the_fit(demo, config, tmp_path, monkeypatch):
+    fitted_on = count_fits(monkeypatch)
+    first = value.predictions(demo, config, Q3_2026.end)
+    version, data = fit_version(demo), warehouse.data_version(demo)
+    posts = (
+        "channel,post_id,published_at,author_type,is_ugc,reach,impressions,reactions,comments,shares,saves,clicks\n"
+        "instagram,new-post,2026-09-01T10:00:00,brand,false,900,1000,40,5,2,1,30\n"
+    )
+    assert load_file(demo, config, write(tmp_path, "posts.csv", posts), "posts.csv").rejected == 0
+    spend = "day,channel,campaign,amount\n2026-09-01,meta,New,25\n"
+    assert load_file(demo, config, write(tmp_path, "spend.csv", spend), "spend.csv").rejected == 0
+    assert warehouse.data_version(demo) == data + 2
+    # Posts and ad spend are not read by a fit: the same fit, in this process and from the warehouse.
+    assert fit_version(demo) == version
+    assert value.predictions(demo, config, Q3_2026.end) is first
+    monkeypatch.setattr(value, "FITS", FitCache())
+    assert value.predictions(demo, config, Q3_2026.end).fit.values.equals(first.fit.values)
+    assert fitted_on == [Q3_2026.end]
+    # A referral is read: a new version, a new fit.
+    referral = "referrer_id,referred_id,referred_at\nsomeone@example.com,new@example.com,2026-09-02\n"
+    assert load_file(demo, config, write(tmp_path, "referrals.csv", referral), "referrals.csv").rejected == 0
+    assert fit_version(demo) == warehouse.data_version(demo)
+    value.predictions(demo, config, Q3_2026.end)
+    assert fitted_on == [Q3_2026.end, Q3_2026.end]
+
+
+def test_a_fit_reads_no_table_but_fit_tables(demo, config):
+    settings = value.ClvSettings.from_config(config)
+    made = value._fit(demo, config, settings, Q3_2026.end)
+    others = sorted(set(warehouse.TABLES) - set(FIT_TABLES))
+    assert others == ["posts", "spend", "visits"]
+    for table in others:
+        demo.execute(f"delete from {table}")  # names are ours
+    again = value._fit(demo, config, settings, Q3_2026.end)
+    assert again.fit.parameters == made.fit.parameters
+    pd.testing.assert_frame_equal(again.fit.values, made.fit.values)
 
 
 def test_a_fit_that_cannot_be_made_is_stored_with_its_reason(con, config, tmp_path, monkeypatch):

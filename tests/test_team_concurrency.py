@@ -213,7 +213,7 @@ def test_links_and_fits_work_on_the_lake(lake: Config) -> None:
         share.record_open(con, link.id)
         assert share.get_link(con, link.id).open_count == 1
         assert share.revoke(con, link.id).revoked_at is not None
-        key = cache.FitKey("lake", warehouse.data_version(con), "settings", date(2025, 9, 30))
+        key = cache.FitKey("lake", cache.fit_version(con), "settings", date(2025, 9, 30))
         assert cache.writable(con)
         assert cache.store_fit(con, key, "digest", {"error": "no orders"}, None)
         assert cache.store_fit(con, key, "digest", {"error": "no orders"}, None)

@@ -2,8 +2,9 @@
 in the warehouse, read by every process.
 
 A fit takes seconds and the same one is asked for by several readers: the board's CLV KPIs,
-the community's value, the Customer value page. Fits are kept per database, data version
-(a new upload is a new version), CLV settings and date, the least recently used dropped
+the community's value, the Customer value page. Fits are kept per database, fit version
+(`fit_version`: a new upload of a table the fit reads is a new version; posts, ad spend and
+web visits are not read), CLV settings and date, the least recently used dropped
 first. Streamlit runs sessions in threads: a second reader of a fit under way waits for it
 instead of fitting again, while fits of other keys go ahead.
 
@@ -26,12 +27,17 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 import duckdb
 
-from legame.warehouse import CONFLICT_RETRIES, conflict, retry_wait, take_turn
+from legame.warehouse import CONFLICT_RETRIES, conflict, retry_wait, tables_version, take_turn
 
 if TYPE_CHECKING:
     import pandas as pd
 
 T = TypeVar("T")
+
+# The tables a fit reads: orders, the people and their community acts, referrals and NPS answers
+# (queries/clv_summary.sql, queries/value_people.sql and the relations they use).
+# tests/test_clv_cache.py holds a fit unchanged by a change to every other table.
+FIT_TABLES = ("orders", "people", "interactions", "referrals", "surveys")
 log = logging.getLogger(__name__)
 
 # Stored fits kept for the current data version: one per settings and date asked for (each
@@ -43,9 +49,14 @@ class FitKey(NamedTuple):
     """What a fit depends on."""
 
     database: str  # the warehouse file's path: tests open many, the app one
-    data_version: int  # warehouse.data_version: every load changes it
+    data_version: int  # fit_version: every load of a table the fit reads changes it
     settings: Hashable  # the config values predicted CLV depends on (legame.value.ClvSettings)
     as_of: date  # orders up to this day inclusive
+
+
+def fit_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The data version of what a fit reads (FIT_TABLES): an upload of posts or spend leaves it."""
+    return tables_version(con, FIT_TABLES)
 
 
 class _Entry(Generic[T]):
@@ -195,8 +206,7 @@ def _store_once(
     cursor = con.cursor()
     try:
         cursor.execute("begin transaction")
-        current = cursor.execute("select coalesce(max(load_id), 0) from loads").fetchall()[0][0]
-        if current != key.data_version:
+        if fit_version(cursor) != key.data_version:
             cursor.execute("rollback")
             return False
         # The next id while holding the turn: DuckLake has no sequences, and of two fits stored at
