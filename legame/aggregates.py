@@ -138,7 +138,10 @@ def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"delete from {_table(file)}")
             _insert(con, file, everyone=True)
     finally:
-        warehouse.limit_memory(con)
+        # After a DuckDB error the transaction is aborted and refuses every statement but a rollback, so the
+        # cap (a setting of the whole database, not of the transaction) is set back through a cursor of its own.
+        with con.cursor() as own:
+            warehouse.limit_memory(own)
     con.execute("delete from aggregates_version")
     con.execute("insert into aggregates_version values ($d)", {"d": digest()})
 

@@ -108,7 +108,10 @@ def _decrypt(path: Path, key: bytes) -> Iterator[bytes]:
             length = fh.read(_LENGTH.size)
             if len(length) < _LENGTH.size:
                 raise ArchiveDamaged(_("{name} is cut short.", name=path.name))
-            sealed = fh.read(_LENGTH.unpack(length)[0])
+            stated = _LENGTH.unpack(length)[0]
+            sealed = fh.read(stated)
+            if len(sealed) < stated:  # a last chunk cut short, or a length that says more than was written
+                raise ArchiveDamaged(_("{name} is cut short.", name=path.name))
             nonce = prefix + struct.pack(">I", counter)
             for last in (False, True):
                 try:
