@@ -27,7 +27,7 @@ new_in_period as (
         and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)
 ),
 
-sales as materialized (
+sales as not materialized (
     select person_id, channel, campaign, orders, revenue, day
     from sale_days($channel_rules, $person_fallback, $start, $end)
 ),
