@@ -15,7 +15,7 @@ with answers_in_period as (
     where answered_at >= $start and answered_at < $end + interval 1 day
 ),
 
-acts as materialized (
+acts as not materialized (
     select person_id, advocacy_acts, ugc, customer_since
     from interaction_days($channel_rules, $start, $end)
     where $channel is null or channel = $channel
