@@ -15,16 +15,17 @@ with answers_in_period as (
     where answered_at >= $start and answered_at < $end + interval 1 day
 ),
 
-acts as not materialized (
-    select person_id, advocacy_acts, ugc, customer_since
+-- Only the rows with an act of advocacy (a ugc act is one: is_advocacy_kind), read once.
+acts as materialized (
+    select person_id, ugc, customer_since
     from interaction_days($channel_rules, $start, $end)
-    where $channel is null or channel = $channel
+    where ($channel is null or channel = $channel) and advocacy_acts > 0
 ),
 
 acting_people as (
     select person_id
     from acts
-    where advocacy_acts > 0 and customer_since < $end + interval 1 day
+    where customer_since < $end + interval 1 day
     union
     select referrer_id
     from referrals
