@@ -22,9 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from legame import aggregates, warehouse
+from legame import aggregates, queries, warehouse
 from legame.config import Config, load_config
 from legame.kpis import Period, compute
+from legame.kpis.params import query_params
+from legame.kpis.registry import KPIS, MODEL_FAMILIES
 
 QUARTER = Period(date(2026, 4, 1), date(2026, 6, 30))
 
@@ -127,6 +129,13 @@ def measure(con, config: Config, period: Period = QUARTER, repeat: int = 5) -> d
     }
 
 
+def family_times(con, config: Config, period: Period = QUARTER, repeat: int = 5) -> dict[str, float]:
+    """Seconds, the fastest of `repeat`: each KPI family's query for one period, from the aggregates."""
+    params = query_params(config, period, {})
+    families = sorted({k.family for k in KPIS.values()} - MODEL_FAMILIES)
+    return {f: min(timed(lambda f=f: queries.run(con, f, **params)) for _ in range(repeat)) for f in families}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -137,6 +146,7 @@ def main() -> None:
         sizes = fill(con, args.scale)
         print("rows:", ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
         t = measure(con, config)
+        families = family_times(con, config)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         base = t["baseline"]
         print(f"baseline (3 full scans)   : {base:6.3f} s")
@@ -146,6 +156,7 @@ def main() -> None:
             ("  same, from the raw rows ", "warm_raw", "before #15"),
         ):
             print(f"{label}: {t[key]:6.3f} s   ratio {t[key] / base:5.2f}x   ({note})")
+        print("one period, per family     :", ", ".join(f"{f} {s:.3f} s" for f, s in families.items()))
         print(f"peak RSS                  : {peak_mb:6.0f} MB  (budget 2048 MB)")
 
 

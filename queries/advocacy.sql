@@ -15,17 +15,19 @@ with answers_in_period as (
     where answered_at >= $start and answered_at < $end + interval 1 day
 ),
 
+-- Only the rows with an act of advocacy (a ugc act is one: is_advocacy_kind), read once.
 acts as materialized (
-    select person_id, advocacy_acts, ugc, customer_since
+    select person_id, ugc, customer_since
     from interaction_days($channel_rules, $start, $end)
-    where $channel is null or channel = $channel
+    where ($channel is null or channel = $channel) and advocacy_acts > 0
 ),
 
-acting_people as (
+-- A person once per act (union all): counted distinct, one hash aggregate instead of a union's and a count's.
+acts_of_customers as (
     select person_id
     from acts
-    where advocacy_acts > 0 and customer_since < $end + interval 1 day
-    union
+    where customer_since < $end + interval 1 day
+    union all
     select referrer_id
     from referrals
     where referred_at >= $start and referred_at < $end + interval 1 day
@@ -54,7 +56,7 @@ final as (
         (select count(*) filter (where nps_group = 'promoter') from answers_in_period) as promoters,
         (select count(*) filter (where nps_group = 'passive') from answers_in_period) as passives,
         (select count(*) filter (where nps_group = 'detractor') from answers_in_period) as detractors,
-        (select count(*) from acting_people) as advocates,
+        (select count(distinct person_id) from acts_of_customers) as advocates,
         (select count(distinct person_id) from new_in_period) as new_customers,
         (select count(distinct person_id) from new_in_period where coalesce(referrer_id, referred_by) is not null)
             as referred_new_customers,

@@ -27,21 +27,38 @@ new_in_period as (
         and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)
 ),
 
-sales as materialized (
-    select person_id, channel, campaign, orders, revenue, day
+engaged as not materialized (
+    select
+        person_id,
+        known_on(in_people, first_seen, $end) as is_known,
+        customer_since >= $start and customer_since < $end + interval 1 day as is_new
+    from engaged_people($channel_rules, $start, $end)
+    where ($channel is null or channel = $channel) and $campaign is null
+),
+
+-- The period's sales, read once: those in the view, and the engaged new customers' on every channel.
+sales as (
+    select
+        person_id,
+        orders,
+        revenue,
+        day,
+        ($channel is null or channel = $channel)
+            and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign) as is_in_view
     from sale_days($channel_rules, $person_fallback, $start, $end)
 ),
 
 sales_in_period as (
     select
-        coalesce(sum(orders), 0) as orders,
-        coalesce(sum(revenue), 0) as attributed_revenue,
-        coalesce(sum(revenue) filter (where person_id in (select person_id from new_in_period)), 0)
+        coalesce(sum(orders) filter (where is_in_view), 0) as orders,
+        coalesce(sum(revenue) filter (where is_in_view), 0) as attributed_revenue,
+        coalesce(sum(revenue) filter (where is_in_view and person_id in (select person_id from new_in_period)), 0)
             as new_customer_revenue,
-        max(day) as latest_order_date
+        max(day) filter (where is_in_view) as latest_order_date,
+        coalesce(
+            sum(revenue) filter (where person_id in (select person_id from engaged where is_known and is_new)), 0
+        ) as engaged_new_customer_revenue
     from sales
-    where ($channel is null or channel = $channel)
-        and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)
 ),
 
 spend_in_period as (
@@ -74,26 +91,12 @@ visits_in_period as (
         end
 ),
 
-engaged as not materialized (
-    select
-        person_id,
-        known_on(in_people, first_seen, $end) as is_known,
-        customer_since >= $start and customer_since < $end + interval 1 day as is_new
-    from engaged_people($channel_rules, $start, $end)
-    where ($channel is null or channel = $channel) and $campaign is null
-),
-
--- Counted from the rows' flags; only the engaged new customers' ids are read, for their sales.
+-- Counted from the rows' flags; only the engaged new customers' ids are read, for their sales (sales_in_period).
 funnel as (
     select
         count(*) as engaged_people,
         count(*) filter (where is_known) as known_people,
-        count(*) filter (where is_known and is_new) as engaged_new_customers,
-        (
-            select coalesce(sum(revenue), 0)
-            from sales
-            where person_id in (select person_id from engaged where is_known and is_new)
-        ) as engaged_new_customer_revenue
+        count(*) filter (where is_known and is_new) as engaged_new_customers
     from engaged
 ),
 
@@ -114,7 +117,7 @@ final as (
         f.engaged_people,
         f.known_people,
         f.engaged_new_customers,
-        f.engaged_new_customer_revenue,
+        o.engaged_new_customer_revenue,
         greatest(o.latest_order_date, s.latest_spend_date) as latest_date
     from sales_in_period as o, spend_in_period as s, posts_in_period as p, visits_in_period as v, funnel as f
 )

@@ -1,9 +1,19 @@
 -- The aggregated relations: the same names and columns as queries/relations/raw/, read from the compact
 --   aggregates (legame/aggregates.py, queries/aggregates/) so that a period costs thousands of rows, not
 --   millions. The raw set stays the definition; tests/test_aggregates.py holds the two equal.
--- mapped_channel_names(rules): each channel name the aggregates carry (agg_channel_names), mapped once to
---   its taxonomy channel by channel_of, as the raw relations map each distinct export name.
--- Grain: one row per (source_table, name); mapped is null where no rule names it.
-create or replace macro mapped_channel_names(rules) as table
-    select source_table, name, channel_of(rules, source_table, name) as mapped
-    from agg_channel_names;
+-- The channel of a row is looked up in a map built once per query, not joined: a join costs every row of
+--   the period whether or not the reader asks for the channel, a projection nothing when it does not.
+-- channel_names_map(rules, table_name): each channel name the aggregates carry for table_name
+--   (agg_channel_names: 'interactions', 'orders', 'people'), mapped once to its taxonomy channel by channel_of,
+--   as the raw relations map each distinct export name. A map from name to channel (null where no rule
+--   names it); a null name is not in it (channel_of maps it to null too).
+create or replace macro channel_names_map(rules, table_name) as (
+    select map(list(name), list(channel_of(rules, source_table, name)))
+    from agg_channel_names
+    where source_table = table_name and name is not null
+);
+
+-- campaign_channels_map(rules): campaign_channels (attributed_orders' step 1) as a map from campaign to channel.
+create or replace macro campaign_channels_map(rules) as (
+    select map(list(campaign), list(channel)) from campaign_channels(rules)
+);
