@@ -28,6 +28,10 @@ WHOLE_SHARE = 0.5
 WHOLE_AT_LEAST = 10_000
 # DuckDB's memory cap while the aggregates are rebuilt: the process stays under DESIGN.md's 2 GB at 20 M rows.
 REBUILD_MEMORY_LIMIT = "1.5GB"
+# Raw rows one pass of a rebuild groups at most: above it, the person tables are rebuilt by slices of people,
+# each a refresh of those people, so that memory stays under the cap whatever the size. In one pass, 20 M acts
+# ran out of memory under REBUILD_MEMORY_LIMIT (agg_interaction_days' grouping and window, DuckDB 1.5.5).
+SLICE_ROWS = 4_000_000
 
 
 def _files() -> list[Path]:
@@ -134,9 +138,18 @@ def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
     # 13.7 CPU-s at 5 M rows against 10.4 and 10.5 with REBUILD_MEMORY_LIMIT, peak RSS 1.15 -> 1.49 GB.
     con.execute(f"set memory_limit = '{REBUILD_MEMORY_LIMIT}'")
     try:
+        slices = _slices(con)
         for file in _files():
-            con.execute(f"delete from {_table(file)}")
-            _insert(con, file, everyone=True)
+            table = _table(file)
+            con.execute(f"delete from {table}")
+            if slices == 1 or table not in PERSON_TABLES:
+                _insert(con, file, everyone=True)
+                continue
+            for i in range(slices):
+                con.execute("insert into _agg_scope select person_id from _agg_people where slice = $i", {"i": i})
+                _insert(con, file, everyone=False)
+                con.execute("delete from _agg_scope")
+        con.execute("drop table if exists _agg_people")
     finally:
         # After a DuckDB error the transaction is aborted and refuses every statement but a rollback, so the
         # cap (a setting of the whole database, not of the transaction) is set back through a cursor of its own.
@@ -144,6 +157,20 @@ def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
             warehouse.limit_memory(own)
     con.execute("delete from aggregates_version")
     con.execute("insert into aggregates_version values ($d)", {"d": digest()})
+
+
+def _slices(con: duckdb.DuckDBPyConnection) -> int:
+    """How many slices of people a rebuild takes (SLICE_ROWS); with more than one, _agg_people holds
+    every person the sources name and their slice."""
+    rows = max(con.execute(f"select count(*) from {table}").fetchone()[0] for table in SOURCES)  # names are ours
+    slices = max(1, -(-rows // SLICE_ROWS))
+    if slices > 1:
+        union = " union ".join(f"select {column} as person_id from {table}" for table, column in SOURCES.items())
+        con.execute(
+            f"create or replace temp table _agg_people as select person_id, hash(person_id) % $n as slice from ({union})",
+            {"n": slices},
+        )
+    return slices
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
