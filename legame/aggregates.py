@@ -167,7 +167,8 @@ def _slices(con: duckdb.DuckDBPyConnection) -> int:
     if slices > 1:
         union = " union ".join(f"select {column} as person_id from {table}" for table, column in SOURCES.items())
         con.execute(
-            f"create or replace temp table _agg_people as select person_id, hash(person_id) % $n as slice from ({union})",
+            f"""create or replace temp table _agg_people as
+                select person_id, hash(person_id) % $n as slice from ({union})""",
             {"n": slices},
         )
     return slices

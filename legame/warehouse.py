@@ -819,7 +819,8 @@ def tables_version(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> i
     """The latest load id that changed any of `tables`: a load of another table leaves it as it was.
     A demo removal or an erasure (table 'all') changes every table."""
     return con.execute(
-        "select coalesce(max(load_id), 0) from loads where table_name in (select unnest($tables)) or table_name = 'all'",
+        """select coalesce(max(load_id), 0) from loads
+        where table_name in (select unnest($tables)) or table_name = 'all'""",
         {"tables": list(tables)},
     ).fetchall()[0][0]
 
