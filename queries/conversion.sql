@@ -60,8 +60,19 @@ sales_in_period as (
 
 new_sales_in_period as (
     select
-        coalesce(sum(revenue) filter (where is_in_view and person_id in (select person_id from new_in_period)), 0)
-            as new_customer_revenue,
+        -- Unfiltered, the view's new customers are all the period's (is_new): only a filtered view looks them up.
+        coalesce(
+            sum(revenue) filter (
+                where is_in_view
+                    and (
+                        ($channel is null and $campaign is null)
+                        or person_id in (
+                            select person_id from new_in_period where $channel is not null or $campaign is not null
+                        )
+                    )
+            ),
+            0
+        ) as new_customer_revenue,
         coalesce(
             sum(revenue) filter (where person_id in (select person_id from engaged where is_known and is_new)), 0
         ) as engaged_new_customer_revenue
