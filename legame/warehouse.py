@@ -427,6 +427,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             reading varchar not null
         )""",
     ),
+    (
+        # The buyer's first sale on each of their sale days (queries/aggregates/2_sale_days.sql): a new
+        # customer's sales are a filter, not a join against the period's new customers (#15). Filled by the
+        # rebuild the aggregates' changed SQL brings on connect.
+        "alter table agg_sale_days add column customer_since timestamp",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

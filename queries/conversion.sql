@@ -36,13 +36,15 @@ engaged as not materialized (
     where ($channel is null or channel = $channel) and $campaign is null
 ),
 
--- The period's sales, read once: those in the view, and the engaged new customers' on every channel.
+-- The period's sales, read once: those in the view, and the new customers' (first sale ever in the period:
+--   customer_since, a filter), whose ids are looked up among the view's new and the engaged new customers.
 sales as (
     select
         person_id,
         orders,
         revenue,
         day,
+        customer_since >= $start and customer_since < $end + interval 1 day as is_new,
         ($channel is null or channel = $channel)
             and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign) as is_in_view
     from sale_days($channel_rules, $person_fallback, $start, $end)
@@ -52,13 +54,30 @@ sales_in_period as (
     select
         coalesce(sum(orders) filter (where is_in_view), 0) as orders,
         coalesce(sum(revenue) filter (where is_in_view), 0) as attributed_revenue,
-        coalesce(sum(revenue) filter (where is_in_view and person_id in (select person_id from new_in_period)), 0)
-            as new_customer_revenue,
-        max(day) filter (where is_in_view) as latest_order_date,
+        max(day) filter (where is_in_view) as latest_order_date
+    from sales
+),
+
+new_sales_in_period as (
+    select
+        -- Unfiltered, the view's new customers are all the period's (is_new): only a filtered view looks them up.
+        coalesce(
+            sum(revenue) filter (
+                where is_in_view
+                    and (
+                        ($channel is null and $campaign is null)
+                        or person_id in (
+                            select person_id from new_in_period where $channel is not null or $campaign is not null
+                        )
+                    )
+            ),
+            0
+        ) as new_customer_revenue,
         coalesce(
             sum(revenue) filter (where person_id in (select person_id from engaged where is_known and is_new)), 0
         ) as engaged_new_customer_revenue
     from sales
+    where is_new
 ),
 
 spend_in_period as (
@@ -105,7 +124,7 @@ final as (
         (select count(*) from new_in_period) as new_customers,
         o.orders,
         o.attributed_revenue,
-        o.new_customer_revenue,
+        n.new_customer_revenue,
         s.spend,
         s.ad_clicks,
         p.post_clicks,
@@ -117,9 +136,11 @@ final as (
         f.engaged_people,
         f.known_people,
         f.engaged_new_customers,
-        o.engaged_new_customer_revenue,
+        n.engaged_new_customer_revenue,
         greatest(o.latest_order_date, s.latest_spend_date) as latest_date
-    from sales_in_period as o, spend_in_period as s, posts_in_period as p, visits_in_period as v, funnel as f
+    from
+        sales_in_period as o, new_sales_in_period as n, spend_in_period as s, posts_in_period as p,
+        visits_in_period as v, funnel as f
 )
 
 select * from final

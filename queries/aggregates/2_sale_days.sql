@@ -1,6 +1,7 @@
 -- agg_sale_days: sales (paid_orders) per day, buyer, order channel and campaign.
 -- Grain: one row per (day, person, the order's own channel, campaign) for people in _agg_scope.
---   acquisition_channel is the buyer's in people, so attribution needs no other table.
+--   acquisition_channel is the buyer's in people, so attribution needs no other table; customer_since is
+--   the buyer's first sale ever (agg_first_sales, refreshed first), so a new customer's sales need no join.
 with sales as (
     select
         ordered_at::date as day,
@@ -15,9 +16,18 @@ with sales as (
 ),
 
 final as (
-    select s.day, s.person_id, s.source_channel, s.campaign, p.acquisition_channel, s.orders, s.revenue
+    select
+        s.day,
+        s.person_id,
+        s.source_channel,
+        s.campaign,
+        p.acquisition_channel,
+        s.orders,
+        s.revenue,
+        f.first_ordered_at as customer_since
     from sales as s
     left join people as p using (person_id)
+    left join agg_first_sales as f using (person_id)
 )
 
 select * from final order by day

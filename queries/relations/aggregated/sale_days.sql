@@ -13,6 +13,7 @@ create or replace macro sale_days(rules, person_fallback, start_day, end_day) as
             'unattributed'
         ) as channel,
         orders,
-        revenue
+        revenue,
+        customer_since
     from agg_sale_days
     where day between start_day and end_day;
