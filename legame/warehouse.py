@@ -22,7 +22,7 @@ import duckdb
 
 from legame import aggregates
 from legame.config import Config
-from legame.errors import ConfigError, DatabaseBusy
+from legame.errors import ConfigError, DatabaseBusy, LegameError
 from legame.i18n import _, pgettext
 
 
@@ -756,6 +756,21 @@ def _connect_file(path: Path | None, read_only: bool) -> duckdb.DuckDBPyConnecti
                     "The database {path} is in use by another process (probably the running app). "
                     "Stop the app, or load files through its Upload page.",
                     path=path,
+                )
+            ) from None
+        newer = re.search(r"version number (\d+)", str(exc))
+        if newer and "newer version of DuckDB" in str(exc):
+            # Legame pins DuckDB (requirements.txt): a file written by a later DuckDB, such as an earlier
+            # Legame on DuckDB 2.0.1, cannot be read by it; DuckDB's own words name neither the file nor a way out.
+            raise LegameError(
+                _(
+                    "The database {path} was written by a newer DuckDB (storage version {found}) than this "
+                    "Legame's DuckDB {ours} can read, so it was not opened and nothing in it was changed. "
+                    "Run the Legame release that wrote it, or move the file aside: Legame then starts on a new "
+                    "database, and you load your exports again.",
+                    path=path,
+                    found=newer.group(1),
+                    ours=duckdb.__version__,
                 )
             ) from None
         raise
