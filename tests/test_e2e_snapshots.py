@@ -55,9 +55,21 @@ def server(tmp_path_factory) -> Iterator[FrozenServer]:
     srv.stop()
 
 
-def metric_values(page) -> list[str]:
-    page.locator("[data-testid='stMetric']").first.wait_for()
-    return [v.inner_text() for v in page.locator("[data-testid='stMetricValue']").all()]
+def metric_values(page, expected: int | None = None) -> list[str]:
+    """The board's card values once all are shown: `expected` of them, or as many as stay shown for a second
+    (the cards arrive one message at a time; a count read mid-run missed the last ones once)."""
+    values = page.locator("[data-testid='stMetricValue']")
+    values.first.wait_for()
+    if expected is not None:
+        page.wait_for_function(
+            "n => document.querySelectorAll(\"[data-testid='stMetricValue']\").length >= n", arg=expected
+        )
+    else:
+        counts = [-1]
+        while counts[-3:] != [counts[-1]] * 3:
+            page.wait_for_timeout(500)
+            counts.append(values.count())
+    return [v.inner_text() for v in values.all()]
 
 
 def test_a_frozen_link_keeps_its_numbers_and_its_board_pack(browser, server, tmp_path):
@@ -70,7 +82,7 @@ def test_a_frozen_link_keeps_its_numbers_and_its_board_pack(browser, server, tmp
     page.goto(f"{server.url}/?share={server.frozen}")
     page.wait_for_selector("h1", timeout=60_000)
     settled(page)
-    frozen_values = metric_values(page)
+    frozen_values = metric_values(page, expected=len(live_values))
     assert page.get_by_text("Numbers as of").count() == 1
     assert frozen_values != live_values, "the load after the link changed the live numbers"
     ARTIFACTS.mkdir(exist_ok=True)
