@@ -15,8 +15,10 @@ import os
 import random
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -24,6 +26,8 @@ from legame import aggregates
 from legame.config import Config
 from legame.errors import ConfigError, DatabaseBusy, LegameError
 from legame.i18n import _, pgettext
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -601,21 +605,16 @@ def _connect_lake(where: Location, read_only: bool) -> duckdb.DuckDBPyConnection
         "autoload_known_extensions": True,
         "extension_directory": str(_extension_links(remote=folder is None)),
     }
-    for attempt in range(CONFLICT_RETRIES):
-        try:
-            con = _open_lake(where, read_only, options)
-            break
-        except duckdb.Error as exc:
-            # Two processes opening a new catalogue at once both create its tables in PostgreSQL: the
-            # second fails ("duplicate key", "already exists"), and on a retry opens what the first made.
-            if attempt + 1 < CONFLICT_RETRIES and _racing(exc):
-                retry_wait(attempt)
-                continue
-            raise DatabaseBusy(
-                _(
-                    "The shared warehouse {where} cannot be opened ({reason}). Is PostgreSQL running and reachable?"
-                ).format(where=where.describe(), reason=str(exc).splitlines()[0])
-            ) from None
+    try:
+        # Two processes opening a new catalogue at once both create its tables in PostgreSQL: the
+        # second fails ("duplicate key", "already exists"), and on a retry opens what the first made.
+        con = retrying(lambda: _open_lake(where, read_only, options), _racing)
+    except duckdb.Error as exc:
+        raise DatabaseBusy(
+            _(
+                "The shared warehouse {where} cannot be opened ({reason}). Is PostgreSQL running and reachable?"
+            ).format(where=where.describe(), reason=str(exc).splitlines()[0])
+        ) from None
     if folder is None:
         _object_store_secret(con)
     return con
@@ -704,6 +703,27 @@ def retry_wait(attempt: int) -> None:
     time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
 
 
+def retrying(
+    once: Callable[[], T],
+    retryable: Callable[[duckdb.Error], bool] = conflict,
+    after_failure: Callable[[], None] | None = None,
+) -> T:
+    """`once()`, tried again after a `retryable` DuckDB error, CONFLICT_RETRIES tries in all, backing off
+    between them (`retry_wait`); `after_failure` runs after every failed try (a rollback). Any other
+    error, or the last try's, reaches the caller."""
+    attempt = 0
+    while True:
+        try:
+            return once()
+        except duckdb.Error as exc:
+            if after_failure is not None:
+                after_failure()
+            if attempt + 1 >= CONFLICT_RETRIES or not retryable(exc):
+                raise
+            retry_wait(attempt)
+            attempt += 1
+
+
 def take_turn(con: duckdb.DuckDBPyConnection) -> None:
     """Make this transaction conflict with any other that takes its turn before it commits.
 
@@ -729,19 +749,19 @@ def connect(config: Config, read_only: bool = False) -> duckdb.DuckDBPyConnectio
     limit_memory(con)
     if not read_only:
         # Two processes starting on a new warehouse may both migrate: one commit wins, the other retries.
-        for attempt in range(CONFLICT_RETRIES):
-            try:
-                migrate(con)
-                install_relations(con)
-                install_turns(con)
-                aggregates.ensure(con)
-                break
-            except duckdb.Error as exc:
-                rollback_quietly(con)
-                if attempt + 1 == CONFLICT_RETRIES or not (conflict(exc) or "already exists" in str(exc)):
-                    raise
-                retry_wait(attempt)
+        retrying(
+            lambda: _install(con),
+            lambda exc: conflict(exc) or "already exists" in str(exc),
+            after_failure=lambda: rollback_quietly(con),
+        )
     return con
+
+
+def _install(con: duckdb.DuckDBPyConnection) -> None:
+    migrate(con)
+    install_relations(con)
+    install_turns(con)
+    aggregates.ensure(con)
 
 
 def _connect_file(path: Path | None, read_only: bool) -> duckdb.DuckDBPyConnection:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 import duckdb
 
-from legame.warehouse import CONFLICT_RETRIES, conflict, retry_wait, tables_version, take_turn
+from legame.warehouse import conflict, retrying, tables_version, take_turn
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -180,17 +180,13 @@ def store_fit(
     tries, nothing is stored, the caller keeps its fit in memory and a later process fits again.
     A conflict is retried: the board fits a period and its comparison at once, on two threads, and
     both fits take their turn. Only through a connection that is `writable`."""
-    for attempt in range(CONFLICT_RETRIES):
-        try:
-            return _store_once(con, key, settings_digest, fit, customers)
-        except duckdb.Error as exc:
-            if not conflict(exc):
-                raise
-            if attempt + 1 == CONFLICT_RETRIES:
-                log.info("CLV fit to %s not stored: %s", key.as_of, exc)
-                return False
-            retry_wait(attempt)
-    return False
+    try:
+        return retrying(lambda: _store_once(con, key, settings_digest, fit, customers))
+    except duckdb.Error as exc:
+        if not conflict(exc):
+            raise
+        log.info("CLV fit to %s not stored: %s", key.as_of, exc)
+        return False
 
 
 def _store_once(
