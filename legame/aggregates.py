@@ -20,7 +20,7 @@ AGGREGATES_DIR = Path(__file__).resolve().parent.parent / "queries" / "aggregate
 # The raw tables the aggregates are computed from, and the column naming the person each row is about.
 SOURCES = {"orders": "person_id", "interactions": "person_id", "people": "person_id"}
 # Aggregate table of each file in AGGREGATES_DIR (the file name after its order prefix).
-PERSON_TABLES = ("agg_first_sales", "agg_sale_days", "agg_interaction_days")
+PERSON_TABLES = ("agg_first_sales", "agg_sale_days", "agg_interaction_days", "agg_customer_acts")
 WHOLE_TABLES = ("agg_members", "agg_channel_names", "agg_order_days")  # small: recomputed whole on every refresh
 # Above this share of all people, a refresh rebuilds the tables whole rather than by person.
 WHOLE_SHARE = 0.5

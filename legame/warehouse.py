@@ -437,6 +437,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # rebuild the aggregates' changed SQL brings on connect.
         "alter table agg_sale_days add column customer_since timestamp",
     ),
+    (
+        # Each customer's acts around their first sale (queries/aggregates/7_customer_acts.sql): a period's
+        # engaged new customers are read from one row per new customer, not from every act (#15). Filled by the
+        # rebuild the aggregates' changed SQL brings on connect.
+        """create table agg_customer_acts (
+            person_id varchar not null,
+            customer_since timestamp not null,
+            act_before date,
+            act_after date,
+            in_people boolean not null,
+            first_seen timestamp
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

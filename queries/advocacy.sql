@@ -42,12 +42,12 @@ posts_in_period as (
         and ($channel is null or channel = $channel)
 ),
 
+-- One row per new customer (new_customers' grain): referred when the CRM names a referrer or referrals do.
 new_in_period as (
-    select n.person_id, n.referred_by, r.referrer_id
-    from new_customers($channel_rules, $person_fallback, $start, $end) as n
-    left join (select distinct referred_id as person_id, referrer_id from referrals) as r using (person_id)
-    where ($channel is null or n.channel = $channel)
-        and ($campaign is null or coalesce(n.campaign, 'unattributed') = $campaign)
+    select referred_by is not null or person_id in (select referred_id from referrals) as is_referred
+    from new_customers($channel_rules, $person_fallback, $start, $end)
+    where ($channel is null or channel = $channel)
+        and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)
 ),
 
 final as (
@@ -57,9 +57,8 @@ final as (
         (select count(*) filter (where nps_group = 'passive') from answers_in_period) as passives,
         (select count(*) filter (where nps_group = 'detractor') from answers_in_period) as detractors,
         (select count(distinct person_id) from acts_of_customers) as advocates,
-        (select count(distinct person_id) from new_in_period) as new_customers,
-        (select count(distinct person_id) from new_in_period where coalesce(referrer_id, referred_by) is not null)
-            as referred_new_customers,
+        (select count(*) from new_in_period) as new_customers,
+        (select count(*) filter (where is_referred) from new_in_period) as referred_new_customers,
         (select count(*) filter (where is_ugc) from posts_in_period)
             + (select coalesce(sum(ugc), 0) from acts) as ugc,
         (select coalesce(sum(reach) filter (where is_ugc or author_type in ('customer', 'influencer')), 0)

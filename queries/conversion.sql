@@ -12,7 +12,8 @@
 -- The funnel counts people, each step a subset of the one before: reach (each post's reach, summed) ->
 --   engaged people (engaged_people: interacted in the period, each on the channel of their first
 --   interaction) -> known (known_on: of them, in the CRM by the period's end) -> new customers (of them,
---   first sale ever in the period) -> those new customers' sales in the period (every channel and campaign).
+--   first sale ever in the period: new_engaged_customers) -> those new customers' sales in the period (every
+--   channel and campaign).
 --   Posts and community acts carry no campaign. Sales are read per day and buyer (sale_days).
 -- Yields the inputs of conversion_rate, cac, roas, romi, payback_months, funnel, known_share.
 with all_new as materialized (
@@ -27,13 +28,16 @@ new_in_period as (
         and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)
 ),
 
-engaged as not materialized (
-    select
-        person_id,
-        known_on(in_people, first_seen, $end) as is_known,
-        customer_since >= $start and customer_since < $end + interval 1 day as is_new
+engaged as (
+    select known_on(in_people, first_seen, $end) as is_known
     from engaged_people($channel_rules, $start, $end)
     where ($channel is null or channel = $channel) and $campaign is null
+),
+
+engaged_new as materialized (
+    select person_id
+    from new_engaged_customers($channel_rules, $channel, $start, $end)
+    where $campaign is null
 ),
 
 -- The period's sales, read once: those in the view, and the new customers' (first sale ever in the period:
@@ -74,7 +78,7 @@ new_sales_in_period as (
             0
         ) as new_customer_revenue,
         coalesce(
-            sum(revenue) filter (where person_id in (select person_id from engaged where is_known and is_new)), 0
+            sum(revenue) filter (where person_id in (select person_id from engaged_new)), 0
         ) as engaged_new_customer_revenue
     from sales
     where is_new
@@ -110,12 +114,12 @@ visits_in_period as (
         end
 ),
 
--- Counted from the rows' flags; only the engaged new customers' ids are read, for their sales (sales_in_period).
+-- Counted from the rows' flags; the engaged new customers' ids are read for their sales (new_sales_in_period).
 funnel as (
     select
         count(*) as engaged_people,
         count(*) filter (where is_known) as known_people,
-        count(*) filter (where is_known and is_new) as engaged_new_customers
+        (select count(*) from engaged_new) as engaged_new_customers
     from engaged
 ),
 

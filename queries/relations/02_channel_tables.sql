@@ -2,20 +2,21 @@
 -- Grain: one row per row of the table. `channel` is the taxonomy id ('unattributed' when no rule
 --   of config.yaml names the export's channel); `source_channel` is the export's own name, kept as loaded.
 -- Each export name is mapped once (the distinct names), not once per row. Posts, spend and visits (small
---   tables) look a row's name up in the map of their distinct names, built once per query: a projection,
---   which costs nothing to a reader that does not ask for the channel (a join, or a materialized copy, costs
---   every row; and DuckDB 1.5.5 pushes a reader's filter on channel below a join as channel_of on every row).
+--   tables) look a row's name up in the map of their distinct names (table_channels_map), built once per
+--   query: a projection, which costs nothing to a reader that does not ask for the channel (a join, or a
+--   materialized copy, costs every row; and DuckDB 1.5.5 pushes a reader's filter on channel below a join as
+--   channel_of on every row).
+
+-- table_channels_map(rules, table_name): each distinct channel name of the table table_name (posts, spend or
+--   visits), mapped to its taxonomy channel by channel_of. A null name is not in it (channel_of maps it to null).
+create or replace macro table_channels_map(rules, table_name) as (
+    select map(list(name), list(channel_of(rules, table_name, name)))
+    from (select distinct channel as name from query_table(table_name) where channel is not null)
+);
+
 create or replace macro channel_posts(rules) as table
     select
-        t.* replace (
-            coalesce(
-                (
-                    select map(list(name), list(channel_of(rules, 'posts', name)))
-                    from (select distinct channel as name from posts where channel is not null)
-                )[t.channel],
-                'unattributed'
-            ) as channel
-        ),
+        t.* replace (coalesce(table_channels_map(rules, 'posts')[t.channel], 'unattributed') as channel),
         t.channel as source_channel
     from posts as t;
 
@@ -31,13 +32,7 @@ create or replace macro channel_interactions(rules) as table
 create or replace macro channel_spend(rules) as table
     select
         t.* replace (
-            coalesce(
-                (
-                    select map(list(name), list(channel_of(rules, 'spend', name)))
-                    from (select distinct channel as name from spend where channel is not null)
-                )[t.channel],
-                'unattributed'
-            ) as channel,
+            coalesce(table_channels_map(rules, 'spend')[t.channel], 'unattributed') as channel,
             nullif(t.campaign, '') as campaign
         ),
         t.channel as source_channel
@@ -45,14 +40,6 @@ create or replace macro channel_spend(rules) as table
 
 create or replace macro channel_visits(rules) as table
     select
-        t.* replace (
-            coalesce(
-                (
-                    select map(list(name), list(channel_of(rules, 'visits', name)))
-                    from (select distinct channel as name from visits where channel is not null)
-                )[t.channel],
-                'unattributed'
-            ) as channel
-        ),
+        t.* replace (coalesce(table_channels_map(rules, 'visits')[t.channel], 'unattributed') as channel),
         t.channel as source_channel
     from visits as t;

@@ -5,7 +5,7 @@
 --   2. else the order's own channel, when a rule for orders names it (web, online store name nothing);
 --   3. else, when person_fallback, the buyer's acquisition channel in the CRM (people.acquisition_channel);
 --   4. else unattributed.
--- attributed_by says which step decided: campaign | order | person | none. campaign is the order's own, or null.
+-- attributed_channel applies the rule; campaign is the order's own, or null.
 -- campaign_channels(rules): each campaign's channel for step 1. Grain: one row per campaign with spend.
 create or replace macro campaign_channels(rules) as table
     select campaign, arg_max(channel, amount) as channel
@@ -16,6 +16,13 @@ create or replace macro campaign_channels(rules) as table
         group by all
     )
     group by campaign;
+
+-- attributed_channel(person_fallback, by_campaign, by_order, by_person): the rule's channel for a sale, given what
+--   each step finds (null where it finds none): its campaign's channel (step 1), its own channel name's mapping
+--   (step 2) and its buyer's acquisition channel's mapping (step 3, read only when person_fallback).
+-- Grain: a scalar. Every sale's channel is this one (attributed_orders here, the aggregated relations' sale_channel).
+create or replace macro attributed_channel(person_fallback, by_campaign, by_order, by_person) as
+    coalesce(by_campaign, by_order, case when person_fallback then by_person end, 'unattributed');
 
 create or replace macro attributed_orders(rules, person_fallback) as table
     with campaign_channels as materialized (select * from campaign_channels(rules)),
@@ -34,7 +41,7 @@ create or replace macro attributed_orders(rules, person_fallback) as table
         select p.person_id, n.mapped
         from people as p
         join person_names as n on p.acquisition_channel = n.name
-        where person_fallback and n.mapped is not null
+        where n.mapped is not null
     )
 
     select
@@ -43,13 +50,7 @@ create or replace macro attributed_orders(rules, person_fallback) as table
         o.ordered_at,
         o.revenue,
         o.campaign,
-        coalesce(c.channel, n.mapped, p.mapped, 'unattributed') as channel,
-        case
-            when c.channel is not null then 'campaign'
-            when n.mapped is not null then 'order'
-            when p.mapped is not null then 'person'
-            else 'none'
-        end as attributed_by,
+        attributed_channel(person_fallback, c.channel, n.mapped, p.mapped) as channel,
         o.channel as source_channel
     from paid_orders() as o
     left join campaign_channels as c on o.campaign = c.campaign

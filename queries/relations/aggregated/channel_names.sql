@@ -17,3 +17,14 @@ create or replace macro channel_names_map(rules, table_name) as (
 create or replace macro campaign_channels_map(rules) as (
     select map(list(campaign), list(channel)) from campaign_channels(rules)
 );
+
+-- sale_channel(rules, person_fallback, campaign, source_channel, acquisition_channel): the channel of a row of
+--   the sale aggregates (a sale's campaign, its own channel name, its buyer's acquisition channel) by
+--   attributed_channel, each step looked up in the maps above.
+create or replace macro sale_channel(rules, person_fallback, campaign, source_channel, acquisition_channel) as
+    attributed_channel(
+        person_fallback,
+        campaign_channels_map(rules)[campaign],
+        channel_names_map(rules, 'orders')[source_channel],
+        channel_names_map(rules, 'people')[acquisition_channel]
+    );
