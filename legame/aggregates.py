@@ -27,11 +27,14 @@ WHOLE_SHARE = 0.5
 # ...and above this many people marked at once (`mark` decides on an estimate; a few people are listed).
 WHOLE_AT_LEAST = 10_000
 # DuckDB's memory cap while the aggregates are rebuilt: the process stays under DESIGN.md's 2 GB at 20 M rows.
-REBUILD_MEMORY_LIMIT = "1.5GB"
+# Since slices select their people by hash, 2 M-row slices under the usual 1 GB cost no more CPU than 4 M-row
+# slices under 1.5 GB: 5 M-row first load 33.5 / 32.7 against 34.2 / 33.0 CPU-s (interleaved); 20 M-row first
+# load 122.0 against 123.6 CPU-s, peak RSS 1,313 against 1,632 MB.
+REBUILD_MEMORY_LIMIT = "1GB"
 # Raw rows one pass of a rebuild groups at most: above it, the person tables are rebuilt by slices of people,
-# each a refresh of those people, so that memory stays under the cap whatever the size. In one pass, 20 M acts
-# ran out of memory under REBUILD_MEMORY_LIMIT (agg_interaction_days' grouping and window, DuckDB 1.5.5).
-SLICE_ROWS = 4_000_000
+# so that memory stays under the cap whatever the size. In one pass, 20 M acts ran out of memory under a
+# 1.5 GB cap (agg_interaction_days' grouping and window, DuckDB 1.5.5).
+SLICE_ROWS = 2_000_000
 
 
 def _files() -> list[Path]:
@@ -121,10 +124,12 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("delete from _agg_scope")
 
 
-def _insert(con: duckdb.DuckDBPyConnection, file: Path, everyone: bool) -> None:
-    # $everyone: every person's rows, with no lookup in _agg_scope (a rebuild).
+def _insert(con: duckdb.DuckDBPyConnection, file: Path, everyone: bool, part: tuple[int, int] = (0, 0)) -> None:
+    # $everyone: every person's rows, with no lookup in _agg_scope (a rebuild). `part` (slice, slices), with
+    # slices > 0: the people whose hash falls in that slice (a rebuild by slices), with no lookup either.
     text = file.read_text(encoding="utf-8")
-    con.execute(f"insert into {_table(file)} {text}", {"everyone": everyone} if "$everyone" in text else {})
+    params = {"everyone": everyone, "slice": part[0], "slices": part[1]} if "$everyone" in text else {}
+    con.execute(f"insert into {_table(file)} {text}", params)
 
 
 def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
@@ -134,8 +139,9 @@ def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
     _scope(con)
     con.execute("delete from _agg_scope")
     con.execute("drop table if exists _agg_whole")
-    # Grouping millions of acts spills under the connection's cap (warehouse.MEMORY_LIMIT): 19 s wall and
-    # 13.7 CPU-s at 5 M rows against 10.4 and 10.5 with REBUILD_MEMORY_LIMIT, peak RSS 1.15 -> 1.49 GB.
+    # In one pass, grouping 5 M acts spilled under the connection's 1 GB cap (19 s wall, 13.7 CPU-s against
+    # 10.4 and 10.5 under 1.5 GB); slices of SLICE_ROWS now keep each pass small. The cap stays a setting of
+    # its own, set back whatever happens.
     con.execute(f"set memory_limit = '{REBUILD_MEMORY_LIMIT}'")
     try:
         slices = _slices(con)
@@ -146,10 +152,7 @@ def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
                 _insert(con, file, everyone=True)
                 continue
             for i in range(slices):
-                con.execute("insert into _agg_scope select person_id from _agg_people where slice = $i", {"i": i})
-                _insert(con, file, everyone=False)
-                con.execute("delete from _agg_scope")
-        con.execute("drop table if exists _agg_people")
+                _insert(con, file, everyone=False, part=(i, slices))
     finally:
         # After a DuckDB error the transaction is aborted and refuses every statement but a rollback, so the
         # cap (a setting of the whole database, not of the transaction) is set back through a cursor of its own.
@@ -160,18 +163,11 @@ def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _slices(con: duckdb.DuckDBPyConnection) -> int:
-    """How many slices of people a rebuild takes (SLICE_ROWS); with more than one, _agg_people holds
-    every person the sources name and their slice."""
+    """How many slices of people a rebuild takes (SLICE_ROWS). Slice i is the people whose hash(person_id) is i
+    modulo the count: each person table's SQL selects them by that test, so no list of people is built (a
+    union of every source's people cost 1.7 CPU-s at 5 M acts, and each slice's lookup in it a join)."""
     rows = max(con.execute(f"select count(*) from {table}").fetchone()[0] for table in SOURCES)  # names are ours
-    slices = max(1, -(-rows // SLICE_ROWS))
-    if slices > 1:
-        union = " union ".join(f"select {column} as person_id from {table}" for table, column in SOURCES.items())
-        con.execute(
-            f"""create or replace temp table _agg_people as
-                select person_id, hash(person_id) % $n as slice from ({union})""",
-            {"n": slices},
-        )
-    return slices
+    return max(1, -(-rows // SLICE_ROWS))
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:

@@ -270,8 +270,23 @@ def test_ties_kept_incrementally_then_rebuilt(con, config, tmp_path):
 # -- 5. The rebuild's memory cap ---------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _raised_cap(monkeypatch):
+    """A rebuild cap other than the connection's (aggregates.REBUILD_MEMORY_LIMIT is now the same 1 GB), so
+    that a cap left behind by a rebuild shows."""
+    monkeypatch.setattr(aggregates, "REBUILD_MEMORY_LIMIT", "1.5GB")
+
+
 def _cap(con) -> str:
     return con.execute("select current_setting('memory_limit')").fetchone()[0]
+
+
+def _usual() -> str:
+    """The connection's own cap (warehouse.MEMORY_LIMIT) as DuckDB shows it: opening the warehouse rebuilds its
+    aggregates too, so a cap left raised would already be there before a test's first look."""
+    with duckdb.connect() as other:
+        warehouse.limit_memory(other)
+        return _cap(other)
 
 
 def _aggregate_rows(con) -> dict[str, list]:
@@ -305,6 +320,7 @@ def test_the_cap_is_set_back_after_a_rebuild(con, config, tmp_path):
     before = _cap(con)
     aggregates.rebuild(con)
     assert _cap(con) == before
+    assert _cap(con) == _usual()
 
 
 @pytest.mark.parametrize(
@@ -322,6 +338,7 @@ def test_a_rebuild_failing_midway_sets_the_cap_back_and_raises_its_own_error(
         aggregates.rebuild(con)
     assert len(seen) == 2  # it did fail midway, after one table was rebuilt
     assert _cap(con) == before, "the rebuild's 1.5 GB cap outlived it"
+    assert _cap(con) == _usual()
     assert _aggregate_rows(con) == kept
 
 
@@ -338,6 +355,7 @@ def test_a_first_load_whose_rebuild_fails_leaves_no_rows_and_the_cap_as_it_was(
     with pytest.raises(error):
         load_file(con, config, write(tmp_path, "interactions.csv", TIES))
     assert _cap(con) == before
+    assert _cap(con) == _usual()
     assert con.execute("select count(*) from interactions").fetchone()[0] == 0
     assert con.execute("select count(*) from agg_interaction_days").fetchone()[0] == 0
 
@@ -478,5 +496,6 @@ def test_a_load_whose_archive_write_fails_leaves_the_database_unchanged(con, con
                 load_file(con, config, path)
         assert _everything(con) == before, (how, path.parent.name)
         assert _cap(con) == cap
+        assert _cap(con) == _usual()
         assert not raw_archive.intact(config, raw_archive.file_sha256(path))
         assert [p for p in raw_archive.folder(config).iterdir() if p.name.startswith(".")] == []

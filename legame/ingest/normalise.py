@@ -152,7 +152,8 @@ def parse_expr(
     if col.kind == "choice":
         mapped = _values_case(raw, cmap.values, f"lower({raw})")
         allowed = ", ".join(literal(c) for c in col.choices)
-        expr = f"case when {mapped} in ({allowed}) then {mapped} end"
+        # list_contains, not IN: DuckDB 1.5.5 turns an IN of ten words into a join, per row of the file.
+        expr = f"case when list_contains([{allowed}], {mapped}) then {mapped} end"
         return expr, "unknown value; expected one of {expected}", {"expected": ", ".join(col.choices)}
     if col.kind in ("timestamp", "date"):
         if cmap.fmt:
@@ -235,7 +236,8 @@ def _extra_checks(profile: Profile, decisions: Decisions | None, currency: str) 
         if cmap and cmap.source and profile.table.column(name).kind == "text":
             # 1.22158E+17: an id Excel turned into a rounded number when the file was opened and saved
             # (1,22158E+17 in a language that writes a decimal comma, Italian among them).
-            test = "regexp_full_match(_x, '\\d([.,]\\d+)?[eE]\\+\\d+')"
+            # The regex runs only on a value with a '+', which it needs: not on every id of the file.
+            test = "case when contains(_x, '+') then regexp_full_match(_x, '\\d([.,]\\d+)?[eE]\\+\\d+') else false end"
             reason = "rounded by Excel into a number: export the file again without opening it in Excel"
             checks.append((cmap.source, cell(cmap.source), test, reason, args_sql(None)))
     if profile.currency_column:

@@ -10,7 +10,11 @@ with firsts as (
             (ordered_at, order_id)
         ) as first_sale
     from paid_orders()
-    where $everyone or person_id in (select person_id from _agg_scope)
+    -- $slices > 0: a rebuild's slice $slice of people by hash (aggregates.SLICE_ROWS), with no list of them.
+    where case
+        when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
+        else $everyone or person_id in (select person_id from _agg_scope)
+    end
     group by person_id
 ),
 

@@ -11,7 +11,11 @@ with sales as (
         count(*) as orders,
         sum(revenue) as revenue
     from paid_orders()
-    where $everyone or person_id in (select person_id from _agg_scope)
+    -- $slices > 0: a rebuild's slice $slice of people by hash (aggregates.SLICE_ROWS), with no list of them.
+    where case
+        when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
+        else $everyone or person_id in (select person_id from _agg_scope)
+    end
     group by all
 ),
 

@@ -19,7 +19,11 @@ with days as (
         min(occurred_at) as first_at,
         arg_min(event_id, (occurred_at, event_id)) as first_event_id
     from interactions
-    where $everyone or person_id in (select person_id from _agg_scope)
+    -- $slices > 0: a rebuild's slice $slice of people by hash (aggregates.SLICE_ROWS), with no list of them.
+    where case
+        when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
+        else $everyone or person_id in (select person_id from _agg_scope)
+    end
     group by all
 ),
 
