@@ -4,7 +4,9 @@ Usage: .venv/bin/python bench/browser.py [--db WAREHOUSE.duckdb] [--repeat 3]
 
 Each app is started with `streamlit run` (bench/load.py's Server: its own port, config and folder), and
 Debian's Chromium, launched as the browser tests launch it (tests/browser.py), opens it in a new tab.
-The figure is the time from asking for the page to the first `st.metric` card on screen:
+The figure is the time from asking for the page to the first `st.metric` card on screen, as the page notes
+it (the task after the frame that painted it); "seen" is when the test driver found it, later whenever the
+page is busy right after painting (Legame's board then loads the chart's Plotly):
 - first visit: the first tab after the server started (Legame computes its board then; the trivial app
   has nothing to compute);
 - warm: the median of `repeat` later tabs, each a new session (Legame's board from its caches).
@@ -32,29 +34,48 @@ from load import Server, legame_server  # noqa: E402  (bench/ is on sys.path abo
 from tests.browser import launch  # noqa: E402
 
 CARD = "[data-testid='stMetric']"
+# Run in every new tab before the page's own scripts: notes when the first card is in the page and then
+# painted (the task after the next frame), in ms from the start of the navigation.
+ON_SCREEN = """
+new MutationObserver((_, observer) => {
+  if (!document.querySelector("$CARD")) return;
+  observer.disconnect();
+  requestAnimationFrame(() => setTimeout(() => { window.__legameFirstCard = performance.now(); }));
+}).observe(document, { childList: true, subtree: true });
+""".replace("$CARD", CARD)
 
 
-def first_card(browser, url: str, timeout_s: float = 300) -> float:
-    """Seconds from asking for `url` in a new tab to its first KPI card on screen."""
+def first_card(browser, url: str, timeout_s: float = 300) -> tuple[float, float]:
+    """Seconds from asking for `url` in a new tab to its first KPI card on screen, as the page itself notes
+    it; then as the test driver sees it (later when the page is busy right after painting)."""
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.add_init_script(ON_SCREEN)
     try:
         started = time.perf_counter()
         page.goto(url)
         page.locator(CARD).first.wait_for(timeout=timeout_s * 1000)
-        return time.perf_counter() - started
+        seen = time.perf_counter() - started
+        page.wait_for_function("window.__legameFirstCard !== undefined", timeout=timeout_s * 1000)
+        return page.evaluate("window.__legameFirstCard") / 1000, seen
     finally:
         page.close()
 
 
 def measure(browser, start: Callable[[], Server], repeat: int) -> dict[str, float]:
-    """The first visit after the server started, then the warm median of `repeat` new tabs."""
+    """The first visit after the server started, then the warm median of `repeat` new tabs; each on screen,
+    and as the test driver saw it ("... seen")."""
     server = start()
     try:
         first = first_card(browser, server.url)
-        warm = statistics.median(first_card(browser, server.url) for _ in range(repeat))
+        warm = [first_card(browser, server.url) for _ in range(repeat)]
     finally:
         server.stop()
-    return {"first": first, "warm": warm}
+    return {
+        "first": first[0],
+        "warm": statistics.median(on_screen for on_screen, _ in warm),
+        "first seen": first[1],
+        "warm seen": statistics.median(seen for _, seen in warm),
+    }
 
 
 def run(db: Path | None, repeat: int = 3) -> dict[str, dict[str, float]]:
@@ -80,11 +101,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     t = run(args.db, args.repeat)
-    for kind, budget in (("warm", "1.3x"), ("first", "2x")):
+    for kind, budget in (("warm", "1.3x"), ("first", "2x"), ("warm seen", "-"), ("first seen", "-")):
         legame, trivial = t["legame"][kind], t["trivial"][kind]
         print(
-            f"first card, {kind:<5}: legame {legame:6.2f} s, trivial {trivial:6.2f} s, ratio {legame / trivial:5.2f}x "
-            f"(budget {budget})"
+            f"first card, {kind:<10}: legame {legame:6.2f} s, trivial {trivial:6.2f} s, "
+            f"ratio {legame / trivial:5.2f}x (budget {budget})"
         )
 
 

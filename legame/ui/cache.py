@@ -1,4 +1,6 @@
-"""Computations the pages show, cached per data version: a new upload invalidates them.
+"""Computations the pages show, cached per data version: a new upload invalidates them. A KPI's series and
+charts are cached per version of the tables its family reads (FAMILY_TABLES): an upload of another table
+keeps them.
 
 Whatever holds words (KPI labels and sentences, the board, its PDF, channel names) is cached per
 language too (`lang`, from i18n.current()), so two sessions in two languages never share words.
@@ -17,12 +19,42 @@ from legame import annotations, board, charts, export, i18n, warehouse
 from legame.fmt import NumberFormat
 from legame.kpis import Kpi, Period, series
 from legame.kpis.facts import unit_words
+from legame.kpis.registry import KPIS
 from legame.ui.session import config, cursor, once_per_run, snapshot, taxonomy
 
 
 def data_version() -> int:
     """The latest load id, read once a run: every cache below is keyed on it."""
     return once_per_run("data_version", lambda: warehouse.data_version(cursor()))
+
+
+# The canonical tables each KPI family's inputs are read from: queries/<family>.sql and the relations it calls,
+# the aggregates standing for the tables they are computed from (aggregates.SOURCES: orders, interactions,
+# people). The CLV families read the fitted model and more: every table. tests/test_ui_cache_versions.py
+# holds this against the tables in DuckDB's plans of the families' queries.
+AGGREGATED = ("interactions", "orders", "people")
+FAMILY_TABLES: dict[str, tuple[str, ...] | None] = {
+    "engagement": ("posts",),
+    "community": AGGREGATED,
+    "value": AGGREGATED,
+    "advocacy": (*AGGREGATED, "posts", "referrals", "spend", "surveys"),
+    "conversion": (*AGGREGATED, "posts", "spend", "visits"),
+    "clv": None,
+    "clv_model": None,
+}
+EVENT_TABLES = ("interactions",)  # the community events marked on the trend charts (queries/community_events.sql)
+
+
+def tables_version(tables: tuple[str, ...] | None) -> int:
+    """The latest load of any of `tables` (None: of any table), read once a run for each set."""
+    if tables is None:
+        return data_version()
+    return once_per_run(f"tables_version {tables}", lambda: warehouse.tables_version(cursor(), tables))
+
+
+def kpi_version(kpi_id: str) -> int:
+    """The data version of what `kpi_id`'s family reads: an upload of another table leaves it."""
+    return tables_version(FAMILY_TABLES[KPIS[kpi_id].family])
 
 
 def notes_version() -> tuple[int, int]:
@@ -70,7 +102,7 @@ def monthly(end: date, filters: dict[str, str], kpi_id: str) -> list[dict]:
     """The KPI month by month for the twelve months up to `end`."""
     if (frozen := snapshot()) is not None:
         return frozen.monthly_for(kpi_id)
-    return _monthly(data_version(), end, tuple(sorted(filters.items())), kpi_id)
+    return _monthly(kpi_version(kpi_id), end, tuple(sorted(filters.items())), kpi_id)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -81,7 +113,9 @@ def _channels(version: int, start: date, end: date, filters: tuple, kpi_id: str)
 def by_channel(period: Period, filters: dict[str, str], kpi_id: str) -> list[dict]:
     if (frozen := snapshot()) is not None:
         return frozen.channels_for(kpi_id)
-    return _channels(data_version(), period.start, period.end, tuple(sorted(filters.items())), kpi_id)
+    # The channels with data come from every table, but a channel only another table has gives this KPI
+    # nothing to show (series.by_channel leaves it out): the KPI's own tables decide.
+    return _channels(kpi_version(kpi_id), period.start, period.end, tuple(sorted(filters.items())), kpi_id)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -249,24 +283,6 @@ def _trend_figure(period: Period, filters: dict[str, str], kpi: Kpi) -> go.Figur
     )
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _trend_chart(
-    version: int, lang: str, notes: tuple, start: date, end: date, comparison: str, filters: tuple, kpi_id: str
-) -> go.Figure:
-    with i18n.language(lang):
-        kpi = {k.id: k for k in _kpis(version, lang, start, end, comparison, filters)}[kpi_id]
-        return Sent(_trend_figure(Period(start, end), dict(filters), kpi))
-
-
-def trend_chart(period: Period, comparison: str, filters: dict[str, str], kpi: Kpi) -> go.Figure:
-    """A KPI month by month over the twelve months up to the period's end, with its target and the marks."""
-    if snapshot() is not None:
-        return _trend_figure(period, filters, kpi)
-    key = tuple(sorted(filters.items()))
-    version, lang = data_version(), i18n.current()
-    return _trend_chart(version, lang, notes_version(), period.start, period.end, comparison, key, kpi.id)
-
-
 def _channel_figure(period: Period, filters: dict[str, str], kpi: Kpi) -> go.Figure:
     return charts.by_channel(
         by_channel(period, filters, kpi.id),
@@ -277,23 +293,6 @@ def _channel_figure(period: Period, filters: dict[str, str], kpi: Kpi) -> go.Fig
         currency=config().currency,
         fmt=NumberFormat.for_reader(config()),
     )
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _channel_chart(
-    version: int, lang: str, start: date, end: date, comparison: str, filters: tuple, kpi_id: str
-) -> go.Figure:
-    with i18n.language(lang):
-        kpi = {k.id: k for k in _kpis(version, lang, start, end, comparison, filters)}[kpi_id]
-        return Sent(_channel_figure(Period(start, end), dict(filters), kpi))
-
-
-def channel_chart(period: Period, comparison: str, filters: dict[str, str], kpi: Kpi) -> go.Figure:
-    """A KPI for each channel of the taxonomy in the period."""
-    if snapshot() is not None:
-        return _channel_figure(period, filters, kpi)
-    key = tuple(sorted(filters.items()))
-    return _channel_chart(data_version(), i18n.current(), period.start, period.end, comparison, key, kpi.id)
 
 
 # The charts of a KPI's breakdown, by KPI id: who speaks for the brand, the survey's answers, the funnel.
@@ -308,21 +307,45 @@ def _breakdown_figure(kpi: Kpi) -> go.Figure:
     return BREAKDOWN_CHARTS[kpi.id](kpi.extras["breakdown"], NumberFormat.for_reader(config()))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _breakdown_chart(
-    version: int, lang: str, start: date, end: date, comparison: str, filters: tuple, kpi_id: str
+# The charts of one KPI in a view: month by month (with the marks), by channel, its breakdown.
+KPI_CHARTS: dict[str, Callable[[Period, dict[str, str], Kpi], go.Figure]] = {
+    "trend": _trend_figure,
+    "channel": _channel_figure,
+    "breakdown": lambda period, filters, kpi: _breakdown_figure(kpi),
+}
+
+
+@st.cache_resource(max_entries=192, show_spinner=False)
+def _kpi_chart(
+    kind: str,
+    version: int,
+    lang: str,
+    marks_key: tuple,
+    start: date,
+    end: date,
+    comparison: str,
+    filters: tuple,
+    kpi_id: str,
+    _kpi: Kpi,
 ) -> go.Figure:
+    # `_kpi` is not part of the key: what a chart shows of it (label, unit, target, breakdown) is settled by
+    # the key (the version of the tables its family reads, the language, the view).
     with i18n.language(lang):
-        kpi = {k.id: k for k in _kpis(version, lang, start, end, comparison, filters)}[kpi_id]
-        return Sent(_breakdown_figure(kpi))
+        return Sent(KPI_CHARTS[kind](Period(start, end), dict(filters), _kpi))
 
 
-def breakdown_chart(period: Period, comparison: str, filters: dict[str, str], kpi: Kpi) -> go.Figure:
-    """The chart of `kpi`'s breakdown (a key of BREAKDOWN_CHARTS; the KPI has one in its extras)."""
+def kpi_chart(kind: str, period: Period, comparison: str, filters: dict[str, str], kpi: Kpi) -> go.Figure:
+    """One chart of `kpi` in the view, a key of KPI_CHARTS: "trend" (the twelve months up to the period's end,
+    with its target and the marks), "channel" (each channel of the taxonomy in the period), "breakdown" (a
+    key of BREAKDOWN_CHARTS; the KPI has one in its extras)."""
     if snapshot() is not None:
-        return _breakdown_figure(kpi)
+        return KPI_CHARTS[kind](period, filters, kpi)
+    # The trend chart also shows the community events and the admin's notes.
+    marks_key = (tables_version(EVENT_TABLES), notes_version()) if kind == "trend" else ()
     key = tuple(sorted(filters.items()))
-    return _breakdown_chart(data_version(), i18n.current(), period.start, period.end, comparison, key, kpi.id)
+    return _kpi_chart(
+        kind, kpi_version(kpi.id), i18n.current(), marks_key, period.start, period.end, comparison, key, kpi.id, kpi
+    )
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -345,4 +368,4 @@ def marks(period: Period) -> list[annotations.Mark]:
     if (frozen := snapshot()) is not None:
         return frozen.board().marks
     start = board.trend_period(period).start
-    return _marks(data_version(), notes_version(), start, period.end)
+    return _marks(tables_version(EVENT_TABLES), notes_version(), start, period.end)

@@ -25,7 +25,7 @@ def render(
     extra: Callable[[dict[str, Kpi], Callable[[Kpi], go.Figure]], None] | None = None,
 ) -> None:
     """Lay out one drill-down page for `kpi_ids`; `extra` draws the page's own charts, from the KPIs and
-    the chart of a KPI's breakdown in this view (cache.breakdown_chart).
+    the chart of a KPI's breakdown in this view (cache.kpi_chart).
 
     `title` and `intro` come translated; `key` names the page's widgets (the same in every language)."""
     config = session.config()
@@ -43,7 +43,7 @@ def render(
         return
     cards.card_grid(kpis)
     if extra:
-        extra(everything, lambda kpi: cache.breakdown_chart(period, comparison, filters, kpi))
+        extra(everything, lambda kpi: cache.kpi_chart("breakdown", period, comparison, filters, kpi))
     over_time(key, kpi_ids, everything, period, comparison, filters)
     controls.freshness_line(cache.freshness())
 
@@ -53,8 +53,7 @@ def over_time(
     key: str, kpi_ids: list[str], kpis: dict[str, Kpi], period: Period, comparison: str, filters: dict[str, str]
 ) -> None:
     """The chosen KPI month by month and by channel: choosing another reruns this part alone."""
-    # A fragment reruns alone, outside the page's boundary: it has its own.
-    with session.boundary(key):
+    with session.fragment_run(key):
         chosen = st.selectbox(
             _("Show over time and by channel"),
             kpi_ids,
@@ -65,13 +64,13 @@ def over_time(
         left, right = st.columns([3, 2])
         with left:
             st.markdown(_("**{kpi}, month by month**", kpi=kpi.plain_label))
-            st.plotly_chart(cache.trend_chart(period, comparison, filters, kpi))
+            st.plotly_chart(cache.kpi_chart("trend", period, comparison, filters, kpi))
         with right:
             st.markdown(_("**{kpi} by channel, {period}**", kpi=kpi.plain_label, period=period.label))
             why = KPIS[chosen].unsplittable("channel")
             if why:
                 st.caption(cards.plain(_("{kpi} is not measurable by channel: {why}.", kpi=kpi.plain_label, why=why)))
             else:
-                st.plotly_chart(cache.channel_chart(period, comparison, filters, kpi))
+                st.plotly_chart(cache.kpi_chart("channel", period, comparison, filters, kpi))
                 if ATTRIBUTED & set(KPIS[chosen].inputs):  # sales and new customers belong to a channel by a rule
                     st.caption(cards.plain(session.taxonomy().assumption))

@@ -492,6 +492,15 @@ def boundary(page: str) -> Iterator[None]:
         _RUN.reset(inside)
 
 
+@contextmanager
+def fragment_run(page: str) -> Iterator[None]:
+    """What a fragment's own rerun needs of what the page's run set: the reader's language (a rerun of a
+    fragment alone starts in the source language) and an error boundary."""
+    speak(current())
+    with boundary(page):
+        yield
+
+
 def once_per_run(name: str, read: Callable[[], T]) -> T:
     """`read()` once in this script run: the role, the data's version. Outside a run (a download made
     after it), every time."""

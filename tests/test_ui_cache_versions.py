@@ -1,0 +1,136 @@
+"""A KPI's series and charts are cached per version of the tables its family reads (legame/ui/cache.py).
+
+FAMILY_TABLES is held against DuckDB's own plans of the families' queries, with and without filters. Then
+the app under AppTest on the demo: after a posts upload, a KPI that reads posts shows the new numbers (those
+of a computation from scratch, not the cached ones), and a KPI that does not keeps its cached series.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from legame import aggregates, queries
+from legame.ingest.exports import load_export
+from legame.kpis import series
+from legame.kpis.params import query_params
+from legame.kpis.period import Period
+from legame.kpis.registry import KPIS, MODEL_FAMILIES
+from legame.ui import cache, session
+from tests import test_share
+
+app, demo_database, local_server = test_share.app, test_share.demo_database, test_share.local_server
+
+Q3 = Period(date(2026, 7, 1), date(2026, 9, 30))
+
+
+def _scanned(plan: object, found: set[str]) -> set[str]:
+    if isinstance(plan, dict):
+        table = (plan.get("extra_info") or {}).get("Table") if isinstance(plan.get("extra_info"), dict) else None
+        if table:
+            found.add(table.rsplit(".", 1)[-1])
+        for value in plan.values():
+            _scanned(value, found)
+    elif isinstance(plan, list):
+        for value in plan:
+            _scanned(value, found)
+    return found
+
+
+def tables_read(con, config, name: str, filters: dict[str, str]) -> set[str]:
+    """The canonical tables DuckDB's plan of queries/<name>.sql scans, an aggregate standing for its sources."""
+    text = queries.sql(name)
+    used = set(queries._PARAM.findall(queries._COMMENT.sub("", text)))
+    params = {k: v for k, v in query_params(config, Q3, filters).items() if k in used}
+    plan = json.loads(con.execute("explain (format json) " + text, params).fetchall()[0][1])
+    scanned = _scanned(plan, set())
+    sources = set(aggregates.SOURCES) if any(t.startswith("agg_") for t in scanned) else set()
+    return {t for t in scanned if not t.startswith("agg_")} | sources
+
+
+def test_every_family_declares_at_least_the_tables_its_query_reads(demo, config):
+    families = {k.family for k in KPIS.values()}
+    assert families == set(cache.FAMILY_TABLES)
+    assert cache.AGGREGATED == tuple(sorted(aggregates.SOURCES))
+    dimensions = series.dimensions(demo, config)
+    views = [{}, {"channel": dimensions["channel"][0]}, {"campaign": dimensions["campaign"][0]}]
+    for family in families - MODEL_FAMILIES:
+        declared = set(cache.FAMILY_TABLES[family])
+        for filters in views:
+            read = tables_read(demo, config, family, filters)
+            assert read and read <= declared, (family, filters, read - declared)
+    for family in MODEL_FAMILIES:
+        assert cache.FAMILY_TABLES[family] is None  # the fitted model and more: every table
+    assert tables_read(demo, config, "community_events", {}) <= set(cache.EVENT_TABLES)
+
+
+def posts_with_more_comments(tag: str) -> bytes:
+    """The demo's posts export again as new posts (new ids), each with ten times its comments."""
+    text = (test_share.ROOT / "data" / "demo" / "meta_posts.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    comments = rows[0].index("Comments")
+    for i, row in enumerate(rows[1:]):
+        row[0], row[comments] = f"8{tag}{i:06d}", str(int(row[comments]) * 10 + 1)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode()
+
+
+def trend(at) -> list:
+    """The values of the drill-down's month-by-month chart (its first line)."""
+    return json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"]
+
+
+def show(at, kpi_id: str) -> None:
+    box = next(b for b in at.selectbox if b.label == "Show over time and by channel")
+    box.select(kpi_id).run()
+    assert not at.exception
+
+
+@pytest.fixture
+def computed(monkeypatch) -> Counter:
+    """How many KPIs' series were computed, by KPI id."""
+    counted: Counter = Counter()
+    for name in ("monthly", "by_channel"):
+        original = getattr(series, name)
+
+        def wrapper(con, config, when, filters, kpi_ids, *args, __original=original, **kwargs):
+            counted.update(kpi_ids)
+            return __original(con, config, when, filters, kpi_ids, *args, **kwargs)
+
+        monkeypatch.setattr(series, name, wrapper)
+    return counted
+
+
+def test_a_posts_upload_changes_what_reads_posts_and_keeps_what_does_not(app, local_server, computed, tmp_path):
+    assert KPIS["conversation_rate"].family == "engagement" and "posts" in cache.FAMILY_TABLES["engagement"]
+    assert "posts" not in cache.FAMILY_TABLES[KPIS["active_community_ratio"].family]
+    at = app.test().run()
+    at.switch_page("pages/community.py").run()
+    assert not at.exception
+    show(at, "conversation_rate")
+    posts_before = trend(at)
+    show(at, "active_community_ratio")
+    members_before = trend(at)
+    assert computed == Counter({"conversation_rate": 2, "active_community_ratio": 2}), computed  # months, channels
+
+    export = tmp_path / "meta_posts_more_comments.csv"
+    export.write_bytes(posts_with_more_comments("1"))
+    load_export(session._connection(), app.config, export)
+    computed.clear()
+
+    at.run()  # the KPI that reads no posts: its series kept
+    assert not at.exception
+    assert computed == Counter(), computed
+    assert trend(at) == members_before
+    show(at, "conversation_rate")  # the KPI that reads posts: computed again, as from scratch
+    assert computed == Counter({"conversation_rate": 2}), computed
+    con = session._connection().cursor()
+    fresh = [row["conversation_rate"] for row in series.monthly(con, app.config, Q3.end, {}, ["conversation_rate"])]
+    assert trend(at) == pytest.approx(fresh)
+    assert trend(at) != pytest.approx(posts_before)
