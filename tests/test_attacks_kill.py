@@ -110,8 +110,12 @@ def _state(run: Path) -> str:
 
 def test_kill_9_during_a_large_load_leaves_none_or_all_of_it(setup, tmp_path):
     folder, big = setup
+    # The faster of two whole loads: one slowed by other work on the machine would put most kills after the end.
     full, code = _run(folder, tmp_path / "full", big, None)
     assert code == 0 and _state(tmp_path / "full") == "all"
+    again, code = _run(folder, tmp_path / "again", big, None)
+    assert code == 0 and _state(tmp_path / "again") == "all"
+    full = min(full, again)
     states = []
     for point in range(POINTS):
         # From about when Python has imported DuckDB and Legame to the end of a whole load.
