@@ -37,7 +37,7 @@ postgresql:
 
 test: $(VENV)/.dev chromium postgresql
 	$(PY) -m ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 bench: $(VENV)/.dev
 	$(PY) bench/ingest.py
