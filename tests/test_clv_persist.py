@@ -262,8 +262,15 @@ def test_a_fit_reads_no_table_but_fit_tables(demo, config):
     for table in others:
         demo.execute(f"delete from {table}")  # names are ours
     again = value._fit(demo, config, settings, Q3_2026.end)
-    assert again.fit.parameters == made.fit.parameters
-    pd.testing.assert_frame_equal(again.fit.values, made.fit.values)
+    # Equal up to the order DuckDB's threads add a customer's orders in (the summary's sums of
+    # money differ in the last bit from run to run, with every table there: asserting equality to
+    # the last bit failed about half the runs).
+    (bg, gg, correlation), (bg_again, gg_again, correlation_again) = made.fit.parameters, again.fit.parameters
+    for fitted, refitted in ((bg, bg_again), (gg, gg_again)):
+        for name, number in vars(fitted).items():
+            assert vars(refitted)[name] == pytest.approx(number, rel=1e-9), name
+    assert correlation_again == pytest.approx(correlation, rel=1e-9)
+    pd.testing.assert_frame_equal(again.fit.values, made.fit.values, check_exact=False, rtol=1e-9)
 
 
 def test_a_fit_that_cannot_be_made_is_stored_with_its_reason(con, config, tmp_path, monkeypatch):
