@@ -59,14 +59,24 @@ class Access:
     why_not: str | None = None
 
 
-@st.cache_resource
 def config() -> Config:
+    """config.yaml, read once by the process; looked up once a run (a cached function's every call costs the
+    hashing of its call, and a run asks for the config dozens of times)."""
+    return once_per_run("config", _config)
+
+
+@st.cache_resource
+def _config() -> Config:
     return load_config()
 
 
-@st.cache_resource
 def taxonomy() -> Taxonomy:
     """config.yaml's channels, read once (labels are said in the reader's language when asked for)."""
+    return once_per_run("taxonomy", _taxonomy)
+
+
+@st.cache_resource
+def _taxonomy() -> Taxonomy:
     return Taxonomy.from_config(config())
 
 
@@ -448,7 +458,8 @@ def _route(access: Access, pages: dict[str, st.Page], admin_pages: dict[str, st.
         return
     if access.role == VIEWER:
         _count_opening(access.link)
-        st.query_params[SHARE_PARAM] = st.session_state[_TOKEN]  # a reload keeps the shared view
+        if st.query_params.get(SHARE_PARAM) != st.session_state[_TOKEN]:
+            st.query_params[SHARE_PARAM] = st.session_state[_TOKEN]  # a reload keeps the shared view
         visible = {name: page for name, page in pages.items() if name in access.link.view.pages}
         _viewer_banner(access.link)
     else:
