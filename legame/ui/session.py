@@ -48,6 +48,7 @@ _ACCESS, _TOKEN, _OPENED, _UNLOCKED = "role_access", "role_share_token", "role_l
 _SIGNED_IN, _LAST_SEEN, _TIMED_OUT = "role_signed_in", "role_last_seen", "role_timed_out"
 # The reader's language: their choice (from ?lang= or the sidebar switch), and the switch's own widget key.
 _LANGUAGE, _SWITCH = "reader_language", "language_switch"
+_PAGES = "navigation_pages"  # (language, the pages route() was given in it)
 
 
 @dataclass(frozen=True)
@@ -442,7 +443,11 @@ def route(build: Callable[[], tuple[dict[str, st.Page], dict[str, st.Page]]]) ->
         if access.role is not None:
             # A refusal or a sign-in form shows nothing else; ?lang= still sets its language.
             _language_switch(lang)
-        _route(access, *build())
+        # The session's pages in its language, made on its first run in it: a page's making checks its file.
+        made = st.session_state.get(_PAGES)
+        if made is None or made[0] != lang:
+            made = st.session_state[_PAGES] = (lang, build())
+        _route(access, *made[1])
 
 
 def _route(access: Access, pages: dict[str, st.Page], admin_pages: dict[str, st.Page]) -> None:

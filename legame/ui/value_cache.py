@@ -7,7 +7,9 @@ the spinners are said in the reader's language when the work runs, not when this
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -23,11 +25,28 @@ from legame.ui.session import config, cursor
 # members, promoters, advocates; queries/clv_summary.sql and value_people.sql). tests/test_ui_value_versions.py
 # holds this against the tables in DuckDB's plans of those queries.
 VALUE_TABLES = FIT_TABLES
+T = TypeVar("T")
 
 
 def value_version() -> int:
     """The latest load of a table the page reads, once a run: every cache below is keyed on it."""
     return tables_version(VALUE_TABLES)
+
+
+# The calls made in this process: a spinner is for work not done yet (each one starts a timer thread and
+# sends a message to clear it, even when the cache answers at once).
+_MADE: set[tuple] = set()
+
+
+def _made_once(key: tuple, words: Callable[[], str], make: Callable[[], T]) -> T:
+    if key in _MADE:
+        return make()
+    with st.spinner(words()):
+        made = make()
+    if len(_MADE) > 256:  # a few data versions, languages and dates; stale keys only cost a spinner
+        _MADE.clear()
+    _MADE.add(key)
+    return made
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -39,8 +58,8 @@ def _report(version: int, lang: str, as_of: date) -> value.ValueReport:
 def report(as_of: date) -> value.ValueReport:
     """Everything on the page but the holdout check, from the orders up to `as_of` (the period's end;
     the latest order if earlier); raises clv.ClvError when no model can be fitted."""
-    with st.spinner(_("Fitting the customer value models…")):
-        return _report(value_version(), i18n.current(), as_of)
+    key = (value_version(), i18n.current(), as_of)
+    return _made_once(key, lambda: _("Fitting the customer value models…"), lambda: _report(*key))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -51,8 +70,8 @@ def _community(version: int, lang: str, as_of: date) -> value.Uplift | None:
 
 def community(as_of: date) -> value.Uplift | None:
     """The community's uplift from the orders up to `as_of`, as the board reads it; None without a fit."""
-    with st.spinner(_("Fitting the customer value models for the comparison…")):
-        return _community(value_version(), i18n.current(), as_of)
+    key = (value_version(), i18n.current(), as_of)
+    return _made_once(key, lambda: _("Fitting the customer value models for the comparison…"), lambda: _community(*key))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -63,8 +82,8 @@ def _holdout(version: int, lang: str, split_date: date, end_date: date) -> clv.H
 
 def holdout(split_date: date, end_date: date) -> clv.HoldoutCheck:
     """The holdout check from `split_date` to `end_date`."""
-    with st.spinner(_("Checking the model on the past…")):
-        return _holdout(value_version(), i18n.current(), split_date, end_date)
+    key = (value_version(), i18n.current(), split_date, end_date)
+    return _made_once(key, lambda: _("Checking the model on the past…"), lambda: _holdout(*key))
 
 
 # -- Charts, built once per data version, language and date (a rerun re-sends them, never rebuilds them) --
