@@ -25,7 +25,8 @@ widget state in a rerun, "Keep it, mixed with my data" for the demo data, then a
 
 The table: sessions ok (no error, both pages finished), errors, p50/p95 seconds of the board and
 of the second page, the run's wall time, and the CPU seconds the server process and this client
-spent during it (both share the machine's cores: a busy client slows the server it measures).
+spent during it (both share the machine's cores: a busy client slows the server it measures), with
+the server's per session in milliseconds: on a machine others use too, the figure to compare.
 
 Before measuring, one unmeasured session per page warms each server (its times print as
 "first visit"), so N = 1 is a warm board. No timing is asserted anywhere; the ratios to the
@@ -474,6 +475,11 @@ def _s(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
+def _ms(seconds: float | None, sessions: int) -> str:
+    """Server CPU per session in milliseconds (two script runs each, and a share of the upload's)."""
+    return "—" if seconds is None or not sessions else f"{seconds / sessions * 1000:.0f}"
+
+
 def _ratio(a: float | None, b: float | None) -> str:
     return "—" if a is None or not b else f"{a / b:.1f}x"
 
@@ -481,7 +487,7 @@ def _ratio(a: float | None, b: float | None) -> str:
 def print_table(rows: list[Measured]) -> None:
     header = (
         f"{'app':<8} {'N':>3} {'ok':>4} {'errors':>6} {'board p50':>9} {'p95':>6} "
-        f"{'page2 p50':>9} {'p95':>6} {'wall s':>7} {'srv cpu':>7} {'cli cpu':>7}"
+        f"{'page2 p50':>9} {'p95':>6} {'wall s':>7} {'srv cpu':>7} {'ms/ses':>6} {'cli cpu':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -489,7 +495,7 @@ def print_table(rows: list[Measured]) -> None:
         print(
             f"{m.app:<8} {m.n:>3} {m.ok:>4} {m.errors:>6} {_s(m.pct('board', 50)):>9} {_s(m.pct('board', 95)):>6} "
             f"{_s(m.pct('second', 50)):>9} {_s(m.pct('second', 95)):>6} {_s(m.wall):>7} "
-            f"{_s(m.server_cpu):>7} {_s(m.client_cpu):>7}"
+            f"{_s(m.server_cpu):>7} {_ms(m.server_cpu, m.n):>6} {_s(m.client_cpu):>7}"
         )
 
 

@@ -64,8 +64,7 @@ else:
     st.subheader(_("What changed"))
     moves = board.what_changed()
     if moves:
-        for kpi in moves:
-            st.markdown(f"- **{kpi.plain_label}**: {cards.plain(kpi.sentence)}")
+        st.markdown("\n".join(f"- **{kpi.plain_label}**: {cards.plain(kpi.sentence)}" for kpi in moves))
         st.caption(
             _("The biggest movements against the previous figures, ranked by how far they exceed normal variation.")
         )

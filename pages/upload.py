@@ -7,12 +7,13 @@ session.guard(session.ADMIN, "upload")
 import pandas as pd
 import streamlit as st
 
-from legame import demo_data, warehouse
+from legame import demo_data, i18n, warehouse
 from legame.errors import LegameError, UnrecognisedExport
 from legame.fmt import NumberFormat
 from legame.i18n import _, ngettext, pgettext
 from legame.ingest import uploads
-from legame.ui import controls, mapping, reports
+from legame.ingest.exports import ExportLoad
+from legame.ui import cache, controls, mapping, reports
 
 REMOVE_DEMO, KEEP_DEMO = "remove", "keep"  # the demo choice's ids
 
@@ -94,6 +95,18 @@ def load_history(history: list[dict]) -> tuple[pd.DataFrame, list[str]]:
     return table, [headers[name] for name in ["Load", *counts]]
 
 
+def preview(name: str, data: bytes) -> ExportLoad:
+    """The file's preview, made once for the data as it is, the demo choice and the language: each click on
+    the page reruns it (the demo choice, the Load button), and a preview reads the whole file again."""
+    key = (name, uploads.digest(data), remove_demo, cache.data_version(), i18n.current())
+    kept = st.session_state.setdefault("previews", {})
+    if key not in kept:
+        if len(kept) > 16:  # older data versions' previews are never asked for again
+            kept.clear()
+        kept[key] = uploads.preview_export(session.cursor(), config, name, data, remove_demo=remove_demo)
+    return kept[key]
+
+
 for done in st.session_state.get("matched", []):
     st.success(done, icon=":material/check:")
 
@@ -105,7 +118,7 @@ for file in files or []:
             st.success(loaded[uploads.digest(data)], icon=":material/check:")
             continue
         try:
-            previewed = uploads.preview_export(session.cursor(), config, file.name, data, remove_demo=remove_demo)
+            previewed = preview(file.name, data)
         except UnrecognisedExport as exc:
             if uploads.is_workbook(file.name, data):
                 st.markdown(

@@ -18,7 +18,8 @@ def test_the_load_bench_runs_two_sessions_against_the_trivial_app():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert any(line.startswith("app ") and "board p50" in line and "page2 p50" in line for line in lines)
+    header = next(line for line in lines if line.startswith("app "))
+    assert "board p50" in header and "page2 p50" in header and "ms/ses" in header
     # app, N, sessions ok, errors: both sessions loaded the board and the other page, no error.
     rows = [line.split() for line in lines if line.startswith("trivial ")]
     assert [row[:4] for row in rows] == [["trivial", "2", "2", "0"]]

@@ -46,10 +46,17 @@ EVENT_TABLES = ("interactions",)  # the community events marked on the trend cha
 
 
 def tables_version(tables: tuple[str, ...] | None) -> int:
-    """The latest load of any of `tables` (None: of any table), read once a run for each set."""
+    """The latest load of any of `tables` (None: of any table), read once per data version for each set."""
     if tables is None:
         return data_version()
-    return once_per_run(f"tables_version {tables}", lambda: warehouse.tables_version(cursor(), tables))
+    return once_per_run(f"tables_version {tables}", lambda: _tables_version(data_version(), tables))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _tables_version(version: int, tables: tuple[str, ...]) -> int:
+    # Every change of a table adds a load with a higher id than any before (a demo removal or an erasure
+    # too, as table 'all'), so a table's version only moves when the data version does: read once for each.
+    return warehouse.tables_version(cursor(), tables)
 
 
 def kpi_version(kpi_id: str) -> int:
@@ -62,7 +69,9 @@ def notes_version() -> tuple[int, int]:
     return once_per_run("notes_version", lambda: annotations.version(cursor()))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+# The board and what every page reads of it are kept as objects (cache_resource), shared by every session and
+# never changed by a page: a pickled copy per call (cache_data) cost each run its unpickling.
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _board(
     version: int, lang: str, start: date, end: date, comparison: str, filters: tuple, notes: tuple = ()
 ) -> board.Board:
@@ -77,7 +86,7 @@ def board_for(period: Period, comparison: str, filters: dict[str, str]) -> board
     return _board(data_version(), i18n.current(), period.start, period.end, comparison, filters_key, notes_version())
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _kpis(version: int, lang: str, start: date, end: date, comparison: str, filters: tuple) -> list[Kpi]:
     # The board's own KPIs for the view: computed once for the board and every drill-down (the notes only
     # change the board's chart marks, never a KPI).
@@ -118,7 +127,7 @@ def by_channel(period: Period, filters: dict[str, str], kpi_id: str) -> list[dic
     return _channels(kpi_version(kpi_id), period.start, period.end, tuple(sorted(filters.items())), kpi_id)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _dimensions(version: int) -> dict[str, list[str]]:
     return series.dimensions(cursor(), config())
 
@@ -130,7 +139,7 @@ def dimensions() -> dict[str, list[str]]:
     return _dimensions(data_version())
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _anchor(version: int) -> date:
     return board.anchor_date(cursor())
 
@@ -181,7 +190,7 @@ def _frozen_pack(link_id: str, lang: str, built: board.Board, filters: tuple) ->
         return board_pack_pdf(built, config(), headline=built.headline, filters=dict(filters))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _freshness(version: int) -> dict[str, date | None]:
     return warehouse.freshness(cursor())
 
@@ -193,7 +202,7 @@ def freshness() -> dict[str, date | None]:
     return _freshness(data_version())
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _demo_state(version: int) -> str:
     return warehouse.demo_state(cursor())
 

@@ -21,37 +21,49 @@ plain = for_markdown
 
 
 def kpi_card(kpi: Kpi) -> None:
-    with st.container(border=True, height="stretch"):
-        delta = None if kpi.delta is None else kpi.display["delta"].replace("−", "-")
-        st.metric(
-            kpi.plain_label,
-            kpi.display["value"],
-            delta=delta,
-            # A change within normal variation is neither a win nor a loss: grey, and said so.
-            delta_color="off" if kpi.noise or kpi.is_flat else ("normal" if kpi.direction == "higher" else "inverse"),
-            delta_description=_("vs {period}", period=kpi.comparison_period.label) if delta else None,
-            help=f"**{kpi.label}**: {kpi.definition}"
-            + ("\n\n" + _("The model says: {detail}", detail=kpi.na_detail) if kpi.na_detail else ""),
-        )
-        if kpi.status:
-            colour, icon, words = STATUS_LOOK[kpi.status]
-            # Two badges in one line of text: the target moves under the status when a narrow card needs it
-            # (Italian's "Da tenere d'occhio" and a target do not fit one badge in a card of four).
-            target = _("target {value}", value=kpi.display["target"])
-            st.markdown(f":{colour}-badge[{icon} {plain(_(words))}] :gray-badge[{plain(target)}]")
-        if kpi.noise:
-            st.badge(
-                _("Within normal variation"),
-                color="gray",
-                icon=":material/swap_vert:",
-                help=_("Because {why}.", why=kpi.noise),
-            )
-        st.caption(plain(kpi.sentence))
+    """One card in three elements at most: the metric, its badges in one line of text each, the sentence. A
+    run's cost on the server follows its number of elements, and the cards were most of a board's."""
+    delta = None if kpi.delta is None else kpi.display["delta"].replace("−", "-")
+    help_text = f"**{kpi.label}**: {kpi.definition}"
+    if kpi.na_detail:
+        help_text += "\n\n" + _("The model says: {detail}", detail=kpi.na_detail)
+    if kpi.noise:
+        help_text += "\n\n" + f"**{_('Within normal variation')}**. " + _("Because {why}.", why=kpi.noise)
+    st.metric(
+        kpi.plain_label,
+        kpi.display["value"],
+        delta=delta,
+        # A change within normal variation is neither a win nor a loss: grey, and said so.
+        delta_color="off" if kpi.noise or kpi.is_flat else ("normal" if kpi.direction == "higher" else "inverse"),
+        delta_description=_("vs {period}", period=kpi.comparison_period.label) if delta else None,
+        help=help_text,
+    )
+    lines = []
+    if kpi.status:
+        colour, icon, words = STATUS_LOOK[kpi.status]
+        # Two badges in one line of text: the target moves under the status when a narrow card needs it
+        # (Italian's "Da tenere d'occhio" and a target do not fit one badge in a card of four).
+        target = _("target {value}", value=kpi.display["target"])
+        lines.append(f":{colour}-badge[{icon} {plain(_(words))}] :gray-badge[{plain(target)}]")
+    if kpi.noise:
+        lines.append(f":gray-badge[:material/swap_vert: {plain(_('Within normal variation'))}]")
+    if lines:
+        st.markdown("\n\n".join(lines))
+    st.caption(plain(kpi.sentence))
 
 
 def card_grid(kpis: list[Kpi]) -> None:
-    """Cards four to a row; one row of columns per four cards, so phones stack them in reading order."""
+    """Cards four to a row; one row of columns per four cards, so phones stack them in reading order.
+
+    A full row's columns are the cards' borders (a bordered box inside each would be one more element per
+    card); a last row of fewer cards boxes each, so no empty box stands beside them."""
     for start in range(0, len(kpis), 4):
-        for column, kpi in zip(st.columns(4), kpis[start : start + 4], strict=False):
+        row = kpis[start : start + 4]
+        full = len(row) == 4
+        for column, kpi in zip(st.columns(4, border=full), row, strict=False):
             with column:
-                kpi_card(kpi)
+                if full:
+                    kpi_card(kpi)
+                else:
+                    with st.container(border=True, height="stretch"):
+                        kpi_card(kpi)

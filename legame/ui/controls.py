@@ -59,9 +59,17 @@ def _choice(label: str, key: str, options: dict[str, str], default: str, widget=
     kwargs = {"index": list(options).index(initial)} if widget is st.selectbox else {"default": initial}
     if widget is not st.selectbox:
         kwargs["required"] = True
-    value = widget(label, list(options), format_func=options.get, key=f"widget_{key}", **kwargs)
-    st.query_params[key] = value
-    return value
+    return widget(label, list(options), format_func=options.get, key=f"widget_{key}", **kwargs)
+
+
+def keep_in_url(**values: str | None) -> None:
+    """Set the URL's query parameters (None: remove one) in one message, and none when it has them already:
+    each change of st.query_params sends the browser a message, a cost on the server for every run."""
+    changed = {key: value for key, value in values.items() if value is not None and st.query_params.get(key) != value}
+    if changed:
+        st.query_params.update(changed)
+    for key in [key for key, value in values.items() if value is None and key in st.query_params]:
+        del st.query_params[key]
 
 
 def period_controls(anchor: date) -> tuple[Period, str, str]:
@@ -73,6 +81,7 @@ def period_controls(anchor: date) -> tuple[Period, str, str]:
     if pinned is not None:
         with st.columns([3, 4, 3])[0]:
             view = _choice(_("View"), "view", _views(), "cards")
+        keep_in_url(view=view)
         return pinned.period, pinned.compare, view
     left, middle, right = st.columns([3, 4, 3], vertical_alignment="bottom")
     with left:
@@ -82,8 +91,7 @@ def period_controls(anchor: date) -> tuple[Period, str, str]:
     with right:
         view = _choice(_("View"), "view", _views(), "cards")
     if name != "custom":
-        for key in ("from", "to"):
-            st.query_params.pop(key, None)
+        keep_in_url(period=name, compare=comparison, view=view, **{"from": None, "to": None})
         return preset(name, anchor), comparison, view
     default = preset(DEFAULT_PRESET, anchor)
     start_col, end_col, _rest = st.columns([2, 2, 6])
@@ -94,7 +102,7 @@ def period_controls(anchor: date) -> tuple[Period, str, str]:
     if end < start:
         st.warning(_("The end date is before the start date; showing the start date alone."))
         end = start
-    st.query_params["from"], st.query_params["to"] = start.isoformat(), end.isoformat()
+    keep_in_url(period=name, compare=comparison, view=view, **{"from": start.isoformat(), "to": end.isoformat()})
     return Period.custom(start, end), comparison, view
 
 
@@ -173,10 +181,9 @@ def filter_controls(dimensions: dict[str, list[str]]) -> dict[str, str]:
         options = {ALL: all_of(key), **{name: dimension_label(key, name) for name in dimensions.get(key, [])}}
         with column:
             value = _choice(filter_label(key), key, options, ALL, widget=st.selectbox)
-        if value == ALL:
-            st.query_params.pop(key, None)
-        else:
+        if value != ALL:
             filters[key] = value
+    keep_in_url(**{key: filters.get(key) for key in ("channel", "campaign")})
     return filters
 
 

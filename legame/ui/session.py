@@ -48,6 +48,7 @@ _ACCESS, _TOKEN, _OPENED, _UNLOCKED = "role_access", "role_share_token", "role_l
 _SIGNED_IN, _LAST_SEEN, _TIMED_OUT = "role_signed_in", "role_last_seen", "role_timed_out"
 # The reader's language: their choice (from ?lang= or the sidebar switch), and the switch's own widget key.
 _LANGUAGE, _SWITCH = "reader_language", "language_switch"
+_PAGES = "navigation_pages"  # (language, the pages route() was given in it)
 
 
 @dataclass(frozen=True)
@@ -59,14 +60,24 @@ class Access:
     why_not: str | None = None
 
 
-@st.cache_resource
 def config() -> Config:
+    """config.yaml, read once by the process; looked up once a run (a cached function's every call costs the
+    hashing of its call, and a run asks for the config dozens of times)."""
+    return once_per_run("config", _config)
+
+
+@st.cache_resource
+def _config() -> Config:
     return load_config()
 
 
-@st.cache_resource
 def taxonomy() -> Taxonomy:
     """config.yaml's channels, read once (labels are said in the reader's language when asked for)."""
+    return once_per_run("taxonomy", _taxonomy)
+
+
+@st.cache_resource
+def _taxonomy() -> Taxonomy:
     return Taxonomy.from_config(config())
 
 
@@ -432,7 +443,11 @@ def route(build: Callable[[], tuple[dict[str, st.Page], dict[str, st.Page]]]) ->
         if access.role is not None:
             # A refusal or a sign-in form shows nothing else; ?lang= still sets its language.
             _language_switch(lang)
-        _route(access, *build())
+        # The session's pages in its language, made on its first run in it: a page's making checks its file.
+        made = st.session_state.get(_PAGES)
+        if made is None or made[0] != lang:
+            made = st.session_state[_PAGES] = (lang, build())
+        _route(access, *made[1])
 
 
 def _route(access: Access, pages: dict[str, st.Page], admin_pages: dict[str, st.Page]) -> None:
@@ -448,7 +463,8 @@ def _route(access: Access, pages: dict[str, st.Page], admin_pages: dict[str, st.
         return
     if access.role == VIEWER:
         _count_opening(access.link)
-        st.query_params[SHARE_PARAM] = st.session_state[_TOKEN]  # a reload keeps the shared view
+        if st.query_params.get(SHARE_PARAM) != st.session_state[_TOKEN]:
+            st.query_params[SHARE_PARAM] = st.session_state[_TOKEN]  # a reload keeps the shared view
         visible = {name: page for name, page in pages.items() if name in access.link.view.pages}
         _viewer_banner(access.link)
     else:

@@ -1,4 +1,5 @@
-"""The Customer value page's computations, cached per data version and date: a new upload refits the models.
+"""The Customer value page's computations, cached per version of the tables they read (VALUE_TABLES) and date:
+an upload of one of those refits the models; one of posts or ad spend keeps them.
 
 The report and the holdout check hold words (reasons, labels), so they are cached per language too;
 the spinners are said in the reader's language when the work runs, not when this module is imported.
@@ -6,16 +7,46 @@ the spinners are said in the reader's language when the work runs, not when this
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from legame import charts_value, clv, i18n, value
+from legame.clv.cache import FIT_TABLES
 from legame.fmt import NumberFormat
 from legame.i18n import _
-from legame.ui.cache import Sent, data_version
+from legame.ui.cache import Sent, tables_version
 from legame.ui.session import config, cursor
+
+# What the page's numbers are computed from: the fit's tables (the customers' histories, and their groups:
+# members, promoters, advocates; queries/clv_summary.sql and value_people.sql). tests/test_ui_value_versions.py
+# holds this against the tables in DuckDB's plans of those queries.
+VALUE_TABLES = FIT_TABLES
+T = TypeVar("T")
+
+
+def value_version() -> int:
+    """The latest load of a table the page reads, once a run: every cache below is keyed on it."""
+    return tables_version(VALUE_TABLES)
+
+
+# The calls made in this process: a spinner is for work not done yet (each one starts a timer thread and
+# sends a message to clear it, even when the cache answers at once).
+_MADE: set[tuple] = set()
+
+
+def _made_once(key: tuple, words: Callable[[], str], make: Callable[[], T]) -> T:
+    if key in _MADE:
+        return make()
+    with st.spinner(words()):
+        made = make()
+    if len(_MADE) > 256:  # a few data versions, languages and dates; stale keys only cost a spinner
+        _MADE.clear()
+    _MADE.add(key)
+    return made
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -27,8 +58,8 @@ def _report(version: int, lang: str, as_of: date) -> value.ValueReport:
 def report(as_of: date) -> value.ValueReport:
     """Everything on the page but the holdout check, from the orders up to `as_of` (the period's end;
     the latest order if earlier); raises clv.ClvError when no model can be fitted."""
-    with st.spinner(_("Fitting the customer value models…")):
-        return _report(data_version(), i18n.current(), as_of)
+    key = (value_version(), i18n.current(), as_of)
+    return _made_once(key, lambda: _("Fitting the customer value models…"), lambda: _report(*key))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -39,8 +70,8 @@ def _community(version: int, lang: str, as_of: date) -> value.Uplift | None:
 
 def community(as_of: date) -> value.Uplift | None:
     """The community's uplift from the orders up to `as_of`, as the board reads it; None without a fit."""
-    with st.spinner(_("Fitting the customer value models for the comparison…")):
-        return _community(data_version(), i18n.current(), as_of)
+    key = (value_version(), i18n.current(), as_of)
+    return _made_once(key, lambda: _("Fitting the customer value models for the comparison…"), lambda: _community(*key))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -51,8 +82,8 @@ def _holdout(version: int, lang: str, split_date: date, end_date: date) -> clv.H
 
 def holdout(split_date: date, end_date: date) -> clv.HoldoutCheck:
     """The holdout check from `split_date` to `end_date`."""
-    with st.spinner(_("Checking the model on the past…")):
-        return _holdout(data_version(), i18n.current(), split_date, end_date)
+    key = (value_version(), i18n.current(), split_date, end_date)
+    return _made_once(key, lambda: _("Checking the model on the past…"), lambda: _holdout(*key))
 
 
 # -- Charts, built once per data version, language and date (a rerun re-sends them, never rebuilds them) --
@@ -69,7 +100,7 @@ def _segment_chart(version: int, lang: str, as_of: date) -> go.Figure:
 
 def segment_chart(as_of: date) -> go.Figure:
     """Predicted value per customer by segment (the report's, from the orders up to `as_of`)."""
-    return _segment_chart(data_version(), i18n.current(), as_of)
+    return _segment_chart(value_version(), i18n.current(), as_of)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -81,7 +112,7 @@ def _recency_chart(version: int, lang: str, as_of: date) -> go.Figure:
 
 def recency_chart(as_of: date) -> go.Figure:
     """P(alive) against the time since the last purchase (the report's, from the orders up to `as_of`)."""
-    return _recency_chart(data_version(), i18n.current(), as_of)
+    return _recency_chart(value_version(), i18n.current(), as_of)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -93,4 +124,4 @@ def _holdout_chart(version: int, lang: str, split_date: date, end_date: date) ->
 
 def holdout_chart(split_date: date, end_date: date) -> go.Figure:
     """Predicted against actual repeat purchases after `split_date` (holdout)."""
-    return _holdout_chart(data_version(), i18n.current(), split_date, end_date)
+    return _holdout_chart(value_version(), i18n.current(), split_date, end_date)

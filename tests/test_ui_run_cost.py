@@ -1,0 +1,62 @@
+"""What a board run sends the browser: each element and each change of the URL is a message, and the server's
+time per run follows their number (#15: the load test's p95 is the queue of runs on one GIL).
+
+The app under AppTest on the demo: a KPI card is at most three elements in its bordered column (the metric,
+its badges, its sentence), and a run that changes nothing in the URL writes nothing to it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.runtime.state.query_params import QueryParams
+from streamlit.testing.v1.element_tree import Block
+
+from tests import test_share
+
+app, demo_database, local_server = test_share.app, test_share.demo_database, test_share.local_server
+
+
+def nodes(block: Block) -> list:
+    """Every element and block under `block`, depth first."""
+    found = []
+    for child in block.children.values():
+        found.append(child)
+        if isinstance(child, Block):
+            found += nodes(child)
+    return found
+
+
+@pytest.fixture
+def url_writes(monkeypatch) -> list[str]:
+    sent: list[str] = []
+    original = QueryParams._send_query_param_msg
+
+    def counted(self):
+        sent.append(str(dict(self._query_params)))
+        return original(self)
+
+    monkeypatch.setattr(QueryParams, "_send_query_param_msg", counted)
+    return sent
+
+
+def test_a_card_is_three_elements_at_most_in_its_bordered_column(app, local_server):
+    at = app.test().run()
+    assert not at.exception and len(at.metric) == 8
+    cards = [c for c in nodes(at.main) if c.type == "column" and any(n.type == "metric" for n in nodes(c))]
+    assert len(cards) == 8
+    for card in cards:
+        assert card.proto.show_border, "a full row's columns are the cards' borders"
+        inside = nodes(card)
+        assert len(inside) <= 3, [n.type for n in inside]
+        assert inside[0].type == "metric"
+
+
+def test_a_rerun_that_changes_nothing_writes_nothing_to_the_url(app, local_server, url_writes):
+    at = app.test().run()
+    assert not at.exception
+    assert len(url_writes) <= 1, url_writes  # the view's period, comparison and view, in one message
+    url_writes.clear()
+    at.run()
+    assert not at.exception
+    assert url_writes == []
+    assert at.query_params["period"] in ("last_quarter", ["last_quarter"]) and "channel" not in at.query_params

@@ -1,0 +1,87 @@
+"""The Customer value page is cached per version of the tables it reads (legame/ui/value_cache.py VALUE_TABLES).
+
+VALUE_TABLES is held against DuckDB's own plans of the queries the page's numbers come from. Then the app under
+AppTest on the demo: a posts upload (a table the page does not read) keeps the page's report, and a surveys
+upload (one it reads: who the promoters are) makes it again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from legame import queries, value
+from legame.clv import cache as fit_cache
+from legame.ingest.exports import load_export
+from legame.ui import session, value_cache
+from tests import test_share
+from tests.test_ui_cache_versions import _scanned, posts_with_more_comments
+
+app, demo_database, local_server = test_share.app, test_share.demo_database, test_share.local_server
+
+# The queries the page's numbers are made of, with a value for each of their parameters.
+PAGE_QUERIES = {
+    "value_people": {"as_of": date(2026, 9, 30)},
+    "clv_summary": {"calibration_end": date(2026, 9, 30), "unit_days": 7},
+}
+
+
+def test_the_page_declares_every_table_its_queries_read(demo):
+    for name, params in PAGE_QUERIES.items():
+        plan = json.loads(demo.execute("explain (format json) " + queries.sql(name), params).fetchall()[0][1])
+        read = _scanned(plan, set())
+        assert read and read <= set(value_cache.VALUE_TABLES), (name, read - set(value_cache.VALUE_TABLES))
+    # The fit the board's KPIs read is the page's: both move with the same tables.
+    assert set(value_cache.VALUE_TABLES) == set(fit_cache.FIT_TABLES)
+
+
+@pytest.fixture
+def reports(monkeypatch) -> Counter:
+    counted: Counter = Counter()
+    original = value.report
+
+    def wrapper(*args, **kwargs):
+        counted["report"] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(value, "report", wrapper)
+    return counted
+
+
+def surveys_all_promoters() -> bytes:
+    """The demo's survey export again as new answers (new ids), each a 10: more promoters."""
+    text = (test_share.ROOT / "data" / "demo" / "nps_delighted.csv").read_text(encoding="utf-8-sig")
+    header, *rows = csv.reader(io.StringIO(text))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header] + [[f"9{r[0]}", r[1], "10", "", r[4]] for r in rows])
+    return out.getvalue().encode()
+
+
+def test_a_posts_upload_keeps_the_page_and_a_surveys_upload_makes_it_again(app, local_server, reports, tmp_path):
+    assert "posts" not in value_cache.VALUE_TABLES and "surveys" in value_cache.VALUE_TABLES
+    at = app.test().run()
+    at.switch_page("pages/value.py").run()
+    assert not at.exception and reports["report"] == 1
+    shown = [m.value for m in at.metric]
+
+    posts = tmp_path / "meta_posts_more_comments.csv"
+    posts.write_bytes(posts_with_more_comments("2"))
+    load_export(session._connection(), app.config, posts)
+    reports.clear()
+    at.run()
+    assert not at.exception
+    assert reports["report"] == 0, "a posts upload made the Customer value page's report again"
+    assert [m.value for m in at.metric] == shown
+
+    surveys = tmp_path / "nps_delighted_promoters.csv"
+    surveys.write_bytes(surveys_all_promoters())
+    load_export(session._connection(), app.config, surveys)
+    at.run()
+    assert not at.exception
+    assert reports["report"] == 1, "a surveys upload kept the Customer value page's old report"
+    assert [m.value for m in at.metric] != shown  # more promoters: the promoters' comparison moved
