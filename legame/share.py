@@ -586,7 +586,18 @@ class ReadOnlyCursor:
 
     # Reading results, and `register` (a DataFrame as a view of this cursor alone, never written to the file).
     _PASSED_THROUGH = frozenset(
-        {"fetchone", "fetchall", "fetchmany", "fetchdf", "fetch_df", "df", "fetchnumpy", "description", "register"}
+        {
+            "fetchone",
+            "fetchall",
+            "fetchmany",
+            "fetchdf",
+            "fetch_df",
+            "df",
+            "fetchnumpy",
+            "to_arrow_table",
+            "description",
+            "register",
+        }
     )
 
     def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:

@@ -1,7 +1,7 @@
 """The customer summary read through Arrow is the one DuckDB's .df() gave, customer by customer.
 
 customer_summary fetches queries/clv_summary.sql's result as Arrow (person ids never become
-Python strings); a viewer's read-only cursor, which passes no Arrow through, still gets .df().
+Python strings); a viewer's read-only cursor passes Arrow through as well.
 Both must hand the models and the Customer value page the same table: same customers in the
 same order, same columns and dtypes, same x, t_x, T, first purchase day, spend and revenue.
 """
@@ -91,7 +91,7 @@ def test_the_demo_reads_the_same_through_arrow_and_through_a_viewers_cursor(demo
     got = clv.customer_summary(demo, "2026-06-30", "week")
     assert len(got) > 1000
     assert_same_summary(got, expected)
-    # A viewer's read-only cursor passes .df() through, not Arrow: the same table all the same.
+    # A viewer's read-only cursor passes Arrow through (share.ReadOnlyCursor): the same table.
     viewer = share.ReadOnlyCursor(demo.cursor())
     assert_same_summary(clv.customer_summary(viewer, "2026-06-30", "week"), expected)
 
