@@ -58,18 +58,15 @@ def largest_joins(con, tmp_path, part: tuple[int, int]) -> dict[str, int]:
         finally:
             con.execute("set enable_profiling = 'no_output'")
             con.execute("rollback")
-        rows = []
-
-        def walk(node: dict) -> None:
-            kind = str(node.get("operator_type") or node.get("operator_name") or "")
-            if any(word in kind for word in ("JOIN", "WINDOW", "GROUP_BY")):
-                rows.append(node.get("operator_cardinality", 0))
-            for child in node.get("children", []):
-                walk(child)
-
-        walk(json.loads(profile.read_text()))
-        found[table] = max(rows, default=0)
+        found[table] = max(joined(json.loads(profile.read_text())), default=0)
     return found
+
+
+def joined(node: dict) -> list[int]:
+    """The rows each join, window or grouping of a profiled plan (DuckDB's JSON profile) gave."""
+    kind = str(node.get("operator_type") or node.get("operator_name") or "")
+    rows = [node.get("operator_cardinality", 0)] if any(w in kind for w in ("JOIN", "WINDOW", "GROUP_BY")) else []
+    return rows + [n for child in node.get("children", []) for n in joined(child)]
 
 
 def test_each_slice_of_a_rebuild_joins_its_own_people_only(con, tmp_path):
