@@ -33,7 +33,10 @@ WHOLE_AT_LEAST = 10_000
 REBUILD_MEMORY_LIMIT = "1GB"
 # Raw rows one pass of a rebuild groups at most: above it, the person tables are rebuilt by slices of people,
 # so that memory stays under the cap whatever the size. In one pass, 20 M acts ran out of memory under a
-# 1.5 GB cap (agg_interaction_days' grouping and window, DuckDB 1.5.5).
+# 1.5 GB cap (agg_interaction_days' grouping and window, DuckDB 1.5.5). Every table a slice's SQL joins is
+# restricted to the slice's people too: 3_interaction_days joined all 4 M people with agg_first_sales in each of
+# 11 slices, and at 20 M acts a whole rebuild, in a load or on its own, ran out of the 1 GB cap (the
+# transaction's own table data held ~480 MB of it); tests/test_aggregates_in_load.py profiles a slice.
 SLICE_ROWS = 2_000_000
 
 

@@ -18,6 +18,17 @@ with firsts as (
     group by person_id
 ),
 
+-- The same people's records only: a join with all of people built a hash table of every person in each slice,
+-- which inside a load's transaction ran out of the 1 GB cap at 20 M acts (aggregates.SLICE_ROWS).
+buyers as (
+    select person_id, acquisition_channel, referred_by
+    from people
+    where case
+            when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
+            else $everyone or person_id in (select person_id from _agg_scope)
+        end
+),
+
 final as (
     select
         f.person_id,
@@ -29,7 +40,7 @@ final as (
         p.acquisition_channel,
         p.referred_by
     from firsts as f
-    left join people as p using (person_id)
+    left join buyers as p using (person_id)
 )
 
 select * from final order by first_ordered_at

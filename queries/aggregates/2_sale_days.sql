@@ -19,6 +19,25 @@ with sales as (
     group by all
 ),
 
+-- The same people's records and first sales only (as in 1_first_sales.sql: no hash table of everyone per slice).
+buyers as (
+    select person_id, acquisition_channel
+    from people
+    where case
+            when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
+            else $everyone or person_id in (select person_id from _agg_scope)
+        end
+),
+
+firsts as (
+    select person_id, first_ordered_at
+    from agg_first_sales
+    where case
+            when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
+            else $everyone or person_id in (select person_id from _agg_scope)
+        end
+),
+
 final as (
     select
         s.day,
@@ -30,8 +49,8 @@ final as (
         s.revenue,
         f.first_ordered_at as customer_since
     from sales as s
-    left join people as p using (person_id)
-    left join agg_first_sales as f using (person_id)
+    left join buyers as p using (person_id)
+    left join firsts as f using (person_id)
 )
 
 select * from final order by day

@@ -41,8 +41,17 @@ person_facts as (
         p.is_member,
         p.member_since,
         f.first_ordered_at as customer_since
-    from people as p
-    full join agg_first_sales as f on p.person_id = f.person_id
+    -- The same people only (as in 1_first_sales.sql): a full join of everyone in each slice of a rebuild built
+    -- hash tables of 4 M people and ran out of the 1 GB cap inside a load's transaction at 20 M acts.
+    from (select * from people where case
+            when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
+            else $everyone or person_id in (select person_id from _agg_scope)
+        end) as p
+    full join (select * from agg_first_sales where case
+            when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
+            else $everyone or person_id in (select person_id from _agg_scope)
+        end) as f
+        on p.person_id = f.person_id
 ),
 
 final as (
