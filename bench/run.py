@@ -159,11 +159,12 @@ def bench_clv(customers: int, repeat: int) -> None:
     line("CLV fit, BG/NBD alone", ours, theirs, "lifetimes BetaGeoFitter", "(goal: ours >= 100x faster)")
 
 
-def peak_rss_mb() -> float:
-    # ru_maxrss is in KiB on Linux; the children's is the largest of the processes this one waited for.
+def peak_rss_mb() -> tuple[float, float]:
+    """(this process, the largest of the processes it ran): ru_maxrss is in KiB on Linux, and the children's
+    is the largest of the processes this one waited for (the app servers, the CLI, their browsers)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) / 1024
+    return own / 1024, children / 1024
 
 
 def main() -> None:
@@ -181,7 +182,11 @@ def main() -> None:
             if args.size != "smoke":
                 bench_browser(db, args.size, max(repeat, 3))
     bench_clv(min(interactions // 5, 1_000_000), repeat)
-    print(f"{'peak RSS':<36}: {peak_rss_mb():8.0f} MB  (budget 2048 MB)")
+    # This process ingests, fills and reads several warehouses in turn (one at a time for the product); the
+    # children are processes as the product runs them. Both are said, so a peak can be put down to one.
+    own, child = peak_rss_mb()
+    parts = f"this process {own:.0f} MB, largest child {child:.0f} MB"
+    print(f"{'peak RSS':<36}: {max(own, child):8.0f} MB  (budget 2048 MB; {parts})")
 
 
 if __name__ == "__main__":
