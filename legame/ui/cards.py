@@ -27,8 +27,10 @@ def kpi_card(kpi: Kpi) -> None:
     help_text = f"**{kpi.label}**: {kpi.definition}"
     if kpi.na_detail:
         help_text += "\n\n" + _("The model says: {detail}", detail=kpi.na_detail)
+    # Out of the f-strings below, where the catalogue's extraction (tests/test_i18n_catalogue.py) cannot see it.
+    within = _("Within normal variation")
     if kpi.noise:
-        help_text += "\n\n" + f"**{_('Within normal variation')}**. " + _("Because {why}.", why=kpi.noise)
+        help_text += "\n\n" + f"**{within}**. " + _("Because {why}.", why=kpi.noise)
     st.metric(
         kpi.plain_label,
         kpi.display["value"],
@@ -46,7 +48,7 @@ def kpi_card(kpi: Kpi) -> None:
         target = _("target {value}", value=kpi.display["target"])
         lines.append(f":{colour}-badge[{icon} {plain(_(words))}] :gray-badge[{plain(target)}]")
     if kpi.noise:
-        lines.append(f":gray-badge[:material/swap_vert: {plain(_('Within normal variation'))}]")
+        lines.append(f":gray-badge[:material/swap_vert: {plain(within)}]")
     if lines:
         st.markdown("\n\n".join(lines))
     st.caption(plain(kpi.sentence))
