@@ -37,7 +37,8 @@ postgresql:
 
 test: $(VENV)/.dev chromium postgresql
 	$(PY) -m ruff check .
-	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not alone"
+	$(PY) -m pytest -q -m alone
 
 bench: $(VENV)/.dev
 	$(PY) bench/ingest.py
