@@ -16,7 +16,9 @@ same run, so that they travel across machines:
 - browser: the first KPI card in headless Chromium, warm and on the first visit after the server started,
   vs the trivial Streamlit app (bench/trivial_app.py) in the same run (bench/browser.py), on the demo data
   and on the warehouse of the size (not at smoke); --no-browser leaves it out;
-- peak RSS of this process and of the processes it ran.
+- peak RSS of each stage: the ingest, the board (its warehouse filled, then read; the CLI processes it
+  starts) and the CLV fit each run in a process of their own, as the product runs a load, a board and a fit,
+  so the peak names the stage it belongs to (the browser figure's stage: its app servers and Chromium).
 For the server under concurrent sessions, run bench/load.py (N = 1, 20, 50 websocket sessions).
 `smoke` is tiny and runs in CI (tests/test_bench_run.py) so the scripts cannot rot; its timings mean nothing.
 """
@@ -24,6 +26,7 @@ For the server under concurrent sessions, run bench/load.py (N = 1, 20, 50 webso
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import subprocess
@@ -137,6 +140,13 @@ def bench_browser(db: Path | None, label: str, repeat: int) -> None:
         )
 
 
+def bench_browsers(db: Path, size: str, repeat: int) -> None:
+    """The browser figures on the demo, and on the warehouse of the size (not at smoke)."""
+    bench_browser(None, "demo", repeat)
+    if size != "smoke":
+        bench_browser(db, size, repeat)
+
+
 def bench_clv(customers: int, repeat: int) -> None:
     orders = clv_fit.warehouse_orders(customers, seed=11)
     with duckdb.connect() as con:
@@ -167,6 +177,34 @@ def peak_rss_mb() -> tuple[float, float]:
     return own / 1024, children / 1024
 
 
+def _stage_child(queue, fn, args: tuple) -> None:
+    """In a spawned process: run one stage, flush what it printed, and send back its result and peak RSS."""
+    result, error = None, None
+    try:
+        result = fn(*args)
+    except BaseException as exc:  # the parent raises it, with the stage's name
+        error = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        sys.stdout.flush()
+        queue.put((result, error, peak_rss_mb()))
+
+
+def stage(name: str, fn, *args, peaks: dict[str, float]):
+    """`fn(*args)` in a fresh process (spawned: nothing inherited from this one's memory); its peak RSS, the
+    larger of its own and its children's, goes into `peaks` under `name`."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_stage_child, args=(queue, fn, args))
+    process.start()
+    result, error, (own, children) = queue.get()
+    process.join()
+    if error is not None or process.exitcode != 0:
+        raise SystemExit(f"bench stage {name!r} failed: {error or f'exit code {process.exitcode}'}")
+    peaks[name] = max(own, children)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=list(SIZES), default="smoke")
@@ -174,19 +212,16 @@ def main() -> None:
     args = parser.parse_args()
     interactions, repeat = SIZES[args.size], REPEAT[args.size]
     print(f"bench/run.py --size {args.size}: {interactions:,} interactions, {date.today()}, {os.cpu_count()} cores")
+    peaks: dict[str, float] = {}
+    sys.stdout.flush()
     with tempfile.TemporaryDirectory() as folder:
-        bench_ingest(Path(folder), interactions, repeat)
-        db = bench_board(Path(folder), interactions, repeat)
+        stage("ingest", bench_ingest, Path(folder), interactions, repeat, peaks=peaks)
+        db = stage("board", bench_board, Path(folder), interactions, repeat, peaks=peaks)
         if not args.no_browser:
-            bench_browser(None, "demo", max(repeat, 3))
-            if args.size != "smoke":
-                bench_browser(db, args.size, max(repeat, 3))
-    bench_clv(min(interactions // 5, 1_000_000), repeat)
-    # This process ingests, fills and reads several warehouses in turn (one at a time for the product); the
-    # children are processes as the product runs them. Both are said, so a peak can be put down to one.
-    own, child = peak_rss_mb()
-    parts = f"this process {own:.0f} MB, largest child {child:.0f} MB"
-    print(f"{'peak RSS':<36}: {max(own, child):8.0f} MB  (budget 2048 MB; {parts})")
+            stage("app servers, Chromium", bench_browsers, db, args.size, max(repeat, 3), peaks=peaks)
+    stage("CLV fit", bench_clv, min(interactions // 5, 1_000_000), repeat, peaks=peaks)
+    parts = ", ".join(f"{name} {mb:.0f} MB" for name, mb in peaks.items())
+    print(f"{'peak RSS':<36}: {max(peaks.values()):8.0f} MB  (budget 2048 MB; {parts})")
 
 
 if __name__ == "__main__":
