@@ -22,7 +22,7 @@ from typing import TypeVar
 
 import duckdb
 
-from legame import aggregates
+from legame import aggregates, queries
 from legame.config import Config
 from legame.errors import ConfigError, DatabaseBusy, LegameError
 from legame.i18n import _, pgettext
@@ -877,6 +877,37 @@ def tables_version(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> i
         where table_name in (select unnest($tables)) or table_name = 'all'""",
         {"tables": list(tables)},
     ).fetchall()[0][0]
+
+
+@dataclass(frozen=True)
+class Versions:
+    """What the app's caches are keyed on, read in one query (versions())."""
+
+    loads: dict[str, int]  # the latest load id of each table ('all': a demo removal or an erasure)
+    notes: tuple[int, int]  # annotations.version: the count and digest of the notes
+
+    @property
+    def data(self) -> int:
+        """data_version: the latest load id."""
+        return max(self.loads.values(), default=0)
+
+    def of(self, tables: tuple[str, ...]) -> int:
+        """tables_version(tables): the latest load id that changed any of `tables`."""
+        return max((self.loads.get(t, 0) for t in (*tables, "all")), default=0)
+
+
+def versions(con: duckdb.DuckDBPyConnection) -> Versions:
+    """The data version, each table's and the notes' (annotations.version) in one query: the app reads them
+    on every script run, and each query waits its turn among the sessions' queries."""
+    # The notes' version as annotations.version reads it (queries/annotations_version.sql: one row).
+    tables, latest, notes, digest = con.execute(
+        f"""with by_table as (select table_name, max(load_id) as latest from loads group by table_name)
+        select loaded.*, notes.*
+        from (select list(table_name) as tables, list(latest) as latest from by_table) as loaded,
+            ({queries.sql("annotations_version")}
+            ) as notes"""
+    ).fetchall()[0]
+    return Versions(dict(zip(tables or [], latest or [], strict=True)), (notes, digest))
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -1,8 +1,9 @@
-"""A KPI's series and charts are cached per version of the tables its family reads (legame/ui/cache.py).
+"""A KPI's numbers, series and charts are cached per version of the tables its family reads (legame/ui/cache.py).
 
-FAMILY_TABLES is held against DuckDB's own plans of the families' queries, with and without filters. Then
-the app under AppTest on the demo: after a posts upload, a KPI that reads posts shows the new numbers (those
-of a computation from scratch, not the cached ones), and a KPI that does not keeps its cached series.
+The registry's FAMILY_TABLES is held against DuckDB's own plans of the families' queries, with and without
+filters. Then the app under AppTest on the demo: after a posts upload, a KPI that reads posts shows the new
+numbers (those of a computation from scratch, not the cached ones), and a KPI that does not keeps its cached
+series; the board recomputes the families that read posts and no other.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ import json
 from collections import Counter
 from datetime import date
 
+import pandas as pd
 import pytest
 
-from legame import aggregates, queries
+from legame import aggregates, board, i18n, kpis, queries
 from legame.ingest.exports import load_export
-from legame.kpis import series
+from legame.kpis import engine, series
 from legame.kpis.params import query_params
-from legame.kpis.period import Period
-from legame.kpis.registry import KPIS, MODEL_FAMILIES
+from legame.kpis.period import Period, preset
+from legame.kpis.registry import FAMILY_TABLES, KPIS, MODEL_FAMILIES
 from legame.ui import cache, session
+from legame.ui.controls import DEFAULT_PRESET
 from tests import test_share
 
 app, demo_database, local_server = test_share.app, test_share.demo_database, test_share.local_server
@@ -55,17 +58,21 @@ def tables_read(con, config, name: str, filters: dict[str, str]) -> set[str]:
 
 def test_every_family_declares_at_least_the_tables_its_query_reads(demo, config):
     families = {k.family for k in KPIS.values()}
-    assert families == set(cache.FAMILY_TABLES)
-    assert cache.AGGREGATED == tuple(sorted(aggregates.SOURCES))
+    assert families == set(FAMILY_TABLES)
     dimensions = series.dimensions(demo, config)
     views = [{}, {"channel": dimensions["channel"][0]}, {"campaign": dimensions["campaign"][0]}]
     for family in families - MODEL_FAMILIES:
-        declared = set(cache.FAMILY_TABLES[family])
+        declared = set(FAMILY_TABLES[family])
         for filters in views:
             read = tables_read(demo, config, family, filters)
             assert read and read <= declared, (family, filters, read - declared)
-    for family in MODEL_FAMILIES:
-        assert cache.FAMILY_TABLES[family] is None  # the fitted model and more: every table
+    # The model families read the fit (its tables: tests/test_ui_value_versions.py), and clv queries/clv_kpis.sql
+    # with the fit's predictions.
+    demo.register("clv_predictions", pd.DataFrame({"person_id": ["p"], "clv_predicted": [1.0]}))
+    for filters in views:
+        read = tables_read(demo, config, "clv_kpis", filters)
+        assert read and read <= set(FAMILY_TABLES["clv"]), (filters, read - set(FAMILY_TABLES["clv"]))
+    assert set(FAMILY_TABLES["clv_model"]) <= set(FAMILY_TABLES["clv"])
     assert tables_read(demo, config, "community_events", {}) <= set(cache.EVENT_TABLES)
 
 
@@ -93,23 +100,16 @@ def show(at, kpi_id: str) -> None:
 
 
 @pytest.fixture
-def computed(monkeypatch) -> Counter:
+def computed(counting) -> Counter:
     """How many KPIs' series were computed, by KPI id."""
-    counted: Counter = Counter()
     for name in ("monthly", "by_channel"):
-        original = getattr(series, name)
-
-        def wrapper(con, config, when, filters, kpi_ids, *args, __original=original, **kwargs):
-            counted.update(kpi_ids)
-            return __original(con, config, when, filters, kpi_ids, *args, **kwargs)
-
-        monkeypatch.setattr(series, name, wrapper)
-    return counted
+        counting(series, name, keys=lambda con, config, when, filters, kpi_ids, *args, **kwargs: kpi_ids)
+    return counting(series, "monthly", keys=lambda *args, **kwargs: [])
 
 
 def test_a_posts_upload_changes_what_reads_posts_and_keeps_what_does_not(app, local_server, computed, tmp_path):
-    assert KPIS["conversation_rate"].family == "engagement" and "posts" in cache.FAMILY_TABLES["engagement"]
-    assert "posts" not in cache.FAMILY_TABLES[KPIS["active_community_ratio"].family]
+    assert KPIS["conversation_rate"].family == "engagement" and "posts" in FAMILY_TABLES["engagement"]
+    assert "posts" not in FAMILY_TABLES[KPIS["active_community_ratio"].family]
     at = app.test().run()
     at.switch_page("pages/community.py").run()
     assert not at.exception
@@ -134,3 +134,32 @@ def test_a_posts_upload_changes_what_reads_posts_and_keeps_what_does_not(app, lo
     fresh = [row["conversation_rate"] for row in series.monthly(con, app.config, Q3.end, {}, ["conversation_rate"])]
     assert trend(at) == pytest.approx(fresh)
     assert trend(at) != pytest.approx(posts_before)
+
+
+def test_a_posts_upload_recomputes_the_boards_families_that_read_posts_and_no_other(
+    app, local_server, counting, tmp_path
+):
+    computed = counting(engine, "periods_rows", keys=lambda con, config, periods, filters, families=None: families)
+    at = app.test().run()
+    assert not at.exception and len(at.metric) == 8
+    before = {m.label: m.value for m in at.metric}
+    assert computed == Counter(set(FAMILY_TABLES)), computed  # the first run computes each family once
+
+    export = tmp_path / "meta_posts_more_comments.csv"
+    export.write_bytes(posts_with_more_comments("3"))
+    load_export(session._connection(), app.config, export)
+    computed.clear()
+    at.run()
+    assert not at.exception
+    reading_posts = {family for family, tables in FAMILY_TABLES.items() if "posts" in tables}
+    assert reading_posts == {"engagement", "advocacy", "conversion"}
+    assert computed == Counter(reading_posts), computed  # community, value, clv and clv_model kept
+    # The board's KPIs are those of a computation from scratch, for the families kept and those recomputed.
+    con = session._connection().cursor()
+    period = preset(DEFAULT_PRESET, board.anchor_date(con))
+    fresh = [k.as_dict() for k in kpis.compute(con, app.config, period, "previous", {})]
+    with i18n.language("en"):
+        shown = cache.board_for(period, "previous", {})
+    assert [k.as_dict() for k in shown.kpis] == fresh
+    changed = {m.label for m in at.metric if before[m.label] != m.value}
+    assert changed and changed <= {k.plain_label for k in shown.cards if k.family in reading_posts}, changed
