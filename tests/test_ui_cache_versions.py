@@ -13,6 +13,7 @@ import io
 import json
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -88,6 +89,13 @@ def posts_with_more_comments(tag: str) -> bytes:
     return out.getvalue().encode()
 
 
+def upload(app, folder: Path, name: str, data: bytes) -> None:
+    """Load an export into the app's warehouse, as the Upload page does, between two runs."""
+    export = folder / name
+    export.write_bytes(data)
+    load_export(session._connection(), app.config, export)
+
+
 def trend(at) -> list:
     """The values of the drill-down's month-by-month chart (its first line)."""
     return json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"]
@@ -119,9 +127,7 @@ def test_a_posts_upload_changes_what_reads_posts_and_keeps_what_does_not(app, lo
     members_before = trend(at)
     assert computed == Counter({"conversation_rate": 2, "active_community_ratio": 2}), computed  # months, channels
 
-    export = tmp_path / "meta_posts_more_comments.csv"
-    export.write_bytes(posts_with_more_comments("1"))
-    load_export(session._connection(), app.config, export)
+    upload(app, tmp_path, "meta_posts_more_comments.csv", posts_with_more_comments("1"))
     computed.clear()
 
     at.run()  # the KPI that reads no posts: its series kept
@@ -145,9 +151,7 @@ def test_a_posts_upload_recomputes_the_boards_families_that_read_posts_and_no_ot
     before = {m.label: m.value for m in at.metric}
     assert computed == Counter(set(FAMILY_TABLES)), computed  # the first run computes each family once
 
-    export = tmp_path / "meta_posts_more_comments.csv"
-    export.write_bytes(posts_with_more_comments("3"))
-    load_export(session._connection(), app.config, export)
+    upload(app, tmp_path, "meta_posts_more_comments.csv", posts_with_more_comments("3"))
     computed.clear()
     at.run()
     assert not at.exception

@@ -18,11 +18,9 @@ import pytest
 
 from legame import queries, value
 from legame.clv import cache as fit_cache
-from legame.ingest.exports import load_export
 from legame.kpis.registry import FAMILY_TABLES
-from legame.ui import session
 from tests import test_share
-from tests.test_ui_cache_versions import _scanned, posts_with_more_comments
+from tests.test_ui_cache_versions import _scanned, posts_with_more_comments, upload
 
 app, demo_database, local_server = test_share.app, test_share.demo_database, test_share.local_server
 FIT_TABLES = FAMILY_TABLES["clv_model"]
@@ -64,18 +62,14 @@ def test_a_posts_upload_keeps_the_page_and_a_surveys_upload_makes_it_again(app, 
     assert not at.exception and reports["report"] == 1
     shown = [m.value for m in at.metric]
 
-    posts = tmp_path / "meta_posts_more_comments.csv"
-    posts.write_bytes(posts_with_more_comments("2"))
-    load_export(session._connection(), app.config, posts)
+    upload(app, tmp_path, "meta_posts_more_comments.csv", posts_with_more_comments("2"))
     reports.clear()
     at.run()
     assert not at.exception
     assert reports["report"] == 0, "a posts upload made the Customer value page's report again"
     assert [m.value for m in at.metric] == shown
 
-    surveys = tmp_path / "nps_delighted_promoters.csv"
-    surveys.write_bytes(surveys_all_promoters())
-    load_export(session._connection(), app.config, surveys)
+    upload(app, tmp_path, "nps_delighted_promoters.csv", surveys_all_promoters())
     at.run()
     assert not at.exception
     assert reports["report"] == 1, "a surveys upload kept the Customer value page's old report"
