@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import duckdb
 
@@ -879,35 +879,34 @@ def tables_version(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> i
     ).fetchall()[0][0]
 
 
-@dataclass(frozen=True)
-class Versions:
-    """What the app's caches are keyed on, read in one query (versions())."""
+class Versions(NamedTuple):
+    """What the app's caches are keyed on, read together (versions())."""
 
-    loads: dict[str, int]  # the latest load id of each table ('all': a demo removal or an erasure)
+    data: int  # data_version: the latest load id
     notes: tuple[int, int]  # annotations.version: the count and digest of the notes
-
-    @property
-    def data(self) -> int:
-        """data_version: the latest load id."""
-        return max(self.loads.values(), default=0)
-
-    def of(self, tables: tuple[str, ...]) -> int:
-        """tables_version(tables): the latest load id that changed any of `tables`."""
-        return max((self.loads.get(t, 0) for t in (*tables, "all")), default=0)
 
 
 def versions(con: duckdb.DuckDBPyConnection) -> Versions:
-    """The data version, each table's and the notes' (annotations.version) in one query: the app reads them
-    on every script run, and each query waits its turn among the sessions' queries."""
+    """The data version and the notes' version (annotations.version) in one query: the app reads both on every
+    script run, and under load each query waits its turn among the sessions' queries."""
     # The notes' version as annotations.version reads it (queries/annotations_version.sql: one row).
-    tables, latest, notes, digest = con.execute(
-        f"""with by_table as (select table_name, max(load_id) as latest from loads group by table_name)
-        select loaded.*, notes.*
-        from (select list(table_name) as tables, list(latest) as latest from by_table) as loaded,
-            ({queries.sql("annotations_version")}
-            ) as notes"""
+    data, notes, digest = con.execute(
+        f"""select (select coalesce(max(load_id), 0) from loads) as data_version, notes.*
+        from ({queries.sql("annotations_version")}
+        ) as notes"""
     ).fetchall()[0]
-    return Versions(dict(zip(tables or [], latest or [], strict=True)), (notes, digest))
+    return Versions(data, (notes, digest))
+
+
+def latest_loads(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """The latest load id of each table ('all': a demo removal or an erasure), in one query: tables_version of
+    any set of tables is then loaded_version(latest, tables)."""
+    return dict(con.execute("select table_name, max(load_id) from loads group by table_name").fetchall())
+
+
+def loaded_version(latest: dict[str, int], tables: tuple[str, ...]) -> int:
+    """tables_version(con, tables), from latest_loads(con)."""
+    return max((latest.get(table, 0) for table in (*tables, "all")), default=0)
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

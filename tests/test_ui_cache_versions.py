@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from legame import aggregates, board, i18n, kpis, queries
+from legame import aggregates, annotations, board, i18n, kpis, queries, warehouse
 from legame.ingest.exports import load_export
 from legame.kpis import engine, series
 from legame.kpis.params import query_params
@@ -75,6 +75,20 @@ def test_every_family_declares_at_least_the_tables_its_query_reads(demo, config)
         assert read and read <= set(FAMILY_TABLES["clv"]), (filters, read - set(FAMILY_TABLES["clv"]))
     assert set(FAMILY_TABLES["clv_model"]) <= set(FAMILY_TABLES["clv"])
     assert tables_read(demo, config, "community_events", {}) <= set(cache.EVENT_TABLES)
+
+
+def test_each_familys_version_read_from_the_latest_loads_is_tables_version(demo):
+    for erased in (False, True):
+        if erased:  # a load of table 'all', as an erasure or a demo removal logs: every family's version moves
+            demo.execute(
+                """insert into loads values ((select max(load_id) + 1 from loads), 'erasure', '', 'erasure', 'all',
+                0, 0, 0, 0, 0, 0, null, null, current_timestamp::timestamp, 'test', false)"""
+            )
+        latest = warehouse.latest_loads(demo)
+        found = {f: warehouse.loaded_version(latest, tables) for f, tables in FAMILY_TABLES.items()}
+        assert found == {f: warehouse.tables_version(demo, tables) for f, tables in FAMILY_TABLES.items()}
+    assert set(found.values()) == {warehouse.versions(demo).data}
+    assert warehouse.versions(demo) == (warehouse.data_version(demo), annotations.version(demo))
 
 
 def posts_with_more_comments(tag: str) -> bytes:

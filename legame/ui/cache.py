@@ -26,8 +26,8 @@ EVENT_TABLES = ("interactions",)  # the community events marked on the trend cha
 
 
 def versions() -> warehouse.Versions:
-    """The loads of every table and the notes' version, read in one query once a run: every cache below is
-    keyed on them."""
+    """The data version and the notes' version, read in one query once a run: every cache below is keyed on
+    them."""
     return once_per_run("versions", lambda: warehouse.versions(cursor()))
 
 
@@ -36,14 +36,22 @@ def data_version() -> int:
     return versions().data
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _latest_loads(version: int) -> dict[str, int]:
+    # Every change of a table adds a load with a higher id than any before (a demo removal or an erasure too,
+    # as table 'all'), so a table's version only moves when the data version does: read once for each.
+    return warehouse.latest_loads(cursor())
+
+
 def tables_version(tables: tuple[str, ...]) -> int:
-    """The latest load of any of `tables` (a demo removal or an erasure changes every table)."""
-    return versions().of(tables)
+    """The latest load of any of `tables` (warehouse.tables_version), read once per data version."""
+    latest = once_per_run("latest loads", lambda: _latest_loads(data_version()))
+    return warehouse.loaded_version(latest, tables)
 
 
 def family_version(family: str) -> int:
     """The data version of what `family`'s KPIs read: an upload of another table leaves it."""
-    return versions().of(FAMILY_TABLES[family])
+    return tables_version(FAMILY_TABLES[family])
 
 
 def kpi_version(kpi_id: str) -> int:
