@@ -46,7 +46,10 @@ def _made_once(key: tuple, words: Callable[[], str], make: Callable[[], T]) -> T
     return made
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+# The report, the community's uplift and the holdout check are kept as objects (cache_resource), shared by every
+# session and never changed (the page and the charts below build their tables from them): a pickled copy per
+# call (cache_data) cost each run of the page its unpickling.
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _report(version: int, lang: str, as_of: date) -> value.ValueReport:
     with i18n.language(lang):
         return value.report(cursor(), config(), as_of=as_of)
@@ -59,7 +62,7 @@ def report(as_of: date) -> value.ValueReport:
     return _made_once(key, lambda: _("Fitting the customer value models…"), lambda: _report(*key))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _community(version: int, lang: str, as_of: date) -> value.Uplift | None:
     with i18n.language(lang):
         return value.predictions(cursor(), config(), as_of).community
@@ -71,7 +74,7 @@ def community(as_of: date) -> value.Uplift | None:
     return _made_once(key, lambda: _("Fitting the customer value models for the comparison…"), lambda: _community(*key))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _holdout(version: int, lang: str, split_date: date, end_date: date) -> clv.HoldoutCheck:
     with i18n.language(lang):
         return value.holdout(cursor(), config(), split_date, end_date)
