@@ -77,6 +77,15 @@ def test_every_family_declares_at_least_the_tables_its_query_reads(demo, config)
     assert tables_read(demo, config, "community_events", {}) <= set(cache.EVENT_TABLES)
 
 
+def test_a_familys_kpis_computed_alone_are_those_of_the_whole_computation(demo, config):
+    view = {"channel": series.dimensions(demo, config)["channel"][0]}
+    for filters in ({}, view):
+        whole = [k.as_dict() for k in kpis.compute(demo, config, Q3, "year", filters)]
+        for family in FAMILY_TABLES:
+            alone = [k.as_dict() for k in kpis.compute(demo, config, Q3, "year", filters, families=[family])]
+            assert alone and alone == [k for k in whole if k["family"] == family], family
+
+
 def test_each_familys_version_read_from_the_latest_loads_is_tables_version(demo):
     for erased in (False, True):
         if erased:  # a load of table 'all', as an erasure or a demo removal logs: every family's version moves
