@@ -103,10 +103,13 @@ def build(
     period: Period,
     comparison: str,
     filters: dict[str, str] | None = None,
+    *,
+    kpis: list[Kpi] | None = None,
 ) -> Board:
+    """The board of the view; `kpis`, when given, are compute()'s for it (the app caches each family apart)."""
     return Board(
         period=period,
-        kpis=compute(con, config, period, comparison, filters),
+        kpis=compute(con, config, period, comparison, filters) if kpis is None else kpis,
         freshness=warehouse.freshness(con),
         demo_state=warehouse.demo_state(con),
         horizon_months=int(config.get("clv", "horizon_months")),

@@ -18,11 +18,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import duckdb
 
-from legame import aggregates
+from legame import aggregates, queries
 from legame.config import Config
 from legame.errors import ConfigError, DatabaseBusy, LegameError
 from legame.i18n import _, pgettext
@@ -877,6 +877,36 @@ def tables_version(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> i
         where table_name in (select unnest($tables)) or table_name = 'all'""",
         {"tables": list(tables)},
     ).fetchall()[0][0]
+
+
+class Versions(NamedTuple):
+    """What the app's caches are keyed on, read together (versions())."""
+
+    data: int  # data_version: the latest load id
+    notes: tuple[int, int]  # annotations.version: the count and digest of the notes
+
+
+def versions(con: duckdb.DuckDBPyConnection) -> Versions:
+    """The data version and the notes' version (annotations.version) in one query: the app reads both on every
+    script run, and under load each query waits its turn among the sessions' queries."""
+    # The notes' version as annotations.version reads it (queries/annotations_version.sql: one row).
+    data, notes, digest = con.execute(
+        f"""select (select coalesce(max(load_id), 0) from loads) as data_version, notes.*
+        from ({queries.sql("annotations_version")}
+        ) as notes"""
+    ).fetchall()[0]
+    return Versions(data, (notes, digest))
+
+
+def latest_loads(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """The latest load id of each table ('all': a demo removal or an erasure), in one query: tables_version of
+    any set of tables is then loaded_version(latest, tables)."""
+    return dict(con.execute("select table_name, max(load_id) from loads group by table_name").fetchall())
+
+
+def loaded_version(latest: dict[str, int], tables: tuple[str, ...]) -> int:
+    """tables_version(con, tables), from latest_loads(con)."""
+    return max((latest.get(table, 0) for table in (*tables, "all")), default=0)
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -25,35 +25,30 @@ controls.view_subtitle(period, comparison, filters)
 st.markdown(f"#### {cards.plain(board.headline)}")
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def take_it_to_the_board() -> None:
     controls.freshness_line(board.freshness)
     st.subheader(_("Take it to the board"))
     facts_xlsx, facts_csv = cache.facts_files(period, comparison, filters)
-    stem = f"legame-{period.start}-{period.end}"
     lang = i18n.current()  # the PDF is made when the button is pressed: in this run's language
-    left, middle, right = st.columns(3)
-    left.download_button(
-        _("Board pack (PDF)"),
-        data=cache.deferred_board_pack(period, comparison, filters, lang),
-        file_name=f"{stem}-board-pack.pdf",
-        mime="application/pdf",
-        icon=":material/picture_as_pdf:",
-        help=_("Cover, KPI table with status, charts, definitions and assumptions; a few seconds to prepare."),
-    )
-    middle.download_button(
-        _("Facts table (XLSX)"),
-        data=facts_xlsx,
-        file_name=f"{stem}-facts.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/table_view:",
-    )
-    right.download_button(
-        _("Facts table (CSV)"),
-        data=facts_csv,
-        file_name=f"{stem}-facts.csv",
-        mime="text/csv",
-        icon=":material/download:",
-    )
+    # (label, the file's bytes or what makes them when pressed, the file name's end, type, icon, help)
+    files = [
+        (
+            _("Board pack (PDF)"),
+            cache.deferred_board_pack(period, comparison, filters, lang),
+            "board-pack.pdf",
+            "application/pdf",
+            ":material/picture_as_pdf:",
+            _("Cover, KPI table with status, charts, definitions and assumptions; a few seconds to prepare."),
+        ),
+        (_("Facts table (XLSX)"), facts_xlsx, "facts.xlsx", XLSX, ":material/table_view:", None),
+        (_("Facts table (CSV)"), facts_csv, "facts.csv", "text/csv", ":material/download:", None),
+    ]
+    for column, (label, data, name, mime, icon, about) in zip(st.columns(len(files)), files, strict=True):
+        file_name = f"legame-{period.start}-{period.end}-{name}"
+        column.download_button(label, data=data, file_name=file_name, mime=mime, icon=icon, help=about)
 
 
 if view == "facts":

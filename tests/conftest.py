@@ -6,8 +6,10 @@ import copy
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,6 +42,28 @@ def con(config: Config):
     connection = warehouse.connect(config)
     yield connection
     connection.close()
+
+
+@pytest.fixture
+def counting(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Counter]:
+    """Count the calls of functions for the test: `counting(module, name)` replaces module.name by a wrapper that
+    counts each call under `name` (or `label`), or under each key `keys(*args, **kwargs)` gives, and calls the
+    original; it returns the test's one Counter, shared by every function counted."""
+    counted: Counter = Counter()
+
+    def count(
+        module: Any, name: str, label: str | None = None, keys: Callable[..., Iterable[str]] | None = None
+    ) -> Counter:
+        original = getattr(module, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            counted.update(keys(*args, **kwargs) if keys else [label or name])
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+        return counted
+
+    return count
 
 
 def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:

@@ -20,6 +20,7 @@ from legame import annotations, board, charts, charts_value, export, value, ware
 from legame.channels import Taxonomy
 from legame.config import ROOT
 from legame.kpis import engine
+from legame.kpis.registry import FAMILY_TABLES
 from legame.ui import controls, session
 from tests import test_share
 
@@ -52,25 +53,18 @@ PAGE_RUN = {"page run": (controls, "period_controls")}
 # Read once a run, however many parts of the page need them: the role, and the versions the caches are keyed on.
 ONCE_A_RUN = {
     "role": (session, "_resolve"),
-    "data version": (warehouse, "data_version"),
-    "notes version": (annotations, "version"),
+    "versions": (warehouse, "versions"),
 }
-RERUN = Counter({"page run": 1, "role": 1, "data version": 1, "notes version": 1})
-VALUE_RERUN = RERUN - Counter({"notes version": 1})  # the Customer value page has no trend chart
+RERUN = Counter({"page run": 1, "role": 1, "versions": 1})
 
 
 @pytest.fixture
-def calls(monkeypatch) -> Counter:
-    counted: Counter = Counter()
+def calls(counting) -> Counter:
     for name, (module, attribute) in {**COUNTED, **PAGE_RUN, **ONCE_A_RUN}.items():
-        original = getattr(module, attribute)
-
-        def wrapper(*args, __original=original, __name=name, **kwargs):
-            counted[__name] += 1
-            return __original(*args, **kwargs)
-
-        monkeypatch.setattr(module, attribute, wrapper)
-    return counted
+        counting(module, attribute, name)
+    # Never: versions() reads them in one query.
+    counting(warehouse, "data_version", "data version")
+    return counting(annotations, "version", "notes version")
 
 
 def test_a_second_run_of_the_board_builds_nothing_again(app, local_server, calls):
@@ -92,7 +86,8 @@ def test_choosing_another_chart_on_a_drill_down_reruns_that_chart_alone(app, loc
     at.switch_page("pages/community.py").run()
     assert not at.exception
     assert calls["trend chart"] == calls["channel chart"] == 1, +calls
-    assert calls["kpis"] == 1, +calls  # the drill-down shows the board's own KPIs for the view
+    # The drill-down shows the board's own KPIs for the view: each family computed once.
+    assert calls["kpis"] == len(FAMILY_TABLES), +calls
     calls.clear()
     at.run()
     assert +calls == RERUN, +calls
@@ -133,36 +128,27 @@ def test_the_customer_value_page_reads_the_fit_once_and_reruns_only_the_holdout_
     assert calls["value report"] == 1 and calls["segment chart"] == 1, +calls
     calls.clear()
     at.run()
-    assert +calls == VALUE_RERUN, +calls
+    assert +calls == RERUN, +calls
     calls.clear()
     split = next(d for d in at.date_input if d.label == "Split date")
     split.set_value(split.value + timedelta(days=7)).run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert +calls == VALUE_RERUN + Counter({"holdout": 1, "holdout chart": 1, "figure to dict": 1}), +calls
+    assert +calls == RERUN + Counter({"holdout": 1, "holdout chart": 1, "figure to dict": 1}), +calls
     assert len(at._fragment_storage._fragments) == 1  # the holdout check is a fragment
 
 
 def test_the_server_start_fills_the_default_boards_caches_so_the_first_visit_builds_nothing(
-    app, local_server, monkeypatch, calls
+    app, local_server, counting, calls
 ):
-    fits: Counter = Counter()
-    original = value._fit
-
-    def counted(*args, **kwargs):
-        fits["fit"] += 1
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(value, "_fit", counted)
+    counting(value, "_fit", "fit")
     value.FITS._entries.clear()
     session.warm_up()  # what the server's lifespan runs before it answers
-    assert fits["fit"] >= 1
+    assert calls["fit"] >= 1
     assert calls["board"] == calls["revenue chart"] == 1, +calls
-    fits.clear()
     calls.clear()
     at = app.test().run()  # in config.yaml's language, as a first visitor with no ?lang= reads it
     assert not at.exception and len(at.metric) == 8
-    assert fits == Counter(), fits
-    assert +calls == RERUN, +calls
+    assert +calls == RERUN, +calls  # no fit either
 
 
 def test_the_server_does_not_collect_every_object_after_every_run():

@@ -1,8 +1,9 @@
-"""A KPI's series and charts are cached per version of the tables its family reads (legame/ui/cache.py).
+"""A KPI's numbers, series and charts are cached per version of the tables its family reads (legame/ui/cache.py).
 
-FAMILY_TABLES is held against DuckDB's own plans of the families' queries, with and without filters. Then
-the app under AppTest on the demo: after a posts upload, a KPI that reads posts shows the new numbers (those
-of a computation from scratch, not the cached ones), and a KPI that does not keeps its cached series.
+The registry's FAMILY_TABLES is held against DuckDB's own plans of the families' queries, with and without
+filters. Then the app under AppTest on the demo: after a posts upload, a KPI that reads posts shows the new
+numbers (those of a computation from scratch, not the cached ones), and a KPI that does not keeps its cached
+series; the board recomputes the families that read posts and no other.
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ import io
 import json
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from legame import aggregates, queries
+from legame import aggregates, annotations, board, i18n, kpis, queries, warehouse
 from legame.ingest.exports import load_export
-from legame.kpis import series
+from legame.kpis import engine, series
 from legame.kpis.params import query_params
-from legame.kpis.period import Period
-from legame.kpis.registry import KPIS, MODEL_FAMILIES
+from legame.kpis.period import Period, preset
+from legame.kpis.registry import FAMILY_TABLES, KPIS, MODEL_FAMILIES
 from legame.ui import cache, session
+from legame.ui.controls import DEFAULT_PRESET
 from tests import test_share
 
 app, demo_database, local_server = test_share.app, test_share.demo_database, test_share.local_server
@@ -55,18 +59,45 @@ def tables_read(con, config, name: str, filters: dict[str, str]) -> set[str]:
 
 def test_every_family_declares_at_least_the_tables_its_query_reads(demo, config):
     families = {k.family for k in KPIS.values()}
-    assert families == set(cache.FAMILY_TABLES)
-    assert cache.AGGREGATED == tuple(sorted(aggregates.SOURCES))
+    assert families == set(FAMILY_TABLES)
     dimensions = series.dimensions(demo, config)
     views = [{}, {"channel": dimensions["channel"][0]}, {"campaign": dimensions["campaign"][0]}]
     for family in families - MODEL_FAMILIES:
-        declared = set(cache.FAMILY_TABLES[family])
+        declared = set(FAMILY_TABLES[family])
         for filters in views:
             read = tables_read(demo, config, family, filters)
             assert read and read <= declared, (family, filters, read - declared)
-    for family in MODEL_FAMILIES:
-        assert cache.FAMILY_TABLES[family] is None  # the fitted model and more: every table
+    # The model families read the fit (its tables: tests/test_ui_value_versions.py), and clv queries/clv_kpis.sql
+    # with the fit's predictions.
+    demo.register("clv_predictions", pd.DataFrame({"person_id": ["p"], "clv_predicted": [1.0]}))
+    for filters in views:
+        read = tables_read(demo, config, "clv_kpis", filters)
+        assert read and read <= set(FAMILY_TABLES["clv"]), (filters, read - set(FAMILY_TABLES["clv"]))
+    assert set(FAMILY_TABLES["clv_model"]) <= set(FAMILY_TABLES["clv"])
     assert tables_read(demo, config, "community_events", {}) <= set(cache.EVENT_TABLES)
+
+
+def test_a_familys_kpis_computed_alone_are_those_of_the_whole_computation(demo, config):
+    view = {"channel": series.dimensions(demo, config)["channel"][0]}
+    for filters in ({}, view):
+        whole = [k.as_dict() for k in kpis.compute(demo, config, Q3, "year", filters)]
+        for family in FAMILY_TABLES:
+            alone = [k.as_dict() for k in kpis.compute(demo, config, Q3, "year", filters, families=[family])]
+            assert alone and alone == [k for k in whole if k["family"] == family], family
+
+
+def test_each_familys_version_read_from_the_latest_loads_is_tables_version(demo):
+    for erased in (False, True):
+        if erased:  # a load of table 'all', as an erasure or a demo removal logs: every family's version moves
+            demo.execute(
+                """insert into loads values ((select max(load_id) + 1 from loads), 'erasure', '', 'erasure', 'all',
+                0, 0, 0, 0, 0, 0, null, null, current_timestamp::timestamp, 'test', false)"""
+            )
+        latest = warehouse.latest_loads(demo)
+        found = {f: warehouse.loaded_version(latest, tables) for f, tables in FAMILY_TABLES.items()}
+        assert found == {f: warehouse.tables_version(demo, tables) for f, tables in FAMILY_TABLES.items()}
+    assert set(found.values()) == {warehouse.versions(demo).data}
+    assert warehouse.versions(demo) == (warehouse.data_version(demo), annotations.version(demo))
 
 
 def posts_with_more_comments(tag: str) -> bytes:
@@ -81,6 +112,13 @@ def posts_with_more_comments(tag: str) -> bytes:
     return out.getvalue().encode()
 
 
+def upload(app, folder: Path, name: str, data: bytes) -> None:
+    """Load an export into the app's warehouse, as the Upload page does, between two runs."""
+    export = folder / name
+    export.write_bytes(data)
+    load_export(session._connection(), app.config, export)
+
+
 def trend(at) -> list:
     """The values of the drill-down's month-by-month chart (its first line)."""
     return json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"]
@@ -93,23 +131,16 @@ def show(at, kpi_id: str) -> None:
 
 
 @pytest.fixture
-def computed(monkeypatch) -> Counter:
+def computed(counting) -> Counter:
     """How many KPIs' series were computed, by KPI id."""
-    counted: Counter = Counter()
     for name in ("monthly", "by_channel"):
-        original = getattr(series, name)
-
-        def wrapper(con, config, when, filters, kpi_ids, *args, __original=original, **kwargs):
-            counted.update(kpi_ids)
-            return __original(con, config, when, filters, kpi_ids, *args, **kwargs)
-
-        monkeypatch.setattr(series, name, wrapper)
-    return counted
+        counting(series, name, keys=lambda con, config, when, filters, kpi_ids, *args, **kwargs: kpi_ids)
+    return counting(series, "monthly", keys=lambda *args, **kwargs: [])
 
 
 def test_a_posts_upload_changes_what_reads_posts_and_keeps_what_does_not(app, local_server, computed, tmp_path):
-    assert KPIS["conversation_rate"].family == "engagement" and "posts" in cache.FAMILY_TABLES["engagement"]
-    assert "posts" not in cache.FAMILY_TABLES[KPIS["active_community_ratio"].family]
+    assert KPIS["conversation_rate"].family == "engagement" and "posts" in FAMILY_TABLES["engagement"]
+    assert "posts" not in FAMILY_TABLES[KPIS["active_community_ratio"].family]
     at = app.test().run()
     at.switch_page("pages/community.py").run()
     assert not at.exception
@@ -119,9 +150,7 @@ def test_a_posts_upload_changes_what_reads_posts_and_keeps_what_does_not(app, lo
     members_before = trend(at)
     assert computed == Counter({"conversation_rate": 2, "active_community_ratio": 2}), computed  # months, channels
 
-    export = tmp_path / "meta_posts_more_comments.csv"
-    export.write_bytes(posts_with_more_comments("1"))
-    load_export(session._connection(), app.config, export)
+    upload(app, tmp_path, "meta_posts_more_comments.csv", posts_with_more_comments("1"))
     computed.clear()
 
     at.run()  # the KPI that reads no posts: its series kept
@@ -134,3 +163,30 @@ def test_a_posts_upload_changes_what_reads_posts_and_keeps_what_does_not(app, lo
     fresh = [row["conversation_rate"] for row in series.monthly(con, app.config, Q3.end, {}, ["conversation_rate"])]
     assert trend(at) == pytest.approx(fresh)
     assert trend(at) != pytest.approx(posts_before)
+
+
+def test_a_posts_upload_recomputes_the_boards_families_that_read_posts_and_no_other(
+    app, local_server, counting, tmp_path
+):
+    computed = counting(engine, "periods_rows", keys=lambda con, config, periods, filters, families=None: families)
+    at = app.test().run()
+    assert not at.exception and len(at.metric) == 8
+    before = {m.label: m.value for m in at.metric}
+    assert computed == Counter(set(FAMILY_TABLES)), computed  # the first run computes each family once
+
+    upload(app, tmp_path, "meta_posts_more_comments.csv", posts_with_more_comments("3"))
+    computed.clear()
+    at.run()
+    assert not at.exception
+    reading_posts = {family for family, tables in FAMILY_TABLES.items() if "posts" in tables}
+    assert reading_posts == {"engagement", "advocacy", "conversion"}
+    assert computed == Counter(reading_posts), computed  # community, value, clv and clv_model kept
+    # The board's KPIs are those of a computation from scratch, for the families kept and those recomputed.
+    con = session._connection().cursor()
+    period = preset(DEFAULT_PRESET, board.anchor_date(con))
+    fresh = [k.as_dict() for k in kpis.compute(con, app.config, period, "previous", {})]
+    with i18n.language("en"):
+        shown = cache.board_for(period, "previous", {})
+    assert [k.as_dict() for k in shown.kpis] == fresh
+    changed = {m.label for m in at.metric if before[m.label] != m.value}
+    assert changed and changed <= {k.plain_label for k in shown.cards if k.family in reading_posts}, changed

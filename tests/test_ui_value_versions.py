@@ -1,6 +1,7 @@
-"""The Customer value page is cached per version of the tables it reads (legame/ui/value_cache.py VALUE_TABLES).
+"""The Customer value page is cached per version of the tables it reads: the fit's (the registry's
+FAMILY_TABLES["clv_model"], legame/ui/value_cache.py).
 
-VALUE_TABLES is held against DuckDB's own plans of the queries the page's numbers come from. Then the app under
+They are held against DuckDB's own plans of the queries the page's numbers come from. Then the app under
 AppTest on the demo: a posts upload (a table the page does not read) keeps the page's report, and a surveys
 upload (one it reads: who the promoters are) makes it again.
 """
@@ -17,12 +18,12 @@ import pytest
 
 from legame import queries, value
 from legame.clv import cache as fit_cache
-from legame.ingest.exports import load_export
-from legame.ui import session, value_cache
+from legame.kpis.registry import FAMILY_TABLES
 from tests import test_share
-from tests.test_ui_cache_versions import _scanned, posts_with_more_comments
+from tests.test_ui_cache_versions import _scanned, posts_with_more_comments, upload
 
 app, demo_database, local_server = test_share.app, test_share.demo_database, test_share.local_server
+FIT_TABLES = FAMILY_TABLES["clv_model"]
 
 # The queries the page's numbers are made of, with a value for each of their parameters.
 PAGE_QUERIES = {
@@ -35,22 +36,14 @@ def test_the_page_declares_every_table_its_queries_read(demo):
     for name, params in PAGE_QUERIES.items():
         plan = json.loads(demo.execute("explain (format json) " + queries.sql(name), params).fetchall()[0][1])
         read = _scanned(plan, set())
-        assert read and read <= set(value_cache.VALUE_TABLES), (name, read - set(value_cache.VALUE_TABLES))
+        assert read and read <= set(FIT_TABLES), (name, read - set(FIT_TABLES))
     # The fit the board's KPIs read is the page's: both move with the same tables.
-    assert set(value_cache.VALUE_TABLES) == set(fit_cache.FIT_TABLES)
+    assert fit_cache.fit_tables() == FIT_TABLES
 
 
 @pytest.fixture
-def reports(monkeypatch) -> Counter:
-    counted: Counter = Counter()
-    original = value.report
-
-    def wrapper(*args, **kwargs):
-        counted["report"] += 1
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(value, "report", wrapper)
-    return counted
+def reports(counting) -> Counter:
+    return counting(value, "report")
 
 
 def surveys_all_promoters() -> bytes:
@@ -63,24 +56,20 @@ def surveys_all_promoters() -> bytes:
 
 
 def test_a_posts_upload_keeps_the_page_and_a_surveys_upload_makes_it_again(app, local_server, reports, tmp_path):
-    assert "posts" not in value_cache.VALUE_TABLES and "surveys" in value_cache.VALUE_TABLES
+    assert "posts" not in FIT_TABLES and "surveys" in FIT_TABLES
     at = app.test().run()
     at.switch_page("pages/value.py").run()
     assert not at.exception and reports["report"] == 1
     shown = [m.value for m in at.metric]
 
-    posts = tmp_path / "meta_posts_more_comments.csv"
-    posts.write_bytes(posts_with_more_comments("2"))
-    load_export(session._connection(), app.config, posts)
+    upload(app, tmp_path, "meta_posts_more_comments.csv", posts_with_more_comments("2"))
     reports.clear()
     at.run()
     assert not at.exception
     assert reports["report"] == 0, "a posts upload made the Customer value page's report again"
     assert [m.value for m in at.metric] == shown
 
-    surveys = tmp_path / "nps_delighted_promoters.csv"
-    surveys.write_bytes(surveys_all_promoters())
-    load_export(session._connection(), app.config, surveys)
+    upload(app, tmp_path, "nps_delighted_promoters.csv", surveys_all_promoters())
     at.run()
     assert not at.exception
     assert reports["report"] == 1, "a surveys upload kept the Customer value page's old report"

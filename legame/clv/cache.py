@@ -34,10 +34,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# The tables a fit reads: orders, the people and their community acts, referrals and NPS answers
-# (queries/clv_summary.sql, queries/value_people.sql and the relations they use).
-# tests/test_clv_cache.py holds a fit unchanged by a change to every other table.
-FIT_TABLES = ("orders", "people", "interactions", "referrals", "surveys")
 log = logging.getLogger(__name__)
 
 # Stored fits kept for the current data version: one per settings and date asked for (each
@@ -54,9 +50,25 @@ class FitKey(NamedTuple):
     as_of: date  # orders up to this day inclusive
 
 
+def fit_tables() -> tuple[str, ...]:
+    """The tables a fit reads: orders, the people and their community acts, referrals and NPS answers (the
+    registry's FAMILY_TABLES["clv_model"]). tests/test_clv_persist.py holds a fit unchanged by a change to
+    every other table."""
+    # Read on use: the registry imports legame.clv, and importing legame.value imports no KPI module.
+    from legame.kpis.registry import FAMILY_TABLES
+
+    return FAMILY_TABLES["clv_model"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "FIT_TABLES":  # fit_tables(), by its former name
+        return fit_tables()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def fit_version(con: duckdb.DuckDBPyConnection) -> int:
-    """The data version of what a fit reads (FIT_TABLES): an upload of posts or spend leaves it."""
-    return tables_version(con, FIT_TABLES)
+    """The data version of what a fit reads (fit_tables()): an upload of posts or spend leaves it."""
+    return tables_version(con, fit_tables())
 
 
 class _Entry(Generic[T]):

@@ -7,6 +7,7 @@ table and the CLI's JSON all read the same `Kpi` objects.
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -192,17 +193,21 @@ def family_rows(
 
 
 def periods_rows(
-    con: duckdb.DuckDBPyConnection, config: Config, periods: tuple[Period, ...], filters: dict[str, str]
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    periods: tuple[Period, ...],
+    filters: dict[str, str],
+    families: set[str] | None = None,
 ) -> list[dict[str, dict[str, Any]]]:
     """family_rows for each period, read at once on cursors of their own: a period's queries spend much
     of their time binding and planning, on one core, so two periods take about the time of one on two."""
     if len(periods) == 1:
-        return [family_rows(con, config, periods[0], filters)]
+        return [family_rows(con, config, periods[0], filters, families)]
 
     def read(period: Period) -> dict[str, dict[str, Any]]:
         cursor = con.cursor()
         try:
-            return family_rows(cursor, config, period, filters)
+            return family_rows(cursor, config, period, filters, families)
         finally:
             cursor.close()
 
@@ -326,21 +331,22 @@ def compute(
     period: Period,
     comparison_kind: str = "previous",
     filters: dict[str, str] | None = None,
+    *,
+    families: Collection[str] | None = None,
 ) -> list[Kpi]:
     """Every registered KPI for `period`, compared with the previous period or the same one a year ago.
 
-    `filters` may hold a `channel` and a `campaign`; each KPI says which filters it honours.
+    `filters` may hold a `channel` and a `campaign`; each KPI says which filters it honours. `families`:
+    only the KPIs of those families (registry order), reading only their inputs.
     """
     if comparison_kind not in COMPARISONS:
         raise ValueError(_("comparison must be one of {choices}", choices=", ".join(COMPARISONS)))
     filters = {k: v for k, v in (filters or {}).items() if v}
     Taxonomy.from_config(config).check(filters.get("channel"))
     comparison = period.comparison(comparison_kind)
-    rows, previous_rows = periods_rows(con, config, (period, comparison), filters)
-    return [
-        _build(kdef, rows, previous_rows, config, period, comparison, comparison_kind, filters)
-        for kdef in KPIS.values()
-    ]
+    chosen = [k for k in KPIS.values() if families is None or k.family in families]
+    rows, previous_rows = periods_rows(con, config, (period, comparison), filters, {k.family for k in chosen})
+    return [_build(kdef, rows, previous_rows, config, period, comparison, comparison_kind, filters) for kdef in chosen]
 
 
 @dataclass

@@ -1,6 +1,6 @@
-"""Computations the pages show, cached per data version: a new upload invalidates them. A KPI's series and
-charts are cached per version of the tables its family reads (FAMILY_TABLES): an upload of another table
-keeps them.
+"""Computations the pages show, cached per data version: a new upload invalidates them. A KPI's numbers, series
+and charts are cached per version of the tables its family reads (the registry's FAMILY_TABLES): an upload of
+another table keeps them.
 
 Whatever holds words (KPI labels and sentences, the board, its PDF, channel names) is cached per
 language too (`lang`, from i18n.current()), so two sessions in two languages never share words.
@@ -17,66 +17,91 @@ import streamlit as st
 
 from legame import annotations, board, charts, export, i18n, warehouse
 from legame.fmt import NumberFormat
-from legame.kpis import Kpi, Period, series
+from legame.kpis import Kpi, Period, compute, series
 from legame.kpis.facts import unit_words
-from legame.kpis.registry import KPIS
+from legame.kpis.registry import FAMILY_TABLES, KPIS
 from legame.ui.session import config, cursor, once_per_run, snapshot, taxonomy
 
-
-def data_version() -> int:
-    """The latest load id, read once a run: every cache below is keyed on it."""
-    return once_per_run("data_version", lambda: warehouse.data_version(cursor()))
-
-
-# The canonical tables each KPI family's inputs are read from: queries/<family>.sql and the relations it calls,
-# the aggregates standing for the tables they are computed from (aggregates.SOURCES: orders, interactions,
-# people). The CLV families read the fitted model and more: every table. tests/test_ui_cache_versions.py
-# holds this against the tables in DuckDB's plans of the families' queries.
-AGGREGATED = ("interactions", "orders", "people")
-FAMILY_TABLES: dict[str, tuple[str, ...] | None] = {
-    "engagement": ("posts",),
-    "community": AGGREGATED,
-    "value": AGGREGATED,
-    "advocacy": (*AGGREGATED, "posts", "referrals", "spend", "surveys"),
-    "conversion": (*AGGREGATED, "posts", "spend", "visits"),
-    "clv": None,
-    "clv_model": None,
-}
 EVENT_TABLES = ("interactions",)  # the community events marked on the trend charts (queries/community_events.sql)
 
 
-def tables_version(tables: tuple[str, ...] | None) -> int:
-    """The latest load of any of `tables` (None: of any table), read once per data version for each set."""
-    if tables is None:
-        return data_version()
-    return once_per_run(f"tables_version {tables}", lambda: _tables_version(data_version(), tables))
+def versions() -> warehouse.Versions:
+    """The data version and the notes' version, read in one query once a run: every cache below is keyed on
+    them."""
+    return once_per_run("versions", lambda: warehouse.versions(cursor()))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _tables_version(version: int, tables: tuple[str, ...]) -> int:
-    # Every change of a table adds a load with a higher id than any before (a demo removal or an erasure
-    # too, as table 'all'), so a table's version only moves when the data version does: read once for each.
-    return warehouse.tables_version(cursor(), tables)
+def data_version() -> int:
+    """The latest load id."""
+    return versions().data
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _latest_loads(version: int) -> dict[str, int]:
+    # Every change of a table adds a load with a higher id than any before (a demo removal or an erasure too,
+    # as table 'all'), so a table's version only moves when the data version does: read once for each.
+    return warehouse.latest_loads(cursor())
+
+
+def tables_version(tables: tuple[str, ...]) -> int:
+    """The latest load of any of `tables` (warehouse.tables_version), read once per data version."""
+    latest = once_per_run("latest loads", lambda: _latest_loads(data_version()))
+    return warehouse.loaded_version(latest, tables)
+
+
+def family_version(family: str) -> int:
+    """The data version of what `family`'s KPIs read: an upload of another table leaves it."""
+    return tables_version(FAMILY_TABLES[family])
 
 
 def kpi_version(kpi_id: str) -> int:
-    """The data version of what `kpi_id`'s family reads: an upload of another table leaves it."""
-    return tables_version(FAMILY_TABLES[KPIS[kpi_id].family])
+    """The data version of what `kpi_id`'s family reads."""
+    return family_version(KPIS[kpi_id].family)
 
 
 def notes_version() -> tuple[int, int]:
     """Changes with every note added or deleted: the board's chart marks are cached on it too."""
-    return once_per_run("notes_version", lambda: annotations.version(cursor()))
+    return versions().notes
 
 
 # The board and what every page reads of it are kept as objects (cache_resource), shared by every session and
 # never changed by a page: a pickled copy per call (cache_data) cost each run its unpickling.
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _family_kpis(
+    version: int, lang: str, family: str, start: date, end: date, comparison: str, filters: tuple
+) -> list[Kpi]:
+    # One family's KPIs, on the version of its own tables: a posts upload recomputes only the families that
+    # read posts.
+    with i18n.language(lang):
+        return compute(cursor(), config(), Period(start, end), comparison, dict(filters), families=(family,))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _kpis(
+    family_versions: tuple[int, ...], lang: str, start: date, end: date, comparison: str, filters: tuple
+) -> list[Kpi]:
+    # Every KPI for the view, in the registry's order (compute()'s), from each family's own cache entry.
+    found = {
+        kpi.id: kpi
+        for family, version in zip(FAMILY_TABLES, family_versions, strict=True)
+        for kpi in _family_kpis(version, lang, family, start, end, comparison, filters)
+    }
+    return [found[kpi_id] for kpi_id in KPIS]
+
+
+def _view_kpis(lang: str, start: date, end: date, comparison: str, filters: tuple) -> list[Kpi]:
+    family_versions = tuple(family_version(family) for family in FAMILY_TABLES)
+    return _kpis(family_versions, lang, start, end, comparison, filters)
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _board(
     version: int, lang: str, start: date, end: date, comparison: str, filters: tuple, notes: tuple = ()
 ) -> board.Board:
+    # Made again on every upload (freshness, the trend, the marks), but its KPIs come from each family's cache.
+    kpis = _view_kpis(lang, start, end, comparison, filters)
     with i18n.language(lang):
-        return board.build(cursor(), config(), Period(start, end), comparison, dict(filters))
+        return board.build(cursor(), config(), Period(start, end), comparison, dict(filters), kpis=kpis)
 
 
 def board_for(period: Period, comparison: str, filters: dict[str, str]) -> board.Board:
@@ -86,19 +111,12 @@ def board_for(period: Period, comparison: str, filters: dict[str, str]) -> board
     return _board(data_version(), i18n.current(), period.start, period.end, comparison, filters_key, notes_version())
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _kpis(version: int, lang: str, start: date, end: date, comparison: str, filters: tuple) -> list[Kpi]:
-    # The board's own KPIs for the view: computed once for the board and every drill-down (the notes only
-    # change the board's chart marks, never a KPI).
-    return _board(version, lang, start, end, comparison, filters, notes_version()).kpis
-
-
 def kpis_for(period: Period, comparison: str, filters: dict[str, str]) -> dict[str, Kpi]:
     """Every KPI for the period, by id."""
     if (frozen := snapshot()) is not None:
         return {k.id: k for k in frozen.board().kpis}
-    found = _kpis(data_version(), i18n.current(), period.start, period.end, comparison, tuple(sorted(filters.items())))
-    return {k.id: k for k in found}
+    filters_key = tuple(sorted(filters.items()))
+    return {k.id: k for k in _view_kpis(i18n.current(), period.start, period.end, comparison, filters_key)}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import streamlit as st
 
+from legame import i18n
 from legame.i18n import N_, _
-from legame.kpis import Kpi
+from legame.kpis import Kpi, Period
 from legame.safe import for_markdown
 
 # Colour, icon and words together, so the status reads without colour too.
@@ -18,6 +21,13 @@ STATUS_LOOK = {
 
 # Text as Markdown shows it literally (legame/safe.py): no emphasis, formula, HTML or link.
 plain = for_markdown
+
+
+@lru_cache(maxsize=64)
+def _against(period: Period, lang: str) -> str:
+    # "vs Q2 2026", the same on every card of a view: the period's CLDR label costs a few ms a board otherwise.
+    with i18n.language(lang):
+        return _("vs {period}", period=period.label)
 
 
 def kpi_card(kpi: Kpi) -> None:
@@ -37,7 +47,7 @@ def kpi_card(kpi: Kpi) -> None:
         delta=delta,
         # A change within normal variation is neither a win nor a loss: grey, and said so.
         delta_color="off" if kpi.noise or kpi.is_flat else ("normal" if kpi.direction == "higher" else "inverse"),
-        delta_description=_("vs {period}", period=kpi.comparison_period.label) if delta else None,
+        delta_description=_against(kpi.comparison_period, i18n.current()) if delta else None,
         help=help_text,
     )
     lines = []

@@ -1,5 +1,5 @@
-"""The Customer value page's computations, cached per version of the tables they read (VALUE_TABLES) and date:
-an upload of one of those refits the models; one of posts or ad spend keeps them.
+"""The Customer value page's computations, cached per version of the tables they read (the fit's: the registry's
+FAMILY_TABLES["clv_model"]) and date: an upload of one of those refits the models; one of posts or ad spend keeps them.
 
 The report and the holdout check hold words (reasons, labels), so they are cached per language too;
 the spinners are said in the reader's language when the work runs, not when this module is imported.
@@ -15,22 +15,19 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from legame import charts_value, clv, i18n, value
-from legame.clv.cache import FIT_TABLES
 from legame.fmt import NumberFormat
 from legame.i18n import _
+from legame.kpis.registry import FAMILY_TABLES
 from legame.ui.cache import Sent, tables_version
 from legame.ui.session import config, cursor
 
-# What the page's numbers are computed from: the fit's tables (the customers' histories, and their groups:
-# members, promoters, advocates; queries/clv_summary.sql and value_people.sql). tests/test_ui_value_versions.py
-# holds this against the tables in DuckDB's plans of those queries.
-VALUE_TABLES = FIT_TABLES
 T = TypeVar("T")
 
 
 def value_version() -> int:
-    """The latest load of a table the page reads, once a run: every cache below is keyed on it."""
-    return tables_version(VALUE_TABLES)
+    """The latest load of a table the page reads, once a run: every cache below is keyed on it. The page's
+    numbers are the fit's (the customers' histories, and their groups: members, promoters, advocates)."""
+    return tables_version(FAMILY_TABLES["clv_model"])
 
 
 # The calls made in this process: a spinner is for work not done yet (each one starts a timer thread and
@@ -49,7 +46,10 @@ def _made_once(key: tuple, words: Callable[[], str], make: Callable[[], T]) -> T
     return made
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+# The report, the community's uplift and the holdout check are kept as objects (cache_resource), shared by every
+# session and never changed (the page and the charts below build their tables from them): a pickled copy per
+# call (cache_data) cost each run of the page its unpickling.
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _report(version: int, lang: str, as_of: date) -> value.ValueReport:
     with i18n.language(lang):
         return value.report(cursor(), config(), as_of=as_of)
@@ -62,7 +62,7 @@ def report(as_of: date) -> value.ValueReport:
     return _made_once(key, lambda: _("Fitting the customer value models…"), lambda: _report(*key))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _community(version: int, lang: str, as_of: date) -> value.Uplift | None:
     with i18n.language(lang):
         return value.predictions(cursor(), config(), as_of).community
@@ -74,7 +74,7 @@ def community(as_of: date) -> value.Uplift | None:
     return _made_once(key, lambda: _("Fitting the customer value models for the comparison…"), lambda: _community(*key))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _holdout(version: int, lang: str, split_date: date, end_date: date) -> clv.HoldoutCheck:
     with i18n.language(lang):
         return value.holdout(cursor(), config(), split_date, end_date)
