@@ -26,11 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from legame import aggregates, queries, warehouse
 from legame.config import Config, load_config
-from legame.kpis import Period, compute
+from legame.kpis import Period, compute, series
 from legame.kpis.params import query_params
 from legame.kpis.registry import KPIS, MODEL_FAMILIES
 
 QUARTER = Period(date(2026, 4, 1), date(2026, 6, 30))
+SERIES_KPI = "conversion_rate"  # a KPI of the heaviest family (queries/conversion.sql)
 
 
 def fill(con, scale: float) -> dict[str, int]:
@@ -89,6 +90,14 @@ def timed(fn) -> float:
     return time.perf_counter() - started
 
 
+def timed_cpu(fn) -> tuple[float, float]:
+    """Wall and CPU seconds of this process (every thread): on a machine others share, CPU is the figure to
+    compare."""
+    started, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
 def bench_config(folder: Path) -> Config:
     """The repo's config.yaml with the warehouse in `folder`."""
     base = load_config()
@@ -126,15 +135,18 @@ def measure(con, config: Config, period: Period = QUARTER, repeat: int = 5) -> d
             warehouse.install_relations(con)
 
     cold = timed(board)
-    fast, raw, base = [], [], []
+    fast, fast_cpu, raw, base = [], [], [], []
     for _ in range(repeat):  # interleaved, so that a busy moment of the machine weighs on all three
-        fast.append(timed(board))
+        wall, cpu = timed_cpu(board)
+        fast.append(wall)
+        fast_cpu.append(cpu)
         raw.append(raw_board())
         base.append(timed(lambda: three_scans(con)))
     return {
         "baseline": statistics.median(base),
         "cold": cold,
         "warm": statistics.median(fast),
+        "warm_cpu": statistics.median(fast_cpu),
         "warm_raw": None if None in raw else statistics.median(raw),
     }
 
@@ -144,6 +156,16 @@ def family_times(con, config: Config, period: Period = QUARTER, repeat: int = 5)
     params = query_params(config, period, {})
     families = sorted({k.family for k in KPIS.values()} - MODEL_FAMILIES)
     return {f: min(timed(lambda f=f: queries.run(con, f, **params)) for _ in range(repeat)) for f in families}
+
+
+def series_times(con, config: Config, period: Period = QUARTER, repeat: int = 3) -> dict[str, tuple[float, float]]:
+    """(wall, CPU) seconds, the least CPU of `repeat`: the Conversion page's drill-downs of one KPI
+    (SERIES_KPI), its twelve months (series.monthly) and its channels (series.by_channel)."""
+    runs = {
+        "monthly": lambda: series.monthly(con, config, period.end, {}, [SERIES_KPI]),
+        "by_channel": lambda: series.by_channel(con, config, period, {}, [SERIES_KPI]),
+    }
+    return {name: min((timed_cpu(run) for _ in range(repeat)), key=lambda t: t[1]) for name, run in runs.items()}
 
 
 def main() -> None:
@@ -157,6 +179,7 @@ def main() -> None:
         print("rows:", ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
         t = measure(con, config)
         families = family_times(con, config)
+        drills = series_times(con, config)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         base = t["baseline"]
         print(f"baseline (3 full scans)   : {base:6.3f} s")
@@ -169,7 +192,13 @@ def main() -> None:
                 print(f"{label}: out of memory under the warehouse's cap   ({note})")
                 continue
             print(f"{label}: {t[key]:6.3f} s   ratio {t[key] / base:5.2f}x   ({note})")
+            if key == "warm":
+                print(f"  its CPU (median)         : {t['warm_cpu']:6.3f} s   (both cores count)")
         print("one period, per family     :", ", ".join(f"{f} {s:.3f} s" for f, s in families.items()))
+        print(
+            "Conversion drill-downs     :",
+            ", ".join(f"{name} {wall:.3f} s wall, {cpu:.3f} s CPU" for name, (wall, cpu) in drills.items()),
+        )
         print(f"peak RSS                  : {peak_mb:6.0f} MB  (budget 2048 MB)")
 
 

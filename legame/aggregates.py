@@ -17,6 +17,8 @@ from pathlib import Path
 import duckdb
 
 AGGREGATES_DIR = Path(__file__).resolve().parent.parent / "queries" / "aggregates"
+# The people recomputed now (_agg_scope, and the in_scope test every person table's SQL selects them by).
+SCOPE_SQL = AGGREGATES_DIR.parent / "aggregate_scope.sql"
 # The raw tables the aggregates are computed from, and the column naming the person each row is about.
 SOURCES = {"orders": "person_id", "interactions": "person_id", "people": "person_id"}
 # Aggregate table of each file in AGGREGATES_DIR (the file name after its order prefix).
@@ -51,7 +53,7 @@ def _table(file: Path) -> str:
 @cache
 def digest() -> str:
     """The version of the aggregates' definitions: a change of their SQL rebuilds them (`ensure`)."""
-    text = "\n".join(f.name + "\n" + f.read_text(encoding="utf-8") for f in _files())
+    text = "\n".join(f.name + "\n" + f.read_text(encoding="utf-8") for f in [SCOPE_SQL, *_files()])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -65,7 +67,7 @@ def usable(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _scope(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("create temp table if not exists _agg_scope (person_id varchar)")
+    con.execute(SCOPE_SQL.read_text(encoding="utf-8"))
 
 
 def mark(con: duckdb.DuckDBPyConnection, table: str, where: str = "true", params: dict | None = None) -> None:
@@ -128,8 +130,8 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _insert(con: duckdb.DuckDBPyConnection, file: Path, everyone: bool, part: tuple[int, int] = (0, 0)) -> None:
-    # $everyone: every person's rows, with no lookup in _agg_scope (a rebuild). `part` (slice, slices), with
-    # slices > 0: the people whose hash falls in that slice (a rebuild by slices), with no lookup either.
+    # in_scope's arguments (queries/aggregate_scope.sql): $everyone, every person's rows with no lookup in
+    # _agg_scope (a rebuild); `part` (slice, slices), with slices > 0: the people whose hash falls in that slice.
     text = file.read_text(encoding="utf-8")
     params = {"everyone": everyone, "slice": part[0], "slices": part[1]} if "$everyone" in text else {}
     con.execute(f"insert into {_table(file)} {text}", params)

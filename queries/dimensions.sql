@@ -1,5 +1,6 @@
 -- The channels and campaigns present in the data, for the filter pickers.
--- Grain: one row per (kind, name): kind 'channel' (a taxonomy id, or 'unattributed') or 'campaign'.
+-- Grain: one row per (kind, name): kind 'channel' (a taxonomy id, or 'unattributed') or 'campaign'; $kind
+--   one of them alone (a split by channel reads no campaign: they scan every order), or null for both.
 -- Channels are those the shared relations give rows, so the picker offers what a filter can find. Acts and
 --   sales come from act_and_sale_channels, which the aggregated relations answer without reading every row
 --   (at 20 M acts the raw joins ran out of DuckDB's 1 GB); posts, spend and visits are small.
@@ -17,9 +18,9 @@ campaigns as (
 ),
 
 final as (
-    select 'channel' as kind, name from channels where coalesce(name, '') <> ''
+    select 'channel' as kind, name from channels where coalesce(name, '') <> '' and coalesce($kind, 'channel') = 'channel'
     union all
-    select 'campaign', name from campaigns where coalesce(name, '') <> ''
+    select 'campaign', name from campaigns where coalesce(name, '') <> '' and coalesce($kind, 'campaign') = 'campaign'
 )
 
 select * from final order by kind, name

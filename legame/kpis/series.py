@@ -9,7 +9,7 @@ import duckdb
 
 from legame import queries
 from legame.config import Config
-from legame.kpis.engine import family_rows, kpi_value, settings, split_values
+from legame.kpis.engine import kpi_value, settings, split_values, views_rows
 from legame.kpis.params import query_params
 from legame.kpis.period import Period, preset
 from legame.kpis.registry import KPIS
@@ -19,9 +19,19 @@ def values(
     con: duckdb.DuckDBPyConnection, config: Config, period: Period, filters: dict[str, str], kpi_ids: list[str]
 ) -> dict[str, float | None]:
     """The value of each KPI in `kpi_ids` for one period (no comparison, no words): the engine's own."""
-    rows = family_rows(con, config, period, filters, {KPIS[i].family for i in kpi_ids})
-    values_ = settings(config, period, filters)
-    return {i: kpi_value(KPIS[i], rows[KPIS[i].family], values_, filters)[0] for i in kpi_ids}
+    return views_values(con, config, [(period, filters)], kpi_ids)[0]
+
+
+def views_values(
+    con: duckdb.DuckDBPyConnection, config: Config, views: list[tuple[Period, dict[str, str]]], kpi_ids: list[str]
+) -> list[dict[str, float | None]]:
+    """`values` for each (period, filters) view, the views read at once (engine.views_rows)."""
+    found = views_rows(con, config, views, {KPIS[i].family for i in kpi_ids})
+    out = []
+    for (period, filters), rows in zip(views, found, strict=True):
+        values_ = settings(config, period, filters)
+        out.append({i: kpi_value(KPIS[i], rows[KPIS[i].family], values_, filters)[0] for i in kpi_ids})
+    return out
 
 
 def monthly(
@@ -33,19 +43,19 @@ def monthly(
     months: int = 12,
 ) -> list[dict[str, Any]]:
     """One row per calendar month up to the month of `end`: {"month": first day, kpi_id: value, ...}."""
-    out = []
-    month = preset("this_month", end)
-    for _ in range(months):
-        out.append({"month": month.start, **values(con, config, month, filters, kpi_ids)})
-        month = month.comparison()
-    return out[::-1]
+    periods = [preset("this_month", end)]
+    for _ in range(months - 1):
+        periods.insert(0, periods[0].comparison())
+    found = views_values(con, config, [(month, filters) for month in periods], kpi_ids)
+    return [{"month": month.start, **row} for month, row in zip(periods, found, strict=True)]
 
 
-def dimensions(con: duckdb.DuckDBPyConnection, config: Config) -> dict[str, list[str]]:
-    """The channels (taxonomy ids, unattributed included) and campaigns in the data, for the filter pickers."""
+def dimensions(con: duckdb.DuckDBPyConnection, config: Config, kind: str | None = None) -> dict[str, list[str]]:
+    """The channels (taxonomy ids, unattributed included) and campaigns in the data, for the filter pickers;
+    `kind` ("channel" or "campaign"): that one alone, the other left empty."""
     found: dict[str, list[str]] = {"channel": [], "campaign": []}
     params = query_params(config, Period(date.min, date.min), {})
-    for row in queries.run(con, "dimensions", **params):
+    for row in queries.run(con, "dimensions", **params, kind=kind):
         found[row["kind"]].append(row["name"])
     return found
 
@@ -58,9 +68,6 @@ def by_channel(
     Only KPIs measurable by channel; a channel where every one of them is n/a or zero is left out.
     """
     split = [i for i in kpi_ids if KPIS[i].unsplittable("channel") is None]
-    rows = []
-    for channel in split_values(con, config, "channel", period):
-        found = values(con, config, period, {**filters, "channel": channel}, split)
-        if any(v for v in found.values()):
-            rows.append({"channel": channel, **found})
-    return rows
+    channels = split_values(con, config, "channel", period)
+    found = views_values(con, config, [(period, {**filters, "channel": c}) for c in channels], split)
+    return [{"channel": c, **row} for c, row in zip(channels, found, strict=True) if any(v for v in row.values())]

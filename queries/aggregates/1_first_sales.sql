@@ -10,11 +10,8 @@ with firsts as (
             (ordered_at, order_id)
         ) as first_sale
     from paid_orders()
-    -- $slices > 0: a rebuild's slice $slice of people by hash (aggregates.SLICE_ROWS), with no list of them.
-    where case
-        when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
-        else $everyone or person_id in (select person_id from _agg_scope)
-    end
+    -- The people recomputed now (queries/aggregate_scope.sql).
+    where in_scope(person_id, $everyone, $slice, $slices)
     group by person_id
 ),
 
@@ -23,10 +20,7 @@ with firsts as (
 buyers as (
     select person_id, acquisition_channel, referred_by
     from people
-    where case
-            when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
-            else $everyone or person_id in (select person_id from _agg_scope)
-        end
+    where in_scope(person_id, $everyone, $slice, $slices)
 ),
 
 final as (

@@ -11,11 +11,8 @@ with sales as (
         count(*) as orders,
         sum(revenue) as revenue
     from paid_orders()
-    -- $slices > 0: a rebuild's slice $slice of people by hash (aggregates.SLICE_ROWS), with no list of them.
-    where case
-        when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
-        else $everyone or person_id in (select person_id from _agg_scope)
-    end
+    -- The people recomputed now (queries/aggregate_scope.sql).
+    where in_scope(person_id, $everyone, $slice, $slices)
     group by all
 ),
 
@@ -23,19 +20,13 @@ with sales as (
 buyers as (
     select person_id, acquisition_channel
     from people
-    where case
-            when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
-            else $everyone or person_id in (select person_id from _agg_scope)
-        end
+    where in_scope(person_id, $everyone, $slice, $slices)
 ),
 
 firsts as (
     select person_id, first_ordered_at
     from agg_first_sales
-    where case
-            when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
-            else $everyone or person_id in (select person_id from _agg_scope)
-        end
+    where in_scope(person_id, $everyone, $slice, $slices)
 ),
 
 final as (

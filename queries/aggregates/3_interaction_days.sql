@@ -19,11 +19,8 @@ with days as (
         min(occurred_at) as first_at,
         arg_min(event_id, (occurred_at, event_id)) as first_event_id
     from interactions
-    -- $slices > 0: a rebuild's slice $slice of people by hash (aggregates.SLICE_ROWS), with no list of them.
-    where case
-        when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
-        else $everyone or person_id in (select person_id from _agg_scope)
-    end
+    -- The people recomputed now (queries/aggregate_scope.sql).
+    where in_scope(person_id, $everyone, $slice, $slices)
     group by all
 ),
 
@@ -43,14 +40,8 @@ person_facts as (
         f.first_ordered_at as customer_since
     -- The same people only (as in 1_first_sales.sql): a full join of everyone in each slice of a rebuild built
     -- hash tables of 4 M people and ran out of the 1 GB cap inside a load's transaction at 20 M acts.
-    from (select * from people where case
-            when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
-            else $everyone or person_id in (select person_id from _agg_scope)
-        end) as p
-    full join (select * from agg_first_sales where case
-            when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
-            else $everyone or person_id in (select person_id from _agg_scope)
-        end) as f
+    from (select * from people where in_scope(person_id, $everyone, $slice, $slices)) as p
+    full join (select * from agg_first_sales where in_scope(person_id, $everyone, $slice, $slices)) as f
         on p.person_id = f.person_id
 ),
 

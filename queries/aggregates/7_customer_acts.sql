@@ -15,10 +15,7 @@ select
     any_value(first_seen) as first_seen
 from agg_interaction_days
 where customer_since is not null
-    -- $slices > 0: a rebuild's slice $slice of people by hash (aggregates.SLICE_ROWS), with no list of them.
-    and case
-        when $slices > 0 then hash(person_id) % $slices::ubigint = $slice::ubigint
-        else $everyone or person_id in (select person_id from _agg_scope)
-    end
+    -- The people recomputed now (queries/aggregate_scope.sql).
+    and in_scope(person_id, $everyone, $slice, $slices)
 group by person_id
 order by customer_since
