@@ -191,12 +191,13 @@ def _insert_in_one_pass(
     config: Config,
     file_name: str,
     load_id: int,
-) -> int:
+) -> tuple[int, tuple[int, int]]:
     """Read, parse and insert the file in one parallel pass into its empty table, as load `load_id`.
 
     A first load's common case: no staging copy to write and read back, no join with stored
-    rows. `_good` becomes a view of the inserted rows; returns their count. Raises _NotAllGood
-    (the caller rolls back and stages the file) at a bad row, a short row or a repeated key.
+    rows. `_good` becomes a view of the inserted rows; returns their count and their `_fingerprint`
+    (the table's, since it was empty). Raises _NotAllGood (the caller rolls back and stages the
+    file) at a bad row, a short row or a repeated key.
     """
     _fresh_rejects(con)
     table = profile.table
@@ -214,13 +215,19 @@ def _insert_in_one_pass(
             raise _NotAllGood from None
         raise _unreadable(exc, sniffed, file_name) from None
     keys = ", ".join(table.key)
-    rows, distinct = con.execute(
-        f"select count(*), count(distinct ({keys})) from {table.name} where load_id = $load_id", {"load_id": load_id}
+    written = f"{table.name} where load_id = {int(load_id)}"
+    # One scan for the repeated keys and the fingerprint. Distinct hashes are distinct keys, and counting
+    # 64-bit hashes costs less than counting the texts; only when two hashes meet are the keys compared.
+    rows, hashes, digest = con.execute(
+        f"select count(*), count(distinct hash({keys})), {_FINGERPRINT.format(columns=_fingerprinted(table))} "
+        f"from {written}"
     ).fetchone()
-    if rows != distinct or _short_rows(con):
+    if hashes != rows and con.execute(f"select count(distinct ({keys})) from {written}").fetchone()[0] != rows:
         raise _NotAllGood
-    _all_good(con, profile, rows=f"{table.name} where load_id = {int(load_id)}")
-    return rows
+    if _short_rows(con):
+        raise _NotAllGood
+    _all_good(con, profile, rows=written)
+    return rows, (int(rows), int(digest))
 
 
 def _read_raw(
@@ -502,12 +509,18 @@ def _reading(profile: Profile, sniffed: Sniffed, config: Config) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+_FINGERPRINT = "coalesce(bit_xor(hash({columns})), 0)"
+
+
+def _fingerprinted(table: Table) -> str:
+    return ", ".join([*(c.name for c in table.columns), "load_id"])
+
+
 def _fingerprint(con: duckdb.DuckDBPyConnection, table: Table, where: str = "true") -> tuple[int, int]:
     """The rows of `table` matching `where` summed up: their count, and the xor of a hash of each row's
     values (its load id included). Rows are unique by key, so the xor of a table's parts is the table's."""
-    columns = ", ".join([*(c.name for c in table.columns), "load_id"])
     rows, digest = con.execute(
-        f"select count(*), coalesce(bit_xor(hash({columns})), 0) from {table.name} where {where}"
+        f"select count(*), {_FINGERPRINT.format(columns=_fingerprinted(table))} from {table.name} where {where}"
     ).fetchone()
     return int(rows), int(digest)
 
@@ -785,7 +798,7 @@ def load_file(
             removed = delete_demo(con, loaded_by) if remove_demo and not is_demo else None
             load_id = _next_load_id(con) if straight and _is_empty(con, profile.table) else None
             # The file the table's last load read, and the table as that load left it: nothing to read.
-            unchanged, fingerprint, plain = None, None, False
+            unchanged, fingerprint, plain, written = None, None, False, None
             if load_id is None and broken is None:
                 unchanged, fingerprint = _unchanged_reload(
                     con, config, path, file_name, sniffed, profile, reason, sha, reading
@@ -795,7 +808,7 @@ def load_file(
                 limits.check_rows(report.rows_read, file_name, fmt)
             else:
                 with _readable_without(path, sniffed, broken) as (read_path, read_sniffed):
-                    report, plain = _run(
+                    report, plain, written = _run(
                         con,
                         config,
                         read_path,
@@ -817,16 +830,15 @@ def load_file(
                 report.load_id = load_id or _next_load_id(con)
                 if unchanged is None:
                     # The table's fingerprint before the load: taken just now, or kept by the last load.
-                    if load_id is not None:
-                        fingerprint = (0, 0)  # an empty table
-                    elif fingerprint is None and removed is None:
+                    if fingerprint is None and removed is None and load_id is None:
                         fingerprint = _kept_fingerprint(con, profile.table)
                     deleted = (0, 0)
                     if load_id is None and (report.inserted or report.replaced):
                         deleted = _merge(con, profile, report.load_id)
                     aggregates.mark(con, profile.table.name, "load_id = $id", {"id": report.load_id})
                     aggregates.refresh(con)
-                    fingerprint = _after(con, profile.table, report.load_id, fingerprint, deleted)
+                    # A straight insert into the empty table took the table's fingerprint as it checked its keys.
+                    fingerprint = written or _after(con, profile.table, report.load_id, fingerprint, deleted)
                 # Only a plain read is known to read the same again (decisions or skips: read anew).
                 known = reading if plain or unchanged else ""
                 _keep_fingerprint(con, profile.table, report.load_id, fingerprint, known)
@@ -890,23 +902,24 @@ def _run(
     broken: list[BrokenLine] | None = None,
     load_id: int | None = None,
     lines: int | None = None,
-) -> tuple[LoadReport, bool]:
+) -> tuple[LoadReport, bool, tuple[int, int] | None]:
     """Read, stage and explain one file. `broken`: lines already found unreadable (None: not yet looked for).
 
     `load_id`: insert the rows straight into their empty table as this load (`_insert_in_one_pass`).
     `lines`: the file's line count when already counted (`_sha256_and_lines`).
-    Also returns whether the file was read in one plain pass (every row good and unique, none skipped).
+    Also returns whether the file was read in one plain pass (every row good and unique, none skipped),
+    and the table's fingerprint after a straight insert (None otherwise).
     """
     fmt = NumberFormat.for_reader(config)
     skipped: dict[str, int] = {}
     decisions = Decisions()
     blank: list[int] = []
     short: list[int] = []
-    inserted_now = None
+    inserted_now, written = None, None
     # Rows skipped rather than rejected must be counted, which needs the numbered read.
     plain = True  # read in one pass as the plain select (`_reading`) reads it: every row good and unique
     if load_id is not None:
-        inserted_now = _insert_in_one_pass(con, path, sniffed, profile, config, file_name, load_id)
+        inserted_now, written = _insert_in_one_pass(con, path, sniffed, profile, config, file_name, load_id)
     elif not profile.numbered_read and _stage_in_one_pass(con, path, sniffed, profile, config, file_name):
         _all_good(con, profile)
     else:
@@ -1043,7 +1056,7 @@ def _run(
         report.notes.append(note)
     report.notes.extend(_skipped_notes(con, profile, skipped, sniffed.skip, fmt))
     report.notes.extend(_closing_notes(profile, config))
-    return report, plain and not structural
+    return report, plain and not structural, written
 
 
 def _look_for_broken_lines(
