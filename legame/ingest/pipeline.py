@@ -50,7 +50,7 @@ from legame.ingest.sniff import (
     without_lines,
 )
 from legame.limits import UploadLimits
-from legame.warehouse import CONFLICT_RETRIES, Table, conflict, retry_wait, rollback_quietly, table_word, take_turn
+from legame.warehouse import TABLES, Table, conflict, retrying, rollback_quietly, table_word, take_turn
 
 PREVIEW_ROWS = 20
 REJECTS_SHOWN = 500
@@ -791,88 +791,95 @@ def load_file(
     # A first load into an empty table inserts straight from the read; a row to explain stages the file instead.
     straight = commit and not profile.numbered_read
     reading = _reading(profile, sniffed, config)
-    conflicts = 0
-    while True:
-        con.execute("begin transaction")
-        try:
-            removed = delete_demo(con, loaded_by) if remove_demo and not is_demo else None
-            load_id = _next_load_id(con) if straight and _is_empty(con, profile.table) else None
-            # The file the table's last load read, and the table as that load left it: nothing to read.
-            unchanged, fingerprint, plain, written = None, None, False, None
-            if load_id is None and broken is None:
-                unchanged, fingerprint = _unchanged_reload(
-                    con, config, path, file_name, sniffed, profile, reason, sha, reading
-                )
-            if unchanged is not None:
-                report = unchanged
-                limits.check_rows(report.rows_read, file_name, fmt)
-            else:
-                with _readable_without(path, sniffed, broken) as (read_path, read_sniffed):
-                    report, plain, written = _run(
-                        con,
-                        config,
-                        read_path,
-                        file_name,
-                        read_sniffed,
-                        profile,
-                        reason,
-                        sha,
-                        broken,
-                        load_id,
-                        lines if read_path == path else None,
+
+    def once() -> LoadReport:
+        nonlocal straight, broken
+        while True:
+            con.execute("begin transaction")
+            try:
+                removed = delete_demo(con, loaded_by) if remove_demo and not is_demo else None
+                load_id = _next_load_id(con) if straight and _is_empty(con, profile.table) else None
+                # The file the table's last load read, and the table as that load left it: nothing to read.
+                unchanged, fingerprint, plain, written = None, None, False, None
+                if load_id is None and broken is None:
+                    unchanged, fingerprint = _unchanged_reload(
+                        con, config, path, file_name, sniffed, profile, reason, sha, reading
                     )
+                if unchanged is not None:
+                    report = unchanged
                     limits.check_rows(report.rows_read, file_name, fmt)
-            report.encoding = sniffed.encoding
-            if note := encoding_note(sniffed.encoding):
-                report.notes.insert(0, note)
-            report.demo_removed = removed
-            if commit:
-                report.load_id = load_id or _next_load_id(con)
-                if unchanged is None:
-                    # The table's fingerprint before the load: taken just now, or kept by the last load.
-                    if fingerprint is None and removed is None and load_id is None:
-                        fingerprint = _kept_fingerprint(con, profile.table)
-                    deleted = (0, 0)
-                    if load_id is None and (report.inserted or report.replaced):
-                        deleted = _merge(con, profile, report.load_id)
-                    aggregates.mark(con, profile.table.name, "load_id = $id", {"id": report.load_id})
-                    aggregates.refresh(con)
-                    # A straight insert into the empty table took the table's fingerprint as it checked its keys.
-                    fingerprint = written or _after(con, profile.table, report.load_id, fingerprint, deleted)
-                # Only a plain read is known to read the same again (decisions or skips: read anew).
-                known = reading if plain or unchanged else ""
-                _keep_fingerprint(con, profile.table, report.load_id, fingerprint, known)
-                take_turn(con)
-                _record(con, report, loaded_by, is_demo, config)
-                archive(path, sha, file_name, config)
-                con.execute("commit")
-            else:
+                else:
+                    with _readable_without(path, sniffed, broken) as (read_path, read_sniffed):
+                        report, plain, written = _run(
+                            con,
+                            config,
+                            read_path,
+                            file_name,
+                            read_sniffed,
+                            profile,
+                            reason,
+                            sha,
+                            broken,
+                            load_id,
+                            lines if read_path == path else None,
+                        )
+                        limits.check_rows(report.rows_read, file_name, fmt)
+                report.encoding = sniffed.encoding
+                if note := encoding_note(sniffed.encoding):
+                    report.notes.insert(0, note)
+                report.demo_removed = removed
+                if commit:
+                    report.load_id = load_id or _next_load_id(con)
+                    if unchanged is None:
+                        # The table's fingerprint before the load: taken just now, or kept by the last load.
+                        if fingerprint is None and removed is None and load_id is None:
+                            fingerprint = _kept_fingerprint(con, profile.table)
+                        deleted = (0, 0)
+                        if load_id is None and (report.inserted or report.replaced):
+                            deleted = _merge(con, profile, report.load_id)
+                        aggregates.mark(con, profile.table.name, "load_id = $id", {"id": report.load_id})
+                        aggregates.refresh(con)
+                        # A straight insert into the empty table took the table's fingerprint as it checked its keys.
+                        fingerprint = written or _after(con, profile.table, report.load_id, fingerprint, deleted)
+                    # Only a plain read is known to read the same again (decisions or skips: read anew).
+                    known = reading if plain or unchanged else ""
+                    _keep_fingerprint(con, profile.table, report.load_id, fingerprint, known)
+                    take_turn(con)
+                    _record(con, report, loaded_by, is_demo, config)
+                    archive(path, sha, file_name, config)
+                    con.execute("commit")
+                else:
+                    con.execute("rollback")
+            except _NotAllGood:
                 con.execute("rollback")
-        except _NotAllGood:
-            con.execute("rollback")
-            straight = False
-            continue
-        except (_Unreadable, _LinesToMend) as trouble:
-            con.execute("rollback")
-            found = trouble.broken if isinstance(trouble, _LinesToMend) else broken_lines(path, sniffed)
-            if broken is not None or not found:
-                raise
-            broken = found
-            continue
-        except BaseException as exc:
-            rollback_quietly(con)
-            # Another load committed first (another process on DuckLake, another thread on the
-            # file): load again on the newer snapshot, where its rows and load id are seen.
-            if commit and conflict(exc) and conflicts < CONFLICT_RETRIES:
-                retry_wait(conflicts)
-                conflicts += 1
+                straight = False
                 continue
-            raise
-        return report
+            except (_Unreadable, _LinesToMend) as trouble:
+                con.execute("rollback")
+                found = trouble.broken if isinstance(trouble, _LinesToMend) else broken_lines(path, sniffed)
+                if broken is not None or not found:
+                    raise
+                broken = found
+                continue
+            except BaseException:
+                rollback_quietly(con)
+                raise
+            return report
+
+    # Another load committed first (another process on DuckLake, another thread on the file):
+    # load again on the newer snapshot, where its rows and load id are seen.
+    return retrying(once, lambda exc: commit and conflict(exc))
+
+
+# Every table whose rows carry a load id.
+LOAD_ID_TABLES = ("loads", "rejects", "table_fingerprints", *TABLES)
 
 
 def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]
+    """One above every load id in the warehouse, not only in `loads`: rows left with the id of a load
+    whose log row is gone are never taken for the new load's (nor deleted or fingerprinted with them)."""
+    highest = " union all ".join(f"select max(load_id) as id from {name}" for name in LOAD_ID_TABLES)
+    return con.execute(f"select coalesce(max(id), 0) + 1 from ({highest})").fetchone()[0]
 
 
 def _is_empty(con: duckdb.DuckDBPyConnection, table: Table) -> bool:
