@@ -10,6 +10,8 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
+from concurrent import futures
+from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -669,6 +671,10 @@ def _previous_load(con: duckdb.DuckDBPyConnection, sha: str, fmt: NumberFormat) 
     return _("load #{load_id} on {moment}", load_id=row[0], moment=fmt.datetime(row[1])) if row else None
 
 
+# Archives the uploads being loaded (`archive`), beside the load's SQL.
+_copier = futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="legame-archive")
+
+
 def archive(path: Path, sha: str, file_name: str, config: Config) -> None:
     """Keep the upload's bytes in the raw archive before the load commits (legame/raw_archive.py)."""
     from legame import raw_archive
@@ -795,6 +801,7 @@ def load_file(
     def once() -> LoadReport:
         nonlocal straight, broken
         while True:
+            copying: Future | None = None
             con.execute("begin transaction")
             try:
                 removed = delete_demo(con, loaded_by) if remove_demo and not is_demo else None
@@ -829,6 +836,10 @@ def load_file(
                     report.notes.insert(0, note)
                 report.demo_removed = removed
                 if commit:
+                    # The file is read and will load: its copy into the raw archive is written meanwhile, on a
+                    # thread of its own (file and cipher work, which the SQL below leaves a core for), and the
+                    # commit waits for it, so a committed load always has its upload archived.
+                    copying = _copier.submit(archive, path, sha, file_name, config)
                     report.load_id = load_id or _next_load_id(con)
                     if unchanged is None:
                         # The table's fingerprint before the load: taken just now, or kept by the last load.
@@ -846,7 +857,7 @@ def load_file(
                     _keep_fingerprint(con, profile.table, report.load_id, fingerprint, known)
                     take_turn(con)
                     _record(con, report, loaded_by, is_demo, config)
-                    archive(path, sha, file_name, config)
+                    copying.result()
                     con.execute("commit")
                 else:
                     con.execute("rollback")
@@ -864,6 +875,9 @@ def load_file(
             except BaseException:
                 rollback_quietly(con)
                 raise
+            finally:
+                if copying is not None:
+                    futures.wait([copying])  # a failed load never leaves its copy being written
             return report
 
     # Another load committed first (another process on DuckLake, another thread on the file):
