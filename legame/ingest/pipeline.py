@@ -794,18 +794,19 @@ def load_file(
     # One unreadable line (an unmatched quote, a line past DuckDB's size limit) must not refuse the
     # whole file nor swallow the lines below it: the file is read again with those lines rejected.
     broken: list[BrokenLine] | None = None
-    # A first load into an empty table inserts straight from the read; a row to explain stages the file instead.
-    straight = commit and not profile.numbered_read
+    # Whether a read in one parallel pass may find every row good and unique: a first load into an empty table
+    # then inserts straight from it. Once a row to explain is met, the file is read in order, numbered, at once.
+    one_pass = not profile.numbered_read
     reading = _reading(profile, sniffed, config)
 
     def once() -> LoadReport:
-        nonlocal straight, broken
+        nonlocal one_pass, broken
         while True:
             copying: Future | None = None
             con.execute("begin transaction")
             try:
                 removed = delete_demo(con, loaded_by) if remove_demo and not is_demo else None
-                load_id = _next_load_id(con) if straight and _is_empty(con, profile.table) else None
+                load_id = _next_load_id(con) if commit and one_pass and _is_empty(con, profile.table) else None
                 # The file the table's last load read, and the table as that load left it: nothing to read.
                 unchanged, fingerprint, plain, written = None, None, False, None
                 if load_id is None and broken is None:
@@ -829,6 +830,7 @@ def load_file(
                             broken,
                             load_id,
                             lines if read_path == path else None,
+                            one_pass=one_pass,
                         )
                         limits.check_rows(report.rows_read, file_name, fmt)
                 report.encoding = sniffed.encoding
@@ -863,7 +865,7 @@ def load_file(
                     con.execute("rollback")
             except _NotAllGood:
                 con.execute("rollback")
-                straight = False
+                one_pass = False
                 continue
             except (_Unreadable, _LinesToMend) as trouble:
                 con.execute("rollback")
@@ -923,11 +925,14 @@ def _run(
     broken: list[BrokenLine] | None = None,
     load_id: int | None = None,
     lines: int | None = None,
+    *,
+    one_pass: bool = True,
 ) -> tuple[LoadReport, bool, tuple[int, int] | None]:
     """Read, stage and explain one file. `broken`: lines already found unreadable (None: not yet looked for).
 
     `load_id`: insert the rows straight into their empty table as this load (`_insert_in_one_pass`).
     `lines`: the file's line count when already counted (`_sha256_and_lines`).
+    `one_pass`: False when a read in one pass already met a row to explain (it would again).
     Also returns whether the file was read in one plain pass (every row good and unique, none skipped),
     and the table's fingerprint after a straight insert (None otherwise).
     """
@@ -941,7 +946,7 @@ def _run(
     plain = True  # read in one pass as the plain select (`_reading`) reads it: every row good and unique
     if load_id is not None:
         inserted_now, written = _insert_in_one_pass(con, path, sniffed, profile, config, file_name, load_id)
-    elif not profile.numbered_read and _stage_in_one_pass(con, path, sniffed, profile, config, file_name):
+    elif one_pass and _stage_in_one_pass(con, path, sniffed, profile, config, file_name):
         _all_good(con, profile)
     else:
         plain = False

@@ -1,4 +1,5 @@
-"""A load's id and its retries: a new id is above every load id stored, and a conflict is tried again."""
+"""A load's attempts: its id is above every load id stored, a conflict is tried again, a read that met a row
+to explain is not tried again."""
 
 from __future__ import annotations
 
@@ -65,3 +66,29 @@ def test_a_file_that_cannot_load_is_not_tried_again(con, config, tmp_path, monke
     with pytest.raises(FatalFileError):
         load_file(con, config, write(tmp_path, "orders.csv", "order_id,email,ordered_at,revenue\n"))
     assert waits == []
+
+
+TIED = (
+    "order_id,email,ordered_at,revenue\n"
+    "T1,ana@example.com,2025-08-01,10\n"
+    "T2,bo@example.com,2025-08-02,oops\n"
+    "T1,ana@example.com,2025-08-03,12\n"
+    "T3,cy@example.com,2025-08-04,7\n"
+)
+
+
+@pytest.mark.parametrize("text", [TIED, TIED.replace(",oops", ",20")], ids=["tied-and-bad", "tied"])
+def test_after_the_straight_insert_meets_a_row_to_explain_the_file_is_read_in_order_at_once(
+    con, config, tmp_path, monkeypatch, text
+):
+    path = write(tmp_path, "orders.csv", text)
+    preview = load_file(con, config, path, commit=False)  # read in one pass, then in order: no straight insert
+    one_pass_reads = []
+    staged = pipeline._stage_in_one_pass
+    monkeypatch.setattr(pipeline, "_stage_in_one_pass", lambda *a: one_pass_reads.append(1) or staged(*a))
+    report = load_file(con, config, path)
+    assert one_pass_reads == []
+    assert report.duplicates_in_file == preview.duplicates_in_file == 1
+    assert (report.rejects, report.notes, report.rows_read) == (preview.rejects, preview.notes, preview.rows_read)
+    assert report.inserted == preview.inserted
+    assert con.execute("select order_id, revenue from orders order by 1").fetchall()[0] == ("T1", 12.0)
