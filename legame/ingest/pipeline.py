@@ -27,7 +27,7 @@ from legame.i18n import _, ngettext
 from legame.ingest import currency as money
 from legame.ingest import reasons
 from legame.ingest.locale import Decisions, decide
-from legame.ingest.normalise import errors_select, ident, literal, parse_expr, staging_select, undecided
+from legame.ingest.normalise import errors_select, ident, literal, parse_expr, staging_select, total_sql, undecided
 from legame.ingest.profiles import Profile, bind, default_date_order, detect, profile_label
 from legame.ingest.report import (
     LoadReport,
@@ -342,11 +342,13 @@ def _stage(
     select = staging_select(profile, decisions=decisions, currency=currency, header=header)
     salted = _bound(select, config)
     con.execute(f"create or replace temp table _staged as {select}", salted)
-    con.execute("update _staged set _skip = 'total' where _skip is null and _bad and _total")
+    # A total row is one that could not be read as data and reads like a total: only such rows are looked at.
     con.execute(
         f"create or replace temp table _totals as select _row, {ident(header[0])} as text from _raw "
-        "where _row in (select _row from _staged where _skip = 'total')"
+        "where _row in (select _row from _staged where _skip is null and _bad) "
+        f"and coalesce({total_sql(header)}, false)"
     )
+    con.execute("update _staged set _skip = 'total' where _row in (select _row from _totals)")
     skipped = dict(con.execute("select _skip, count(*) from _staged where _skip is not null group by _skip").fetchall())
     con.execute("delete from _staged where _skip is not null")
     con.execute(f"create or replace temp table _errors as {errors_select(profile, decisions, currency)}", salted)
