@@ -342,11 +342,12 @@ def _stage(
     select = staging_select(profile, decisions=decisions, currency=currency, header=header)
     salted = _bound(select, config)
     con.execute(f"create or replace temp table _staged as {select}", salted)
-    # A total row is one that could not be read as data and reads like a total: only such rows are looked at.
+    # A total row is one that could not be read as data and reads like a total: only such rows are looked at
+    # (materialized first, or the test of the text would be pushed down to every row of _raw).
     con.execute(
-        f"create or replace temp table _totals as select _row, {ident(header[0])} as text from _raw "
-        "where _row in (select _row from _staged where _skip is null and _bad) "
-        f"and coalesce({total_sql(header)}, false)"
+        "create or replace temp table _totals as with unread as materialized "
+        "(select * from _raw where _row in (select _row from _staged where _skip is null and _bad)) "
+        f"select _row, {ident(header[0])} as text from unread where coalesce({total_sql(header)}, false)"
     )
     con.execute("update _staged set _skip = 'total' where _row in (select _row from _totals)")
     skipped = dict(con.execute("select _skip, count(*) from _staged where _skip is not null group by _skip").fetchall())
