@@ -343,8 +343,11 @@ TOTAL_CELLS = 6  # the first cells of a row looked at
 _TOTAL_CELL = r"(^|\x1f)\s*(grand\s+)?(totals?|totale|totali|totaux|gesamt|summe|suma)\s*(:[^\x1f]*)?(\x1f|$)"
 
 
-def _total_sql(header: list[str]) -> str:
-    """Whether a row's first cell reads like a total row's, or one of its next cells is a total's label."""
+def total_sql(header: list[str]) -> str:
+    """Whether a row of `_raw` (its first cell) reads like a total row's, or one of its next cells is a total's label.
+
+    Two case-insensitive regular expressions per row: the pipeline asks it only of rows that could not be read.
+    """
     if not header:
         return "false"
     first = f"regexp_matches({ident(header[0])}, {literal(TOTAL_ROW)}, 'i')"
@@ -388,20 +391,18 @@ def staging_select(
     currency: str = "EUR",
     header: list[str] | None = None,
 ) -> str:
-    """select [_row, _skip, _total,] <canonical columns>, _bad from `source`, each value parsed once.
+    """select [_row, _skip,] <canonical columns>, _bad from `source`, each value parsed once.
 
     `_bad` is true for a row with a missing required value or a value that
     could not be read; `errors_select` says which and why, for those rows only.
     `numbered`: the source carries `_row`, the row's position in the file; then
-    `_skip` says why a row is not data (`_skip_sql`) and `_total` whether it reads
-    like a total row (`_total_sql`, on the file's `header` columns).
+    `_skip` says why a row is not data (`_skip_sql`, on the file's `header` columns).
     """
     inner, outputs, bad, _ = _parts(profile, decisions, currency)
     row = []
     if numbered:
-        total = _total_sql(header or [])
-        row = ["_row", f"{_skip_sql(profile, header or [])} as _skip", f"coalesce({total}, false) as _total"]
-    kept = ["_row", "_skip", "_total"] if numbered else []
+        row = ["_row", f"{_skip_sql(profile, header or [])} as _skip"]
+    kept = ["_row", "_skip"] if numbered else []
     return (
         f"select {', '.join([*kept, *outputs])}, {' or '.join(bad) or 'false'} as _bad "
         f"from (select {', '.join([*row, *inner])} from {source})"

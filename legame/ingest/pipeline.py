@@ -10,6 +10,8 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
+from concurrent import futures
+from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -25,7 +27,7 @@ from legame.i18n import _, ngettext
 from legame.ingest import currency as money
 from legame.ingest import reasons
 from legame.ingest.locale import Decisions, decide
-from legame.ingest.normalise import errors_select, ident, literal, parse_expr, staging_select, undecided
+from legame.ingest.normalise import errors_select, ident, literal, parse_expr, staging_select, total_sql, undecided
 from legame.ingest.profiles import Profile, bind, default_date_order, detect, profile_label
 from legame.ingest.report import (
     LoadReport,
@@ -50,7 +52,7 @@ from legame.ingest.sniff import (
     without_lines,
 )
 from legame.limits import UploadLimits
-from legame.warehouse import CONFLICT_RETRIES, Table, conflict, retry_wait, rollback_quietly, table_word, take_turn
+from legame.warehouse import TABLES, Table, conflict, retrying, rollback_quietly, table_word, take_turn
 
 PREVIEW_ROWS = 20
 REJECTS_SHOWN = 500
@@ -191,12 +193,13 @@ def _insert_in_one_pass(
     config: Config,
     file_name: str,
     load_id: int,
-) -> int:
+) -> tuple[int, tuple[int, int]]:
     """Read, parse and insert the file in one parallel pass into its empty table, as load `load_id`.
 
     A first load's common case: no staging copy to write and read back, no join with stored
-    rows. `_good` becomes a view of the inserted rows; returns their count. Raises _NotAllGood
-    (the caller rolls back and stages the file) at a bad row, a short row or a repeated key.
+    rows. `_good` becomes a view of the inserted rows; returns their count and their `_fingerprint`
+    (the table's, since it was empty). Raises _NotAllGood (the caller rolls back and stages the
+    file) at a bad row, a short row or a repeated key.
     """
     _fresh_rejects(con)
     table = profile.table
@@ -214,13 +217,19 @@ def _insert_in_one_pass(
             raise _NotAllGood from None
         raise _unreadable(exc, sniffed, file_name) from None
     keys = ", ".join(table.key)
-    rows, distinct = con.execute(
-        f"select count(*), count(distinct ({keys})) from {table.name} where load_id = $load_id", {"load_id": load_id}
+    written = f"{table.name} where load_id = {int(load_id)}"
+    # One scan for the repeated keys and the fingerprint. Distinct hashes are distinct keys, and counting
+    # 64-bit hashes costs less than counting the texts; only when two hashes meet are the keys compared.
+    rows, hashes, digest = con.execute(
+        f"select count(*), count(distinct hash({keys})), {_FINGERPRINT.format(columns=_fingerprinted(table))} "
+        f"from {written}"
     ).fetchone()
-    if rows != distinct or _short_rows(con):
+    if hashes != rows and con.execute(f"select count(distinct ({keys})) from {written}").fetchone()[0] != rows:
         raise _NotAllGood
-    _all_good(con, profile, rows=f"{table.name} where load_id = {int(load_id)}")
-    return rows
+    if _short_rows(con):
+        raise _NotAllGood
+    _all_good(con, profile, rows=written)
+    return rows, (int(rows), int(digest))
 
 
 def _read_raw(
@@ -333,11 +342,14 @@ def _stage(
     select = staging_select(profile, decisions=decisions, currency=currency, header=header)
     salted = _bound(select, config)
     con.execute(f"create or replace temp table _staged as {select}", salted)
-    con.execute("update _staged set _skip = 'total' where _skip is null and _bad and _total")
+    # A total row is one that could not be read as data and reads like a total: only such rows are looked at
+    # (materialized first, or the test of the text would be pushed down to every row of _raw).
     con.execute(
-        f"create or replace temp table _totals as select _row, {ident(header[0])} as text from _raw "
-        "where _row in (select _row from _staged where _skip = 'total')"
+        "create or replace temp table _totals as with unread as materialized "
+        "(select * from _raw where _row in (select _row from _staged where _skip is null and _bad)) "
+        f"select _row, {ident(header[0])} as text from unread where coalesce({total_sql(header)}, false)"
     )
+    con.execute("update _staged set _skip = 'total' where _row in (select _row from _totals)")
     skipped = dict(con.execute("select _skip, count(*) from _staged where _skip is not null group by _skip").fetchall())
     con.execute("delete from _staged where _skip is not null")
     con.execute(f"create or replace temp table _errors as {errors_select(profile, decisions, currency)}", salted)
@@ -502,12 +514,18 @@ def _reading(profile: Profile, sniffed: Sniffed, config: Config) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+_FINGERPRINT = "coalesce(bit_xor(hash({columns})), 0)"
+
+
+def _fingerprinted(table: Table) -> str:
+    return ", ".join([*(c.name for c in table.columns), "load_id"])
+
+
 def _fingerprint(con: duckdb.DuckDBPyConnection, table: Table, where: str = "true") -> tuple[int, int]:
     """The rows of `table` matching `where` summed up: their count, and the xor of a hash of each row's
     values (its load id included). Rows are unique by key, so the xor of a table's parts is the table's."""
-    columns = ", ".join([*(c.name for c in table.columns), "load_id"])
     rows, digest = con.execute(
-        f"select count(*), coalesce(bit_xor(hash({columns})), 0) from {table.name} where {where}"
+        f"select count(*), {_FINGERPRINT.format(columns=_fingerprinted(table))} from {table.name} where {where}"
     ).fetchone()
     return int(rows), int(digest)
 
@@ -656,6 +674,10 @@ def _previous_load(con: duckdb.DuckDBPyConnection, sha: str, fmt: NumberFormat) 
     return _("load #{load_id} on {moment}", load_id=row[0], moment=fmt.datetime(row[1])) if row else None
 
 
+# Archives the uploads being loaded (`archive`), beside the load's SQL.
+_copier = futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="legame-archive")
+
+
 def archive(path: Path, sha: str, file_name: str, config: Config) -> None:
     """Keep the upload's bytes in the raw archive before the load commits (legame/raw_archive.py)."""
     from legame import raw_archive
@@ -775,92 +797,108 @@ def load_file(
     # One unreadable line (an unmatched quote, a line past DuckDB's size limit) must not refuse the
     # whole file nor swallow the lines below it: the file is read again with those lines rejected.
     broken: list[BrokenLine] | None = None
-    # A first load into an empty table inserts straight from the read; a row to explain stages the file instead.
-    straight = commit and not profile.numbered_read
+    # Whether a read in one parallel pass may find every row good and unique: a first load into an empty table
+    # then inserts straight from it. Once a row to explain is met, the file is read in order, numbered, at once.
+    one_pass = not profile.numbered_read
     reading = _reading(profile, sniffed, config)
-    conflicts = 0
-    while True:
-        con.execute("begin transaction")
-        try:
-            removed = delete_demo(con, loaded_by) if remove_demo and not is_demo else None
-            load_id = _next_load_id(con) if straight and _is_empty(con, profile.table) else None
-            # The file the table's last load read, and the table as that load left it: nothing to read.
-            unchanged, fingerprint, plain = None, None, False
-            if load_id is None and broken is None:
-                unchanged, fingerprint = _unchanged_reload(
-                    con, config, path, file_name, sniffed, profile, reason, sha, reading
-                )
-            if unchanged is not None:
-                report = unchanged
-                limits.check_rows(report.rows_read, file_name, fmt)
-            else:
-                with _readable_without(path, sniffed, broken) as (read_path, read_sniffed):
-                    report, plain = _run(
-                        con,
-                        config,
-                        read_path,
-                        file_name,
-                        read_sniffed,
-                        profile,
-                        reason,
-                        sha,
-                        broken,
-                        load_id,
-                        lines if read_path == path else None,
+
+    def once() -> LoadReport:
+        nonlocal one_pass, broken
+        while True:
+            copying: Future | None = None
+            con.execute("begin transaction")
+            try:
+                removed = delete_demo(con, loaded_by) if remove_demo and not is_demo else None
+                load_id = _next_load_id(con) if commit and one_pass and _is_empty(con, profile.table) else None
+                # The file the table's last load read, and the table as that load left it: nothing to read.
+                unchanged, fingerprint, plain, written = None, None, False, None
+                if load_id is None and broken is None:
+                    unchanged, fingerprint = _unchanged_reload(
+                        con, config, path, file_name, sniffed, profile, reason, sha, reading
                     )
+                if unchanged is not None:
+                    report = unchanged
                     limits.check_rows(report.rows_read, file_name, fmt)
-            report.encoding = sniffed.encoding
-            if note := encoding_note(sniffed.encoding):
-                report.notes.insert(0, note)
-            report.demo_removed = removed
-            if commit:
-                report.load_id = load_id or _next_load_id(con)
-                if unchanged is None:
-                    # The table's fingerprint before the load: taken just now, or kept by the last load.
-                    if load_id is not None:
-                        fingerprint = (0, 0)  # an empty table
-                    elif fingerprint is None and removed is None:
-                        fingerprint = _kept_fingerprint(con, profile.table)
-                    deleted = (0, 0)
-                    if load_id is None and (report.inserted or report.replaced):
-                        deleted = _merge(con, profile, report.load_id)
-                    aggregates.mark(con, profile.table.name, "load_id = $id", {"id": report.load_id})
-                    aggregates.refresh(con)
-                    fingerprint = _after(con, profile.table, report.load_id, fingerprint, deleted)
-                # Only a plain read is known to read the same again (decisions or skips: read anew).
-                known = reading if plain or unchanged else ""
-                _keep_fingerprint(con, profile.table, report.load_id, fingerprint, known)
-                take_turn(con)
-                _record(con, report, loaded_by, is_demo, config)
-                archive(path, sha, file_name, config)
-                con.execute("commit")
-            else:
+                else:
+                    with _readable_without(path, sniffed, broken) as (read_path, read_sniffed):
+                        report, plain, written = _run(
+                            con,
+                            config,
+                            read_path,
+                            file_name,
+                            read_sniffed,
+                            profile,
+                            reason,
+                            sha,
+                            broken,
+                            load_id,
+                            lines if read_path == path else None,
+                            one_pass=one_pass,
+                        )
+                        limits.check_rows(report.rows_read, file_name, fmt)
+                report.encoding = sniffed.encoding
+                if note := encoding_note(sniffed.encoding):
+                    report.notes.insert(0, note)
+                report.demo_removed = removed
+                if commit:
+                    # The file is read and will load: its copy into the raw archive is written meanwhile, on a
+                    # thread of its own (file and cipher work, which the SQL below leaves a core for), and the
+                    # commit waits for it, so a committed load always has its upload archived.
+                    copying = _copier.submit(archive, path, sha, file_name, config)
+                    report.load_id = load_id or _next_load_id(con)
+                    if unchanged is None:
+                        # The table's fingerprint before the load: taken just now, or kept by the last load.
+                        if fingerprint is None and removed is None and load_id is None:
+                            fingerprint = _kept_fingerprint(con, profile.table)
+                        deleted = (0, 0)
+                        if load_id is None and (report.inserted or report.replaced):
+                            deleted = _merge(con, profile, report.load_id)
+                        aggregates.mark(con, profile.table.name, "load_id = $id", {"id": report.load_id})
+                        aggregates.refresh(con)
+                        # A straight insert into the empty table took the table's fingerprint as it checked its keys.
+                        fingerprint = written or _after(con, profile.table, report.load_id, fingerprint, deleted)
+                    # Only a plain read is known to read the same again (decisions or skips: read anew).
+                    known = reading if plain or unchanged else ""
+                    _keep_fingerprint(con, profile.table, report.load_id, fingerprint, known)
+                    take_turn(con)
+                    _record(con, report, loaded_by, is_demo, config)
+                    copying.result()
+                    con.execute("commit")
+                else:
+                    con.execute("rollback")
+            except _NotAllGood:
                 con.execute("rollback")
-        except _NotAllGood:
-            con.execute("rollback")
-            straight = False
-            continue
-        except (_Unreadable, _LinesToMend) as trouble:
-            con.execute("rollback")
-            found = trouble.broken if isinstance(trouble, _LinesToMend) else broken_lines(path, sniffed)
-            if broken is not None or not found:
-                raise
-            broken = found
-            continue
-        except BaseException as exc:
-            rollback_quietly(con)
-            # Another load committed first (another process on DuckLake, another thread on the
-            # file): load again on the newer snapshot, where its rows and load id are seen.
-            if commit and conflict(exc) and conflicts < CONFLICT_RETRIES:
-                retry_wait(conflicts)
-                conflicts += 1
+                one_pass = False
                 continue
-            raise
-        return report
+            except (_Unreadable, _LinesToMend) as trouble:
+                con.execute("rollback")
+                found = trouble.broken if isinstance(trouble, _LinesToMend) else broken_lines(path, sniffed)
+                if broken is not None or not found:
+                    raise
+                broken = found
+                continue
+            except BaseException:
+                rollback_quietly(con)
+                raise
+            finally:
+                if copying is not None:
+                    futures.wait([copying])  # a failed load never leaves its copy being written
+            return report
+
+    # Another load committed first (another process on DuckLake, another thread on the file):
+    # load again on the newer snapshot, where its rows and load id are seen.
+    return retrying(once, lambda exc: commit and conflict(exc))
+
+
+# Every table whose rows carry a load id.
+LOAD_ID_TABLES = ("loads", "rejects", "table_fingerprints", *TABLES)
 
 
 def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]
+    """One above every load id in the warehouse, not only in `loads`: rows left with the id of a load
+    whose log row is gone are never taken for the new load's (nor deleted or fingerprinted with them)."""
+    highest = " union all ".join(f"select max(load_id) as id from {name}" for name in LOAD_ID_TABLES)
+    return con.execute(f"select coalesce(max(id), 0) + 1 from ({highest})").fetchone()[0]
 
 
 def _is_empty(con: duckdb.DuckDBPyConnection, table: Table) -> bool:
@@ -890,24 +928,28 @@ def _run(
     broken: list[BrokenLine] | None = None,
     load_id: int | None = None,
     lines: int | None = None,
-) -> tuple[LoadReport, bool]:
+    *,
+    one_pass: bool = True,
+) -> tuple[LoadReport, bool, tuple[int, int] | None]:
     """Read, stage and explain one file. `broken`: lines already found unreadable (None: not yet looked for).
 
     `load_id`: insert the rows straight into their empty table as this load (`_insert_in_one_pass`).
     `lines`: the file's line count when already counted (`_sha256_and_lines`).
-    Also returns whether the file was read in one plain pass (every row good and unique, none skipped).
+    `one_pass`: False when a read in one pass already met a row to explain (it would again).
+    Also returns whether the file was read in one plain pass (every row good and unique, none skipped),
+    and the table's fingerprint after a straight insert (None otherwise).
     """
     fmt = NumberFormat.for_reader(config)
     skipped: dict[str, int] = {}
     decisions = Decisions()
     blank: list[int] = []
     short: list[int] = []
-    inserted_now = None
+    inserted_now, written = None, None
     # Rows skipped rather than rejected must be counted, which needs the numbered read.
     plain = True  # read in one pass as the plain select (`_reading`) reads it: every row good and unique
     if load_id is not None:
-        inserted_now = _insert_in_one_pass(con, path, sniffed, profile, config, file_name, load_id)
-    elif not profile.numbered_read and _stage_in_one_pass(con, path, sniffed, profile, config, file_name):
+        inserted_now, written = _insert_in_one_pass(con, path, sniffed, profile, config, file_name, load_id)
+    elif one_pass and _stage_in_one_pass(con, path, sniffed, profile, config, file_name):
         _all_good(con, profile)
     else:
         plain = False
@@ -1043,7 +1085,7 @@ def _run(
         report.notes.append(note)
     report.notes.extend(_skipped_notes(con, profile, skipped, sniffed.skip, fmt))
     report.notes.extend(_closing_notes(profile, config))
-    return report, plain and not structural
+    return report, plain and not structural, written
 
 
 def _look_for_broken_lines(
