@@ -20,6 +20,7 @@ import os
 import re
 import struct
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -177,7 +178,8 @@ def _write(config: Config, final: Path, source: io.BufferedIOBase, sha: str, fla
     Raises _SourceChanged when `source` does not hash as `sha`; the check decrypts the written
     copy (`_authentic`), so what is renamed into place is the upload, whole."""
     key = _key(config)
-    temporary = final.with_name(f".{final.name}.{os.getpid()}.partial")
+    # Named per process and thread: two sessions of one server (threads) may archive the same upload at once.
+    temporary = final.with_name(f".{final.name}.{os.getpid()}.{threading.get_ident()}.partial")
     try:
         with open(temporary, "wb") as out:
             read = _encrypt(source, out, key, sha, flags)

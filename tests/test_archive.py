@@ -219,3 +219,35 @@ def test_backup_through_the_connection_that_holds_the_file(demo, config, tmp_pat
         assert _rows(copy) == _rows(demo)
     with pytest.raises(LegameError, match="already exists: pick a new file name"):
         backup(demo, tmp_path / "copy.duckdb")
+
+
+def test_threads_archiving_the_same_upload_at_once_all_succeed_and_leave_one_intact_copy(config, tmp_path):
+    # Two sessions of one server are two threads of one process; a load also writes its copy on a thread of
+    # its own. Each writes through a temporary name of its own (process and thread), so none truncates or
+    # renames away another's copy while it is being written and checked.
+    import threading
+
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "order_id,email,ordered_at,revenue\n"
+        + "".join(f"A-{i},p{i % 997}@example.com,2025-08-01,{i % 50}\n" for i in range(300_000))
+    )
+    sha = raw_archive.file_sha256(path)
+    start, errors = threading.Barrier(6), []
+
+    def store() -> None:
+        start.wait()
+        try:
+            raw_archive.store(path, sha, "orders.csv", config)
+        except Exception as exc:  # collected: a thread's exception would not fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=store) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert [p.name for p in raw_archive.folder(config).iterdir()] == [f"{sha}.enc"]
+    with raw_archive.restored(config, sha) as plain:
+        assert plain.read_bytes() == path.read_bytes()
