@@ -36,6 +36,11 @@ import time
 from datetime import date
 from pathlib import Path
 
+if __name__ == "__mp_main__":
+    # A stage's spawned process runs this file before it becomes __main__; DuckDB, imported meanwhile, takes
+    # a __main__ with no __file__ for an interactive session and would print its progress bars in the output.
+    sys.modules["__main__"].__file__ = __file__
+
 import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
