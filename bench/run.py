@@ -16,8 +16,9 @@ same run, so that they travel across machines:
 - browser: the first KPI card in headless Chromium, warm and on the first visit after the server started,
   vs the trivial Streamlit app (bench/trivial_app.py) in the same run (bench/browser.py), on the demo data
   and on the warehouse of the size (not at smoke); --no-browser leaves it out;
-- peak RSS of each stage: the ingest, the board (its warehouse filled, then read; the CLI processes it
-  starts) and the CLV fit each run in a process of their own, as the product runs a load, a board and a fit,
+- peak RSS of each stage: the ingest, the fill (the bench's warehouse written straight in SQL, aggregates
+  built), the board (that warehouse opened and read, the raw-rows path included; the CLI processes it starts)
+  and the CLV fit each run in a process of their own, as the product runs a load, a board and a fit,
   so the peak names the stage it belongs to (the browser figure's stage: its app servers and Chromium).
 For the server under concurrent sessions, run bench/load.py (N = 1, 20, 50 websocket sessions).
 `smoke` is tiny and runs in CI (tests/test_bench_run.py) so the scripts cannot rot; its timings mean nothing.
@@ -104,14 +105,21 @@ def bench_ingest(folder: Path, rows: int, repeat: int) -> None:
         (folder / name).unlink(missing_ok=True)
 
 
-def bench_board(folder: Path, interactions: int, repeat: int) -> Path:
-    """The board KPIs and the kpis CLI on a warehouse of `interactions` rows; returns the warehouse's file."""
-    config = kpis.bench_config(folder)
-    con = warehouse.connect(config)
+def bench_fill(folder: Path, interactions: int) -> None:
+    """A warehouse of `interactions` rows, written straight in SQL with its aggregates (no figure)."""
+    con = warehouse.connect(kpis.bench_config(folder))
     started = time.perf_counter()
     sizes = kpis.fill(con, interactions / 5_000_000)
     filled = time.perf_counter() - started
+    con.close()
     print(f"warehouse: {', '.join(f'{k} {v:,}' for k, v in sizes.items())} (filled, aggregates built: {filled:.1f} s)")
+
+
+def bench_board(folder: Path, repeat: int) -> Path:
+    """The board KPIs and the kpis CLI on the warehouse bench_fill wrote, opened as the app opens it; returns
+    the warehouse's file."""
+    config = kpis.bench_config(folder)
+    con = warehouse.connect(config)
     t = kpis.measure(con, config, repeat=max(repeat, 3))
     con.close()
     base = t["baseline"]
@@ -221,7 +229,8 @@ def main() -> None:
     sys.stdout.flush()
     with tempfile.TemporaryDirectory() as folder:
         stage("ingest", bench_ingest, Path(folder), interactions, repeat, peaks=peaks)
-        db = stage("board", bench_board, Path(folder), interactions, repeat, peaks=peaks)
+        stage("fill", bench_fill, Path(folder), interactions, peaks=peaks)
+        db = stage("board", bench_board, Path(folder), repeat, peaks=peaks)
         if not args.no_browser:
             stage("app servers, Chromium", bench_browsers, db, args.size, max(repeat, 3), peaks=peaks)
     stage("CLV fit", bench_clv, min(interactions // 5, 1_000_000), repeat, peaks=peaks)
