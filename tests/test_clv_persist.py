@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from legame import clv, share, value, warehouse
-from legame.clv.cache import FIT_TABLES, FitCache, fit_version, writable
+from legame.clv.cache import FitCache, fit_tables, fit_version, writable
 from legame.config import ROOT, Config
 from legame.ingest import load_file
 from legame.kpis import Period, compute
@@ -257,7 +257,7 @@ def test_a_load_of_a_table_the_fit_does_not_read_keeps_the_fit(demo, config, tmp
 def test_a_fit_reads_no_table_but_fit_tables(demo, config):
     settings = value.ClvSettings.from_config(config)
     made = value._fit(demo, config, settings, Q3_2026.end)
-    others = sorted(set(warehouse.TABLES) - set(FIT_TABLES))
+    others = sorted(set(warehouse.TABLES) - set(fit_tables()))
     assert others == ["posts", "spend", "visits"]
     for table in others:
         demo.execute(f"delete from {table}")  # names are ours

@@ -60,12 +60,6 @@ def fit_tables() -> tuple[str, ...]:
     return FAMILY_TABLES["clv_model"]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "FIT_TABLES":  # fit_tables(), by its former name
-        return fit_tables()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def fit_version(con: duckdb.DuckDBPyConnection) -> int:
     """The data version of what a fit reads (fit_tables()): an upload of posts or spend leaves it."""
     return tables_version(con, fit_tables())
