@@ -872,11 +872,7 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 def tables_version(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> int:
     """The latest load id that changed any of `tables`: a load of another table leaves it as it was.
     A demo removal or an erasure (table 'all') changes every table."""
-    return con.execute(
-        """select coalesce(max(load_id), 0) from loads
-        where table_name in (select unnest($tables)) or table_name = 'all'""",
-        {"tables": list(tables)},
-    ).fetchall()[0][0]
+    return loaded_version(latest_loads(con), tables)
 
 
 class Versions(NamedTuple):
@@ -899,13 +895,13 @@ def versions(con: duckdb.DuckDBPyConnection) -> Versions:
 
 
 def latest_loads(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """The latest load id of each table ('all': a demo removal or an erasure), in one query: tables_version of
-    any set of tables is then loaded_version(latest, tables)."""
+    """The latest load id of each table ('all': a demo removal or an erasure), in one query: the version of any
+    set of tables is then loaded_version(latest, tables)."""
     return dict(con.execute("select table_name, max(load_id) from loads group by table_name").fetchall())
 
 
 def loaded_version(latest: dict[str, int], tables: tuple[str, ...]) -> int:
-    """tables_version(con, tables), from latest_loads(con)."""
+    """The latest load id that changed any of `tables` (tables_version), from latest_loads(con)."""
     return max((latest.get(table, 0) for table in (*tables, "all")), default=0)
 
 
