@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
-from legame import queries
+from legame import queries, warehouse
 from legame.errors import LegameError
 from legame.i18n import _
 
@@ -94,10 +94,9 @@ _EVENT_DAYS_LOCK = threading.Lock()
 
 
 def _every_event_day(con: duckdb.DuckDBPyConnection) -> tuple[Mark, ...]:
-    from legame.warehouse import data_version
 
     path = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()[0][0]
-    key = (path, data_version(con))
+    key = (path, warehouse.data_version(con))
     with _EVENT_DAYS_LOCK:
         found = _EVENT_DAYS.get(key) if path else None
     if found is None:
@@ -118,5 +117,4 @@ def marks(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Mark]:
 
 def version(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """Changes whenever a note is added or deleted: the caches of annotated charts are keyed on it."""
-    row = queries.run(con, "annotations_version")[0]
-    return row["notes"], row["digest"]
+    return warehouse.versions(con).notes

@@ -866,7 +866,7 @@ def install_relations(con: duckdb.DuckDBPyConnection, over: str = "aggregated") 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """The latest load id: every cache keyed on it is invalidated by a new upload."""
-    return con.execute("select coalesce(max(load_id), 0) from loads").fetchall()[0][0]
+    return versions(con).data
 
 
 def tables_version(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> int:
@@ -883,15 +883,9 @@ class Versions(NamedTuple):
 
 
 def versions(con: duckdb.DuckDBPyConnection) -> Versions:
-    """The data version and the notes' version (annotations.version) in one query: the app reads both on every
-    script run, and under load each query waits its turn among the sessions' queries."""
-    # The notes' version as annotations.version reads it (queries/annotations_version.sql: one row).
-    data, notes, digest = con.execute(
-        f"""select (select coalesce(max(load_id), 0) from loads) as data_version, notes.*
-        from ({queries.sql("annotations_version")}
-        ) as notes"""
-    ).fetchall()[0]
-    return Versions(data, (notes, digest))
+    """The data version and the notes' version in one query (queries/versions.sql)."""
+    row = queries.run(con, "versions")[0]
+    return Versions(row["data_version"], (row["notes"], row["notes_digest"]))
 
 
 def latest_loads(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
