@@ -14,9 +14,9 @@ from pathlib import Path
 
 import duckdb
 
-from legame import aggregates, raw_archive, warehouse
+from legame import aggregates, load_log, raw_archive, warehouse
 from legame.config import Config
-from legame.errors import LegameError
+from legame.errors import LegameError, UnreadableDatabase
 from legame.fmt import NumberFormat
 from legame.i18n import _, ngettext
 
@@ -32,6 +32,7 @@ class Rebuilt:
     loads: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     previous: Path | None = None
+    carried: bool = True  # share links and notes carried over (not from a file that could not be opened)
 
     def lines(self, fmt: NumberFormat | None = None) -> list[str]:
         counts = table_counts(self.rows, fmt)
@@ -43,6 +44,16 @@ class Rebuilt:
                 counts=counts,
             ),
             _("previous file kept as {path}", path=self.previous),
+            *(
+                []
+                if self.carried
+                else [
+                    _(
+                        "the previous file could not be opened, so its share links and chart notes were not carried "
+                        "over: the uploads were replayed from the archive's list of loads"
+                    )
+                ]
+            ),
         ]
 
 
@@ -78,14 +89,18 @@ def rebuild(config: Config) -> Rebuilt:
     from legame.ingest import load_file
 
     path = warehouse.database_path(config)
-    con = warehouse.connect(config)
     try:
-        loads = con.execute(
-            "select file_name, sha256, loaded_by, is_demo from loads where sha256 <> '' order by load_id"
-        ).fetchall()
-        kept = {table: con.execute(f"select * from {table}").fetchall() for table in KEPT_ON_REBUILD}  # ours
-    finally:
-        con.close()
+        con = warehouse.connect(config)
+    except UnreadableDatabase:
+        # A file this DuckDB cannot open (a newer DuckDB's, or damaged): the archive's own list says what to
+        # replay; what no upload holds (share links, notes) is in the old file alone, kept beside the new.
+        loads, kept = load_log.read(config), {}
+    else:
+        try:
+            loads = load_log.replays(con)
+            kept = {table: con.execute(f"select * from {table}").fetchall() for table in KEPT_ON_REBUILD}  # ours
+        finally:
+            con.close()
     missing = [name for name, sha, _, _ in loads if not raw_archive.intact(config, sha)]
     if missing:
         raise LegameError(
@@ -104,13 +119,14 @@ def rebuild(config: Config) -> Rebuilt:
     try:
         for file_name, sha, loaded_by, is_demo in loads:
             with raw_archive.restored(config, sha, _suffix(file_name)) as plain:
-                load_file(new, config, plain, file_name, loaded_by=loaded_by, is_demo=is_demo)
+                load_file(new, config, plain, file_name, loaded_by=loaded_by, is_demo=is_demo, logged=False)
         for table, rows in kept.items():
             if rows:
                 marks = ", ".join("?" * len(rows[0]))
                 new.executemany(f"insert into {table} values ({marks})", rows)
         rows = warehouse.table_counts(new)
         new.execute("checkpoint")
+        load_log.record(new, config)
     except BaseException:
         new.close()
         fresh.unlink(missing_ok=True)
@@ -119,7 +135,7 @@ def rebuild(config: Config) -> Rebuilt:
     previous = path.with_name(path.name + ".before-rebuild")
     os.replace(path, previous)
     os.replace(fresh, path)
-    return Rebuilt(len(loads), rows, previous)
+    return Rebuilt(len(loads), rows, previous, carried=bool(kept))
 
 
 def backup(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:

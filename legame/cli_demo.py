@@ -49,9 +49,10 @@ def _run(args: argparse.Namespace) -> int:
 def _remove() -> int:
     from legame.demo_data import remove_demo
 
-    con = warehouse.connect(load_config())
+    config = load_config()
+    con = warehouse.connect(config)
     try:
-        removed = remove_demo(con, removed_by="cli")
+        removed = remove_demo(con, config, removed_by="cli")
     finally:
         con.close()
     if removed is None:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from legame import aggregates, i18n, warehouse
+from legame import aggregates, i18n, load_log, warehouse
+from legame.config import Config
 from legame.fmt import NumberFormat
 from legame.i18n import _, ngettext
 from legame.warehouse import TABLES, take_turn
@@ -137,10 +138,11 @@ def delete_demo(con: duckdb.DuckDBPyConnection, removed_by: str) -> DemoRemoval 
     return removal
 
 
-def remove_demo(con: duckdb.DuckDBPyConnection, removed_by: str = "cli") -> DemoRemoval | None:
+def remove_demo(con: duckdb.DuckDBPyConnection, config: Config, removed_by: str = "cli") -> DemoRemoval | None:
     """Remove every row of demo data in one transaction: all of it, or on any error nothing.
 
-    Returns what was removed, or None when there was no demo data.
+    Returns what was removed, or None when there was no demo data. The archive's list of loads
+    (legame/load_log.py) then leaves the demo files out.
     """
     con.execute("begin transaction")
     try:
@@ -149,4 +151,6 @@ def remove_demo(con: duckdb.DuckDBPyConnection, removed_by: str = "cli") -> Demo
     except BaseException:
         con.execute("rollback")
         raise
+    if removal is not None:
+        load_log.record(con, config)
     return removal

@@ -14,6 +14,10 @@ class DatabaseBusy(LegameError):
     """Another process holds the warehouse file."""
 
 
+class UnreadableDatabase(LegameError):
+    """The warehouse file cannot be opened by this DuckDB: written by a newer one, or damaged."""
+
+
 class UnrecognisedExport(LegameError):
     """No profile recognises the file's header."""
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from legame import aggregates, raw_archive, warehouse
+from legame import aggregates, load_log, raw_archive, warehouse
 from legame.config import Config
 from legame.errors import LegameError
 from legame.i18n import _, ngettext
@@ -113,4 +113,5 @@ def forget(con: duckdb.DuckDBPyConnection, config: Config, email: str, erased_by
     except BaseException:
         con.execute("rollback")
         raise
+    load_log.record(con, config)
     return erasure

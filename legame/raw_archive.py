@@ -194,7 +194,7 @@ def _write(config: Config, final: Path, source: io.BufferedIOBase, sha: str, fla
                 _("{name}: the archived copy did not check out; upload the file again.", name=final.name)
             )
         os.replace(temporary, final)
-        _sync_folder(final.parent)
+        sync_folder(final.parent)
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -331,7 +331,7 @@ def erase(config: Config, email: str) -> int:
     return changed
 
 
-def _sync_folder(path: Path) -> None:
+def sync_folder(path: Path) -> None:
     # The rename itself is durable only once the folder's entry is on disk.
     fd = os.open(path, os.O_RDONLY)
     try:

@@ -24,7 +24,7 @@ import duckdb
 
 from legame import aggregates, queries
 from legame.config import Config
-from legame.errors import ConfigError, DatabaseBusy, LegameError
+from legame.errors import ConfigError, DatabaseBusy, UnreadableDatabase
 from legame.i18n import _, pgettext
 
 T = TypeVar("T")
@@ -795,15 +795,25 @@ def _connect_file(path: Path | None, read_only: bool) -> duckdb.DuckDBPyConnecti
         if newer and "newer version of DuckDB" in str(exc):
             # Legame pins DuckDB (requirements.txt): a file written by a later DuckDB, such as an earlier
             # Legame on DuckDB 2.0.1, cannot be read by it; DuckDB's own words name neither the file nor a way out.
-            raise LegameError(
+            raise UnreadableDatabase(
                 _(
                     "The database {path} was written by a newer DuckDB (storage version {found}) than this "
                     "Legame's DuckDB {ours} can read, so it was not opened and nothing in it was changed. "
-                    "Run the Legame release that wrote it, or move the file aside: Legame then starts on a new "
-                    "database, and you load your exports again.",
+                    "Run the Legame release that wrote it, or rebuild it from the raw archive with "
+                    "`python -m legame rebuild` (the file is kept beside the new one), or move the file aside: "
+                    "Legame then starts on a new database, and you load your exports again.",
                     path=path,
                     found=newer.group(1),
                     ours=duckdb.__version__,
+                )
+            ) from None
+        if "not a valid DuckDB database file" in str(exc) or "Corrupt database file" in str(exc):
+            raise UnreadableDatabase(
+                _(
+                    "The database {path} is damaged and cannot be opened; nothing in it was changed. Rebuild it "
+                    "from the raw archive with `python -m legame rebuild` (the damaged file is kept beside the new "
+                    "one), or restore a backup.",
+                    path=path,
                 )
             ) from None
         raise

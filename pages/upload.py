@@ -29,7 +29,7 @@ if demo_state == "mixed" and st.button(
         "Deletes every row of the fictional brand {brand}, in one go; every row of yours stays.", brand=demo_data.BRAND
     ),
 ):
-    removed = demo_data.remove_demo(session.cursor(), removed_by="app")
+    removed = demo_data.remove_demo(session.cursor(), config, removed_by="app")
     st.session_state["demo_removed"] = f"{removed}." if removed else _("There was no demo data left to remove.")
     st.rerun()
 if "demo_removed" in st.session_state:

@@ -223,7 +223,7 @@ def test_forgetting_a_person_updates_the_aggregates(con, config, tmp_path):
 def test_removing_the_demo_empties_the_aggregates(con, config):
     load_demo_if_empty(con, config)
     assert con_has_rows(con)
-    assert remove_demo(con) is not None
+    assert remove_demo(con, config) is not None
     assert not any(con.execute(f"select count(*) from {t}").fetchone()[0] for t in aggregates.PERSON_TABLES)
     assert con.execute("select count(*) from agg_members").fetchone()[0] == 0
 

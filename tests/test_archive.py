@@ -10,7 +10,7 @@ import duckdb
 import pytest
 import yaml
 
-from legame import raw_archive, warehouse
+from legame import load_log, raw_archive, warehouse
 from legame.backup import backup
 from legame.cli import main
 from legame.config import ROOT
@@ -24,7 +24,10 @@ EMAIL = re.compile(rb"[a-z0-9._+-]{3,}@[a-z0-9-]{3,}\.(?:example|org|com|it)\b",
 
 
 def _archived(config) -> list[Path]:
-    return sorted(p for p in raw_archive.folder(config).iterdir() if not p.name.startswith("."))
+    """Every file in the archive's folder but its list of loads (legame/load_log.py) and hidden ones."""
+    return sorted(
+        p for p in raw_archive.folder(config).iterdir() if not p.name.startswith(".") and p.name != load_log.NAME
+    )
 
 
 def test_an_upload_is_archived_once_by_its_hash_and_restores_byte_for_byte(con, config, tmp_path):

@@ -94,7 +94,7 @@ def test_demo_state_follows_the_loads(con, config, tmp_path):
     spend = write(tmp_path, "spend.csv", "day,channel,campaign,amount\n2026-09-01,meta,Real,10\n")
     load_file(con, config, spend, remove_demo=False)
     assert warehouse.demo_state(con) == "mixed"
-    demo_data.remove_demo(con)
+    demo_data.remove_demo(con, config)
     assert warehouse.demo_state(con) == "real"
 
 
@@ -132,7 +132,7 @@ def test_removal_leaves_exactly_the_real_rows(demo_db, config, tmp_path):
     demo_rejects = con.execute(f"select count(*) from rejects where load_id in {DEMO_LOADS}").fetchone()[0]
     assert demo_rejects == 1
 
-    removed = demo_data.remove_demo(con, removed_by="test")
+    removed = demo_data.remove_demo(con, config, removed_by="test")
 
     assert removed.rows == demo_counts
     assert removed.total == sum(demo_counts.values()) > 40_000
@@ -155,7 +155,7 @@ def test_removal_leaves_exactly_the_real_rows(demo_db, config, tmp_path):
         f"Ardesia Outdoor demo data removed: {removed.total:,} rows",
         "demo_removed",
     )
-    assert demo_data.remove_demo(con) is None  # nothing left to remove
+    assert demo_data.remove_demo(con, config) is None  # nothing left to remove
 
 
 def test_removal_is_all_or_nothing(demo_db, config, tmp_path, monkeypatch):
@@ -166,13 +166,13 @@ def test_removal_is_all_or_nothing(demo_db, config, tmp_path, monkeypatch):
     missing = dataclasses.replace(warehouse.TABLES["visits"], name="no_such_table")
     monkeypatch.setattr(demo_data, "TABLES", {**warehouse.TABLES, "no_such_table": missing})
     with pytest.raises(duckdb.CatalogException):
-        demo_data.remove_demo(con)
+        demo_data.remove_demo(con, config)
     assert content(con) == before
     assert warehouse.demo_state(con) == "mixed"
 
 
 def test_an_emptied_warehouse_is_not_refilled_with_the_demo(demo_db, config):
-    demo_data.remove_demo(demo_db)
+    demo_data.remove_demo(demo_db, config)
     assert warehouse.demo_state(demo_db) == "empty"
     assert load_demo_if_empty(demo_db, config) == []
     assert warehouse.demo_state(demo_db) == "empty"

@@ -283,7 +283,7 @@ def test_the_kept_fingerprint_follows_erasures_removals_and_heals_after_a_change
     from legame.forget import forget
 
     load_demo_if_empty(con, config)
-    assert remove_demo(con) is not None
+    assert remove_demo(con, config) is not None
     orders = write(tmp_path, "o.csv", "order_id,email,ordered_at,revenue\nX1,ana@example.com,2025-01-01,10\n")
     more = write(tmp_path, "m.csv", "order_id,email,ordered_at,revenue\nX2,bo@example.com,2025-01-02,20\n")
     load_file(con, config, orders)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from legame import aggregates, queries
+from legame import aggregates, load_log, queries
 from legame.config import Config
 from legame.demo_data import delete_demo
 from legame.errors import ConfigError, FatalFileError, UnrecognisedExport
@@ -771,6 +771,7 @@ def load_file(
     is_demo: bool = False,
     profile: Profile | None = None,
     remove_demo: bool = False,
+    logged: bool = True,
 ) -> LoadReport:
     """Load one export into the warehouse in one transaction (or preview it, commit=False).
 
@@ -779,6 +780,8 @@ def load_file(
     `remove_demo`: first remove the built-in demo data (legame/demo_data.py), in the same
     transaction, so the file is compared and merged with the user's data alone; the report's
     `demo_removed` says what went (or, in a preview, would go).
+    `logged`: after the commit, write the archive's list of loads (legame/load_log.py); a rebuild, replaying
+    that list into a new file, writes it once at its end instead.
     Raises UnrecognisedExport or FatalFileError, leaving the database unchanged,
     when the file cannot be loaded at all; row-level problems become rejects.
     """
@@ -887,7 +890,10 @@ def load_file(
 
     # Another load committed first (another process on DuckLake, another thread on the file):
     # load again on the newer snapshot, where its rows and load id are seen.
-    return retrying(once, lambda exc: commit and conflict(exc))
+    report = retrying(once, lambda exc: commit and conflict(exc))
+    if commit and logged:
+        load_log.record(con, config)
+    return report
 
 
 # Every table whose rows carry a load id.
