@@ -22,7 +22,7 @@ from typing import NamedTuple, TypeVar
 
 import duckdb
 
-from legame import aggregates, queries
+from legame import aggregates, load_log, queries
 from legame.config import Config
 from legame.errors import ConfigError, DatabaseBusy, UnreadableDatabase
 from legame.i18n import _, pgettext
@@ -767,6 +767,8 @@ def connect(config: Config, read_only: bool = False) -> duckdb.DuckDBPyConnectio
             lambda exc: conflict(exc) or "already exists" in str(exc),
             after_failure=lambda: rollback_quietly(con),
         )
+        if not load_log.path(config).exists():
+            load_log.record(con, config)  # a warehouse of a Legame that kept no list gets one now
     return con
 
 

@@ -125,5 +125,15 @@ def test_a_failure_to_write_the_list_leaves_the_load_committed(con, config, tmp_
     report = load_file(con, config, write(tmp_path, "orders.csv", ORDERS))
     assert report.inserted == 2
     assert "the next load writes it" in caplog.text
-    assert not load_log.path(config).exists()
+    assert load_log.read(config) == []  # the list the new warehouse's first connection wrote stays whole
     assert not [p for p in raw_archive.folder(config).iterdir() if p.name.endswith(".partial")]
+
+
+def test_a_warehouse_without_a_list_gets_one_when_opened_for_writing(con, config, tmp_path):
+    load_file(con, config, write(tmp_path, "orders.csv", ORDERS))
+    con.close()
+    load_log.path(config).unlink()  # as a Legame that kept no list left it
+    warehouse.connect(config, read_only=True).close()
+    assert not load_log.path(config).exists()  # a reader writes nothing
+    with warehouse.connect(config) as again:
+        assert load_log.read(config) == load_log.replays(again) != []
