@@ -82,7 +82,9 @@ class View(NamedTuple):
 VIEW_HASH = {View: repr}
 
 
-def _view(version: int | tuple[int, ...], period: Period, comparison: str, filters: dict[str, str], marks=()) -> View:
+def _view(
+    version: int | tuple[int, ...], period: Period, comparison: str, filters: dict[str, str], marks: tuple = ()
+) -> View:
     return View(version, i18n.current(), period.start, period.end, comparison, tuple(sorted(filters.items())), marks)
 
 
