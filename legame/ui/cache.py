@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import NamedTuple
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -64,6 +65,29 @@ def notes_version() -> tuple[int, int]:
     return versions().notes
 
 
+class View(NamedTuple):
+    """What a view's cached entries are keyed on, as one argument hashed by its repr (VIEW_HASH): Streamlit hashes
+    each argument of a cached function apart, about 35 µs each on every call (0.34 ms for seven), and one View in
+    0.05 ms; a board run made three such calls, a drill-down's three or four."""
+
+    version: int | tuple[int, ...]  # the version of what the entry reads (a table set's, or each family's)
+    lang: str
+    start: date
+    end: date
+    comparison: str
+    filters: tuple[tuple[str, str], ...]
+    marks: tuple = ()  # what the marks on a chart were read at: the notes' version (and the events' tables')
+
+
+VIEW_HASH = {View: repr}
+
+
+def _view(
+    version: int | tuple[int, ...], period: Period, comparison: str, filters: dict[str, str], marks: tuple = ()
+) -> View:
+    return View(version, i18n.current(), period.start, period.end, comparison, tuple(sorted(filters.items())), marks)
+
+
 # The board and what every page reads of it are kept as objects (cache_resource), shared by every session and
 # never changed by a page: a pickled copy per call (cache_data) cost each run its unpickling.
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -76,47 +100,49 @@ def _family_kpis(
         return compute(cursor(), config(), Period(start, end), comparison, dict(filters), families=(family,))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _kpis(
-    family_versions: tuple[int, ...], lang: str, start: date, end: date, comparison: str, filters: tuple
-) -> list[Kpi]:
-    # Every KPI for the view, in the registry's order (compute()'s), from each family's own cache entry.
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=VIEW_HASH)
+def _kpis(view: View) -> list[Kpi]:
+    # Every KPI for the view (its version: each family's), in the registry's order (compute()'s), from each
+    # family's own cache entry.
     found = {
         kpi.id: kpi
-        for family, version in zip(FAMILY_TABLES, family_versions, strict=True)
-        for kpi in _family_kpis(version, lang, family, start, end, comparison, filters)
+        for family, version in zip(FAMILY_TABLES, view.version, strict=True)
+        for kpi in _family_kpis(version, view.lang, family, view.start, view.end, view.comparison, view.filters)
     }
     return [found[kpi_id] for kpi_id in KPIS]
 
 
-def _view_kpis(lang: str, start: date, end: date, comparison: str, filters: tuple) -> list[Kpi]:
+def _view_kpis(period: Period, comparison: str, filters: dict[str, str]) -> list[Kpi]:
     family_versions = tuple(family_version(family) for family in FAMILY_TABLES)
-    return _kpis(family_versions, lang, start, end, comparison, filters)
+    return _kpis(_view(family_versions, period, comparison, filters))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _board(
-    version: int, lang: str, start: date, end: date, comparison: str, filters: tuple, notes: tuple = ()
-) -> board.Board:
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=VIEW_HASH)
+def _board(view: View) -> board.Board:
     # Made again on every upload (freshness, the trend, the marks), but its KPIs come from each family's cache.
-    kpis = _view_kpis(lang, start, end, comparison, filters)
-    with i18n.language(lang):
-        return board.build(cursor(), config(), Period(start, end), comparison, dict(filters), kpis=kpis)
+    period = Period(view.start, view.end)
+    with i18n.language(view.lang):
+        kpis = _view_kpis(period, view.comparison, dict(view.filters))
+        return board.build(cursor(), config(), period, view.comparison, dict(view.filters), kpis=kpis)
+
+
+def _board_view(period: Period, comparison: str, filters: dict[str, str]) -> View:
+    return _view(data_version(), period, comparison, filters, notes_version())
 
 
 def board_for(period: Period, comparison: str, filters: dict[str, str]) -> board.Board:
     if (frozen := snapshot()) is not None:
         return frozen.board()
-    filters_key = tuple(sorted(filters.items()))
-    return _board(data_version(), i18n.current(), period.start, period.end, comparison, filters_key, notes_version())
+    view = _board_view(period, comparison, filters)
+    # Once a run: the page's cards and its facts files read the same board.
+    return once_per_run(f"board {view!r}", lambda: _board(view))
 
 
 def kpis_for(period: Period, comparison: str, filters: dict[str, str]) -> dict[str, Kpi]:
     """Every KPI for the period, by id."""
     if (frozen := snapshot()) is not None:
         return {k.id: k for k in frozen.board().kpis}
-    filters_key = tuple(sorted(filters.items()))
-    return {k.id: k for k in _view_kpis(i18n.current(), period.start, period.end, comparison, filters_key)}
+    return {k.id: k for k in _view_kpis(period, comparison, filters)}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -169,23 +195,20 @@ def anchor() -> date:
     return _anchor(data_version())
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _board_pack(
-    version: int, lang: str, start: date, end: date, comparison: str, filters: tuple, notes: tuple = ()
-) -> bytes:
+@st.cache_data(max_entries=8, show_spinner=False, hash_funcs=VIEW_HASH)
+def _board_pack(view: View) -> bytes:
     from legame.boardpack import board_pack_pdf
 
-    built = _board(version, lang, start, end, comparison, filters, notes)
-    with i18n.language(lang):
-        return board_pack_pdf(built, config(), headline=built.headline, filters=dict(filters))
+    built = _board(view)
+    with i18n.language(view.lang):
+        return board_pack_pdf(built, config(), headline=built.headline, filters=dict(view.filters))
 
 
 def board_pack(period: Period, comparison: str, filters: dict[str, str], lang: str | None = None) -> bytes:
     """The board pack PDF for this view in `lang` (the run's language by default; a download may call this
     after the run): a few seconds the first time, while Chromium draws the charts."""
-    filters_key = tuple(sorted(filters.items()))
-    lang = lang or i18n.current()
-    return _board_pack(data_version(), lang, period.start, period.end, comparison, filters_key, notes_version())
+    view = _board_view(period, comparison, filters)
+    return _board_pack(view._replace(lang=lang or view.lang))
 
 
 def deferred_board_pack(
@@ -258,12 +281,10 @@ def _revenue_figure(built: board.Board) -> go.Figure:
     return charts.revenue_by_membership(built.trend, built.period, config().currency, fmt=fmt, marks=built.marks)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _revenue_chart(
-    version: int, lang: str, start: date, end: date, comparison: str, filters: tuple, notes: tuple = ()
-) -> go.Figure:
-    built = _board(version, lang, start, end, comparison, filters, notes)
-    with i18n.language(lang):
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=VIEW_HASH)
+def _revenue_chart(view: View) -> go.Figure:
+    built = _board(view)
+    with i18n.language(view.lang):
         return Sent(_revenue_figure(built))
 
 
@@ -271,8 +292,7 @@ def revenue_chart(period: Period, comparison: str, filters: dict[str, str]) -> g
     """The board's revenue chart: members' and other customers' sales month by month, with the marks."""
     if (frozen := snapshot()) is not None:
         return _revenue_figure(frozen.board())
-    key = tuple(sorted(filters.items()))
-    return _revenue_chart(data_version(), i18n.current(), period.start, period.end, comparison, key, notes_version())
+    return _revenue_chart(_board_view(period, comparison, filters))
 
 
 def facts_files(
@@ -342,23 +362,12 @@ KPI_CHARTS: dict[str, Callable[[Period, dict[str, str], Kpi], go.Figure]] = {
 }
 
 
-@st.cache_resource(max_entries=192, show_spinner=False)
-def _kpi_chart(
-    kind: str,
-    version: int,
-    lang: str,
-    marks_key: tuple,
-    start: date,
-    end: date,
-    comparison: str,
-    filters: tuple,
-    kpi_id: str,
-    _kpi: Kpi,
-) -> go.Figure:
+@st.cache_resource(max_entries=192, show_spinner=False, hash_funcs=VIEW_HASH)
+def _kpi_chart(kind: str, view: View, kpi_id: str, _kpi: Kpi) -> go.Figure:
     # `_kpi` is not part of the key: what a chart shows of it (label, unit, target, breakdown) is settled by
-    # the key (the version of the tables its family reads, the language, the view).
-    with i18n.language(lang):
-        return Sent(KPI_CHARTS[kind](Period(start, end), dict(filters), _kpi))
+    # the key (the view on the version of the tables its family reads).
+    with i18n.language(view.lang):
+        return Sent(KPI_CHARTS[kind](Period(view.start, view.end), dict(view.filters), _kpi))
 
 
 def kpi_chart(kind: str, period: Period, comparison: str, filters: dict[str, str], kpi: Kpi) -> go.Figure:
@@ -368,11 +377,8 @@ def kpi_chart(kind: str, period: Period, comparison: str, filters: dict[str, str
     if snapshot() is not None:
         return KPI_CHARTS[kind](period, filters, kpi)
     # The trend chart also shows the community events and the admin's notes.
-    marks_key = (tables_version(EVENT_TABLES), notes_version()) if kind == "trend" else ()
-    key = tuple(sorted(filters.items()))
-    return _kpi_chart(
-        kind, kpi_version(kpi.id), i18n.current(), marks_key, period.start, period.end, comparison, key, kpi.id, kpi
-    )
+    marks = (tables_version(EVENT_TABLES), notes_version()) if kind == "trend" else ()
+    return _kpi_chart(kind, _view(kpi_version(kpi.id), period, comparison, filters, marks), kpi.id, kpi)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

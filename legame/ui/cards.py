@@ -31,8 +31,8 @@ def _against(period: Period, lang: str) -> str:
 
 
 def kpi_card(kpi: Kpi) -> None:
-    """One card in three elements at most: the metric, its badges in one line of text each, the sentence. A
-    run's cost on the server follows its number of elements, and the cards were most of a board's."""
+    """One card in two elements: the metric, then its badges (a line of text each) and its sentence. A run's cost
+    on the server follows its number of elements, and the cards were most of a board's."""
     delta = None if kpi.delta is None else kpi.display["delta"].replace("−", "-")
     help_text = f"**{kpi.label}**: {kpi.definition}"
     if kpi.na_detail:
@@ -59,9 +59,10 @@ def kpi_card(kpi: Kpi) -> None:
         lines.append(f":{colour}-badge[{icon} {plain(_(words))}] :gray-badge[{plain(target)}]")
     if kpi.noise:
         lines.append(f":gray-badge[:material/swap_vert: {plain(within)}]")
-    if lines:
-        st.markdown("\n\n".join(lines))
-    st.caption(plain(kpi.sentence))
+    # The sentence in small grey type under the badges, in the same element: each element is a message a run
+    # sends and its server pays for (the sentence was an st.caption of its own, 8 messages a board).
+    lines.append(f":gray[:small[{plain(kpi.sentence)}]]")
+    st.markdown("\n\n".join(lines))
 
 
 def card_grid(kpis: list[Kpi]) -> None:
