@@ -10,6 +10,8 @@ ids, cannot be read back.
 A copy is written under a temporary name, checked by decrypting it against the upload's hash and
 only then renamed into place, so a copy cut short never takes the real name; a copy found
 damaged is written again. `forget` takes a person's lines out of every archived file.
+A load archives its upload while it runs (`hold`, `store`, `release`): a load that fails takes its
+copy back, unless a logged load or another load in flight needs it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import struct
 import tempfile
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -215,6 +218,29 @@ def store(path: Path, sha: str, file_name: str, config: Config) -> Path:
             _("{file_name}: the file changed while it was being archived; upload it again.", file_name=file_name)
         ) from None
     return final
+
+
+# The uploads that loads in flight in this process archive and will commit with (`hold`, `release`): a
+# failed load leaves a copy another load here relies on.
+_held: Counter[str] = Counter()
+_held_lock = threading.Lock()
+
+
+def hold(sha: str) -> None:
+    """Note that a load in flight relies on the copy of `sha`, before archiving it (`store`)."""
+    with _held_lock:
+        _held[sha] += 1
+
+
+def release(config: Config, sha: str, failed: bool, logged: Callable[[], bool]) -> None:
+    """A load that `hold`s `sha` has ended. When it `failed`, its copy goes, unless another load in flight
+    here holds it or a logged load (`logged()`) has it: an archived copy always belongs to a load."""
+    with _held_lock:
+        _held[sha] -= 1
+        if _held[sha] <= 0:
+            del _held[sha]
+        if failed and sha not in _held and not logged():
+            target(config, sha).unlink(missing_ok=True)
 
 
 def encrypt_plain_copies(config: Config) -> int:
