@@ -10,8 +10,8 @@ ids, cannot be read back.
 A copy is written under a temporary name, checked by decrypting it against the upload's hash and
 only then renamed into place, so a copy cut short never takes the real name; a copy found
 damaged is written again. `forget` takes a person's lines out of every archived file.
-A load archives its upload while it runs (`hold`, `store`, `release`): a load that fails takes its
-copy back, unless a logged load or another load in flight needs it.
+A load archives its upload while it runs (`hold`, `store`, `release`): a load that fails takes back
+the copy it wrote, unless a logged load or another load in flight needs it.
 """
 
 from __future__ import annotations
@@ -210,6 +210,9 @@ def store(path: Path, sha: str, file_name: str, config: Config) -> Path:
     final = target(config, sha)
     if intact(config, sha):
         return final
+    with _held_lock:
+        if sha in _held:  # what a failed load may take back: a copy no one had before it (`release`)
+            _written.add(sha)
     try:
         with open(path, "rb") as source:
             _write(config, final, source, sha)
@@ -220,9 +223,12 @@ def store(path: Path, sha: str, file_name: str, config: Config) -> Path:
     return final
 
 
-# The uploads that loads in flight in this process archive and will commit with (`hold`, `release`): a
-# failed load leaves a copy another load here relies on.
+# The uploads that loads in flight in this process archive and will commit with (`hold`, `release`), and
+# those of them whose copy one of these loads wrote (none was intact): a failed load takes back only such a
+# copy, never one that was there before it (a rebuild from the archive replays loads into a new file, where
+# no load is logged yet, from copies that are the only ones), nor one another load here relies on.
 _held: Counter[str] = Counter()
+_written: set[str] = set()
 _held_lock = threading.Lock()
 
 
@@ -233,13 +239,17 @@ def hold(sha: str) -> None:
 
 
 def release(config: Config, sha: str, failed: bool, logged: Callable[[], bool]) -> None:
-    """A load that `hold`s `sha` has ended. When it `failed`, its copy goes, unless another load in flight
-    here holds it or a logged load (`logged()`) has it: an archived copy always belongs to a load."""
+    """A load that `hold`s `sha` has ended. When it `failed` and was the last load here holding it, a copy
+    written by these loads goes, unless a logged load (`logged()`) has it: an archived copy always belongs
+    to a load."""
     with _held_lock:
         _held[sha] -= 1
-        if _held[sha] <= 0:
-            del _held[sha]
-        if failed and sha not in _held and not logged():
+        if _held[sha] > 0:
+            return
+        del _held[sha]
+        written = sha in _written
+        _written.discard(sha)
+        if failed and written and not logged():
             target(config, sha).unlink(missing_ok=True)
 
 

@@ -312,7 +312,7 @@ def test_a_failed_load_keeps_the_copy_a_logged_load_or_a_load_in_flight_has(con,
         load_file(con, config, path)  # a reload: the copy belongs to the first load
     assert raw_archive.intact(config, sha)
     # Another session's load of the same upload, in flight: the failed load wrote the copy, the other one
-    # found it written and will commit with it.
+    # found it written and will commit with it; when that one fails too, the copy goes.
     other = write(tmp_path, "more.csv", MORE_ORDERS)
     other_sha = raw_archive.file_sha256(other)
     raw_archive.hold(other_sha)
@@ -321,7 +321,19 @@ def test_a_failed_load_keeps_the_copy_a_logged_load_or_a_load_in_flight_has(con,
             load_file(con, config, other)
         assert raw_archive.intact(config, other_sha)
     finally:
-        raw_archive.release(config, other_sha, False, lambda: True)
-    with pytest.raises(duckdb.IOException):
-        load_file(con, config, other)  # no one else holds it now
+        raw_archive.release(config, other_sha, True, lambda: False)
     assert not raw_archive.target(config, other_sha).exists()
+
+
+def test_a_rebuild_that_fails_keeps_every_archived_copy(con, config, tmp_path, monkeypatch):
+    from legame.backup import rebuild
+
+    # A rebuild replays the logged loads into a new file from their copies, the only ones: a replay that fails
+    # finds its load logged nowhere in that file, and must still leave the copy it read.
+    path = write(tmp_path, "orders.csv", ORDERS)
+    sha = load_file(con, config, path).sha256
+    con.close()
+    _fail_at("_record", monkeypatch)
+    with pytest.raises(duckdb.IOException):
+        rebuild(config)
+    assert raw_archive.intact(config, sha)

@@ -52,7 +52,7 @@ from legame.ingest.sniff import (
     without_lines,
 )
 from legame.limits import UploadLimits
-from legame.warehouse import TABLES, Table, conflict, retrying, rollback_quietly, table_word, take_turn
+from legame.warehouse import TABLES, Table, conflict, is_lake, retrying, rollback_quietly, table_word, take_turn
 
 PREVIEW_ROWS = 20
 REJECTS_SHOWN = 500
@@ -684,8 +684,12 @@ def archive(path: Path, sha: str, file_name: str, config: Config) -> None:
 
 
 def _logged(con: duckdb.DuckDBPyConnection, sha: str) -> bool:
-    """Whether a committed load read the upload hashed `sha` (asked after the failed load's rollback)."""
+    """Whether the copy of the upload hashed `sha` may belong to a load other than this failed one: a committed
+    load read it (asked after the rollback), or, on DuckLake, a load of another server now in flight may (the
+    servers share the archive, and only this process's loads are known to raw_archive.hold)."""
     try:
+        if is_lake(con):
+            return True
         return con.execute("select count(*) > 0 from loads where sha256 = $sha", {"sha": sha}).fetchone()[0]
     except duckdb.Error:
         return True  # a database that cannot answer: keep the copy
