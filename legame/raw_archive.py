@@ -10,6 +10,8 @@ ids, cannot be read back.
 A copy is written under a temporary name, checked by decrypting it against the upload's hash and
 only then renamed into place, so a copy cut short never takes the real name; a copy found
 damaged is written again. `forget` takes a person's lines out of every archived file.
+A load archives its upload while it runs (`hold`, `store`, `release`): a load that fails takes back
+the copy it wrote, unless a logged load or another load in flight needs it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import struct
 import tempfile
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -207,6 +210,9 @@ def store(path: Path, sha: str, file_name: str, config: Config) -> Path:
     final = target(config, sha)
     if intact(config, sha):
         return final
+    with _held_lock:
+        if sha in _held:  # what a failed load may take back: a copy no one had before it (`release`)
+            _written.add(sha)
     try:
         with open(path, "rb") as source:
             _write(config, final, source, sha)
@@ -215,6 +221,36 @@ def store(path: Path, sha: str, file_name: str, config: Config) -> Path:
             _("{file_name}: the file changed while it was being archived; upload it again.", file_name=file_name)
         ) from None
     return final
+
+
+# The uploads that loads in flight in this process archive and will commit with (`hold`, `release`), and
+# those of them whose copy one of these loads wrote (none was intact): a failed load takes back only such a
+# copy, never one that was there before it (a rebuild from the archive replays loads into a new file, where
+# no load is logged yet, from copies that are the only ones), nor one another load here relies on.
+_held: Counter[str] = Counter()
+_written: set[str] = set()
+_held_lock = threading.Lock()
+
+
+def hold(sha: str) -> None:
+    """Note that a load in flight relies on the copy of `sha`, before archiving it (`store`)."""
+    with _held_lock:
+        _held[sha] += 1
+
+
+def release(config: Config, sha: str, failed: bool, logged: Callable[[], bool]) -> None:
+    """A load that `hold`s `sha` has ended. When it `failed` and was the last load here holding it, a copy
+    written by these loads goes, unless a logged load (`logged()`) has it: an archived copy always belongs
+    to a load."""
+    with _held_lock:
+        _held[sha] -= 1
+        if _held[sha] > 0:
+            return
+        del _held[sha]
+        written = sha in _written
+        _written.discard(sha)
+        if failed and written and not logged():
+            target(config, sha).unlink(missing_ok=True)
 
 
 def encrypt_plain_copies(config: Config) -> int:

@@ -295,3 +295,42 @@ def test_both_relation_sets_define_the_same_relations_with_the_same_columns(demo
     assert files - {"channel_names.sql"} == {f.name for f in (warehouse.RELATIONS_DIR / "aggregated").glob("*.sql")} - {
         "channel_names.sql"
     }
+
+
+def test_acts_at_the_same_instant_on_two_channels_go_to_the_smaller_event_id(con, config, tmp_path):
+    # A person's first act of a day decides the channel they count under as engaged or active in a period. Two
+    # acts at one instant on two channels are ordered by event id, as engaged_people orders them, never by the
+    # channel's name nor by whichever act a parallel grouping met first; a channel may hold two acts at that
+    # instant (p3's forum: e21 and e23 around instagram's e22).
+    people = "person_id,first_seen,is_member,member_since,acquisition_channel,referred_by,segment\n" + "".join(
+        f"p{i},2026-01-0{i} 08:00:00,true,2026-01-0{i},forum,,s\n" for i in (1, 2, 3)
+    )
+    acts = [
+        ("e0", "p1", "2026-06-20 10:00:00", "forum"),
+        ("e2", "p1", "2026-07-10 09:00:00", "forum"),
+        ("e1", "p1", "2026-07-10 09:00:00", "instagram"),
+        ("e5", "p2", "2026-07-11 18:30:00", "instagram"),
+        ("e4", "p2", "2026-07-11 18:30:00", "forum"),
+        ("e23", "p3", "2026-07-12 07:15:00", "forum"),
+        ("e22", "p3", "2026-07-12 07:15:00", "instagram"),
+        ("e21", "p3", "2026-07-12 07:15:00", "forum"),
+        ("e24", "p3", "2026-07-12 07:16:00", "instagram"),
+    ]
+    interactions = "event_id,person_id,occurred_at,channel,kind,post_id\n" + "".join(
+        f"{event},{person},{at},{channel},comment,\n" for event, person, at, channel in acts
+    )
+    for name, text in (("people.csv", people), ("interactions.csv", interactions)):
+        assert load_file(con, config, write(tmp_path, name, text)).rejected == 0
+    firsts = con.execute(
+        "select person_id, day::varchar, source_channel, prev_day::varchar from agg_interaction_days "
+        "where is_first_of_day order by person_id, day"
+    ).fetchall()
+    assert firsts == [
+        ("p1", "2026-06-20", "forum", None),
+        ("p1", "2026-07-10", "instagram", "2026-06-20"),
+        ("p2", "2026-07-11", "forum", None),
+        ("p3", "2026-07-12", "forum", None),
+    ]
+    periods = (Period(date(2026, 7, 1), date(2026, 7, 31)), Period(date(2026, 7, 10), date(2026, 7, 12)))
+    assert differences(con, config, periods) == []
+    assert rebuilt_equal(con) == []

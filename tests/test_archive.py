@@ -254,3 +254,89 @@ def test_threads_archiving_the_same_upload_at_once_all_succeed_and_leave_one_int
     assert [p.name for p in raw_archive.folder(config).iterdir()] == [f"{sha}.enc"]
     with raw_archive.restored(config, sha) as plain:
         assert plain.read_bytes() == path.read_bytes()
+
+
+class _FailingCommit:
+    """A connection whose commit fails, as a full disk or a lost lock would fail it."""
+
+    def __init__(self, con) -> None:
+        self._con = con
+
+    def __getattr__(self, name: str):
+        return getattr(self._con, name)
+
+    def execute(self, sql: str, *args, **kwargs):
+        if sql == "commit":
+            raise duckdb.IOException("IO Error: could not write the file")
+        return self._con.execute(sql, *args, **kwargs)
+
+
+def _fail_at(step: str, monkeypatch) -> None:
+    from legame import aggregates
+    from legame.ingest import pipeline
+
+    def broken(*args, **kwargs):
+        raise duckdb.IOException(f"IO Error: {step} failed")
+
+    owner = aggregates if step == "refresh" else pipeline
+    monkeypatch.setattr(owner, step, broken)
+
+
+MORE_ORDERS = "order_id,email,ordered_at,revenue\nA-2,bo@example.com,2025-08-02,25\nA-3,cy@example.com,2025-08-03,30\n"
+
+
+@pytest.mark.parametrize("step", ["_merge", "refresh", "_record", "commit"])
+def test_a_load_that_fails_after_its_copy_started_leaves_no_copy(con, config, tmp_path, monkeypatch, step):
+    # The copy is written while the load merges, refreshes the aggregates, logs itself and commits: a failure
+    # in any of those (not in the file) loads nothing, and an archived copy with no load would be personal data
+    # kept for nothing. The merge runs on a table with rows: a first file is loaded before.
+    first = load_file(con, config, write(tmp_path, "orders.csv", ORDERS))
+    before = (warehouse.table_counts(con), con.execute("select count(*) from loads").fetchone())
+    path = write(tmp_path, "more.csv", MORE_ORDERS)
+    loading = con
+    if step == "commit":
+        loading = _FailingCommit(con)
+    else:
+        _fail_at(step, monkeypatch)
+    with pytest.raises(duckdb.IOException, match="IO Error"):
+        load_file(loading, config, path)
+    assert (warehouse.table_counts(con), con.execute("select count(*) from loads").fetchone()) == before
+    assert [p.name for p in _archived(config)] == [f"{first.sha256}.enc"]
+    monkeypatch.undo()
+    load_file(con, config, path)
+    assert raw_archive.intact(config, raw_archive.file_sha256(path))
+
+
+def test_a_failed_load_keeps_the_copy_a_logged_load_or_a_load_in_flight_has(con, config, tmp_path, monkeypatch):
+    path = write(tmp_path, "orders.csv", ORDERS)
+    sha = load_file(con, config, path).sha256
+    _fail_at("_record", monkeypatch)
+    with pytest.raises(duckdb.IOException):
+        load_file(con, config, path)  # a reload: the copy belongs to the first load
+    assert raw_archive.intact(config, sha)
+    # Another session's load of the same upload, in flight: the failed load wrote the copy, the other one
+    # found it written and will commit with it; when that one fails too, the copy goes.
+    other = write(tmp_path, "more.csv", MORE_ORDERS)
+    other_sha = raw_archive.file_sha256(other)
+    raw_archive.hold(other_sha)
+    try:
+        with pytest.raises(duckdb.IOException):
+            load_file(con, config, other)
+        assert raw_archive.intact(config, other_sha)
+    finally:
+        raw_archive.release(config, other_sha, True, lambda: False)
+    assert not raw_archive.target(config, other_sha).exists()
+
+
+def test_a_rebuild_that_fails_keeps_every_archived_copy(con, config, tmp_path, monkeypatch):
+    from legame.backup import rebuild
+
+    # A rebuild replays the logged loads into a new file from their copies, the only ones: a replay that fails
+    # finds its load logged nowhere in that file, and must still leave the copy it read.
+    path = write(tmp_path, "orders.csv", ORDERS)
+    sha = load_file(con, config, path).sha256
+    con.close()
+    _fail_at("_record", monkeypatch)
+    with pytest.raises(duckdb.IOException):
+        rebuild(config)
+    assert raw_archive.intact(config, sha)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from legame import aggregates, load_log, queries
+from legame import aggregates, load_log, queries, raw_archive
 from legame.config import Config
 from legame.demo_data import delete_demo
 from legame.errors import ConfigError, FatalFileError, UnrecognisedExport
@@ -52,7 +52,7 @@ from legame.ingest.sniff import (
     without_lines,
 )
 from legame.limits import UploadLimits
-from legame.warehouse import TABLES, Table, conflict, retrying, rollback_quietly, table_word, take_turn
+from legame.warehouse import TABLES, Table, conflict, is_lake, retrying, rollback_quietly, table_word, take_turn
 
 PREVIEW_ROWS = 20
 REJECTS_SHOWN = 500
@@ -680,9 +680,19 @@ _copier = futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="legame-a
 
 def archive(path: Path, sha: str, file_name: str, config: Config) -> None:
     """Keep the upload's bytes in the raw archive before the load commits (legame/raw_archive.py)."""
-    from legame import raw_archive
-
     raw_archive.store(path, sha, file_name, config)
+
+
+def _logged(con: duckdb.DuckDBPyConnection, sha: str) -> bool:
+    """Whether the copy of the upload hashed `sha` may belong to a load other than this failed one: a committed
+    load read it (asked after the rollback), or, on DuckLake, a load of another server now in flight may (the
+    servers share the archive, and only this process's loads are known to raw_archive.hold)."""
+    try:
+        if is_lake(con):
+            return True
+        return con.execute("select count(*) > 0 from loads where sha256 = $sha", {"sha": sha}).fetchone()[0]
+    except duckdb.Error:
+        return True  # a database that cannot answer: keep the copy
 
 
 def _recognise(path: Path, config: Config, file_name: str) -> tuple[Sniffed, Profile, str]:
@@ -809,6 +819,7 @@ def load_file(
         nonlocal one_pass, broken
         while True:
             copying: Future | None = None
+            committed = False
             con.execute("begin transaction")
             try:
                 removed = delete_demo(con, loaded_by) if remove_demo and not is_demo else None
@@ -847,6 +858,7 @@ def load_file(
                     # The file is read and will load: its copy into the raw archive is written meanwhile, on a
                     # thread of its own (file and cipher work, which the SQL below leaves a core for), and the
                     # commit waits for it, so a committed load always has its upload archived.
+                    raw_archive.hold(sha)
                     copying = _copier.submit(archive, path, sha, file_name, config)
                     report.load_id = load_id or _next_load_id(con)
                     if unchanged is None:
@@ -867,6 +879,7 @@ def load_file(
                     _record(con, report, loaded_by, is_demo, config)
                     copying.result()
                     con.execute("commit")
+                    committed = True
                 else:
                     con.execute("rollback")
             except _NotAllGood:
@@ -886,6 +899,8 @@ def load_file(
             finally:
                 if copying is not None:
                     futures.wait([copying])  # a failed load never leaves its copy being written
+                    # ...nor a copy with no load logged for it.
+                    raw_archive.release(config, sha, not committed, lambda: _logged(con, sha))
             return report
 
     # Another load committed first (another process on DuckLake, another thread on the file):
