@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -32,7 +33,7 @@ class Rebuilt:
     loads: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     previous: Path | None = None
-    carried: bool = True  # share links and notes carried over (not from a file that could not be opened)
+    listed: load_log.LoadList | None = None  # the archive's list replayed, when the file could not be read
 
     def lines(self, fmt: NumberFormat | None = None) -> list[str]:
         counts = table_counts(self.rows, fmt)
@@ -46,11 +47,14 @@ class Rebuilt:
             _("previous file kept as {path}", path=self.previous),
             *(
                 []
-                if self.carried
+                if self.listed is None
                 else [
                     _(
-                        "the previous file could not be opened, so its share links and chart notes were not carried "
-                        "over: the uploads were replayed from the archive's list of loads"
+                        "the previous file could not be read, so the uploads were replayed from the archive's list "
+                        "of loads, written {written} after load #{load}: a load after that moment is not in it. "
+                        "Its share links and chart notes stay in the previous file.",
+                        written=self.listed.written_at,
+                        load=self.listed.last_load_id,
                     )
                 ]
             ),
@@ -89,18 +93,20 @@ def rebuild(config: Config) -> Rebuilt:
     from legame.ingest import load_file
 
     path = warehouse.database_path(config)
+    listed = None
     try:
         con = warehouse.connect(config)
-    except UnreadableDatabase:
-        # A file this DuckDB cannot open (a newer DuckDB's, or damaged): the archive's own list says what to
-        # replay; what no upload holds (share links, notes) is in the old file alone, kept beside the new.
-        loads, kept = load_log.read(config), {}
-    else:
         try:
             loads = load_log.replays(con)
             kept = {table: con.execute(f"select * from {table}").fetchall() for table in KEPT_ON_REBUILD}  # ours
         finally:
             con.close()
+    except (UnreadableDatabase, duckdb.Error):
+        # A file this DuckDB cannot open (a newer DuckDB's, or damaged), or damaged where it is read: the
+        # archive's own list says what to replay; what no upload holds (share links, notes) is in the old
+        # file alone, kept beside the new. (A file another process holds is DatabaseBusy: not replaced.)
+        listed = load_log.read(config)
+        loads, kept = listed.loads, {}
     missing = [name for name, sha, _, _ in loads if not raw_archive.intact(config, sha)]
     if missing:
         raise LegameError(
@@ -114,12 +120,13 @@ def rebuild(config: Config) -> Rebuilt:
             )
         )
     fresh = path.with_name(path.name + ".rebuilding")
-    fresh.unlink(missing_ok=True)
+    for leftover in (fresh, _wal(fresh)):
+        leftover.unlink(missing_ok=True)
     new = _open(fresh)
     try:
         for file_name, sha, loaded_by, is_demo in loads:
             with raw_archive.restored(config, sha, _suffix(file_name)) as plain:
-                load_file(new, config, plain, file_name, loaded_by=loaded_by, is_demo=is_demo, logged=False)
+                load_file(new, config, plain, file_name, loaded_by=loaded_by, is_demo=is_demo, replay=True)
         for table, rows in kept.items():
             if rows:
                 marks = ", ".join("?" * len(rows[0]))
@@ -132,10 +139,24 @@ def rebuild(config: Config) -> Rebuilt:
         fresh.unlink(missing_ok=True)
         raise
     new.close()
-    previous = path.with_name(path.name + ".before-rebuild")
+    previous = _free(path.with_name(path.name + ".before-rebuild"))
     os.replace(path, previous)
+    # The old file's write-ahead log goes with it: DuckDB would replay it into the new file at its name.
+    if _wal(path).exists():
+        os.replace(_wal(path), _wal(previous))
     os.replace(fresh, path)
-    return Rebuilt(len(loads), rows, previous, carried=bool(kept))
+    return Rebuilt(len(loads), rows, previous, listed=listed)
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
+def _free(path: Path) -> Path:
+    """`path`, or when an earlier rebuild kept a file there, the same name with the time: no kept file is lost."""
+    if not path.exists():
+        return path
+    return path.with_name(f"{path.name}-{datetime.now(UTC):%Y%m%dT%H%M%S%f}")
 
 
 def backup(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:

@@ -8,25 +8,27 @@ written beside the archived copies, encrypted with a key derived from the server
 names the uploaders), through a temporary name renamed into place: it is either the old list or the new.
 
 The list is written after the commit, under a lock, from what the warehouse holds then: two servers of a
-team writing at once each write every load committed before their own read. A crash between a commit and
-the write leaves the list one load behind; the next write brings it up to date.
+team writing at once each write every load committed before their own read. It says which warehouse it
+is of (when that was created) and the latest load it knows: a crash between a commit and the write leaves
+it behind, and the next read-write connection writes it again (`current`); a rebuild from it says up to
+which load and moment it goes. A list of another warehouse (a file moved aside, a new one started in its
+place on the same archive) is kept as loads.<created>.log rather than written over.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import json
 import logging
 import os
-import threading
+import re
 from pathlib import Path
 from typing import NamedTuple
 
 import duckdb
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from legame import queries, raw_archive
 from legame.config import Config
@@ -48,12 +50,21 @@ class Replay(NamedTuple):
     is_demo: bool
 
 
+class LoadList(NamedTuple):
+    """The archive's list: the uploads in load order, and what it was written from."""
+
+    warehouse: str  # when the warehouse was created (queries/load_log_head.sql)
+    last_load_id: int  # the latest load it knows of
+    written_at: str  # UTC, ISO 8601
+    loads: list[Replay]
+
+
 def path(config: Config) -> Path:
     return raw_archive.folder(config) / NAME
 
 
 def _key(config: Config) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_VERSION).derive(config.secret.encode())
+    return raw_archive.derive_key(config, _VERSION)
 
 
 def replays(con: duckdb.DuckDBPyConnection) -> list[Replay]:
@@ -61,15 +72,27 @@ def replays(con: duckdb.DuckDBPyConnection) -> list[Replay]:
     return [Replay(**row) for row in queries.run(con, "replay_loads")]
 
 
+def _head(con: duckdb.DuckDBPyConnection) -> tuple[str, int]:
+    row = queries.run(con, "load_log_head")[0]
+    return row["warehouse"] or "", row["last_load_id"]
+
+
 def record(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Write the list of the warehouse's uploads beside the archive; call it after the commit.
 
-    The commit stands whatever happens here: a failure is logged, and the next commit writes the list again.
+    The commit stands whatever happens here: a failure is logged, and the next commit or read-write
+    connection writes the list again.
     """
     try:
         _write(con, config)
     except (OSError, duckdb.Error) as exc:
         _log.warning("the archive's list of loads was not written (%s); the next load writes it", exc)
+
+
+def current(con: duckdb.DuckDBPyConnection, config: Config) -> bool:
+    """Whether the archive's list is this warehouse's and knows its latest load."""
+    found = _read(path(config), config)
+    return found is not None and (found.warehouse, found.last_load_id) == _head(con)
 
 
 def _write(con: duckdb.DuckDBPyConnection, config: Config) -> None:
@@ -79,36 +102,29 @@ def _write(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     lock = os.open(final.parent, os.O_RDONLY)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        plain = json.dumps([row._asdict() for row in replays(con)]).encode()
+        warehouse, last = _head(con)
+        listed = LoadList(warehouse, last, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), replays(con))
+        before = _read(final, config)
+        if before is not None and before.warehouse != warehouse and before.loads:
+            # Another warehouse's list (its file moved aside, this one new in its place): kept, not written over.
+            os.replace(final, final.with_name(f"loads.{re.sub(r'[^0-9A-Za-z.]', '', before.warehouse)}.log"))
+        plain = json.dumps(listed._replace(loads=[r._asdict() for r in listed.loads])._asdict()).encode()
         nonce = os.urandom(_NONCE)
-        sealed = nonce + AESGCM(_key(config)).encrypt(nonce, plain, _VERSION)
-        temporary = final.with_name(f".{NAME}.{os.getpid()}.{threading.get_ident()}.partial")
-        try:
-            with open(temporary, "wb") as out:
-                out.write(sealed)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, final)
-            raw_archive.sync_folder(final.parent)
-        finally:
-            temporary.unlink(missing_ok=True)
+        raw_archive.write_atomically(final, nonce + AESGCM(_key(config)).encrypt(nonce, plain, _VERSION))
     finally:
         os.close(lock)
 
 
-def read(config: Config) -> list[Replay]:
-    """The uploads the list names, in load order; a clear error when there is no readable list."""
-    where = path(config)
+def _read(where: Path, config: Config) -> LoadList | None:
+    """The list at `where`, or None when there is none or it does not decrypt."""
     try:
-        sealed = where.read_bytes()
-    except FileNotFoundError:
-        raise LegameError(
-            _(
-                "The archive has no list of loads ({path}): it was written by a Legame that kept none, so the "
-                "order of the archived uploads is unknown. Nothing was changed.",
-                path=where,
-            )
-        ) from None
+        return _decrypt(where, config)
+    except (FileNotFoundError, LegameError):
+        return None
+
+
+def _decrypt(where: Path, config: Config) -> LoadList:
+    sealed = where.read_bytes()
     try:
         plain = AESGCM(_key(config)).decrypt(sealed[:_NONCE], sealed[_NONCE:], _VERSION)
     except (InvalidTag, ValueError):
@@ -119,4 +135,20 @@ def read(config: Config) -> list[Replay]:
                 path=where,
             )
         ) from None
-    return [Replay(**row) for row in json.loads(plain)]
+    found = json.loads(plain)
+    return LoadList(**{**found, "loads": [Replay(**row) for row in found["loads"]]})
+
+
+def read(config: Config) -> LoadList:
+    """The archive's list; a clear error when there is none, or it does not decrypt."""
+    where = path(config)
+    try:
+        return _decrypt(where, config)
+    except FileNotFoundError:
+        raise LegameError(
+            _(
+                "The archive has no list of loads ({path}): it was written by a Legame that kept none, so the "
+                "order of the archived uploads is unknown. Nothing was changed.",
+                path=where,
+            )
+        ) from None

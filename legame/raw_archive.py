@@ -66,10 +66,13 @@ def target(config: Config, sha: str) -> Path:
     return folder(config) / f"{sha}{SUFFIX}"
 
 
+def derive_key(config: Config, info: bytes) -> bytes:
+    """A 256-bit key for `info`'s use, derived from the server secret (the archive's, its list of loads')."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(config.secret.encode())
+
+
 def _key(config: Config) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"legame raw archive v1").derive(
-        config.secret.encode()
-    )
+    return derive_key(config, b"legame raw archive v1")
 
 
 def file_sha256(path: Path) -> str:
@@ -365,6 +368,21 @@ def erase(config: Config, email: str) -> int:
         _write(config, target(config, sha), io.BytesIO(erased), hashlib.sha256(erased).hexdigest(), ERASED)
         changed += 1
     return changed
+
+
+def write_atomically(final: Path, data: bytes) -> None:
+    """Write `data` to `final` through a temporary name of this process and thread, on disk before the rename:
+    `final` holds the old bytes or the new, whole."""
+    temporary = final.with_name(f".{final.name}.{os.getpid()}.{threading.get_ident()}.partial")
+    try:
+        with open(temporary, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, final)
+        sync_folder(final.parent)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def sync_folder(path: Path) -> None:

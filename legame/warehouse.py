@@ -767,8 +767,9 @@ def connect(config: Config, read_only: bool = False) -> duckdb.DuckDBPyConnectio
             lambda exc: conflict(exc) or "already exists" in str(exc),
             after_failure=lambda: rollback_quietly(con),
         )
-        if not load_log.path(config).exists():
-            load_log.record(con, config)  # a warehouse of a Legame that kept no list gets one now
+        if not load_log.current(con, config):
+            # A warehouse of a Legame that kept no list gets one now; a list a crash left behind is caught up.
+            load_log.record(con, config)
     return con
 
 
@@ -809,7 +810,7 @@ def _connect_file(path: Path | None, read_only: bool) -> duckdb.DuckDBPyConnecti
                     ours=duckdb.__version__,
                 )
             ) from None
-        if "not a valid DuckDB database file" in str(exc) or "Corrupt database file" in str(exc):
+        if any(damage in str(exc) for damage in DAMAGED):
             raise UnreadableDatabase(
                 _(
                     "The database {path} is damaged and cannot be opened; nothing in it was changed. Rebuild it "
@@ -819,6 +820,11 @@ def _connect_file(path: Path | None, read_only: bool) -> duckdb.DuckDBPyConnecti
                 )
             ) from None
         raise
+
+
+# DuckDB 1.5.5's words for a file it cannot read as a database: another kind of file, a checksum that does not
+# match (a flipped bit), a file cut short (a full disk, a copy interrupted).
+DAMAGED = ("not a valid DuckDB database file", "Corrupt database file", "Could not read enough bytes")
 
 
 # DuckDB's own default is 80% of the machine's memory: past this it spills to disk instead, so that a

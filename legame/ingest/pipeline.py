@@ -781,7 +781,7 @@ def load_file(
     is_demo: bool = False,
     profile: Profile | None = None,
     remove_demo: bool = False,
-    logged: bool = True,
+    replay: bool = False,
 ) -> LoadReport:
     """Load one export into the warehouse in one transaction (or preview it, commit=False).
 
@@ -790,8 +790,9 @@ def load_file(
     `remove_demo`: first remove the built-in demo data (legame/demo_data.py), in the same
     transaction, so the file is compared and merged with the user's data alone; the report's
     `demo_removed` says what went (or, in a preview, would go).
-    `logged`: after the commit, write the archive's list of loads (legame/load_log.py); a rebuild, replaying
-    that list into a new file, writes it once at its end instead.
+    `replay`: a rebuild's replay of an archived upload into a new file (legame/backup.py). Its copy belongs to
+    the old warehouse's loads, so a failed replay keeps it; and the archive's list of loads (legame/load_log.py),
+    written after any other load's commit, is written once at the rebuild's end.
     Raises UnrecognisedExport or FatalFileError, leaving the database unchanged,
     when the file cannot be loaded at all; row-level problems become rejects.
     """
@@ -859,7 +860,11 @@ def load_file(
                     # thread of its own (file and cipher work, which the SQL below leaves a core for), and the
                     # commit waits for it, so a committed load always has its upload archived.
                     raw_archive.hold(sha)
-                    copying = _copier.submit(archive, path, sha, file_name, config)
+                    try:
+                        copying = _copier.submit(archive, path, sha, file_name, config)
+                    except BaseException:
+                        raw_archive.release(config, sha, failed=False, logged=lambda: True)
+                        raise
                     report.load_id = load_id or _next_load_id(con)
                     if unchanged is None:
                         # The table's fingerprint before the load: taken just now, or kept by the last load.
@@ -900,13 +905,13 @@ def load_file(
                 if copying is not None:
                     futures.wait([copying])  # a failed load never leaves its copy being written
                     # ...nor a copy with no load logged for it.
-                    raw_archive.release(config, sha, not committed, lambda: _logged(con, sha))
+                    raw_archive.release(config, sha, not committed and not replay, lambda: _logged(con, sha))
             return report
 
     # Another load committed first (another process on DuckLake, another thread on the file):
     # load again on the newer snapshot, where its rows and load id are seen.
     report = retrying(once, lambda exc: commit and conflict(exc))
-    if commit and logged:
+    if commit and not replay:
         load_log.record(con, config)
     return report
 
