@@ -90,9 +90,10 @@ def record(con: duckdb.DuckDBPyConnection, config: Config) -> None:
 
 
 def current(con: duckdb.DuckDBPyConnection, config: Config) -> bool:
-    """Whether the archive's list is this warehouse's and knows its latest load."""
-    found = _read(path(config), config)
-    return found is not None and (found.warehouse, found.last_load_id) == _head(con)
+    """Whether the archive's list is this warehouse's and knows its latest load (a warehouse with no load needs
+    none: a new one writes nothing until its first load)."""
+    found, head = _read(path(config), config), _head(con)
+    return head[1] == 0 if found is None else (found.warehouse, found.last_load_id) == head
 
 
 def _write(con: duckdb.DuckDBPyConnection, config: Config) -> None:
