@@ -24,6 +24,11 @@ class Config:
     root: Path = ROOT
     _secret: str | None = field(default=None, repr=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The secret, read when first needed, never travels in a pickle (a cache's copy, a shared object's check):
+        # a copy reads it again from where it lives.
+        return {**self.__dict__, "_secret": None}
+
     def get(self, *keys: str, default: Any = ConfigError) -> Any:
         node: Any = self.data
         for key in keys:
