@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from legame import aggregates, queries, warehouse
 from legame.config import Config, load_config
 from legame.kpis import Period, compute, series
-from legame.kpis.params import query_params
+from legame.kpis.params import channel_map, query_params
 from legame.kpis.registry import KPIS, MODEL_FAMILIES
 
 QUARTER = Period(date(2026, 4, 1), date(2026, 6, 30))
@@ -153,7 +153,7 @@ def measure(con, config: Config, period: Period = QUARTER, repeat: int = 5) -> d
 
 def family_times(con, config: Config, period: Period = QUARTER, repeat: int = 5) -> dict[str, float]:
     """Seconds, the fastest of `repeat`: each KPI family's query for one period, from the aggregates."""
-    params = query_params(config, period, {})
+    params = query_params(config, period, {}, channel_map(con, config))
     families = sorted({k.family for k in KPIS.values()} - MODEL_FAMILIES)
     return {f: min(timed(lambda f=f: queries.run(con, f, **params)) for _ in range(repeat)) for f in families}
 

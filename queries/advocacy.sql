@@ -18,7 +18,7 @@ with answers_in_period as (
 -- Only the rows with an act of advocacy (a ugc act is one: is_advocacy_kind), read once.
 acts as materialized (
     select person_id, ugc, customer_since
-    from interaction_days($channel_rules, $start, $end)
+    from interaction_days($channels, $start, $end)
     where ($channel is null or channel = $channel) and advocacy_acts > 0
 ),
 
@@ -37,7 +37,7 @@ acts_of_customers as (
 
 posts_in_period as (
     select author_type, is_ugc, reach
-    from channel_posts($channel_rules)
+    from channel_posts($channels)
     where published_at >= $start and published_at < $end + interval 1 day
         and ($channel is null or channel = $channel)
 ),
@@ -45,7 +45,7 @@ posts_in_period as (
 -- One row per new customer (new_customers' grain): referred when the CRM names a referrer or referrals do.
 new_in_period as (
     select referred_by is not null or person_id in (select referred_id from referrals) as is_referred
-    from new_customers($channel_rules, $person_fallback, $start, $end)
+    from new_customers($channels, $person_fallback, $start, $end)
     where ($channel is null or channel = $channel)
         and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)
 ),
