@@ -40,26 +40,28 @@ engaged_new as materialized (
     where $campaign is null
 ),
 
--- The period's sales, read once: those in the view, and the new customers' (first sale ever in the period:
---   customer_since, a filter), whose ids are looked up among the view's new and the engaged new customers.
+-- The period's sales in the view.
+sales_in_period as (
+    select
+        coalesce(sum(orders), 0) as orders,
+        coalesce(sum(revenue), 0) as attributed_revenue,
+        max(day) as latest_order_date
+    from sale_days($channels, $person_fallback, $start, $end)
+    where ($channel is null or channel = $channel)
+        and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)
+),
+
+-- The period's new customers' sales (first sale ever in the period: customer_since, a filter the scan applies),
+--   whose ids are looked up among the view's new and the engaged new customers. Read apart from the view's sales:
+--   one read of the period's sales for both cost a copy of every sale (a materialized CTE) and its scan twice.
 sales as (
     select
         person_id,
-        orders,
         revenue,
-        day,
-        customer_since >= $start and customer_since < $end + interval 1 day as is_new,
         ($channel is null or channel = $channel)
             and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign) as is_in_view
     from sale_days($channels, $person_fallback, $start, $end)
-),
-
-sales_in_period as (
-    select
-        coalesce(sum(orders) filter (where is_in_view), 0) as orders,
-        coalesce(sum(revenue) filter (where is_in_view), 0) as attributed_revenue,
-        max(day) filter (where is_in_view) as latest_order_date
-    from sales
+    where customer_since >= $start and customer_since < $end + interval 1 day
 ),
 
 new_sales_in_period as (
@@ -81,7 +83,6 @@ new_sales_in_period as (
             sum(revenue) filter (where person_id in (select person_id from engaged_new)), 0
         ) as engaged_new_customer_revenue
     from sales
-    where is_new
 ),
 
 spend_in_period as (
