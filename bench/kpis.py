@@ -2,7 +2,7 @@
 
 Budget (DESIGN.md): an uncached period under 0.1 s warm with 5 M interactions, 1 M people, 2 M orders
 (under 0.3 s with 20 M: --scale 4). The board is timed from the aggregates and, for comparison in the
-same run, from the raw rows.
+same run, from the raw rows, and family by family as the app computes an uncached board.
 Usage: .venv/bin/python bench/kpis.py [--scale 1.0]
 The baseline, run in the same process, is one full scan of each of the three big tables
 (count of distinct people per table), so the ratio travels across machines.
@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from legame import aggregates, queries, warehouse
 from legame.config import Config, load_config
 from legame.kpis import Period, compute, series
-from legame.kpis.params import query_params
-from legame.kpis.registry import KPIS, MODEL_FAMILIES
+from legame.kpis.params import channel_map, query_params
+from legame.kpis.registry import FAMILY_TABLES, KPIS, MODEL_FAMILIES
 
 QUARTER = Period(date(2026, 4, 1), date(2026, 6, 30))
 SERIES_KPI = "conversion_rate"  # a KPI of the heaviest family (queries/conversion.sql)
@@ -123,6 +123,11 @@ def measure(con, config: Config, period: Period = QUARTER, repeat: int = 5) -> d
         missing = [k.id for k in kpis if k.value is None and k.family not in ("clv", "clv_model")]
         assert not missing, missing
 
+    def by_family() -> None:
+        # As the app computes an uncached board: each family on its own (legame/ui/cache.py keys each on its tables).
+        for family in FAMILY_TABLES:
+            compute(con, config, period, families=(family,))
+
     def raw_board() -> float | None:
         # The relations over the raw rows for this one board (their installation is not timed). None: out of
         # memory under the warehouse's cap (at 20 M rows the raw path does not fit; the aggregates do).
@@ -135,11 +140,12 @@ def measure(con, config: Config, period: Period = QUARTER, repeat: int = 5) -> d
             warehouse.install_relations(con)
 
     cold = timed(board)
-    fast, fast_cpu, raw, base = [], [], [], []
-    for _ in range(repeat):  # interleaved, so that a busy moment of the machine weighs on all three
+    fast, fast_cpu, families, raw, base = [], [], [], [], []
+    for _ in range(repeat):  # interleaved, so that a busy moment of the machine weighs on them all
         wall, cpu = timed_cpu(board)
         fast.append(wall)
         fast_cpu.append(cpu)
+        families.append(timed_cpu(by_family))
         raw.append(raw_board())
         base.append(timed(lambda: three_scans(con)))
     return {
@@ -147,13 +153,15 @@ def measure(con, config: Config, period: Period = QUARTER, repeat: int = 5) -> d
         "cold": cold,
         "warm": statistics.median(fast),
         "warm_cpu": statistics.median(fast_cpu),
+        "by_family": statistics.median(wall for wall, _ in families),
+        "by_family_cpu": statistics.median(cpu for _, cpu in families),
         "warm_raw": None if None in raw else statistics.median(raw),
     }
 
 
 def family_times(con, config: Config, period: Period = QUARTER, repeat: int = 5) -> dict[str, float]:
     """Seconds, the fastest of `repeat`: each KPI family's query for one period, from the aggregates."""
-    params = query_params(config, period, {})
+    params = query_params(config, period, {}, channel_map(con, config))
     families = sorted({k.family for k in KPIS.values()} - MODEL_FAMILIES)
     return {f: min(timed(lambda f=f: queries.run(con, f, **params)) for _ in range(repeat)) for f in families}
 
@@ -194,6 +202,10 @@ def main() -> None:
             print(f"{label}: {t[key]:6.3f} s   ratio {t[key] / base:5.2f}x   ({note})")
             if key == "warm":
                 print(f"  its CPU (median)         : {t['warm_cpu']:6.3f} s   (both cores count)")
+                print(
+                    f"  family by family (app)   : {t['by_family']:6.3f} s, {t['by_family_cpu']:6.3f} s CPU"
+                    "   (each family computed alone, as the app's per-family cache does)"
+                )
         print("one period, per family     :", ", ".join(f"{f} {s:.3f} s" for f, s in families.items()))
         print(
             "Conversion drill-downs     :",

@@ -9,8 +9,14 @@
 -- Earned reach: reach of posts by customers and influencers, and of UGC posts (not paid for).
 -- The ladder counts voices by credibility: employees < customers < advocates < influencers.
 -- Yields the inputs of nps, advocates, referral_rate, ugc_volume, earned_reach, advocacy_ladder.
+-- Each source read by one aggregate: a scalar subquery per figure planned its source once per figure.
 with answers_in_period as (
-    select nps_group, answered_at
+    select
+        count(*) as answers,
+        count(*) filter (where nps_group = 'promoter') as promoters,
+        count(*) filter (where nps_group = 'passive') as passives,
+        count(*) filter (where nps_group = 'detractor') as detractors,
+        max(answered_at)::date as latest_date
     from nps_answers()
     where answered_at >= $start and answered_at < $end + interval 1 day
 ),
@@ -18,7 +24,7 @@ with answers_in_period as (
 -- Only the rows with an act of advocacy (a ugc act is one: is_advocacy_kind), read once.
 acts as materialized (
     select person_id, ugc, customer_since
-    from interaction_days($channel_rules, $start, $end)
+    from interaction_days($channels, $start, $end)
     where ($channel is null or channel = $channel) and advocacy_acts > 0
 ),
 
@@ -36,37 +42,44 @@ acts_of_customers as (
 ),
 
 posts_in_period as (
-    select author_type, is_ugc, reach
-    from channel_posts($channel_rules)
+    select
+        count(*) filter (where is_ugc) as ugc_posts,
+        coalesce(sum(reach) filter (where is_ugc or author_type in ('customer', 'influencer')), 0) as earned_reach,
+        count(*) filter (where author_type = 'employee') as employee_posts,
+        count(*) filter (where author_type = 'customer') as customer_posts,
+        count(*) filter (where author_type = 'influencer') as influencer_posts
+    from channel_posts($channels)
     where published_at >= $start and published_at < $end + interval 1 day
         and ($channel is null or channel = $channel)
 ),
 
 -- One row per new customer (new_customers' grain): referred when the CRM names a referrer or referrals do.
 new_in_period as (
-    select referred_by is not null or person_id in (select referred_id from referrals) as is_referred
-    from new_customers($channel_rules, $person_fallback, $start, $end)
-    where ($channel is null or channel = $channel)
-        and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)
+    select count(*) as new_customers, count(*) filter (where is_referred) as referred_new_customers
+    from (
+        select referred_by is not null or person_id in (select referred_id from referrals) as is_referred
+        from new_customers($channels, $person_fallback, $start, $end)
+        where ($channel is null or channel = $channel)
+            and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)
+    )
 ),
 
 final as (
     select
-        (select count(*) from answers_in_period) as answers,
-        (select count(*) filter (where nps_group = 'promoter') from answers_in_period) as promoters,
-        (select count(*) filter (where nps_group = 'passive') from answers_in_period) as passives,
-        (select count(*) filter (where nps_group = 'detractor') from answers_in_period) as detractors,
+        a.answers,
+        a.promoters,
+        a.passives,
+        a.detractors,
         (select count(distinct person_id) from acts_of_customers) as advocates,
-        (select count(*) from new_in_period) as new_customers,
-        (select count(*) filter (where is_referred) from new_in_period) as referred_new_customers,
-        (select count(*) filter (where is_ugc) from posts_in_period)
-            + (select coalesce(sum(ugc), 0) from acts) as ugc,
-        (select coalesce(sum(reach) filter (where is_ugc or author_type in ('customer', 'influencer')), 0)
-            from posts_in_period) as earned_reach,
-        (select count(*) filter (where author_type = 'employee') from posts_in_period) as employee_posts,
-        (select count(*) filter (where author_type = 'customer') from posts_in_period) as customer_posts,
-        (select count(*) filter (where author_type = 'influencer') from posts_in_period) as influencer_posts,
-        (select max(answered_at)::date from answers_in_period) as latest_date
+        n.new_customers,
+        n.referred_new_customers,
+        p.ugc_posts + (select coalesce(sum(ugc), 0) from acts) as ugc,
+        p.earned_reach,
+        p.employee_posts,
+        p.customer_posts,
+        p.influencer_posts,
+        a.latest_date
+    from answers_in_period as a, posts_in_period as p, new_in_period as n
 )
 
 select * from final

@@ -20,14 +20,14 @@ new_in_period as (
         r.person_id is not null as is_referred,
         ($channel is null or n.channel = $channel)
             and ($campaign is null or coalesce(n.campaign, 'unattributed') = $campaign) as matches
-    from new_customers($channel_rules, $person_fallback, $start, $end) as n
+    from new_customers($channels, $person_fallback, $start, $end) as n
     left join clv_predictions as c using (person_id)
     left join referred as r using (person_id)
 ),
 
 spend_in_period as (
     select coalesce(sum(amount), 0) as spend, max(day) as latest_spend_date
-    from channel_spend($channel_rules)
+    from channel_spend($channels)
     where day between $start and $end
         and ($channel is null or channel = $channel)
         and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)

@@ -7,7 +7,7 @@
 -- Yields the inputs of active_community_ratio, interactions_per_active_member, peer_answer_share.
 with days as (
     select *, member_on(is_member, member_since, $end) as is_member_then
-    from interaction_days($channel_rules, $start, $end)
+    from interaction_days($channels, $start, $end)
     where $channel is null or channel = $channel
 ),
 

@@ -18,7 +18,7 @@
 -- Yields the inputs of conversion_rate, cac, roas, romi, payback_months, funnel, known_share.
 with all_new as materialized (
     select person_id, channel, campaign
-    from new_customers($channel_rules, $person_fallback, $start, $end)
+    from new_customers($channels, $person_fallback, $start, $end)
 ),
 
 new_in_period as (
@@ -30,36 +30,38 @@ new_in_period as (
 
 engaged as (
     select known_on(in_people, first_seen, $end) as is_known
-    from engaged_people($channel_rules, $start, $end)
+    from engaged_people($channels, $start, $end)
     where ($channel is null or channel = $channel) and $campaign is null
 ),
 
 engaged_new as materialized (
     select person_id
-    from new_engaged_customers($channel_rules, $channel, $start, $end)
+    from new_engaged_customers($channels, $channel, $start, $end)
     where $campaign is null
 ),
 
--- The period's sales, read once: those in the view, and the new customers' (first sale ever in the period:
---   customer_since, a filter), whose ids are looked up among the view's new and the engaged new customers.
+-- The period's sales in the view.
+sales_in_period as (
+    select
+        coalesce(sum(orders), 0) as orders,
+        coalesce(sum(revenue), 0) as attributed_revenue,
+        max(day) as latest_order_date
+    from sale_days($channels, $person_fallback, $start, $end)
+    where ($channel is null or channel = $channel)
+        and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)
+),
+
+-- The period's new customers' sales (first sale ever in the period: customer_since, a filter the scan applies),
+--   whose ids are looked up among the view's new and the engaged new customers. Read apart from the view's sales:
+--   one read of the period's sales for both cost a copy of every sale (a materialized CTE) and its scan twice.
 sales as (
     select
         person_id,
-        orders,
         revenue,
-        day,
-        customer_since >= $start and customer_since < $end + interval 1 day as is_new,
         ($channel is null or channel = $channel)
             and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign) as is_in_view
-    from sale_days($channel_rules, $person_fallback, $start, $end)
-),
-
-sales_in_period as (
-    select
-        coalesce(sum(orders) filter (where is_in_view), 0) as orders,
-        coalesce(sum(revenue) filter (where is_in_view), 0) as attributed_revenue,
-        max(day) filter (where is_in_view) as latest_order_date
-    from sales
+    from sale_days($channels, $person_fallback, $start, $end)
+    where customer_since >= $start and customer_since < $end + interval 1 day
 ),
 
 new_sales_in_period as (
@@ -81,7 +83,6 @@ new_sales_in_period as (
             sum(revenue) filter (where person_id in (select person_id from engaged_new)), 0
         ) as engaged_new_customer_revenue
     from sales
-    where is_new
 ),
 
 spend_in_period as (
@@ -89,7 +90,7 @@ spend_in_period as (
         coalesce(sum(amount), 0) as spend,
         coalesce(sum(clicks), 0) as ad_clicks,
         max(day) as latest_spend_date
-    from channel_spend($channel_rules)
+    from channel_spend($channels)
     where day between $start and $end
         and ($channel is null or channel = $channel)
         and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)
@@ -97,7 +98,7 @@ spend_in_period as (
 
 posts_in_period as (
     select coalesce(sum(clicks), 0) as post_clicks, coalesce(sum(reach), 0) as reach
-    from channel_posts($channel_rules)
+    from channel_posts($channels)
     where published_at >= $start and published_at < $end + interval 1 day
         and ($channel is null or channel = $channel)
         and $campaign is null
@@ -105,7 +106,7 @@ posts_in_period as (
 
 visits_in_period as (
     select coalesce(sum(sessions), 0) as visits
-    from channel_visits($channel_rules) as v
+    from channel_visits($channels) as v
     where day between $start and $end
         and ($channel is null or channel = $channel)
         and case

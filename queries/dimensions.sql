@@ -5,10 +5,10 @@
 --   sales come from act_and_sale_channels, which the aggregated relations answer without reading every row
 --   (at 20 M acts the raw joins ran out of DuckDB's 1 GB); posts, spend and visits are small.
 with channels as (
-    select distinct channel as name from channel_posts($channel_rules)
-    union select channel from act_and_sale_channels($channel_rules, $person_fallback)
-    union select distinct channel from channel_spend($channel_rules)
-    union select distinct channel from channel_visits($channel_rules)
+    select distinct channel as name from channel_posts($channels)
+    union select channel from act_and_sale_channels($channels, $person_fallback)
+    union select distinct channel from channel_spend($channels)
+    union select distinct channel from channel_visits($channels)
 ),
 
 campaigns as (

@@ -4,7 +4,7 @@
 -- Yields the inputs of engagement_rate, conversation_rate, amplification_rate, applause_rate.
 with posts_in_period as (
     select *
-    from channel_posts($channel_rules)
+    from channel_posts($channels)
     where published_at >= $start and published_at < $end + interval 1 day
         and ($channel is null or channel = $channel)
 ),

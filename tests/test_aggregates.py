@@ -21,7 +21,7 @@ from legame.forget import forget
 from legame.ingest import load_file
 from legame.ingest.pipeline import load_demo_if_empty
 from legame.kpis import Period, compute
-from legame.kpis.params import query_params
+from legame.kpis.params import channel_map, query_params
 from legame.kpis.series import dimensions
 from tests.conftest import write
 
@@ -43,8 +43,9 @@ def same(a: object, b: object) -> bool:
 
 
 def family_rows(con, config, period: Period, filters: dict[str, str], fast: bool = True) -> dict[str, dict]:
-    params = query_params(config, period, filters)
     warehouse.install_relations(con, "aggregated" if fast else "raw")
+    # Each set's own map: the names of the raw rows, or those the aggregates list.
+    params = query_params(config, period, filters, channel_map(con, config))
     return {f: queries.run(con, f, **params)[0] for f in FAMILIES}
 
 
@@ -263,26 +264,25 @@ def test_loads_of_many_people_decided_on_an_estimate_then_reloads_keep_the_aggre
 
 
 def test_both_relation_sets_define_the_same_relations_with_the_same_columns(demo, config):
-    from legame.kpis.params import query_params as params_of
-
     def defined(over: str) -> dict[str, list[tuple[str, str]]]:
         warehouse.install_relations(demo, over)
         macros = "select function_name from duckdb_functions() where function_type = 'table_macro'"
         names = [r[0] for r in demo.execute(macros).fetchall()]
-        p = params_of(config, PERIODS[0], {})
+        p = query_params(config, PERIODS[0], {}, channel_map(demo, config))
         calls = {
-            "interaction_days": "interaction_days($channel_rules, $start, $end)",
-            "sale_days": "sale_days($channel_rules, $person_fallback, $start, $end)",
-            "new_customers": "new_customers($channel_rules, $person_fallback, $start, $end)",
+            "interaction_days": "interaction_days($channels, $start, $end)",
+            "sale_days": "sale_days($channels, $person_fallback, $start, $end)",
+            "new_customers": "new_customers($channels, $person_fallback, $start, $end)",
             "customers_by": "customers_by($end)",
             "member_count": "member_count($end)",
             "order_days": "order_days()",
-            "act_and_sale_channels": "act_and_sale_channels($channel_rules, $person_fallback)",
+            "act_and_sale_channel_names": "act_and_sale_channel_names()",
+            "act_and_sale_channels": "act_and_sale_channels($channels, $person_fallback)",
         }
         assert set(calls) <= set(names), over
         columns = {}
         for name, call in calls.items():
-            used = {k: p[k] for k in ("channel_rules", "person_fallback", "start", "end") if "$" + k in call}
+            used = {k: p[k] for k in ("channels", "person_fallback", "start", "end") if "$" + k in call}
             columns[name] = [tuple(r[:2]) for r in demo.execute(f"describe select * from {call}", used).fetchall()]
         return columns
 
@@ -292,9 +292,8 @@ def test_both_relation_sets_define_the_same_relations_with_the_same_columns(demo
         warehouse.install_relations(demo)
     assert raw == defined("aggregated")
     files = {f.name for f in (warehouse.RELATIONS_DIR / "raw").glob("*.sql")}
-    assert files - {"channel_names.sql"} == {f.name for f in (warehouse.RELATIONS_DIR / "aggregated").glob("*.sql")} - {
-        "channel_names.sql"
-    }
+    assert files == {f.name for f in (warehouse.RELATIONS_DIR / "aggregated").glob("*.sql")}
+
 
 
 def test_acts_at_the_same_instant_on_two_channels_go_to_the_smaller_event_id(con, config, tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 from legame import queries, warehouse
 from legame.ingest import load_file
 from legame.kpis import Period
-from legame.kpis.params import query_params
+from legame.kpis.params import channel_map, query_params
 from tests.conftest import write
 
 MARCH = Period(date(2025, 3, 1), date(2025, 3, 31))
@@ -49,10 +49,9 @@ def test_engaged_new_customers_are_those_with_an_act_in_the_period_and_known(con
     for name, text in FILES.items():
         report = load_file(con, config, write(tmp_path, name, text), name)
         assert report.rejected == 0, report.rejects
-    params = query_params(config, MARCH, {})
     for over in warehouse.RELATION_SETS:
         warehouse.install_relations(con, over)
-        row = queries.run(con, "conversion", **params)[0]
+        row = queries.run(con, "conversion", **query_params(config, MARCH, {}, channel_map(con, config)))[0]
         # a and b; their March sales: 100 + 80 + 5.
         assert (row["engaged_new_customers"], row["engaged_new_customer_revenue"]) == (2, 185), over
     warehouse.install_relations(con)

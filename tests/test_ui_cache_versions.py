@@ -21,7 +21,7 @@ import pytest
 from legame import aggregates, board, i18n, kpis, queries, warehouse
 from legame.ingest.exports import load_export
 from legame.kpis import engine, series
-from legame.kpis.params import query_params
+from legame.kpis.params import channel_map, query_params
 from legame.kpis.period import Period, preset
 from legame.kpis.registry import FAMILY_TABLES, KPIS, MODEL_FAMILIES
 from legame.ui import cache, session
@@ -50,7 +50,7 @@ def tables_read(con, config, name: str, filters: dict[str, str]) -> set[str]:
     """The canonical tables DuckDB's plan of queries/<name>.sql scans, an aggregate standing for its sources."""
     text = queries.sql(name)
     used = set(queries._PARAM.findall(queries._COMMENT.sub("", text)))
-    params = {k: v for k, v in query_params(config, Q3, filters).items() if k in used}
+    params = {k: v for k, v in query_params(config, Q3, filters, channel_map(con, config)).items() if k in used}
     plan = json.loads(con.execute("explain (format json) " + text, params).fetchall()[0][1])
     scanned = _scanned(plan, set())
     sources = set(aggregates.SOURCES) if any(t.startswith("agg_") for t in scanned) else set()

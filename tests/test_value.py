@@ -21,7 +21,7 @@ from legame.fmt import NumberFormat, format_value
 from legame.ingest import load_file
 from legame.kpis import Period, compute
 from legame.kpis.clv_inputs import clv_inputs, value_inputs
-from legame.kpis.params import query_params
+from legame.kpis.params import channel_map, query_params
 from legame.value import predictions
 from tests.conftest import write
 
@@ -163,10 +163,10 @@ def test_value_people_gives_each_persons_groups_as_of_a_day(con, config, tmp_pat
 
 def new_customers(con, config) -> pd.DataFrame:
     """Q2 2026's new customers with their attributed channel and campaign (the shared relation)."""
-    params = query_params(config, Q2_2026, {})
+    params = query_params(config, Q2_2026, {}, channel_map(con, config))
     return con.execute(
-        "select * from new_customers($channel_rules, $person_fallback, $start, $end)",
-        {name: params[name] for name in ("channel_rules", "person_fallback", "start", "end")},
+        "select * from new_customers($channels, $person_fallback, $start, $end)",
+        {name: params[name] for name in ("channels", "person_fallback", "start", "end")},
     ).df()
 
 
@@ -185,7 +185,8 @@ def test_clv_inputs_on_the_demo_data(demo, config):
 
     for filters in ({}, {"channel": "paid_social"}, {"campaign": "Spring Trail 2026"}):
         row = clv_inputs(con, config, Q2_2026, filters)
-        conversion = queries.run(con, "conversion", **query_params(config, Q2_2026, filters))[0]
+        params = query_params(config, Q2_2026, filters, channel_map(con, config))
+        conversion = queries.run(con, "conversion", **params)[0]
         assert row["model"].startswith(
             f"BG/NBD + Gamma-Gamma fitted on {len(predicted):,} customers' orders to 30 Jun 2026"
         )

@@ -15,7 +15,7 @@ from legame import queries, warehouse
 from legame.errors import ConfigError
 from legame.ingest import load_file
 from legame.kpis import Period, compute
-from legame.kpis.params import query_params
+from legame.kpis.params import channel_map, query_params
 from tests.conftest import write
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
@@ -43,7 +43,9 @@ instagram,p1,2025-03-01,2000,15
 
 def visits(con: duckdb.DuckDBPyConnection, config, start: date, end: date, channel=None, campaign=None) -> int:
     config.data["conversion_denominator"] = "visits"
-    params = query_params(config, Period(start, end), {"channel": channel, "campaign": campaign})
+    params = query_params(
+        config, Period(start, end), {"channel": channel, "campaign": campaign}, channel_map(con, config)
+    )
     row = queries.run(con, "conversion", **params)[0]
     assert row["arrivals"] == row["visits"]
     return row["visits"]

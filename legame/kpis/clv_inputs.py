@@ -17,16 +17,21 @@ import duckdb
 
 from legame import queries
 from legame.config import Config
-from legame.kpis.params import query_params
+from legame.kpis.params import channel_map, query_params
 from legame.kpis.period import Period
 from legame.value import latest_order_date, predictions, reason_words
 
 
 def clv_inputs(
-    con: duckdb.DuckDBPyConnection, config: Config, period: Period, filters: dict[str, str]
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    period: Period,
+    filters: dict[str, str],
+    channels: dict[str, list[str]] | None = None,
 ) -> dict[str, Any]:
     """new_customers, acquired_clv, referred_clv, spend and latest_date for the period (queries/clv_kpis.sql),
-    with `model` describing the fit; or model None and the `reason` no model could be fitted."""
+    with `model` describing the fit; or model None and the `reason` no model could be fitted. `channels`: the
+    computation's channel map (params.channel_map), read here when not given."""
     fit = predictions(con, config, period.end)
     if fit.predictions is None:
         return {"model": None, "reason": fit.reason}
@@ -36,7 +41,8 @@ def clv_inputs(
     cursor = con.cursor()
     try:
         cursor.register("clv_predictions", fit.predictions[["person_id", "clv_predicted"]])
-        row = queries.run(cursor, "clv_kpis", **query_params(config, period, filters))[0]
+        channels = channel_map(cursor, config) if channels is None else channels
+        row = queries.run(cursor, "clv_kpis", **query_params(config, period, filters, channels))[0]
     finally:
         cursor.close()
     return {**row, "model": fit.model}

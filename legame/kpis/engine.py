@@ -24,7 +24,7 @@ from legame.i18n import N_, _, ngettext
 from legame.kpis.clv_inputs import clv_inputs, value_inputs
 from legame.kpis.narrative import FLAT_SHARE, sentence
 from legame.kpis.noise import signal, within_noise
-from legame.kpis.params import query_params
+from legame.kpis.params import channel_map, query_params
 from legame.kpis.period import COMPARISONS, Period
 from legame.kpis.registry import KPIS, MODEL_FAMILIES, NO_MODEL, KpiDef, funnel_steps, say
 from legame.kpis.status import Target, status
@@ -181,17 +181,27 @@ def family_rows(
     period: Period,
     filters: dict[str, str],
     families: set[str] | None = None,
+    channels: dict[str, list[str]] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """The input row of each KPI family (one SQL file in queries/ each) for one period."""
+    """The input row of each KPI family (one SQL file in queries/ each) for one period. `channels`: the
+    computation's channel map (params.channel_map), read here when not given."""
     families = families or {k.family for k in KPIS.values()}
-    params = query_params(config, period, filters)
+    if channels is None and _reads_channels(families):
+        channels = channel_map(con, config)
+    params = query_params(config, period, filters, channels)
     rows = {f: queries.run(con, f, **params)[0] for f in sorted(families - MODEL_FAMILIES)}
     # Families read from the fitted CLV model rather than from one SQL file.
     if "clv" in families:
-        rows["clv"] = clv_inputs(con, config, period, filters)
+        rows["clv"] = clv_inputs(con, config, period, filters, channels)
     if "clv_model" in families:
         rows["clv_model"] = value_inputs(con, config, period)
     return rows
+
+
+def _reads_channels(families: set[str]) -> bool:
+    """Whether any of these families runs a query that reads $channels: all but historic value (value.sql) and
+    the fitted model's. A family listed here that came to read it would be refused by queries.run, not wrong."""
+    return bool(families - {"value", "clv_model"})
 
 
 def views_rows(
@@ -204,14 +214,16 @@ def views_rows(
     queries spend about half their time binding and planning, on one core each (at 5 M acts, conversion.sql
     plans in ~0.03 s and runs a quarter in ~0.04 s), so two views take about the time of one on two cores."""
     chosen = set(families) if families is not None else None
+    # One channel map for every view: the data's names, mapped once (params.channel_map).
+    channels = channel_map(con, config) if _reads_channels(chosen or {k.family for k in KPIS.values()}) else None
     if len(views) == 1:
         period, filters = views[0]
-        return [family_rows(con, config, period, filters, chosen)]
+        return [family_rows(con, config, period, filters, chosen, channels)]
 
     def read(period: Period, filters: dict[str, str]) -> dict[str, dict[str, Any]]:
         cursor = con.cursor()
         try:
-            return family_rows(cursor, config, period, filters, chosen)
+            return family_rows(cursor, config, period, filters, chosen, channels)
         finally:
             cursor.close()
 

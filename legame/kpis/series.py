@@ -10,7 +10,7 @@ import duckdb
 from legame import queries
 from legame.config import Config
 from legame.kpis.engine import kpi_value, settings, split_values, views_rows
-from legame.kpis.params import query_params
+from legame.kpis.params import channel_map, query_params
 from legame.kpis.period import Period, preset
 from legame.kpis.registry import KPIS
 
@@ -54,7 +54,7 @@ def dimensions(con: duckdb.DuckDBPyConnection, config: Config, kind: str | None 
     """The channels (taxonomy ids, unattributed included) and campaigns in the data, for the filter pickers;
     `kind` ("channel" or "campaign"): that one alone, the other left empty."""
     found: dict[str, list[str]] = {"channel": [], "campaign": []}
-    params = query_params(config, Period(date.min, date.min), {})
+    params = query_params(config, Period(date.min, date.min), {}, channel_map(con, config))
     for row in queries.run(con, "dimensions", **params, kind=kind):
         found[row["kind"]].append(row["name"])
     return found

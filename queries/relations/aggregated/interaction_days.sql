@@ -1,11 +1,11 @@
--- interaction_days(rules, start_day, end_day) from agg_interaction_days (see raw/interaction_days.sql).
+-- interaction_days(channels, start_day, end_day) from agg_interaction_days (see raw/interaction_days.sql).
 -- The person's first act of the period is on the first-of-day row with no act since before start_day.
-create or replace macro interaction_days(rules, start_day, end_day) as table
+create or replace macro interaction_days(channels, start_day, end_day) as table
     select
         day,
         person_id,
         source_channel,
-        coalesce(channel_names_map(rules, 'interactions')[source_channel], 'unattributed') as channel,
+        coalesce(mapped(channels, 'interactions', source_channel), 'unattributed') as channel,
         interactions,
         answers,
         ugc,

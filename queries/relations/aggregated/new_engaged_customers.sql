@@ -1,8 +1,8 @@
--- new_engaged_customers(rules, on_channel, start_day, end_day) (see raw/new_engaged_customers.sql).
+-- new_engaged_customers(channels, on_channel, start_day, end_day) (see raw/new_engaged_customers.sql).
 -- On every channel, from agg_customer_acts: a period's new customers (first sale in it) with an act in it,
 --   known by end_day: one row per new customer read, not every act of the period. On one channel, the
 --   channel of the person's first act in the period decides, so they are read from interaction_days.
-create or replace macro new_engaged_customers(rules, on_channel, start_day, end_day) as table
+create or replace macro new_engaged_customers(channels, on_channel, start_day, end_day) as table
     select person_id
     from agg_customer_acts
     where on_channel is null
@@ -11,7 +11,7 @@ create or replace macro new_engaged_customers(rules, on_channel, start_day, end_
         and known_on(in_people, first_seen, end_day)
     union all
     select person_id
-    from interaction_days(rules, start_day, end_day)
+    from interaction_days(channels, start_day, end_day)
     where on_channel is not null
         and is_first_in_period
         and channel = on_channel

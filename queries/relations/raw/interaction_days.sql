@@ -1,11 +1,11 @@
--- interaction_days(rules, start_day, end_day): the community acts of [start_day, end_day]
+-- interaction_days(channels, start_day, end_day): the community acts of [start_day, end_day]
 --   (channel_interactions), counted per day, person and the export's channel name, with the person's facts.
 -- Grain: one row per (day, person_id, source_channel); channel is its taxonomy channel.
 -- is_first_in_period: the row holding the person's first act of the period (by occurred_at, event_id), so
 --   people are counted once without deduplicating, on the channel of that act (engaged_people).
 -- in_people, first_seen, is_member, member_since: the person's record in people (in_people false, the rest
 --   null, without one); customer_since: their first sale ever (paid_orders), or null.
-create or replace macro interaction_days(rules, start_day, end_day) as table
+create or replace macro interaction_days(channels, start_day, end_day) as table
     with days as (
         select
             occurred_at::date as day,
@@ -17,7 +17,7 @@ create or replace macro interaction_days(rules, start_day, end_day) as table
             count(*) filter (where kind = 'ugc') as ugc,
             count(*) filter (where is_advocacy_kind(kind)) as advocacy_acts,
             min((occurred_at, event_id)) as first_act
-        from channel_interactions(rules)
+        from channel_interactions(channels)
         where occurred_at >= start_day and occurred_at < end_day + interval 1 day
         group by all
     ),

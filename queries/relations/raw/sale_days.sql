@@ -1,10 +1,10 @@
--- sale_days(rules, person_fallback, start_day, end_day): the sales of [start_day, end_day]
+-- sale_days(channels, person_fallback, start_day, end_day): the sales of [start_day, end_day]
 --   (attributed_orders), counted and summed per day, buyer, the order's own channel name and campaign.
 -- Grain: one row per (day, person_id, source_channel, campaign); channel is attributed_orders' (one per
 --   such row: the rule reads only the campaign, the order's channel name and the buyer).
 -- customer_since: the buyer's first sale ever (customers_by: by end_day, the buyer of a sale in the
 --   period has had it), so the period's new customers' sales are those with customer_since in the period.
-create or replace macro sale_days(rules, person_fallback, start_day, end_day) as table
+create or replace macro sale_days(channels, person_fallback, start_day, end_day) as table
     with days as (
         select
             ordered_at::date as day,
@@ -14,7 +14,7 @@ create or replace macro sale_days(rules, person_fallback, start_day, end_day) as
             channel,
             count(*) as orders,
             sum(revenue) as revenue
-        from attributed_orders(rules, person_fallback)
+        from attributed_orders(channels, person_fallback)
         where ordered_at >= start_day and ordered_at < end_day + interval 1 day
         group by all
     )
