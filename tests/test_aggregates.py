@@ -295,7 +295,6 @@ def test_both_relation_sets_define_the_same_relations_with_the_same_columns(demo
     assert files == {f.name for f in (warehouse.RELATIONS_DIR / "aggregated").glob("*.sql")}
 
 
-
 def test_acts_at_the_same_instant_on_two_channels_go_to_the_smaller_event_id(con, config, tmp_path):
     # A person's first act of a day decides the channel they count under as engaged or active in a period. Two
     # acts at one instant on two channels are ordered by event id, as engaged_people orders them, never by the

@@ -20,7 +20,7 @@ from legame.errors import FatalFileError
 from legame.ingest import load_file, locale
 from legame.ingest.normalise import cell
 from legame.kpis import Period
-from legame.kpis.params import query_params
+from legame.kpis.params import channel_map, query_params
 from tests.conftest import write
 from tests.test_aggregates import differences, rebuilt_equal
 
@@ -212,13 +212,13 @@ FIRST_ON_17 = {
 
 
 def _firsts(con, config, fast: bool, period: Period) -> dict[str, list[str]]:
-    params = query_params(config, period, {})
     warehouse.install_relations(con, "aggregated" if fast else "raw")
     try:
+        params = query_params(config, period, {}, channels=channel_map(con, config))
         rows = con.execute(
-            "select person_id, source_channel from interaction_days($channel_rules, $start, $end) "
+            "select person_id, source_channel from interaction_days($channels, $start, $end) "
             "where is_first_in_period order by all",
-            {k: params[k] for k in ("channel_rules", "start", "end")},
+            {k: params[k] for k in ("channels", "start", "end")},
         ).fetchall()
     finally:
         warehouse.install_relations(con)
