@@ -94,7 +94,6 @@ _EVENT_DAYS_LOCK = threading.Lock()
 
 
 def _every_event_day(con: duckdb.DuckDBPyConnection) -> tuple[Mark, ...]:
-
     path = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()[0][0]
     key = (path, warehouse.data_version(con))
     with _EVENT_DAYS_LOCK:

@@ -184,8 +184,7 @@ def _write(config: Config, final: Path, source: io.BufferedIOBase, sha: str, fla
     Raises _SourceChanged when `source` does not hash as `sha`; the check decrypts the written
     copy (`_authentic`), so what is renamed into place is the upload, whole."""
     key = _key(config)
-    # Named per process and thread: two sessions of one server (threads) may archive the same upload at once.
-    temporary = final.with_name(f".{final.name}.{os.getpid()}.{threading.get_ident()}.partial")
+    temporary = _partial(final)
     try:
         with open(temporary, "wb") as out:
             read = _encrypt(source, out, key, sha, flags)
@@ -370,10 +369,16 @@ def erase(config: Config, email: str) -> int:
     return changed
 
 
+def _partial(final: Path) -> Path:
+    """The temporary name `final` is written under before its rename: per process and thread, as two sessions of
+    one server (threads) may write the same file at once."""
+    return final.with_name(f".{final.name}.{os.getpid()}.{threading.get_ident()}.partial")
+
+
 def write_atomically(final: Path, data: bytes) -> None:
     """Write `data` to `final` through a temporary name of this process and thread, on disk before the rename:
     `final` holds the old bytes or the new, whole."""
-    temporary = final.with_name(f".{final.name}.{os.getpid()}.{threading.get_ident()}.partial")
+    temporary = _partial(final)
     try:
         with open(temporary, "wb") as out:
             out.write(data)

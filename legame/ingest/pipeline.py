@@ -666,11 +666,16 @@ def _closing_notes(profile: Profile, config: Config) -> list[str]:
     return notes
 
 
-def _previous_load(con: duckdb.DuckDBPyConnection, sha: str, fmt: NumberFormat) -> str | None:
-    row = con.execute(
+def _latest_load_of(con: duckdb.DuckDBPyConnection, sha: str) -> tuple[int, datetime] | None:
+    """The latest committed load of the file hashed `sha`: its id and when it was loaded; None if none."""
+    return con.execute(
         "select load_id, loaded_at from loads where sha256 = $sha order by load_id desc limit 1",
         {"sha": sha},
     ).fetchone()
+
+
+def _previous_load(con: duckdb.DuckDBPyConnection, sha: str, fmt: NumberFormat) -> str | None:
+    row = _latest_load_of(con, sha)
     return _("load #{load_id} on {moment}", load_id=row[0], moment=fmt.datetime(row[1])) if row else None
 
 
@@ -690,7 +695,7 @@ def _logged(con: duckdb.DuckDBPyConnection, sha: str) -> bool:
     try:
         if is_lake(con):
             return True
-        return con.execute("select count(*) > 0 from loads where sha256 = $sha", {"sha": sha}).fetchone()[0]
+        return _latest_load_of(con, sha) is not None
     except duckdb.Error:
         return True  # a database that cannot answer: keep the copy
 
