@@ -51,9 +51,11 @@ class Rebuilt:
                 else [
                     _(
                         "the previous file could not be read, so the uploads were replayed from the archive's list "
-                        "of loads, written {written} after load #{load}: a load after that moment is not in it. "
+                        "of loads, written on {written}, after load #{load}: a load after that moment is not in it. "
                         "Its share links and chart notes stay in the previous file.",
-                        written=self.listed.written_at,
+                        written=(fmt or NumberFormat.for_locale("en_GB")).datetime(
+                            datetime.fromisoformat(self.listed.written_at)
+                        ),
                         load=self.listed.last_load_id,
                     )
                 ]

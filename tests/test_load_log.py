@@ -168,7 +168,7 @@ def test_a_rebuild_from_a_list_behind_says_up_to_which_load(con, config, tmp_pat
     con.close()
     _damage(config)
     done = rebuild(config)
-    assert done.loads == 1 and f"after load #{first}: a load after that moment is not in it" in done.lines()[-1]
+    assert done.loads == 1 and f", after load #{first}: a load after that moment is not in it" in done.lines()[-1]
 
 
 def test_a_damaged_files_write_ahead_log_stays_with_it(con, config, tmp_path):
