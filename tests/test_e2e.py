@@ -175,6 +175,9 @@ def test_board_downloads_hold_the_numbers_of_the_cli_json(browser, server, tmp_p
     page.get_by_text("Take it to the board").wait_for()
     saved = {}
     for label in ("Facts table (XLSX)", "Board pack (PDF)"):
+        # A click while a rerun (the chart sent after paint, the last download's) redraws the buttons can be lost:
+        # one CI run waited 120 s for a download that never started.
+        settled(page)
         with page.expect_download(timeout=120_000) as download:
             page.get_by_role("button", name=label).click()
         saved[label] = tmp_path / download.value.suggested_filename
