@@ -48,7 +48,12 @@ def take_it_to_the_board() -> None:
     ]
     for column, (label, data, name, mime, icon, about) in zip(st.columns(len(files)), files, strict=True):
         file_name = f"legame-{period.start}-{period.end}-{name}"
-        column.download_button(label, data=data, file_name=file_name, mime=mime, icon=icon, help=about)
+        # on_click="ignore": a press downloads and nothing else. A rerun on the press (Streamlit's default) would
+        # register the buttons again and drop the pressed one's file maker while it may still be asked for: the
+        # download was lost now and then, and the whole board was laid out again for nothing.
+        column.download_button(
+            label, data=data, file_name=file_name, mime=mime, icon=icon, help=about, on_click="ignore"
+        )
 
 
 if view == "facts":
