@@ -450,6 +450,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             first_seen timestamp
         )""",
     ),
+    (
+        # The day of each person's previous act of advocacy (queries/aggregates/3_interaction_days.sql): a period's
+        # advocates are counted from their first advocacy row in it, not deduplicated over their ids (#15). Filled by
+        # the rebuild the aggregates' changed SQL brings on connect.
+        "alter table agg_interaction_days add column prev_advocacy_day date",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
