@@ -21,13 +21,6 @@ with answers_in_period as (
     where answered_at >= $start and answered_at < $end + interval 1 day
 ),
 
--- Only the rows with an act of advocacy (a ugc act is one: is_advocacy_kind), read once.
-acts as materialized (
-    select person_id, ugc, is_first_advocacy_in_period, customer_since < $end + interval 1 day as is_customer
-    from interaction_days($channels, $start, $end)
-    where ($channel is null or channel = $channel) and advocacy_acts > 0
-),
-
 -- The customers who made a referral in the period (referrals carry no channel: unattributed).
 referrers as (
     select distinct referrer_id as person_id
@@ -37,21 +30,30 @@ referrers as (
         and referrer_id in (select person_id from customers_by($end))
 ),
 
+-- Only the rows with an act of advocacy (a ugc act is one: is_advocacy_kind), read once.
 -- Advocates: the customers with an act, plus the referrers without one. Without a channel filter each person's
 --   first advocacy row of the period is one row (is_first_advocacy_in_period), so they are counted without a
 --   distinct over their ids (the board's largest cost); on one channel, deduplicated.
-advocates as (
+acts_in_period as (
     select
+        coalesce(sum(ugc), 0) as ugc,
+        -- Each aggregate's filter names its case, so that the other one aggregates nothing.
         case
-            when $channel is null then (select count(*) from acts where is_first_advocacy_in_period and is_customer)
-            else (select count(distinct person_id) from acts where is_customer and $channel is not null)
+            when $channel is null then count(*) filter (where is_first_advocacy_in_period and is_customer)
+            else count(distinct person_id) filter (where is_customer and $channel is not null)
         end
         + (select count(*) from referrers)
-        - (
-            select count(distinct person_id)
-            from acts
-            where is_customer and person_id in (select person_id from referrers)
-        ) as advocates
+        - count(distinct person_id) filter (where is_customer and is_referrer) as advocates
+    from (
+        select
+            person_id,
+            ugc,
+            is_first_advocacy_in_period,
+            customer_since < $end + interval 1 day as is_customer,
+            person_id in (select person_id from referrers) as is_referrer
+        from interaction_days($channels, $start, $end)
+        where ($channel is null or channel = $channel) and advocacy_acts > 0
+    )
 ),
 
 posts_in_period as (
@@ -86,13 +88,13 @@ final as (
         d.advocates,
         n.new_customers,
         n.referred_new_customers,
-        p.ugc_posts + (select coalesce(sum(ugc), 0) from acts) as ugc,
+        p.ugc_posts + d.ugc as ugc,
         p.earned_reach,
         p.employee_posts,
         p.customer_posts,
         p.influencer_posts,
         a.latest_date
-    from answers_in_period as a, posts_in_period as p, new_in_period as n, advocates as d
+    from answers_in_period as a, posts_in_period as p, new_in_period as n, acts_in_period as d
 )
 
 select * from final
