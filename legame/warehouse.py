@@ -456,6 +456,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # the rebuild the aggregates' changed SQL brings on connect.
         "alter table agg_interaction_days add column prev_advocacy_day date",
     ),
+    (
+        # Whether the buyer was a member on the sale's day (queries/aggregates/2_sale_days.sql): the board's revenue
+        # trend reads the day's sales, not every order joined to people (#15). Filled by the rebuild the
+        # aggregates' changed SQL brings on connect.
+        "alter table agg_sale_days add column is_member_sale boolean",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
