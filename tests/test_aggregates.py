@@ -370,3 +370,19 @@ def test_advocates_count_each_customer_once_whatever_their_acts_and_referrals(co
     warehouse.install_relations(con)
     assert differences(con, config, (july, Period(date(2026, 7, 10), date(2026, 7, 10)))) == []
     assert rebuilt_equal(con) == []
+
+
+def test_a_file_from_before_the_advocacy_and_membership_columns_is_upgraded_and_rebuilt(demo, config):
+    # A warehouse written before agg_interaction_days.prev_advocacy_day and agg_sale_days.is_member_sale: its
+    # schema two migrations behind, its aggregates of the older SQL. Opening it adds the columns and rebuilds them.
+    demo.execute("alter table agg_interaction_days drop column prev_advocacy_day")
+    demo.execute("alter table agg_sale_days drop column is_member_sale")
+    demo.execute("delete from schema_version where version > $v", {"v": warehouse.SCHEMA_VERSION - 2})
+    demo.execute("update aggregates_version set sha256 = 'older'")
+    demo.close()
+    con = warehouse.connect(config)
+    assert aggregates.usable(con)
+    assert con.execute("select count(*) from agg_interaction_days where prev_advocacy_day is not null").fetchone()[0]
+    assert con.execute("select count(*) from agg_sale_days where is_member_sale").fetchone()[0]
+    assert differences(con, config, PERIODS[:1]) == []
+    con.close()
