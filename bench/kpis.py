@@ -25,6 +25,7 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from legame import aggregates, queries, warehouse
+from legame.board import trend_period
 from legame.config import Config, load_config
 from legame.kpis import Period, compute, series
 from legame.kpis.params import channel_map, query_params
@@ -176,6 +177,13 @@ def series_times(con, config: Config, period: Period = QUARTER, repeat: int = 3)
     return {name: min((timed_cpu(run) for _ in range(repeat)), key=lambda t: t[1]) for name, run in runs.items()}
 
 
+def trend_cpu(con, config: Config, period: Period = QUARTER, repeat: int = 5) -> float:
+    """CPU seconds, the least of `repeat`: the board's revenue chart (queries/revenue_trend.sql) for the view,
+    which the board reads beside its KPIs (legame/board.py)."""
+    params = query_params(config, trend_period(period), {})
+    return min(timed_cpu(lambda: queries.run(con, "revenue_trend", **params))[1] for _ in range(repeat))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -188,6 +196,7 @@ def main() -> None:
         t = measure(con, config)
         families = family_times(con, config)
         drills = series_times(con, config)
+        trend = trend_cpu(con, config)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         base = t["baseline"]
         print(f"baseline (3 full scans)   : {base:6.3f} s")
@@ -207,6 +216,7 @@ def main() -> None:
                     "   (each family computed alone, as the app's per-family cache does)"
                 )
         print("one period, per family     :", ", ".join(f"{f} {s:.3f} s" for f, s in families.items()))
+        print(f"revenue chart (board)      : {trend:6.3f} s CPU   (its twelve months, unfiltered)")
         print(
             "Conversion drill-downs     :",
             ", ".join(f"{name} {wall:.3f} s wall, {cpu:.3f} s CPU" for name, (wall, cpu) in drills.items()),

@@ -450,6 +450,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             first_seen timestamp
         )""",
     ),
+    (
+        # The day of each person's previous act of advocacy (queries/aggregates/3_interaction_days.sql): a period's
+        # advocates are counted from their first advocacy row in it, not deduplicated over their ids (#15). Filled by
+        # the rebuild the aggregates' changed SQL brings on connect.
+        "alter table agg_interaction_days add column prev_advocacy_day date",
+    ),
+    (
+        # Whether the buyer was a member on the sale's day (queries/aggregates/2_sale_days.sql): the board's revenue
+        # trend reads the day's sales, not every order joined to people (#15). Filled by the rebuild the
+        # aggregates' changed SQL brings on connect.
+        "alter table agg_sale_days add column is_member_sale boolean",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

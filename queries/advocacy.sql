@@ -21,24 +21,39 @@ with answers_in_period as (
     where answered_at >= $start and answered_at < $end + interval 1 day
 ),
 
--- Only the rows with an act of advocacy (a ugc act is one: is_advocacy_kind), read once.
-acts as materialized (
-    select person_id, ugc, customer_since
-    from interaction_days($channels, $start, $end)
-    where ($channel is null or channel = $channel) and advocacy_acts > 0
-),
-
--- A person once per act (union all): counted distinct, one hash aggregate instead of a union's and a count's.
-acts_of_customers as (
-    select person_id
-    from acts
-    where customer_since < $end + interval 1 day
-    union all
-    select referrer_id
+-- The customers who made a referral in the period (referrals carry no channel: unattributed).
+referrers as (
+    select distinct referrer_id as person_id
     from referrals
     where referred_at >= $start and referred_at < $end + interval 1 day
         and ($channel is null or $channel = 'unattributed')
         and referrer_id in (select person_id from customers_by($end))
+),
+
+-- Only the rows with an act of advocacy (a ugc act is one: is_advocacy_kind), read once.
+-- Advocates: the customers with an act, plus the referrers without one. Without a channel filter each person's
+--   first advocacy row of the period is one row (is_first_advocacy_in_period), so they are counted without a
+--   distinct over their ids (the board's largest cost); on one channel, deduplicated.
+acts_in_period as (
+    select
+        coalesce(sum(ugc), 0) as ugc,
+        -- Each aggregate's filter names its case, so that the other one aggregates nothing.
+        case
+            when $channel is null then count(*) filter (where is_first_advocacy_in_period and is_customer)
+            else count(distinct person_id) filter (where is_customer and $channel is not null)
+        end
+        + (select count(*) from referrers)
+        - count(distinct person_id) filter (where is_customer and is_referrer) as advocates
+    from (
+        select
+            person_id,
+            ugc,
+            is_first_advocacy_in_period,
+            customer_since < $end + interval 1 day as is_customer,
+            person_id in (select person_id from referrers) as is_referrer
+        from interaction_days($channels, $start, $end)
+        where ($channel is null or channel = $channel) and advocacy_acts > 0
+    )
 ),
 
 posts_in_period as (
@@ -70,16 +85,16 @@ final as (
         a.promoters,
         a.passives,
         a.detractors,
-        (select count(distinct person_id) from acts_of_customers) as advocates,
+        d.advocates,
         n.new_customers,
         n.referred_new_customers,
-        p.ugc_posts + (select coalesce(sum(ugc), 0) from acts) as ugc,
+        p.ugc_posts + d.ugc as ugc,
         p.earned_reach,
         p.employee_posts,
         p.customer_posts,
         p.influencer_posts,
         a.latest_date
-    from answers_in_period as a, posts_in_period as p, new_in_period as n
+    from answers_in_period as a, posts_in_period as p, new_in_period as n, acts_in_period as d
 )
 
 select * from final

@@ -332,3 +332,57 @@ def test_acts_at_the_same_instant_on_two_channels_go_to_the_smaller_event_id(con
     periods = (Period(date(2026, 7, 1), date(2026, 7, 31)), Period(date(2026, 7, 10), date(2026, 7, 12)))
     assert differences(con, config, periods) == []
     assert rebuilt_equal(con) == []
+
+
+def test_advocates_count_each_customer_once_whatever_their_acts_and_referrals(con, config, tmp_path):
+    # Advocates are counted from each person's first advocacy row of the period (prev_advocacy_day), not
+    # deduplicated: p1's advocacy before the period, then two in it on two channels on one day, after a comment
+    # that day on a third (the day's first row, not advocacy: it cannot be the one counted); p2's only advocacy a
+    # referral; p3's a share and a referral; p4 acts but has no sale; p5's share is after the period.
+    people = "person_id,first_seen,is_member,member_since,acquisition_channel,referred_by,segment\n" + "".join(
+        f"p{i},2026-01-01 08:00:00,false,,forum,,s\n" for i in range(1, 7)
+    )
+    acts = [
+        ("e1", "p1", "2026-06-20 10:00:00", "forum", "review"),
+        ("e2", "p1", "2026-07-10 08:00:00", "facebook", "comment"),
+        ("e3", "p1", "2026-07-10 09:00:00", "forum", "share"),
+        ("e4", "p1", "2026-07-10 09:30:00", "instagram", "ugc"),
+        ("e5", "p1", "2026-07-20 09:30:00", "forum", "review"),
+        ("e6", "p3", "2026-07-15 12:00:00", "facebook", "share"),
+        ("e7", "p4", "2026-07-15 12:00:00", "forum", "share"),
+        ("e8", "p5", "2026-08-02 12:00:00", "forum", "share"),
+        ("e9", "p6", "2026-07-03 12:00:00", "forum", "comment"),
+    ]
+    interactions = "event_id,person_id,occurred_at,channel,kind,post_id\n" + "".join(
+        f"{event},{person},{at},{channel},{kind},\n" for event, person, at, channel, kind in acts
+    )
+    orders = "order_id,person_id,ordered_at,revenue,channel,campaign,is_refund\n" + "".join(
+        f"o{i},p{i},2026-02-01 10:00:00,20,web,,false\n" for i in (1, 2, 3, 5, 6)
+    )
+    referrals = "referrer_id,referred_id,referred_at\np2,p6,2026-07-05 10:00:00\np3,p4,2026-07-06 10:00:00\n"
+    files = {"people.csv": people, "interactions.csv": interactions, "orders.csv": orders, "referrals.csv": referrals}
+    for name, text in files.items():
+        assert load_file(con, config, write(tmp_path, name, text)).rejected == 0
+    july = Period(date(2026, 7, 1), date(2026, 7, 31))
+    for view, expected in (({}, 3), ({"channel": "unattributed"}, 2)):
+        for fast in (True, False):
+            assert family_rows(con, config, july, view, fast)["advocacy"]["advocates"] == expected, (view, fast)
+    warehouse.install_relations(con)
+    assert differences(con, config, (july, Period(date(2026, 7, 10), date(2026, 7, 10)))) == []
+    assert rebuilt_equal(con) == []
+
+
+def test_a_file_from_before_the_advocacy_and_membership_columns_is_upgraded_and_rebuilt(demo, config):
+    # A warehouse written before agg_interaction_days.prev_advocacy_day and agg_sale_days.is_member_sale: its
+    # schema two migrations behind, its aggregates of the older SQL. Opening it adds the columns and rebuilds them.
+    demo.execute("alter table agg_interaction_days drop column prev_advocacy_day")
+    demo.execute("alter table agg_sale_days drop column is_member_sale")
+    demo.execute("delete from schema_version where version > $v", {"v": warehouse.SCHEMA_VERSION - 2})
+    demo.execute("update aggregates_version set sha256 = 'older'")
+    demo.close()
+    con = warehouse.connect(config)
+    assert aggregates.usable(con)
+    assert con.execute("select count(*) from agg_interaction_days where prev_advocacy_day is not null").fetchone()[0]
+    assert con.execute("select count(*) from agg_sale_days where is_member_sale").fetchone()[0]
+    assert differences(con, config, PERIODS[:1]) == []
+    con.close()

@@ -3,6 +3,9 @@
 -- is_first_of_day marks the row holding the person's first act of the day (by occurred_at, event_id, as
 --   engaged_people orders them); on it, prev_day is the person's previous day with an act. So the people
 --   active in [start, end] are the first-of-day rows with no act since before start: counted, not deduplicated.
+-- prev_advocacy_day: the day of the person's previous row with an act of advocacy (in the same order; the same
+--   day possibly), or null. So the people with an advocacy act in [start, end] are the rows with one and no such
+--   row since before start: counted, not deduplicated (advocacy.sql's advocates).
 -- The person's record (people) and first sale (agg_first_sales, refreshed first) ride along:
 --   member_on, known_as_of and "customer by a day" read the row itself.
 with days as (
@@ -26,8 +29,15 @@ with days as (
 
 -- The row before, in the person's acts in order: on another day (or none), this row is the day's first.
 ordered as (
-    select *, lag(day) over (partition by person_id order by day, first_at, first_event_id) as previous_row_day
+    select
+        *,
+        lag(day) over acts_in_order as previous_row_day,
+        -- The same window as lag's (one sort): the latest advocacy row's day among the rows before this one.
+        max(case when advocacy_acts > 0 then day end) over (
+            acts_in_order rows between unbounded preceding and 1 preceding
+        ) as previous_advocacy_day
     from days
+    window acts_in_order as (partition by person_id order by day, first_at, first_event_id)
 ),
 
 person_facts as (
@@ -60,7 +70,8 @@ final as (
         f.first_seen,
         f.is_member,
         f.member_since,
-        f.customer_since
+        f.customer_since,
+        o.previous_advocacy_day as prev_advocacy_day
     from ordered as o
     left join person_facts as f using (person_id)
 )

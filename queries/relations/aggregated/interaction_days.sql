@@ -1,5 +1,6 @@
 -- interaction_days(channels, start_day, end_day) from agg_interaction_days (see raw/interaction_days.sql).
--- The person's first act of the period is on the first-of-day row with no act since before start_day.
+-- The person's first act of the period is on the first-of-day row with no act since before start_day; their first
+--   act of advocacy, on the advocacy row with no advocacy row since before start_day.
 create or replace macro interaction_days(channels, start_day, end_day) as table
     select
         day,
@@ -11,6 +12,7 @@ create or replace macro interaction_days(channels, start_day, end_day) as table
         ugc,
         advocacy_acts,
         is_first_of_day and coalesce(prev_day < start_day, true) as is_first_in_period,
+        advocacy_acts > 0 and coalesce(prev_advocacy_day < start_day, true) as is_first_advocacy_in_period,
         in_people,
         first_seen,
         is_member,

@@ -9,6 +9,7 @@ create or replace macro sale_days(channels, person_fallback, start_day, end_day)
         sale_channel(channels, person_fallback, campaign, source_channel, acquisition_channel) as channel,
         orders,
         revenue,
-        customer_since
+        customer_since,
+        is_member_sale
     from agg_sale_days
     where day between start_day and end_day;

@@ -3,6 +3,8 @@
 -- Grain: one row per (day, person_id, source_channel); channel is its taxonomy channel.
 -- is_first_in_period: the row holding the person's first act of the period (by occurred_at, event_id), so
 --   people are counted once without deduplicating, on the channel of that act (engaged_people).
+-- is_first_advocacy_in_period: the row holding the person's first act of the period among the rows with an act of
+--   advocacy (advocacy_acts > 0), so advocates are counted once without deduplicating (advocacy.sql).
 -- in_people, first_seen, is_member, member_since: the person's record in people (in_people false, the rest
 --   null, without one); customer_since: their first sale ever (paid_orders), or null.
 create or replace macro interaction_days(channels, start_day, end_day) as table
@@ -36,6 +38,9 @@ create or replace macro interaction_days(channels, start_day, end_day) as table
         d.ugc,
         d.advocacy_acts,
         d.first_act = min(d.first_act) over (partition by d.person_id) as is_first_in_period,
+        d.advocacy_acts > 0
+            and d.first_act = min(d.first_act) filter (where d.advocacy_acts > 0) over (partition by d.person_id)
+            as is_first_advocacy_in_period,
         p.person_id is not null as in_people,
         p.first_seen,
         p.is_member,

@@ -4,6 +4,7 @@
 --   such row: the rule reads only the campaign, the order's channel name and the buyer).
 -- customer_since: the buyer's first sale ever (customers_by: by end_day, the buyer of a sale in the
 --   period has had it), so the period's new customers' sales are those with customer_since in the period.
+-- is_member_sale: the buyer was a community member on the day (member_on over their record in people).
 create or replace macro sale_days(channels, person_fallback, start_day, end_day) as table
     with days as (
         select
@@ -19,6 +20,10 @@ create or replace macro sale_days(channels, person_fallback, start_day, end_day)
         group by all
     )
 
-    select d.*, f.first_ordered_at as customer_since
+    select
+        d.*,
+        f.first_ordered_at as customer_since,
+        member_on(p.is_member, p.member_since, d.day) as is_member_sale
     from days as d
-    left join customers_by(end_day) as f using (person_id);
+    left join customers_by(end_day) as f using (person_id)
+    left join people as p using (person_id);
