@@ -130,6 +130,17 @@ def test_a_second_run_of_a_page_with_its_own_charts_builds_nothing_again(app, lo
     assert +calls == RERUN, +calls
 
 
+def test_a_second_run_of_the_upload_page_reads_the_demo_state_from_the_cache(app, local_server, calls):
+    # Each click on the page (a file dropped, the demo choice, Load) is a run: the state changes only with a load.
+    at = app.test().run()
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception
+    calls.clear()
+    at.run()
+    assert not at.exception
+    assert calls["demo state"] == 0, +calls
+
+
 def test_the_customer_value_page_reads_the_fit_once_and_reruns_only_the_holdout_check(app, local_server, calls):
     at = app.test().run()
     at.switch_page("pages/value.py").run()
