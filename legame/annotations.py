@@ -22,6 +22,7 @@ from legame.i18n import _
 NOTE_MAX_CHARS = 140
 AUTHOR_MAX_CHARS = 60
 NOTE, EVENT = "note", "event"
+EVENT_TABLES = ("interactions",)  # what the community events are read from (queries/community_events.sql)
 
 
 @dataclass(frozen=True)
@@ -87,15 +88,16 @@ def events(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Mark]
     return [m for m in _every_event_day(con) if start <= m.day <= end]
 
 
-# Every event day of a warehouse file, per data version: one scan of the interactions per upload, not
-# one per period (a board for a new period would otherwise rescan millions of acts).
+# Every event day of a warehouse file, per version of EVENT_TABLES: one scan of the interactions per upload of
+# them, not one per period (a board for a new period would otherwise rescan millions of acts) nor per upload of
+# another table.
 _EVENT_DAYS: dict[tuple[str, int], tuple[Mark, ...]] = {}
 _EVENT_DAYS_LOCK = threading.Lock()
 
 
 def _every_event_day(con: duckdb.DuckDBPyConnection) -> tuple[Mark, ...]:
     path = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()[0][0]
-    key = (path, warehouse.data_version(con))
+    key = (path, warehouse.tables_version(con, EVENT_TABLES))
     with _EVENT_DAYS_LOCK:
         found = _EVENT_DAYS.get(key) if path else None
     if found is None:

@@ -28,6 +28,10 @@ BOARD_KPIS = (
     "conversion_rate",
 )
 TREND_MONTHS = 12
+# What the revenue trend's numbers depend on (queries/revenue_trend.sql): the orders, their buyers and, for a
+# campaign's channel, the ad spend. Its channel map also lists the names in posts, acts and visits, but a sale is
+# looked up by its order's, its buyer's and its campaign's keys alone (attributed_orders): a posts upload leaves it.
+TREND_TABLES = ("orders", "people", "spend")
 
 
 @dataclass
@@ -97,6 +101,14 @@ def trend_period(period: Period) -> Period:
     return Period(min(start, period.start), end)
 
 
+def revenue_trend(
+    con: duckdb.DuckDBPyConnection, config: Config, period: Period, filters: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Members' and other customers' sales month by month over trend_period(period) (queries/revenue_trend.sql).
+    Of the data it reads only the orders, the people and the ad spend (TREND_TABLES)."""
+    return queries.run(con, "revenue_trend", **query_params(config, trend_period(period), filters))
+
+
 def build(
     con: duckdb.DuckDBPyConnection,
     config: Config,
@@ -105,15 +117,22 @@ def build(
     filters: dict[str, str] | None = None,
     *,
     kpis: list[Kpi] | None = None,
+    freshness: dict[str, date | None] | None = None,
+    demo_state: str | None = None,
+    trend: list[dict[str, Any]] | None = None,
+    marks: list[annotations.Mark] | None = None,
 ) -> Board:
-    """The board of the view; `kpis`, when given, are compute()'s for it (the app caches each family apart)."""
+    """The board of the view. A part given is the app's cached one for the view (legame/ui/cache.py keeps each
+    on the version of what it reads: the KPIs each family's, the trend TREND_TABLES', the marks the events' and
+    the notes'); the others are read here."""
+    filters = filters or {}
     return Board(
         period=period,
         kpis=compute(con, config, period, comparison, filters) if kpis is None else kpis,
-        freshness=warehouse.freshness(con),
-        demo_state=warehouse.demo_state(con),
+        freshness=warehouse.freshness(con) if freshness is None else freshness,
+        demo_state=warehouse.demo_state(con) if demo_state is None else demo_state,
         horizon_months=int(config.get("clv", "horizon_months")),
         locale=str(config.get("locale", default="en-GB")),
-        trend=queries.run(con, "revenue_trend", **query_params(config, trend_period(period), filters or {})),
-        marks=annotations.marks(con, trend_period(period).start, period.end),
+        trend=revenue_trend(con, config, period, filters) if trend is None else trend,
+        marks=annotations.marks(con, trend_period(period).start, period.end) if marks is None else marks,
     )

@@ -57,9 +57,14 @@ def template(colours: Brand) -> go.layout.Template:
 
 
 pio.templates[TEMPLATE] = template(brand())
-pio.templates.default = f"plotly_white+{TEMPLATE}"
+# Plotly's white template with ours on top, merged once and kept under its own name: a default named
+# "plotly_white+legame" is merged again (copied and validated) for every figure made, about 15 ms of CPU each,
+# most of what a small chart costs to build.
+LIGHT_TEMPLATE = f"{TEMPLATE}_light"
+pio.templates[LIGHT_TEMPLATE] = pio.templates[f"plotly_white+{TEMPLATE}"]
+pio.templates.default = LIGHT_TEMPLATE
 # On paper: the light template and its dark ink, pinned, whatever Plotly's default or the app's theme.
-PRINT_TEMPLATE = f"plotly_white+{TEMPLATE}"
+PRINT_TEMPLATE = LIGHT_TEMPLATE
 PRINT_INK = "#2a3f5f"  # plotly_white's own text colour, which the board pack has always printed in
 
 

@@ -7,7 +7,7 @@ session.guard(session.ADMIN, "upload")
 import pandas as pd
 import streamlit as st
 
-from legame import demo_data, i18n, warehouse
+from legame import demo_data, i18n
 from legame.errors import LegameError, UnrecognisedExport
 from legame.fmt import NumberFormat
 from legame.i18n import _, ngettext, pgettext
@@ -20,7 +20,7 @@ REMOVE_DEMO, KEEP_DEMO = "remove", "keep"  # the demo choice's ids
 config = session.config()
 fmt = NumberFormat.for_reader(config)
 st.title(_("Upload data"))
-demo_state = warehouse.demo_state(session.cursor())
+demo_state = cache.demo_state()
 controls.demo_banner(demo_state, upload_page=True)
 if demo_state == "mixed" and st.button(
     _("Remove demo data"),

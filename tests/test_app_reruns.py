@@ -9,6 +9,7 @@ is registered and that the page's rerun redoes nothing but the new chart.
 
 from __future__ import annotations
 
+import gc
 import tomllib
 from collections import Counter
 from datetime import timedelta
@@ -20,7 +21,6 @@ from legame import annotations, board, charts, charts_value, export, value, ware
 from legame.channels import Taxonomy
 from legame.config import ROOT
 from legame.kpis import engine
-from legame.kpis.registry import FAMILY_TABLES
 from legame.ui import controls, session
 from tests import test_share
 
@@ -58,6 +58,14 @@ ONCE_A_RUN = {
 RERUN = Counter({"page run": 1, "role": 1, "versions": 1})
 
 
+@pytest.fixture(autouse=True)
+def unfrozen():
+    """session.warm_up() freezes the objects of the process, as a server's start: each test unfreezes them,
+    so that the next tests' garbage is collected as usual."""
+    yield
+    gc.unfreeze()
+
+
 @pytest.fixture
 def calls(counting) -> Counter:
     for name, (module, attribute) in {**COUNTED, **PAGE_RUN, **ONCE_A_RUN}.items():
@@ -86,8 +94,9 @@ def test_choosing_another_chart_on_a_drill_down_reruns_that_chart_alone(app, loc
     at.switch_page("pages/community.py").run()
     assert not at.exception
     assert calls["trend chart"] == calls["channel chart"] == 1, +calls
-    # The drill-down shows the board's own KPIs for the view: each family computed once.
-    assert calls["kpis"] == len(FAMILY_TABLES), +calls
+    # The drill-down shows the board's own KPIs for the view, every family in one computation
+    # (tests/test_ui_cache_versions.py: each family once, and after an upload only those of its tables).
+    assert calls["kpis"] == 1, +calls
     calls.clear()
     at.run()
     assert +calls == RERUN, +calls
@@ -119,6 +128,17 @@ def test_a_second_run_of_a_page_with_its_own_charts_builds_nothing_again(app, lo
     at.run()
     assert not at.exception
     assert +calls == RERUN, +calls
+
+
+def test_a_second_run_of_the_upload_page_reads_the_demo_state_from_the_cache(app, local_server, calls):
+    # Each click on the page (a file dropped, the demo choice, Load) is a run: the state changes only with a load.
+    at = app.test().run()
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception
+    calls.clear()
+    at.run()
+    assert not at.exception
+    assert calls["demo state"] == 0, +calls
 
 
 def test_the_customer_value_page_reads_the_fit_once_and_reruns_only_the_holdout_check(app, local_server, calls):
@@ -156,6 +176,14 @@ def test_the_server_does_not_collect_every_object_after_every_run():
     # warm board's server time (AppTest's runner skips it, so the counts above cannot see it).
     settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert settings["runner"]["postScriptGC"] is False
+
+
+def test_the_server_start_freezes_what_it_made_so_a_full_collection_walks_only_what_came_after(app, local_server):
+    # A full collection walked every object of the start (modules, Plotly's validators, the warmed caches):
+    # 80-180 ms of CPU each under the load test, every session held up meanwhile.
+    gc.unfreeze()
+    session.warm_up()
+    assert gc.get_freeze_count() > 0
 
 
 def test_pressing_a_download_button_does_not_rerun_the_page(app, local_server):

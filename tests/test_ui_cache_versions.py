@@ -18,7 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from legame import aggregates, board, i18n, kpis, queries, warehouse
+from legame import aggregates, annotations, board, charts, i18n, kpis, queries, warehouse
+from legame.fmt import NumberFormat
 from legame.ingest.exports import load_export
 from legame.kpis import engine, series
 from legame.kpis.params import channel_map, query_params
@@ -74,7 +75,7 @@ def test_every_family_declares_at_least_the_tables_its_query_reads(demo, config)
         read = tables_read(demo, config, "clv_kpis", filters)
         assert read and read <= set(FAMILY_TABLES["clv"]), (filters, read - set(FAMILY_TABLES["clv"]))
     assert set(FAMILY_TABLES["clv_model"]) <= set(FAMILY_TABLES["clv"])
-    assert tables_read(demo, config, "community_events", {}) <= set(cache.EVENT_TABLES)
+    assert tables_read(demo, config, "community_events", {}) <= set(annotations.EVENT_TABLES)
 
 
 def test_a_familys_kpis_computed_alone_are_those_of_the_whole_computation(demo, config):
@@ -201,3 +202,62 @@ def test_a_posts_upload_recomputes_the_boards_families_that_read_posts_and_no_ot
     assert [k.as_dict() for k in shown.kpis] == fresh
     changed = {m.label for m in at.metric if before[m.label] != m.value}
     assert changed and changed <= {k.plain_label for k in shown.cards if k.family in reading_posts}, changed
+
+
+def revenue_chart(at) -> list:
+    """The board's revenue chart as sent: its traces (members' and other customers' sales month by month)."""
+    return json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+
+
+def fresh_revenue_chart(app, period: Period) -> list:
+    """The board's revenue chart for `period` from scratch: its trend and marks read now."""
+    con = session._connection().cursor()
+    trend = board.revenue_trend(con, app.config, period, {})
+    marks = annotations.marks(con, board.trend_period(period).start, period.end)
+    with i18n.language("en"):
+        fmt = NumberFormat.for_reader(app.config)
+        figure = charts.revenue_by_membership(trend, period, app.config.currency, fmt=fmt, marks=marks)
+    return json.loads(figure.to_json())["data"]
+
+
+def test_the_revenue_chart_is_made_again_by_an_upload_of_what_it_reads_and_by_no_other(
+    app, local_server, counting, tmp_path
+):
+    """A posts upload keeps the board's revenue chart (its trend reads orders, people and spend: board.TREND_TABLES)
+    and an orders upload makes it again; after each, the chart, the board's trend (the board pack's) and the KPIs
+    are those made from scratch."""
+    assert "posts" not in board.TREND_TABLES and "orders" in board.TREND_TABLES
+    counting(charts, "revenue_by_membership", "revenue chart")
+    made = counting(board, "revenue_trend", "trend")
+    at = app.test().run()
+    assert not at.exception
+    assert made == Counter({"revenue chart": 1, "trend": 1}), made
+    con = session._connection().cursor()
+    period = preset(DEFAULT_PRESET, board.anchor_date(con))
+    before = revenue_chart(at)
+
+    def as_from_scratch() -> None:
+        assert revenue_chart(at) == fresh_revenue_chart(app, period)
+        with i18n.language("en"):
+            shown = cache.board_for(period, "previous", {})
+        assert shown.trend == board.revenue_trend(session._connection().cursor(), app.config, period, {})
+        fresh = kpis.compute(session._connection().cursor(), app.config, period, "previous", {})
+        assert [k.as_dict() for k in shown.kpis] == [k.as_dict() for k in fresh]
+        assert {m.label: m.value for m in at.metric} == {k.plain_label: k.display["value"] for k in shown.cards}
+
+    upload(app, tmp_path, "meta_posts_more_comments.csv", posts_with_more_comments("4"))
+    made.clear()
+    at.run()
+    assert not at.exception
+    assert made == Counter(), made  # neither the trend read again nor the chart made again
+    assert revenue_chart(at) == before
+    as_from_scratch()
+
+    order = f"order_id,email,ordered_at,revenue\nbig-1,alessandro.palumbo692@example.com,{period.end}T12:00:00,90000\n"
+    upload(app, tmp_path, "one_big_order.csv", order.encode())
+    made.clear()
+    at.run()
+    assert not at.exception
+    assert made == Counter({"revenue chart": 1, "trend": 1}), made
+    assert revenue_chart(at) != before
+    as_from_scratch()

@@ -9,6 +9,8 @@ A viewer of a frozen link gets the numbers stored with the link instead (session
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple
@@ -22,8 +24,6 @@ from legame.kpis import Kpi, Period, compute, series
 from legame.kpis.facts import unit_words
 from legame.kpis.registry import FAMILY_TABLES, KPIS
 from legame.ui.session import config, cursor, once_per_run, snapshot, taxonomy
-
-EVENT_TABLES = ("interactions",)  # the community events marked on the trend charts (queries/community_events.sql)
 
 
 def versions() -> warehouse.Versions:
@@ -65,6 +65,11 @@ def notes_version() -> tuple[int, int]:
     return versions().notes
 
 
+def marks_version() -> tuple[int, tuple[int, int]]:
+    """What the marks on a trend chart were read at: the community events' tables' version and the notes'."""
+    return tables_version(annotations.EVENT_TABLES), notes_version()
+
+
 class View(NamedTuple):
     """What a view's cached entries are keyed on, as one argument hashed by its repr (VIEW_HASH): Streamlit hashes
     each argument of a cached function apart, about 35 µs each on every call (0.34 ms for seven), and one View in
@@ -90,26 +95,62 @@ def _view(
 
 # The board and what every page reads of it are kept as objects (cache_resource), shared by every session and
 # never changed by a page: a pickled copy per call (cache_data) cost each run its unpickling.
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _family_kpis(
-    version: int, lang: str, family: str, start: date, end: date, comparison: str, filters: tuple
-) -> list[Kpi]:
-    # One family's KPIs, on the version of its own tables: a posts upload recomputes only the families that
-    # read posts.
-    with i18n.language(lang):
-        return compute(cursor(), config(), Period(start, end), comparison, dict(filters), families=(family,))
+class FamilyKpis:
+    """Each KPI family's KPIs for a view, kept on the version of the tables that family reads (FAMILY_TABLES): a
+    posts upload recomputes only the families that read posts. The families a view misses are computed
+    together, in one compute(): one channel map and one pair of period readers for them all, where a compute()
+    per family read the map and started its period readers seven times (an uncached quarter at 5 M acts: 0.44 CPU-s
+    instead of 0.52, bench/kpis.py).
+
+    The least recently used entries go first beyond `max_entries`. Two sessions missing the same family at once
+    both compute it (Streamlit's lock on _kpis already makes one session compute a given view).
+    """
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self.max_entries = max_entries
+        self._kept: OrderedDict[tuple[str, int, View], list[Kpi]] = OrderedDict()
+        self._lock = threading.Lock()  # guards _kept; never held during a computation
+
+    def kpis(self, view: View, compute_families: Callable[[list[str]], list[Kpi]]) -> list[Kpi]:
+        """Every KPI of `view` (its version: each family's, in FAMILY_TABLES' order), in the registry's order;
+        `compute_families(families)` computes those of the families not kept."""
+        keys = {
+            family: (family, version, view._replace(version=()))
+            for family, version in zip(FAMILY_TABLES, view.version, strict=True)
+        }
+        with self._lock:
+            found = {family: self._kept[key] for family, key in keys.items() if key in self._kept}
+            for family in found:
+                self._kept.move_to_end(keys[family])
+        missing = [family for family in FAMILY_TABLES if family not in found]
+        if missing:
+            computed = compute_families(missing)
+            made = {family: [kpi for kpi in computed if kpi.family == family] for family in missing}
+            with self._lock:
+                for family, kpis in made.items():
+                    self._kept[keys[family]] = kpis
+                while len(self._kept) > self.max_entries:
+                    self._kept.popitem(last=False)
+            found.update(made)
+        by_id = {kpi.id: kpi for kpis in found.values() for kpi in kpis}
+        return [by_id[kpi_id] for kpi_id in KPIS]
+
+
+@st.cache_resource(show_spinner=False)
+def _family_kpis() -> FamilyKpis:
+    # One store per process, changed by design (its entries, never its KPIs); cleared with every cache_resource.
+    return FamilyKpis()
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=VIEW_HASH)
 def _kpis(view: View) -> list[Kpi]:
-    # Every KPI for the view (its version: each family's), in the registry's order (compute()'s), from each
-    # family's own cache entry.
-    found = {
-        kpi.id: kpi
-        for family, version in zip(FAMILY_TABLES, view.version, strict=True)
-        for kpi in _family_kpis(version, view.lang, family, view.start, view.end, view.comparison, view.filters)
-    }
-    return [found[kpi_id] for kpi_id in KPIS]
+    # Every KPI for the view (its version: each family's), from each family's entry in _family_kpis.
+    def compute_families(families: list[str]) -> list[Kpi]:
+        with i18n.language(view.lang):
+            period, filters = Period(view.start, view.end), dict(view.filters)
+            return compute(cursor(), config(), period, view.comparison, filters, families=families)
+
+    return _family_kpis().kpis(view, compute_families)
 
 
 def _view_kpis(period: Period, comparison: str, filters: dict[str, str]) -> list[Kpi]:
@@ -119,11 +160,29 @@ def _view_kpis(period: Period, comparison: str, filters: dict[str, str]) -> list
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=VIEW_HASH)
 def _board(view: View) -> board.Board:
-    # Made again on every upload (freshness, the trend, the marks), but its KPIs come from each family's cache.
-    period = Period(view.start, view.end)
+    # Made again on every upload, of parts each cached on the version of what it reads: after a posts upload the
+    # families reading posts are computed again, the freshness and demo state once for every view, and the
+    # trend and marks not at all.
+    period, filters = Period(view.start, view.end), dict(view.filters)
     with i18n.language(view.lang):
-        kpis = _view_kpis(period, view.comparison, dict(view.filters))
-        return board.build(cursor(), config(), period, view.comparison, dict(view.filters), kpis=kpis)
+        return board.build(
+            cursor(),
+            config(),
+            period,
+            view.comparison,
+            filters,
+            kpis=_view_kpis(period, view.comparison, filters),
+            freshness=_freshness(view.version),
+            demo_state=_demo_state(view.version),
+            trend=_trend(tables_version(board.TREND_TABLES), period.start, period.end, view.filters),
+            marks=_marks(*marks_version(), board.trend_period(period).start, period.end),
+        )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _trend(version: int, start: date, end: date, filters: tuple) -> list[dict]:
+    # Numbers only (no words): shared by every language, on the version of board.TREND_TABLES.
+    return board.revenue_trend(cursor(), config(), Period(start, end), dict(filters))
 
 
 def _board_view(period: Period, comparison: str, filters: dict[str, str]) -> View:
@@ -276,23 +335,27 @@ class Sent(go.Figure):
         return self._sent
 
 
-def _revenue_figure(built: board.Board) -> go.Figure:
+def _revenue_figure(trend: list[dict], period: Period, marks: list[annotations.Mark]) -> go.Figure:
     fmt = NumberFormat.for_reader(config())
-    return charts.revenue_by_membership(built.trend, built.period, config().currency, fmt=fmt, marks=built.marks)
+    return charts.revenue_by_membership(trend, period, config().currency, fmt=fmt, marks=marks)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=VIEW_HASH)
 def _revenue_chart(view: View) -> go.Figure:
-    built = _board(view)
+    # On the version of the trend's own tables and the marks': the board's (its _trend and _marks entries).
+    period = Period(view.start, view.end)
+    trend = _trend(view.version, view.start, view.end, view.filters)
     with i18n.language(view.lang):
-        return Sent(_revenue_figure(built))
+        return Sent(_revenue_figure(trend, period, _marks(*view.marks, board.trend_period(period).start, view.end)))
 
 
 def revenue_chart(period: Period, comparison: str, filters: dict[str, str]) -> go.Figure:
-    """The board's revenue chart: members' and other customers' sales month by month, with the marks."""
+    """The board's revenue chart: members' and other customers' sales month by month, with the marks. An upload
+    of a table the trend does not read (posts) keeps it."""
     if (frozen := snapshot()) is not None:
-        return _revenue_figure(frozen.board())
-    return _revenue_chart(_board_view(period, comparison, filters))
+        built = frozen.board()
+        return _revenue_figure(built.trend, built.period, built.marks)
+    return _revenue_chart(_view(tables_version(board.TREND_TABLES), period, comparison, filters, marks_version()))
 
 
 def facts_files(
@@ -377,7 +440,7 @@ def kpi_chart(kind: str, period: Period, comparison: str, filters: dict[str, str
     if snapshot() is not None:
         return KPI_CHARTS[kind](period, filters, kpi)
     # The trend chart also shows the community events and the admin's notes.
-    marks = (tables_version(EVENT_TABLES), notes_version()) if kind == "trend" else ()
+    marks = marks_version() if kind == "trend" else ()
     return _kpi_chart(kind, _view(kpi_version(kpi.id), period, comparison, filters, marks), kpi.id, kpi)
 
 
@@ -391,8 +454,9 @@ def notes() -> list[annotations.Mark]:
     return _notes(notes_version())
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _marks(version: int, notes: tuple, start: date, end: date) -> list[annotations.Mark]:
+    # Kept as the object the board holds: its marks and a drill-down's for the same months are one list.
     return annotations.marks(cursor(), start, end)
 
 
@@ -401,4 +465,4 @@ def marks(period: Period) -> list[annotations.Mark]:
     if (frozen := snapshot()) is not None:
         return frozen.board().marks
     start = board.trend_period(period).start
-    return _marks(tables_version(EVENT_TABLES), notes_version(), start, period.end)
+    return _marks(*marks_version(), start, period.end)
