@@ -28,9 +28,9 @@ create or replace macro names_on(channels, source_table, channel) as
 
 -- of_channel(channels, source_table, name, channel): is a row of source_table with this name on the view's
 --   `channel` (null: every channel)? The same test as coalesce(mapped(...), 'unattributed') = channel: on a named
---   channel, whether the name is one of names_on's (one list for the query, not a lookup in the map per row:
---   at 5 M acts the board's channel filter cost 3x the board's reading of the same rows); on 'unattributed', the
---   lookup itself (a name no rule names, or null, or one the map does not hold).
+--   channel, whether the name is one of names_on's (one list for the query, not a key built and looked up in the
+--   map per row: at 5 M acts, a quarter's 623 K acts filtered in 6 ms of CPU instead of 8-10, the scan alone 1.3);
+--   on 'unattributed', the lookup itself (a name no rule names, or null, or one the map does not hold).
 -- Grain: a scalar.
 create or replace macro of_channel(channels, source_table, name, channel) as
     case
