@@ -1,8 +1,9 @@
 """Board KPI benchmark: every KPI for a quarter and its comparison on a large warehouse.
 
 Budget (DESIGN.md): an uncached period under 0.1 s warm with 5 M interactions, 1 M people, 2 M orders
-(under 0.3 s with 20 M: --scale 4). The board is timed from the aggregates and, for comparison in the
-same run, from the raw rows, and as the app computes a view after a posts upload (the families reading posts).
+(under 0.3 s with 20 M: --scale 4); 100 K referrals besides. The board is timed from the aggregates and, for
+comparison in the same run, from the raw rows, and as the app computes a view after a posts upload (the families
+reading posts).
 Usage: .venv/bin/python bench/kpis.py [--scale 1.0]
 The baseline, run in the same process, is one full scan of each of the three big tables
 (count of distinct people per table), so the ratio travels across machines.
@@ -36,7 +37,10 @@ SERIES_KPI = "conversion_rate"  # a KPI of the heaviest family (queries/conversi
 
 
 def fill(con, scale: float) -> dict[str, int]:
-    n = {k: int(v * scale) for k, v in {"people": 1e6, "interactions": 5e6, "orders": 2e6, "posts": 5e4}.items()}
+    n = {
+        k: int(v * scale)
+        for k, v in {"people": 1e6, "interactions": 5e6, "orders": 2e6, "posts": 5e4, "referrals": 1e5}.items()
+    }
 
     def day(rows: int) -> str:
         # Row i of a table lands 7919 s after row i - 1, over two years; a small table (run.py --size
@@ -69,6 +73,13 @@ def fill(con, scale: float) -> dict[str, int]:
     con.execute(
         """insert into spend select date '2024-11-01' + (i % 730)::integer, 'meta', 'c' || (i // 730), 50 + i % 100,
                   10000, 100, 1 from range(7300) t(i)"""
+    )
+    # One person in ten refers another (never themselves): advocacy tests each period's referrers against the
+    # customers and each new customer against the referred.
+    con.execute(
+        f"""insert into referrals select 'p' || (i % {n["people"]}),
+                   'p' || ((i + 1 + (i * 13) % ({n["people"]} - 1)) % {n["people"]}), {day(n["referrals"])}, 1
+            from range({n["referrals"]}) t(i)"""
     )
     con.execute(
         """insert into surveys select 's' || i, 'p' || i, timestamp '2024-11-01' + to_seconds((i * 7919) % 63072000),

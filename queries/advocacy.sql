@@ -52,7 +52,7 @@ acts_in_period as (
             customer_since < $end + interval 1 day as is_customer,
             person_id in (select person_id from referrers) as is_referrer
         from interaction_days($channels, $start, $end)
-        where ($channel is null or channel = $channel) and advocacy_acts > 0
+        where of_channel($channels, 'interactions', source_channel, $channel) and advocacy_acts > 0
     )
 ),
 

@@ -8,15 +8,17 @@
 with days as (
     select *, member_on(is_member, member_since, $end) as is_member_then
     from interaction_days($channels, $start, $end)
-    where $channel is null or channel = $channel
+    where of_channel($channels, 'interactions', source_channel, $channel)
 ),
 
 final as (
     select
         (select members from member_count($end)) as members,
+        -- Each aggregate's filter names its case, so that the other one aggregates nothing; in one aggregate over
+        --   the rows read once (a subquery over the rows read them twice, through a materialized copy of every column).
         case
             when $channel is null then count(*) filter (where is_first_in_period and is_member_then)
-            else (select count(distinct person_id) from days where is_member_then and $channel is not null)
+            else count(distinct person_id) filter (where is_member_then and $channel is not null)
         end as active_members,
         coalesce(sum(interactions) filter (where is_member_then), 0) as member_interactions,
         coalesce(sum(interactions), 0) as interactions,

@@ -31,7 +31,7 @@ new_in_period as (
 engaged as (
     select known_on(in_people, first_seen, $end) as is_known
     from engaged_people($channels, $start, $end)
-    where ($channel is null or channel = $channel) and $campaign is null
+    where of_channel($channels, 'interactions', source_channel, $channel) and $campaign is null
 ),
 
 engaged_new as materialized (

@@ -372,6 +372,43 @@ def test_advocates_count_each_customer_once_whatever_their_acts_and_referrals(co
     assert rebuilt_equal(con) == []
 
 
+def test_active_members_on_a_channel_count_each_member_once(con, config, tmp_path):
+    # On one channel the active members are deduplicated (a person's first act of the period may be on another
+    # channel): p1 acts on the forum on two days and on a Slack space (both community) and on Facebook (organic
+    # social); p2, a member, on the forum once; p3, not a member, on the forum; p4, a member, before the period.
+    people = "person_id,first_seen,is_member,member_since,acquisition_channel,referred_by,segment\n" + "".join(
+        f"p{i},2026-01-01 08:00:00,{'false' if i == 3 else 'true'},2026-01-01,forum,,s\n" for i in range(1, 5)
+    )
+    acts = [
+        ("e1", "p1", "2026-07-02 10:00:00", "facebook"),
+        ("e2", "p1", "2026-07-03 10:00:00", "forum"),
+        ("e3", "p1", "2026-07-04 10:00:00", "forum"),
+        ("e4", "p1", "2026-07-05 10:00:00", "slack"),
+        ("e5", "p2", "2026-07-06 10:00:00", "forum"),
+        ("e6", "p3", "2026-07-06 11:00:00", "forum"),
+        ("e7", "p4", "2026-06-20 10:00:00", "forum"),
+    ]
+    interactions = "event_id,person_id,occurred_at,channel,kind,post_id\n" + "".join(
+        f"{event},{person},{at},{channel},comment,\n" for event, person, at, channel in acts
+    )
+    for name, text in {"people.csv": people, "interactions.csv": interactions}.items():
+        assert load_file(con, config, write(tmp_path, name, text)).rejected == 0
+    july = Period(date(2026, 7, 1), date(2026, 7, 31))
+    for view, members, interactions in (
+        ({}, 2, 5),
+        ({"channel": "community"}, 2, 4),
+        ({"channel": "organic_social"}, 1, 1),
+        ({"channel": "unattributed"}, 0, 0),
+    ):
+        for fast in (True, False):
+            community = family_rows(con, config, july, view, fast)["community"]
+            assert (community["active_members"], community["member_interactions"]) == (members, interactions), (
+                view,
+                fast,
+            )
+    warehouse.install_relations(con)
+
+
 def test_a_file_from_before_the_advocacy_and_membership_columns_is_upgraded_and_rebuilt(demo, config):
     # A warehouse written before agg_interaction_days.prev_advocacy_day and agg_sale_days.is_member_sale: its
     # schema two migrations behind, its aggregates of the older SQL. Opening it adds the columns and rebuilds them.

@@ -88,6 +88,32 @@ def test_attributed_channel_applies_the_steps_in_order(con, person_fallback, by_
     assert found == channel
 
 
+# of_channel (queries/relations/00_channel_of.sql): the view's channel filter, tested on the names the map puts on
+# the channel; the same answer as looking each row's name up in the map, for every name and every channel.
+FILTER_MAP = {
+    "interactions:forum": "community",
+    "interactions:Luma": "events",
+    "interactions:luma:live": "events",  # a name holding the separator
+    "interactions:tiktok": None,  # a name no rule names
+    "orders:forum": "offline",  # another table's name: not the acts'
+    "campaign:events": "paid_social",
+}
+
+
+@pytest.mark.parametrize("channel", [None, "community", "events", "offline", "paid_social", "unattributed", "none"])
+def test_of_channel_is_the_lookup_of_each_name(con, channel):
+    channels = {"key": list(FILTER_MAP), "value": list(FILTER_MAP.values())}
+    names = ["forum", "Luma", "luma", "luma:live", "tiktok", "events", "unknown", "", None]
+    found = con.execute(
+        """select name, of_channel($channels, 'interactions', name, $channel::varchar),
+                  $channel is null or coalesce(mapped($channels, 'interactions', name), 'unattributed') = $channel
+           from unnest($names::varchar[]) as t(name)""",
+        {"channels": channels, "channel": channel, "names": names},
+    ).fetchall()
+    assert [(name, expected) for name, _, expected in found] == [(name, of) for name, of, _ in found]
+    assert any(of for _, of, _ in found) == (channel not in ("offline", "paid_social", "none"))
+
+
 # --------------------------------------------------------------------------- the map KPI queries read ($channels)
 
 MAPPED_FILES = {

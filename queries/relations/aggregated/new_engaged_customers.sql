@@ -14,6 +14,6 @@ create or replace macro new_engaged_customers(channels, on_channel, start_day, e
     from interaction_days(channels, start_day, end_day)
     where on_channel is not null
         and is_first_in_period
-        and channel = on_channel
+        and of_channel(channels, 'interactions', source_channel, on_channel)
         and known_on(in_people, first_seen, end_day)
         and customer_since >= start_day and customer_since < end_day + interval 1 day;
