@@ -18,7 +18,7 @@ from typing import NamedTuple
 import plotly.graph_objects as go
 import streamlit as st
 
-from legame import annotations, board, charts, export, i18n, warehouse
+from legame import annotations, board, charts, demo_data, export, i18n, warehouse
 from legame.fmt import NumberFormat
 from legame.kpis import Kpi, Period, compute, series
 from legame.kpis.facts import unit_words
@@ -324,6 +324,17 @@ def demo_state() -> str:
     if (frozen := snapshot()) is not None:
         return frozen.board().demo_state
     return _demo_state(data_version())
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _demo_rows(version: int) -> int:
+    return sum(demo_data.demo_rows(cursor()).values())
+
+
+def demo_rows() -> int:
+    """How many rows of the demo data are left (demo_data.demo_rows, all tables), read once per data version: the
+    Upload page says it on each of its runs while a file waits to be loaded."""
+    return _demo_rows(data_version())
 
 
 # -- Charts and files, built once per data version and view (a rerun re-sends them, never rebuilds them) --
