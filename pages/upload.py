@@ -146,8 +146,7 @@ for file in files or []:
         ready.append((file.name, data))
 
 if ready and demo_state in ("demo", "mixed"):
-    demo_rows = sum(demo_data.demo_rows(session.cursor()).values())
-    words = {"rows": fmt.number(demo_rows), "brand": demo_data.BRAND}
+    words = {"rows": fmt.number(cache.demo_rows()), "brand": demo_data.BRAND}
     st.warning(
         _("Loading your first file removes the demo data ({rows} rows from the fictional brand {brand}).", **words)
         if demo_state == "demo"

@@ -17,7 +17,7 @@ from datetime import timedelta
 import pytest
 from plotly.basedatatypes import BaseFigure
 
-from legame import annotations, board, charts, charts_value, export, value, warehouse
+from legame import annotations, board, charts, charts_value, demo_data, export, value, warehouse
 from legame.channels import Taxonomy
 from legame.config import ROOT
 from legame.kpis import engine
@@ -139,6 +139,24 @@ def test_a_second_run_of_the_upload_page_reads_the_demo_state_from_the_cache(app
     at.run()
     assert not at.exception
     assert calls["demo state"] == 0, +calls
+
+
+def test_a_file_waiting_on_the_upload_page_counts_the_demo_rows_once_per_data_version(app, local_server, counting):
+    """While a dropped file waits for Load, each click (the demo choice, a rerun) says how many demo rows a load
+    removes: counted once for the data as it is, and the number a count from scratch gives."""
+    counted = counting(demo_data, "demo_rows")
+    at = app.test().run()
+    at.switch_page("pages/upload.py").run()
+    posts = (ROOT / "data" / "demo" / "meta_posts.csv").read_text(encoding="utf-8-sig").split("\n")
+    data = "\n".join([posts[0], *(f"9{row}" if row else row for row in posts[1:])]).encode()
+    at.file_uploader(key="files").set_value(("meta_posts_new.csv", data, "text/csv")).run()
+    assert not at.exception and not at.error
+    at.run()
+    assert not at.exception
+    assert counted == Counter({"demo_rows": 1}), counted
+    rows = sum(demo_data.demo_rows(session._connection().cursor()).values())
+    warning = next(w.value for w in at.warning if "removes the demo data" in w.value)
+    assert f"({rows:,} rows from the fictional brand" in warning, (rows, warning)
 
 
 def test_the_customer_value_page_reads_the_fit_once_and_reruns_only_the_holdout_check(app, local_server, calls):

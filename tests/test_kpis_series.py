@@ -4,12 +4,13 @@ that period or that channel gives alone, over the raw rows and over the aggregat
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
 
 from legame import warehouse
-from legame.kpis import Period, series
+from legame.kpis import Period, engine, series
 from legame.kpis.registry import KPIS, MODEL_FAMILIES
 
 END = date(2026, 9, 30)  # a month's last day: every month of the trend is whole
@@ -57,3 +58,21 @@ def _exactly(values: dict) -> dict:
 def _month_end(first: date) -> date:
     following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return date.fromordinal(following.toordinal() - 1)
+
+
+def test_a_split_by_channel_from_the_channels_given_is_the_one_read_here(demo, config):
+    """The app gives the channels it holds (series.dimensions, once per data version): the same rows, in the same
+    order, as the channels read by the split itself (engine.split_values)."""
+    period = Period(date(2026, 7, 1), date(2026, 9, 30))
+    found = series.dimensions(demo, config)["channel"]
+    given = series.by_channel(demo, config, period, {}, KPI_IDS, found)
+    assert len(given) > 2
+    assert given == series.by_channel(demo, config, period, {}, KPI_IDS)
+
+
+def test_a_split_of_kpis_none_measurable_by_channel_reads_nothing(demo, config, counting):
+    unsplittable = [k for k in KPI_IDS if KPIS[k].unsplittable("channel")]
+    assert unsplittable
+    reads = counting(engine, "family_rows")
+    assert series.by_channel(demo, config, Period(date(2026, 7, 1), date(2026, 9, 30)), {}, unsplittable) == []
+    assert reads == Counter(), reads

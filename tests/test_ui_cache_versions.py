@@ -144,9 +144,13 @@ def show(at, kpi_id: str) -> None:
 
 @pytest.fixture
 def computed(counting) -> Counter:
-    """How many KPIs' series were computed, by KPI id."""
+    """How many times a family's series were computed (months or channels), by family."""
+
+    def families(con, config, when, filters, kpi_ids, *args, **kwargs) -> set[str]:
+        return {KPIS[i].family for i in kpi_ids}
+
     for name in ("monthly", "by_channel"):
-        counting(series, name, keys=lambda con, config, when, filters, kpi_ids, *args, **kwargs: kpi_ids)
+        counting(series, name, keys=families)
     return counting(series, "monthly", keys=lambda *args, **kwargs: [])
 
 
@@ -160,7 +164,7 @@ def test_a_posts_upload_changes_what_reads_posts_and_keeps_what_does_not(app, lo
     posts_before = trend(at)
     show(at, "active_community_ratio")
     members_before = trend(at)
-    assert computed == Counter({"conversation_rate": 2, "active_community_ratio": 2}), computed  # months, channels
+    assert computed == Counter({"engagement": 2, "community": 2}), computed  # months, channels
 
     upload(app, tmp_path, "meta_posts_more_comments.csv", posts_with_more_comments("1"))
     computed.clear()
@@ -170,11 +174,39 @@ def test_a_posts_upload_changes_what_reads_posts_and_keeps_what_does_not(app, lo
     assert computed == Counter(), computed
     assert trend(at) == members_before
     show(at, "conversation_rate")  # the KPI that reads posts: computed again, as from scratch
-    assert computed == Counter({"conversation_rate": 2}), computed
+    assert computed == Counter({"engagement": 2}), computed
     con = session._connection().cursor()
     fresh = [row["conversation_rate"] for row in series.monthly(con, app.config, Q3.end, {}, ["conversation_rate"])]
     assert trend(at) == pytest.approx(fresh)
     assert trend(at) != pytest.approx(posts_before)
+
+
+def channels_chart(at) -> dict:
+    """The values of the drill-down's by-channel chart, by the channel's label as shown."""
+    bars = json.loads(at.get("plotly_chart")[1].proto.spec)["data"][0]
+    return dict(zip(bars["y"], bars["x"], strict=True))
+
+
+def test_another_kpi_of_the_family_reads_no_series_again(app, local_server, computed):
+    """A drill-down's months and channels are read for the chosen KPI's whole family at once: choosing another KPI
+    of that family reads nothing again, and its charts show what its own series give, read from scratch."""
+    at = app.test().run()
+    at.switch_page("pages/community.py").run()
+    assert not at.exception
+    show(at, "engagement_rate")
+    assert computed == Counter({"engagement": 2, "community": 2}), computed  # the first KPI shown, then this one
+    con = session._connection().cursor()
+    labels = session.taxonomy().all_labels
+    for kpi_id in ("conversation_rate", "applause_rate", "engagement_rate"):
+        assert KPIS[kpi_id].family == "engagement"
+        computed.clear()
+        show(at, kpi_id)
+        assert computed == Counter(), (kpi_id, computed)
+        # From scratch, for this KPI alone.
+        fresh = [row[kpi_id] for row in series.monthly(con, app.config, Q3.end, {}, [kpi_id])]
+        assert trend(at) == pytest.approx(fresh), kpi_id
+        alone = series.by_channel(con, app.config, Q3, {}, [kpi_id])
+        assert alone and channels_chart(at) == pytest.approx({labels[r["channel"]]: r[kpi_id] for r in alone}), kpi_id
 
 
 def test_a_posts_upload_recomputes_the_boards_families_that_read_posts_and_no_other(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from concurrent import futures
 from concurrent.futures import Future
@@ -168,21 +170,99 @@ def _stage_in_one_pass(
 
     This is the common case and the fast one. Otherwise the caller re-reads the
     file in order, numbering rows, to say where the problems are and which
-    duplicate came last.
+    duplicate came last. A small file read so before with the same select gets its rows back (_KeptReads).
     """
     _fresh_rejects(con)
     select = staging_select(profile, source=_read_csv(sniffed, parallel=True), numbered=False, currency=config.currency)
     params = _csv_params(path, sniffed) | _bound(select, config)
-    try:
-        con.execute(f"create or replace temp table _staged as {select}", params)
-    except duckdb.Error as exc:
-        raise _unreadable(exc, sniffed, file_name) from None
+    key = _KEPT_READS.key(path, select, params)
+    if _KEPT_READS.restore(con, key):
+        return True
+    _read_in_one_pass(con, select, params, sniffed, file_name)
     keys = ", ".join(profile.table.key)
     bad, repeats = con.execute(
         f"select count(*) filter (where _bad), count(*) filter (where not _bad) - count(distinct ({keys})) "
         "filter (where not _bad) from _staged"
     ).fetchone()
-    return bad == 0 and repeats == 0 and not _short_rows(con)
+    good = bad == 0 and repeats == 0 and not _short_rows(con)
+    if good:
+        _KEPT_READS.keep(con, key)
+    return good
+
+
+def _read_in_one_pass(
+    con: duckdb.DuckDBPyConnection, select: str, params: dict[str, object], sniffed: Sniffed, file_name: str
+) -> None:
+    """`_staged`: the file read and parsed by `select`, in one parallel pass."""
+    try:
+        con.execute(f"create or replace temp table _staged as {select}", params)
+    except duckdb.Error as exc:
+        raise _unreadable(exc, sniffed, file_name) from None
+
+
+class _KeptReads:
+    """The staged rows of the last few small files read in one pass with every row good, by the bytes read and
+    the select with its bound values: what they hold depends on these alone, not on the database.
+
+    The Upload page previews a dropped file, previews it again after the demo choice, then loads it: each read
+    of a small file costs mostly the planning of its select (a posts export of 1,886 rows: ~70 ms CPU of a
+    ~90 ms preview), so the second preview and the load take the first one's rows back. Only a read with no
+    reject at all is kept (there is nothing of DuckDB's rejects to give back), as its rows and their types;
+    files above `max_bytes` are read again rather than held in memory.
+    """
+
+    def __init__(self, max_entries: int = 4, max_bytes: int = 4 * 1024 * 1024) -> None:
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self._kept: OrderedDict[str, tuple[list[tuple[str, str]], object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def key(self, path: Path, select: str, params: dict[str, object]) -> str | None:
+        """What a read depends on, digested (the salt among the bound values is never kept); None: not kept."""
+        if self.max_entries <= 0 or path.stat().st_size > self.max_bytes:
+            return None
+        bound = sorted((k, str(v)) for k, v in params.items() if k != "path")  # the file's name is not its bytes
+        read = hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(json.dumps([read, select, bound]).encode()).hexdigest()
+
+    def keep(self, con: duckdb.DuckDBPyConnection, key: str | None) -> None:
+        """Keep `_staged` as read (a read with a reject of DuckDB's is not kept)."""
+        if key is None or con.execute("select count(*) from reject_errors").fetchone()[0]:
+            return
+        types = [(row[0], row[1]) for row in con.execute("describe _staged").fetchall()]
+        rows = con.execute("select * from _staged").to_arrow_table()
+        with self._lock:
+            self._kept[key] = (types, rows)
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.max_entries:
+                self._kept.popitem(last=False)
+
+    def restore(self, con: duckdb.DuckDBPyConnection, key: str | None) -> bool:
+        """`_staged` as the kept read left it, with its column types, and DuckDB's rejects tables empty, as
+        that read left them; False when no read is kept for `key`."""
+        with self._lock:
+            kept = self._kept.get(key) if key is not None else None
+        if kept is None:
+            return False
+        types, rows = kept
+        columns = ", ".join(f"{ident(name)}::{kind} as {ident(name)}" for name, kind in types)
+        con.register("_kept_read", rows)
+        try:
+            con.execute(f"create or replace temp table _staged as select {columns} from _kept_read")
+        finally:
+            con.unregister("_kept_read")
+        con.execute(
+            "create temp table reject_errors (scan_id ubigint, file_id ubigint, line ubigint, line_byte_position "
+            "ubigint, byte_position ubigint, column_idx ubigint, column_name varchar, error_type varchar, "
+            "csv_line varchar, error_message varchar)"
+        )  # DuckDB's columns (its error_type an enum of the same words)
+        return True
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+_KEPT_READS = _KeptReads()
 
 
 def _insert_in_one_pass(

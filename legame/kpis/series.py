@@ -8,6 +8,7 @@ from typing import Any
 import duckdb
 
 from legame import queries
+from legame.channels import UNATTRIBUTED, Taxonomy
 from legame.config import Config
 from legame.kpis.engine import kpi_value, settings, split_values, views_rows
 from legame.kpis.params import channel_map, query_params
@@ -61,13 +62,25 @@ def dimensions(con: duckdb.DuckDBPyConnection, config: Config, kind: str | None 
 
 
 def by_channel(
-    con: duckdb.DuckDBPyConnection, config: Config, period: Period, filters: dict[str, str], kpi_ids: list[str]
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    period: Period,
+    filters: dict[str, str],
+    kpi_ids: list[str],
+    found: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """One row per channel of the taxonomy with data, unattributed last: {"channel": id, kpi_id: value, ...}.
 
-    Only KPIs measurable by channel; a channel where every one of them is n/a or zero is left out.
+    Only KPIs measurable by channel (none: no row, nothing read); a channel where every one of them is n/a or
+    zero is left out. `found`: the channels with data (dimensions()["channel"]) when the caller holds them
+    already (the app, once per data version); read here otherwise.
     """
     split = [i for i in kpi_ids if KPIS[i].unsplittable("channel") is None]
-    channels = split_values(con, config, "channel", period)
-    found = views_values(con, config, [(period, {**filters, "channel": c}) for c in channels], split)
-    return [{"channel": c, **row} for c, row in zip(channels, found, strict=True) if any(v for v in row.values())]
+    if not split:
+        return []
+    if found is None:
+        channels = split_values(con, config, "channel", period)
+    else:  # engine.split_values' rows, from the channels given
+        channels = [*(c for c in Taxonomy.from_config(config).labels if c in found), UNATTRIBUTED]
+    rows = views_values(con, config, [(period, {**filters, "channel": c}) for c in channels], split)
+    return [{"channel": c, **row} for c, row in zip(channels, rows, strict=True) if any(v for v in row.values())]

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import plotly.graph_objects as go
 import streamlit as st
 
-from legame import annotations, board, charts, export, i18n, warehouse
+from legame import annotations, board, charts, demo_data, export, i18n, warehouse
 from legame.fmt import NumberFormat
 from legame.kpis import Kpi, Period, compute, series
 from legame.kpis.facts import unit_words
@@ -204,30 +204,42 @@ def kpis_for(period: Period, comparison: str, filters: dict[str, str]) -> dict[s
     return {k.id: k for k in _view_kpis(period, comparison, filters)}
 
 
+def family_ids(family: str) -> list[str]:
+    """The KPIs of `family`, in the registry's order: a drill-down's series are read for the whole family at once
+    (its query gives every one of them), so choosing another KPI of the family reads nothing again."""
+    return [kpi_id for kpi_id, kdef in KPIS.items() if kdef.family == family]
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
-def _monthly(version: int, end: date, filters: tuple, kpi_id: str) -> list[dict]:
+def _monthly(version: int, end: date, filters: tuple, family: str) -> list[dict]:
     # Numbers only (no words): shared by every language.
-    return series.monthly(cursor(), config(), end, dict(filters), [kpi_id])
+    return series.monthly(cursor(), config(), end, dict(filters), family_ids(family))
 
 
 def monthly(end: date, filters: dict[str, str], kpi_id: str) -> list[dict]:
     """The KPI month by month for the twelve months up to `end`."""
     if (frozen := snapshot()) is not None:
         return frozen.monthly_for(kpi_id)
-    return _monthly(kpi_version(kpi_id), end, tuple(sorted(filters.items())), kpi_id)
+    rows = _monthly(kpi_version(kpi_id), end, tuple(sorted(filters.items())), KPIS[kpi_id].family)
+    return [{"month": row["month"], kpi_id: row[kpi_id]} for row in rows]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _channels(version: int, start: date, end: date, filters: tuple, kpi_id: str) -> list[dict]:
-    return series.by_channel(cursor(), config(), Period(start, end), dict(filters), [kpi_id])
+def _channels(version: int, start: date, end: date, filters: tuple, family: str, found: tuple) -> list[dict]:
+    return series.by_channel(cursor(), config(), Period(start, end), dict(filters), family_ids(family), list(found))
 
 
 def by_channel(period: Period, filters: dict[str, str], kpi_id: str) -> list[dict]:
+    """The KPI in each channel with data where it is neither n/a nor zero (series.by_channel for it alone)."""
     if (frozen := snapshot()) is not None:
         return frozen.channels_for(kpi_id)
     # The channels with data come from every table, but a channel only another table has gives this KPI
-    # nothing to show (series.by_channel leaves it out): the KPI's own tables decide.
-    return _channels(kpi_version(kpi_id), period.start, period.end, tuple(sorted(filters.items())), kpi_id)
+    # nothing to show (left out below): the KPI's own tables decide the version. The channels are the pickers'.
+    found = tuple(dimensions()["channel"])
+    rows = _channels(
+        kpi_version(kpi_id), period.start, period.end, tuple(sorted(filters.items())), KPIS[kpi_id].family, found
+    )
+    return [{"channel": row["channel"], kpi_id: row[kpi_id]} for row in rows if row.get(kpi_id)]
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -312,6 +324,17 @@ def demo_state() -> str:
     if (frozen := snapshot()) is not None:
         return frozen.board().demo_state
     return _demo_state(data_version())
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _demo_rows(version: int) -> int:
+    return sum(demo_data.demo_rows(cursor()).values())
+
+
+def demo_rows() -> int:
+    """How many rows of the demo data are left (demo_data.demo_rows, all tables), read once per data version: the
+    Upload page says it on each of its runs while a file waits to be loaded."""
+    return _demo_rows(data_version())
 
 
 # -- Charts and files, built once per data version and view (a rerun re-sends them, never rebuilds them) --
