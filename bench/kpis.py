@@ -130,8 +130,8 @@ def measure(con, config: Config, period: Period = QUARTER, repeat: int = 5) -> d
     """Seconds: the baseline, the board's first run, and its warm median from the aggregates and from
     the raw rows (the path before the aggregates, still what a file without them reads)."""
 
-    def board() -> None:
-        kpis = compute(con, config, period)
+    def board(channels: dict | None = None) -> None:
+        kpis = compute(con, config, period, channels=channels)
         missing = [k.id for k in kpis if k.value is None and k.family not in ("clv", "clv_model")]
         assert not missing, missing
 
@@ -152,9 +152,12 @@ def measure(con, config: Config, period: Period = QUARTER, repeat: int = 5) -> d
             warehouse.install_relations(con)
 
     cold = timed(board)
+    # Warm, as the app computes an uncached view: with the channel map it keeps per data version (cache.channel_map).
+    # A posts upload is a new data version: the app reads the map again, as after_posts_upload does here.
+    channels = channel_map(con, config)
     fast, fast_cpu, posts, raw, base = [], [], [], [], []
     for _ in range(repeat):  # interleaved, so that a busy moment of the machine weighs on them all
-        wall, cpu = timed_cpu(board)
+        wall, cpu = timed_cpu(lambda: board(channels))
         fast.append(wall)
         fast_cpu.append(cpu)
         posts.append(timed_cpu(after_posts_upload))

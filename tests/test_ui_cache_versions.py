@@ -21,7 +21,7 @@ import pytest
 from legame import aggregates, annotations, board, charts, i18n, kpis, queries, warehouse
 from legame.fmt import NumberFormat
 from legame.ingest.exports import load_export
-from legame.kpis import engine, series
+from legame.kpis import engine, params, series
 from legame.kpis.params import channel_map, query_params
 from legame.kpis.period import Period, preset
 from legame.kpis.registry import FAMILY_TABLES, KPIS, MODEL_FAMILIES
@@ -212,7 +212,7 @@ def test_another_kpi_of_the_family_reads_no_series_again(app, local_server, comp
 def test_a_posts_upload_recomputes_the_boards_families_that_read_posts_and_no_other(
     app, local_server, counting, tmp_path
 ):
-    computed = counting(engine, "periods_rows", keys=lambda con, config, periods, filters, families=None: families)
+    computed = counting(engine, "periods_rows", keys=lambda con, config, periods, filters, families=None, *_: families)
     at = app.test().run()
     assert not at.exception and len(at.metric) == 8
     before = {m.label: m.value for m in at.metric}
@@ -293,3 +293,32 @@ def test_the_revenue_chart_is_made_again_by_an_upload_of_what_it_reads_and_by_no
     assert made == Counter({"revenue chart": 1, "trend": 1}), made
     assert revenue_chart(at) != before
     as_from_scratch()
+
+
+def test_the_channel_map_is_read_once_per_data_version_and_again_after_a_load(app, local_server, counting, tmp_path):
+    """The board, the pickers and a drill-down's months and channels bind the data's channel map kept per data
+    version (cache.channel_map): one read for all of them, another after a load, and the numbers are those of a
+    computation that reads the map itself."""
+    for module in (params, engine, series):  # the map's function and the engine's and series' own names for it
+        read = counting(module, "channel_map", label="read")
+    at = app.test().run()
+    assert not at.exception and len(at.metric) == 8
+    at.switch_page("pages/community.py").run()
+    assert not at.exception
+    show(at, "engagement_rate")
+    assert read == Counter({"read": 1}), read
+
+    upload(app, tmp_path, "meta_posts_more_comments.csv", posts_with_more_comments("4"))
+    read.clear()
+    at.switch_page("pages/board.py").run()
+    assert not at.exception
+    at.switch_page("pages/community.py").run()
+    show(at, "conversation_rate")
+    assert read == Counter({"read": 1}), read
+    con = session._connection().cursor()
+    fresh = [row["conversation_rate"] for row in series.monthly(con, app.config, Q3.end, {}, ["conversation_rate"])]
+    assert trend(at) == pytest.approx(fresh)
+    period = preset(DEFAULT_PRESET, board.anchor_date(con))
+    with i18n.language("en"):
+        shown = cache.board_for(period, "previous", {})
+    assert [k.as_dict() for k in shown.kpis] == [k.as_dict() for k in kpis.compute(con, app.config, period)]

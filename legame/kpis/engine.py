@@ -209,13 +209,16 @@ def views_rows(
     config: Config,
     views: Sequence[tuple[Period, dict[str, str]]],
     families: Collection[str] | None = None,
+    channels: dict[str, list[str]] | None = None,
 ) -> list[dict[str, dict[str, Any]]]:
     """family_rows for each (period, filters) view, read at once on READERS cursors of their own: a view's
     queries spend about half their time binding and planning, on one core each (at 5 M acts, conversion.sql
-    plans in ~0.03 s and runs a quarter in ~0.04 s), so two views take about the time of one on two cores."""
+    plans in ~0.03 s and runs a quarter in ~0.04 s), so two views take about the time of one on two cores.
+    `channels`: the data's channel map (params.channel_map) when the caller holds it for this data (the app keeps
+    one per data version); read here otherwise, once for every view."""
     chosen = set(families) if families is not None else None
-    # One channel map for every view: the data's names, mapped once (params.channel_map).
-    channels = channel_map(con, config) if _reads_channels(chosen or {k.family for k in KPIS.values()}) else None
+    if channels is None and _reads_channels(chosen or {k.family for k in KPIS.values()}):
+        channels = channel_map(con, config)
     if len(views) == 1:
         period, filters = views[0]
         return [family_rows(con, config, period, filters, chosen, channels)]
@@ -239,9 +242,10 @@ def periods_rows(
     periods: Sequence[Period],
     filters: dict[str, str],
     families: Collection[str] | None = None,
+    channels: dict[str, list[str]] | None = None,
 ) -> list[dict[str, dict[str, Any]]]:
     """family_rows for each period of one view (views_rows)."""
-    return views_rows(con, config, [(period, filters) for period in periods], families)
+    return views_rows(con, config, [(period, filters) for period in periods], families, channels)
 
 
 def blocked_by(kdef: KpiDef, filters: dict[str, str]) -> tuple[str, str] | None:
@@ -360,11 +364,13 @@ def compute(
     filters: dict[str, str] | None = None,
     *,
     families: Collection[str] | None = None,
+    channels: dict[str, list[str]] | None = None,
 ) -> list[Kpi]:
     """Every registered KPI for `period`, compared with the previous period or the same one a year ago.
 
     `filters` may hold a `channel` and a `campaign`; each KPI says which filters it honours. `families`:
-    only the KPIs of those families (every one by default).
+    only the KPIs of those families (every one by default). `channels`: the data's channel map
+    (params.channel_map) when the caller holds it for the data as it is; read here otherwise.
     """
     if comparison_kind not in COMPARISONS:
         raise ValueError(_("comparison must be one of {choices}", choices=", ".join(COMPARISONS)))
@@ -372,7 +378,7 @@ def compute(
     Taxonomy.from_config(config).check(filters.get("channel"))
     comparison = period.comparison(comparison_kind)
     chosen = [k for k in KPIS.values() if families is None or k.family in families]
-    rows, previous_rows = periods_rows(con, config, (period, comparison), filters, {k.family for k in chosen})
+    rows, previous_rows = periods_rows(con, config, (period, comparison), filters, {k.family for k in chosen}, channels)
     return [_build(kdef, rows, previous_rows, config, period, comparison, comparison_kind, filters) for kdef in chosen]
 
 
@@ -393,11 +399,15 @@ class Split:
         }
 
 
-def split_values(con: duckdb.DuckDBPyConnection, config: Config, by: str, period: Period) -> list[str]:
-    """The channels (taxonomy order) or campaigns with data, then unattributed: the rows of a split."""
+def split_values(
+    con: duckdb.DuckDBPyConnection, config: Config, by: str, period: Period, found: list[str] | None = None
+) -> list[str]:
+    """The channels (taxonomy order) or campaigns with data, then unattributed: the rows of a split. `found`:
+    the channels or campaigns with data (series.dimensions) when the caller holds them; read here otherwise."""
     from legame.kpis.series import dimensions
 
-    found = dimensions(con, config, by)[by]
+    if found is None:
+        found = dimensions(con, config, by)[by]
     if by == "channel":
         ordered = [c for c in Taxonomy.from_config(config).labels if c in found]
     else:

@@ -8,12 +8,13 @@ from typing import Any
 import duckdb
 
 from legame import queries
-from legame.channels import UNATTRIBUTED, Taxonomy
 from legame.config import Config
 from legame.kpis.engine import kpi_value, settings, split_values, views_rows
 from legame.kpis.params import channel_map, query_params
 from legame.kpis.period import Period, preset
 from legame.kpis.registry import KPIS
+
+Channels = dict[str, list[str]]  # the data's channel map (params.channel_map)
 
 
 def values(
@@ -24,10 +25,14 @@ def values(
 
 
 def views_values(
-    con: duckdb.DuckDBPyConnection, config: Config, views: list[tuple[Period, dict[str, str]]], kpi_ids: list[str]
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    views: list[tuple[Period, dict[str, str]]],
+    kpi_ids: list[str],
+    channels: Channels | None = None,
 ) -> list[dict[str, float | None]]:
-    """`values` for each (period, filters) view, the views read at once (engine.views_rows)."""
-    found = views_rows(con, config, views, {KPIS[i].family for i in kpi_ids})
+    """`values` for each (period, filters) view, the views read at once (engine.views_rows; `channels` as there)."""
+    found = views_rows(con, config, views, {KPIS[i].family for i in kpi_ids}, channels)
     out = []
     for (period, filters), rows in zip(views, found, strict=True):
         values_ = settings(config, period, filters)
@@ -42,20 +47,26 @@ def monthly(
     filters: dict[str, str],
     kpi_ids: list[str],
     months: int = 12,
+    channels: Channels | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per calendar month up to the month of `end`: {"month": first day, kpi_id: value, ...}."""
+    """One row per calendar month up to the month of `end`: {"month": first day, kpi_id: value, ...}.
+    `channels`: the data's channel map when the caller holds it (engine.views_rows)."""
     periods = [preset("this_month", end)]
     for _ in range(months - 1):
         periods.insert(0, periods[0].comparison())
-    found = views_values(con, config, [(month, filters) for month in periods], kpi_ids)
+    found = views_values(con, config, [(month, filters) for month in periods], kpi_ids, channels)
     return [{"month": month.start, **row} for month, row in zip(periods, found, strict=True)]
 
 
-def dimensions(con: duckdb.DuckDBPyConnection, config: Config, kind: str | None = None) -> dict[str, list[str]]:
+def dimensions(
+    con: duckdb.DuckDBPyConnection, config: Config, kind: str | None = None, channels: Channels | None = None
+) -> dict[str, list[str]]:
     """The channels (taxonomy ids, unattributed included) and campaigns in the data, for the filter pickers;
-    `kind` ("channel" or "campaign"): that one alone, the other left empty."""
+    `kind` ("channel" or "campaign"): that one alone, the other left empty. `channels`: the data's channel map
+    when the caller holds it; read here otherwise."""
     found: dict[str, list[str]] = {"channel": [], "campaign": []}
-    params = query_params(config, Period(date.min, date.min), {}, channel_map(con, config))
+    channels = channel_map(con, config) if channels is None else channels
+    params = query_params(config, Period(date.min, date.min), {}, channels)
     for row in queries.run(con, "dimensions", **params, kind=kind):
         found[row["kind"]].append(row["name"])
     return found
@@ -68,19 +79,17 @@ def by_channel(
     filters: dict[str, str],
     kpi_ids: list[str],
     found: list[str] | None = None,
+    channels: Channels | None = None,
 ) -> list[dict[str, Any]]:
     """One row per channel of the taxonomy with data, unattributed last: {"channel": id, kpi_id: value, ...}.
 
     Only KPIs measurable by channel (none: no row, nothing read); a channel where every one of them is n/a or
     zero is left out. `found`: the channels with data (dimensions()["channel"]) when the caller holds them
-    already (the app, once per data version); read here otherwise.
+    already (the app, once per data version); read here otherwise. `channels`: the data's channel map, likewise.
     """
     split = [i for i in kpi_ids if KPIS[i].unsplittable("channel") is None]
     if not split:
         return []
-    if found is None:
-        channels = split_values(con, config, "channel", period)
-    else:  # engine.split_values' rows, from the channels given
-        channels = [*(c for c in Taxonomy.from_config(config).labels if c in found), UNATTRIBUTED]
-    rows = views_values(con, config, [(period, {**filters, "channel": c}) for c in channels], split)
-    return [{"channel": c, **row} for c, row in zip(channels, rows, strict=True) if any(v for v in row.values())]
+    names = split_values(con, config, "channel", period, found)
+    rows = views_values(con, config, [(period, {**filters, "channel": c}) for c in names], split, channels)
+    return [{"channel": c, **row} for c, row in zip(names, rows, strict=True) if any(v for v in row.values())]
