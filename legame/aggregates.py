@@ -3,7 +3,7 @@
 A board reads a period's slice of these through the aggregated relations (queries/relations/aggregated/),
 which have the same names and columns as the raw-row definitions (queries/relations/raw/), so one set of
 KPI queries (queries/*.sql) runs over either and tests hold the two equal. Every
-aggregate is keyed by person: whoever writes orders, interactions or people first marks the people
+aggregate is keyed by person: whoever writes orders, interactions, people or referrals first marks the people
 its rows name (`mark`), then `refresh` recomputes those people's aggregate rows, in the same
 transaction. The SQL lives in queries/aggregates/, one file per table, run in file-name order.
 """
@@ -20,9 +20,9 @@ AGGREGATES_DIR = Path(__file__).resolve().parent.parent / "queries" / "aggregate
 # The people recomputed now (_agg_scope, and the in_scope test every person table's SQL selects them by).
 SCOPE_SQL = AGGREGATES_DIR.parent / "aggregate_scope.sql"
 # The raw tables the aggregates are computed from, and the column naming the person each row is about.
-SOURCES = {"orders": "person_id", "interactions": "person_id", "people": "person_id"}
+SOURCES = {"orders": "person_id", "interactions": "person_id", "people": "person_id", "referrals": "referrer_id"}
 # Aggregate table of each file in AGGREGATES_DIR (the file name after its order prefix).
-PERSON_TABLES = ("agg_first_sales", "agg_sale_days", "agg_interaction_days", "agg_customer_acts")
+PERSON_TABLES = ("agg_first_sales", "agg_sale_days", "agg_interaction_days", "agg_customer_acts", "agg_referrals")
 WHOLE_TABLES = ("agg_members", "agg_channel_names", "agg_order_days")  # small: recomputed whole on every refresh
 # Above this share of all people, a refresh rebuilds the tables whole rather than by person.
 WHOLE_SHARE = 0.5

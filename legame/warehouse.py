@@ -462,6 +462,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # aggregates' changed SQL brings on connect.
         "alter table agg_sale_days add column is_member_sale boolean",
     ),
+    (
+        # Each referral with its referrer's first sale (queries/aggregates/8_referrals.sql): a period's referrers
+        # who are customers are read from the referrals alone, not looked up among every customer (#15). Filled by
+        # the rebuild the aggregates' changed SQL brings on connect.
+        """create table agg_referrals (
+            person_id varchar not null,
+            referred_at timestamp not null,
+            referrer_since timestamp
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -23,11 +23,9 @@ with answers_in_period as (
 
 -- The customers who made a referral in the period (referrals carry no channel: unattributed).
 referrers as (
-    select distinct referrer_id as person_id
-    from referrals
-    where referred_at >= $start and referred_at < $end + interval 1 day
-        and ($channel is null or $channel = 'unattributed')
-        and referrer_id in (select person_id from customers_by($end))
+    select person_id
+    from customer_referrers($start, $end)
+    where $channel is null or $channel = 'unattributed'
 ),
 
 -- Only the rows with an act of advocacy (a ugc act is one: is_advocacy_kind), read once.

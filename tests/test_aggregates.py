@@ -187,7 +187,8 @@ def test_loads_that_replace_rows_keep_the_aggregates_current(con, config, tmp_pa
     # The same keys again with other people, dates and values: replaced rows move between people and days.
     for path in random_exports(second, 4):
         report = load_file(con, config, path)
-        assert report.replaced or path.stem not in aggregates.SOURCES
+        # A referral's key is its two people: one replaced keeps its referrer (tested on its own below).
+        assert report.replaced or path.stem not in aggregates.SOURCES or path.stem == "referrals"
     assert differences(con, config, PERIODS[:2]) == []
     assert rebuilt_equal(con) == []
 
@@ -217,6 +218,41 @@ def test_forgetting_a_person_updates_the_aggregates(con, config, tmp_path):
     after = family_rows(con, config, PERIODS[0], {})
     assert after["community"]["active_members"] == 1 and after["conversion"]["new_customers"] == 1
     assert after["conversion"]["attributed_revenue"] == 25
+    assert differences(con, config, PERIODS[:1]) == []
+    assert rebuilt_equal(con) == []
+
+
+def test_a_referrer_counts_as_an_advocate_once_a_customer_and_not_once_erased(con, config, tmp_path):
+    """agg_referrals keeps each referral's referrer's first sale: a later orders load, a referrals load, a
+    replaced referral and an erasure each change who of the period's referrers is a customer by its end."""
+    q3 = PERIODS[0]
+    referrals, orders = "referrer_id,referred_id,referred_at", "order_id,person_id,ordered_at,revenue"
+
+    def load(name: str, *lines: str) -> None:
+        assert load_file(con, config, write(tmp_path, name, "\n".join(lines) + "\n")).rejected == 0
+
+    def advocates() -> int:
+        found = family_rows(con, config, q3, {})["advocacy"]["advocates"]
+        assert found == family_rows(con, config, q3, {}, fast=False)["advocacy"]["advocates"]
+        return found
+
+    load(
+        "referrals.csv",
+        referrals,
+        "ana@example.com,cy@example.com,2026-07-10",
+        "bo@example.com,di@example.com,2026-08-10",
+    )
+    assert advocates() == 0  # neither referrer has bought
+    load("orders.csv", orders, "o1,ana@example.com,2026-09-01,40", "o2,bo@example.com,2026-10-02,25")
+    assert advocates() == 1  # Ana bought by the end of the quarter, Bo only after it
+    load("referrals2.csv", referrals, "bo@example.com,di@example.com,2026-11-01")  # the same referral, moved out
+    load("orders2.csv", orders, "o3,bo@example.com,2026-07-02,10")
+    assert advocates() == 1  # Bo is a customer now, but his referral left the quarter
+    load("referrals3.csv", referrals, "bo@example.com,ed@example.com,2026-09-30 23:00:00")
+    assert advocates() == 2
+    assert rebuilt_equal(con) == []
+    forget(con, config, "ana@example.com")
+    assert advocates() == 1
     assert differences(con, config, PERIODS[:1]) == []
     assert rebuilt_equal(con) == []
 
@@ -410,16 +446,19 @@ def test_active_members_on_a_channel_count_each_member_once(con, config, tmp_pat
 
 
 def test_a_file_from_before_the_advocacy_and_membership_columns_is_upgraded_and_rebuilt(demo, config):
-    # A warehouse written before agg_interaction_days.prev_advocacy_day and agg_sale_days.is_member_sale: its
-    # schema two migrations behind, its aggregates of the older SQL. Opening it adds the columns and rebuilds them.
+    # A warehouse written before agg_interaction_days.prev_advocacy_day, agg_sale_days.is_member_sale and
+    # agg_referrals: its schema three migrations behind, its aggregates of the older SQL. Opening it adds the
+    # columns and the table and rebuilds them.
     demo.execute("alter table agg_interaction_days drop column prev_advocacy_day")
     demo.execute("alter table agg_sale_days drop column is_member_sale")
-    demo.execute("delete from schema_version where version > $v", {"v": warehouse.SCHEMA_VERSION - 2})
+    demo.execute("drop table agg_referrals")
+    demo.execute("delete from schema_version where version > $v", {"v": warehouse.SCHEMA_VERSION - 3})
     demo.execute("update aggregates_version set sha256 = 'older'")
     demo.close()
     con = warehouse.connect(config)
     assert aggregates.usable(con)
     assert con.execute("select count(*) from agg_interaction_days where prev_advocacy_day is not null").fetchone()[0]
     assert con.execute("select count(*) from agg_sale_days where is_member_sale").fetchone()[0]
+    assert con.execute("select count(*) from agg_referrals where referrer_since is not null").fetchone()[0]
     assert differences(con, config, PERIODS[:1]) == []
     con.close()
