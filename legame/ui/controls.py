@@ -54,11 +54,14 @@ def _date_from_url(key: str, default: date) -> date:
 def _choice(label: str, key: str, options: dict[str, str], default: str, widget=st.segmented_control) -> str:
     """A picker whose value lives in the URL as a stable id (?period=last_quarter), not its label.
 
-    `options` maps each id to its label as shown (already in the reader's language)."""
+    `options` maps each id to its label as shown (already in the reader's language). Segmented controls and pills
+    (one family with one script chunk) unless a list is too long for buttons: a select box's script is many chunks
+    that a browser loads and runs before the cards below it appear (bench/browser.py)."""
     initial = _from_url(key, options, default)
-    kwargs = {"index": list(options).index(initial)} if widget is st.selectbox else {"default": initial}
-    if widget is not st.selectbox:
-        kwargs["required"] = True
+    if widget is st.selectbox:
+        kwargs = {"index": list(options).index(initial)}
+    else:
+        kwargs = {"default": initial, "required": True}
     return widget(label, list(options), format_func=options.get, key=f"widget_{key}", **kwargs)
 
 
@@ -83,12 +86,10 @@ def period_controls(anchor: date) -> tuple[Period, str, str]:
             view = _choice(_("View"), "view", _views(), "cards")
         keep_in_url(view=view)
         return pinned.period, pinned.compare, view
-    left, middle, right = st.columns([3, 4, 3], vertical_alignment="bottom")
-    with left:
-        name = _choice(_("Period"), "period", presets(), DEFAULT_PRESET, widget=st.selectbox)
-    with middle:
+    # Pills wrap onto a second row as a whole when seven periods do not fit (Italian's names, a phone).
+    name = _choice(_("Period"), "period", presets(), DEFAULT_PRESET, widget=st.pills)
+    with st.container(horizontal=True, gap="medium"):
         comparison = _choice(_("Compared with"), "compare", comparisons(), "previous")
-    with right:
         view = _choice(_("View"), "view", _views(), "cards")
     if name != "custom":
         keep_in_url(period=name, compare=comparison, view=view, **{"from": None, "to": None})
@@ -175,16 +176,46 @@ def filter_controls(dimensions: dict[str, list[str]]) -> dict[str, str]:
             )
             st.stop()
         return pinned.filters
-    left, right, _rest = st.columns([3, 4, 3])
     filters = {}
-    for column, key in ((left, "channel"), (right, "campaign")):
-        options = {ALL: all_of(key), **{name: dimension_label(key, name) for name in dimensions.get(key, [])}}
-        with column:
-            value = _choice(filter_label(key), key, options, ALL, widget=st.selectbox)
-        if value != ALL:
-            filters[key] = value
+    channel = _choice(filter_label("channel"), "channel", _options("channel", dimensions), ALL, widget=st.pills)
+    if channel != ALL:
+        filters["channel"] = channel
+    campaign = _campaign_picker(_options("campaign", dimensions))
+    if campaign != ALL:
+        filters["campaign"] = campaign
     keep_in_url(**{key: filters.get(key) for key in ("channel", "campaign")})
     return filters
+
+
+CAMPAIGN_PICKER = "campaign_picker"  # session state: the reader asked for the campaign picker
+
+
+def _ask_for_campaigns() -> None:
+    st.session_state[CAMPAIGN_PICKER] = True
+
+
+def _options(dimension: str, dimensions: dict[str, list[str]]) -> dict[str, str]:
+    """A filter's choices by id: everything, then each channel or campaign in the data."""
+    names = dimensions.get(dimension, [])
+    return {ALL: all_of(dimension), **{name: dimension_label(dimension, name) for name in names}}
+
+
+def _campaign_picker(options: dict[str, str]) -> str:
+    """Campaigns can be dozens: a select box, shown once asked for (or when the URL names a campaign), so that a
+    board opened on every campaign does not load a select box's script before its cards."""
+    if len(options) == 1:
+        return ALL
+    if not st.session_state.get(CAMPAIGN_PICKER) and _from_url("campaign", options, ALL) == ALL:
+        st.button(
+            _("Filter by campaign"),
+            icon=":material/filter_list:",
+            type="tertiary",
+            on_click=_ask_for_campaigns,
+        )
+        return ALL
+    st.session_state[CAMPAIGN_PICKER] = True  # stays once shown, also when back on every campaign
+    with st.columns([3, 7])[0]:
+        return _choice(filter_label("campaign"), "campaign", options, ALL, widget=st.selectbox)
 
 
 def demo_banner(state: str, upload_page: bool = False) -> None:
