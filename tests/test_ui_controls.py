@@ -7,10 +7,12 @@ The app under AppTest on the demo, as tests/test_share.py runs it.
 
 from __future__ import annotations
 
+from datetime import date
+
 from streamlit.testing.v1 import AppTest
 
 from legame.safe import for_markdown
-from tests import test_share
+from tests import test_share, test_ui_run_cost
 
 app, demo_database, local_server = test_share.app, test_share.demo_database, test_share.local_server
 
@@ -62,6 +64,21 @@ def test_the_choices_go_to_the_url_and_the_url_opens_them_again(app, local_serve
     assert again.subheader[0].value == shown
     group(again, "Channel").set_value("all").run()
     assert url(again, "channel") is None and " · channel" not in again.subheader[0].value
+
+
+def test_a_custom_period_asks_for_its_days_right_under_the_period(app, local_server):
+    at = app.test().run()
+    group(at, "Period").set_value("custom").run()
+    shown = [node for node in test_ui_run_cost.nodes(at.main) if node.type in ("button_group", "date_input")]
+    assert [node.label for node in shown][:4] == ["Period", "From", "To", "Compared with"]
+    at.date_input(key="widget_from").set_value(date(2025, 1, 1))
+    at.date_input(key="widget_to").set_value(date(2025, 3, 31)).run()
+    assert not at.exception
+    assert [url(at, key) for key in ("period", "from", "to")] == ["custom", "2025-01-01", "2025-03-31"]
+    assert at.subheader[0].value == "Q1 2025 compared with Q4 2024"
+    group(at, "Period").set_value("last_month").run()
+    assert "from" not in at.query_params and "to" not in at.query_params
+    assert not [day for day in at.date_input if day.key in ("widget_from", "widget_to")]
 
 
 def test_the_campaign_filter_is_one_click_away_and_stays(app, local_server):

@@ -88,12 +88,20 @@ def period_controls(anchor: date) -> tuple[Period, str, str]:
         return pinned.period, pinned.compare, view
     # Pills wrap onto a second row as a whole when seven periods do not fit (Italian's names, a phone).
     name = _choice(_("Period"), "period", presets(), DEFAULT_PRESET, widget=st.pills)
+    days = _custom_days(anchor) if name == "custom" else None  # right under the period they define
     with st.container(horizontal=True, gap="medium"):
         comparison = _choice(_("Compared with"), "compare", comparisons(), "previous")
         view = _choice(_("View"), "view", _views(), "cards")
-    if name != "custom":
+    if days is None:
         keep_in_url(period=name, compare=comparison, view=view, **{"from": None, "to": None})
         return preset(name, anchor), comparison, view
+    start, end = days
+    keep_in_url(period=name, compare=comparison, view=view, **{"from": start.isoformat(), "to": end.isoformat()})
+    return Period.custom(start, end), comparison, view
+
+
+def _custom_days(anchor: date) -> tuple[date, date]:
+    """A custom period's first and last day, picked (and kept in the URL's from= and to=)."""
     default = preset(DEFAULT_PRESET, anchor)
     start_col, end_col, _rest = st.columns([2, 2, 6])
     order = NumberFormat.for_reader(session.config()).date_input
@@ -103,8 +111,7 @@ def period_controls(anchor: date) -> tuple[Period, str, str]:
     if end < start:
         st.warning(_("The end date is before the start date; showing the start date alone."))
         end = start
-    keep_in_url(period=name, compare=comparison, view=view, **{"from": start.isoformat(), "to": end.isoformat()})
-    return Period.custom(start, end), comparison, view
+    return start, end
 
 
 ALL = "all"
