@@ -1,6 +1,6 @@
-"""The board's pickers (legame/ui/controls.py): buttons and pills for the period, comparison, view and channel; the
-campaign's select box only once asked for or named by the URL, so a board opened on every campaign loads no select
-box's script before its cards (#15). Every choice lives in the URL, and a URL opens the same choices again.
+"""The board's pickers (legame/ui/controls.py): pills and buttons for the period, comparison and view; the channel's
+pills and the campaign's select box only once asked for or named by the URL, so a board on every channel and campaign
+lays out neither before its cards (#15). Every choice lives in the URL, and a URL opens the same choices again.
 
 The app under AppTest on the demo, as tests/test_share.py runs it.
 """
@@ -16,14 +16,15 @@ from tests import test_share, test_ui_run_cost
 
 app, demo_database, local_server = test_share.app, test_share.demo_database, test_share.local_server
 
-PICKERS = ["Period", "Compared with", "View", "Channel"]
+PICKERS = ["Period", "Compared with", "View"]
+FILTERS = "Filter by channel or campaign"
 
 
 def group(at: AppTest, label: str):
     return next(g for g in at.main.button_group if g.label == label)
 
 
-def campaign_button(at: AppTest, label: str = "Filter by campaign"):
+def filters_button(at: AppTest, label: str = FILTERS):
     return [b for b in at.button if b.label == label]
 
 
@@ -32,18 +33,19 @@ def url(at: AppTest, key: str) -> str | None:
     return value[0] if isinstance(value, list) else value
 
 
-def test_the_board_on_every_campaign_has_no_select_box(app, local_server):
+def test_the_board_on_everything_has_no_filter_picker_but_its_button(app, local_server):
     at = app.test().run()
     assert not at.exception
     assert [g.label for g in at.main.button_group] == PICKERS
     assert len(at.selectbox) == 0
-    assert len(campaign_button(at)) == 1
-    assert group(at, "Period").value == "last_quarter" and group(at, "Channel").value == "all"
+    assert len(filters_button(at)) == 1
+    assert group(at, "Period").value == "last_quarter"
 
 
 def test_the_choices_go_to_the_url_and_the_url_opens_them_again(app, local_server):
     at = app.test().run()
     group(at, "Period").set_value("last_12_months").run()
+    filters_button(at)[0].click().run()
     group(at, "Channel").set_value("organic_social").run()
     group(at, "Compared with").set_value("year").run()
     assert not at.exception
@@ -64,6 +66,7 @@ def test_the_choices_go_to_the_url_and_the_url_opens_them_again(app, local_serve
     assert again.subheader[0].value == shown
     group(again, "Channel").set_value("all").run()
     assert url(again, "channel") is None and " · channel" not in again.subheader[0].value
+    assert [g.label for g in again.main.button_group] == [*PICKERS, "Channel"]  # the pickers stay once shown
 
 
 def test_a_custom_period_asks_for_its_days_right_under_the_period(app, local_server):
@@ -81,10 +84,11 @@ def test_a_custom_period_asks_for_its_days_right_under_the_period(app, local_ser
     assert not [day for day in at.date_input if day.key in ("widget_from", "widget_to")]
 
 
-def test_the_campaign_filter_is_one_click_away_and_stays(app, local_server):
+def test_the_filters_are_one_click_away_and_stay(app, local_server):
     at = app.test().run()
-    campaign_button(at)[0].click().run()
+    filters_button(at)[0].click().run()
     assert not at.exception
+    assert group(at, "Channel").value == "all" and len(group(at, "Channel").options) > 2
     box = next(b for b in at.selectbox if b.label == "Campaign")
     assert box.value == "all" and len(box.options) > 2
     campaign = box.options[1]
@@ -94,19 +98,20 @@ def test_the_campaign_filter_is_one_click_away_and_stays(app, local_server):
     next(b for b in at.selectbox if b.label == "Campaign").set_value("all").run()
     assert url(at, "campaign") is None
     # Back on every campaign, the picker stays where the reader found it.
-    assert [b.label for b in at.selectbox] == ["Campaign"] and not campaign_button(at)
+    assert [b.label for b in at.selectbox] == ["Campaign"] and not filters_button(at)
+    assert [g.label for g in at.main.button_group] == [*PICKERS, "Channel"]
 
 
-def test_a_link_naming_a_campaign_opens_with_its_picker(app, local_server):
+def test_a_link_naming_a_campaign_opens_with_the_pickers(app, local_server):
     first = app.test().run()
-    campaign_button(first)[0].click().run()
+    filters_button(first)[0].click().run()
     campaign = next(b for b in first.selectbox if b.label == "Campaign").options[1]
     at = app.test()
     at.query_params["campaign"] = campaign
     at.run()
     assert not at.exception
     assert next(b for b in at.selectbox if b.label == "Campaign").value == campaign
-    assert not campaign_button(at)
+    assert not filters_button(at)
     assert at.subheader[0].value.endswith(" · campaign " + for_markdown(campaign))
 
 
@@ -115,9 +120,9 @@ def test_the_pickers_speak_italian(app, local_server):
     at.query_params["lang"] = "it"
     at.run()
     assert not at.exception
-    assert [g.label for g in at.main.button_group] == ["Periodo", "Confronto con", "Vista", "Canale"]
+    assert [g.label for g in at.main.button_group] == ["Periodo", "Confronto con", "Vista"]
     assert group(at, "Periodo").options[:2] == ["Questo mese", "Mese scorso"]
+    filters_button(at, "Filtra per canale o campagna")[0].click().run()
     assert group(at, "Canale").options[0] == "Tutti i canali"
-    campaign_button(at, "Filtra per campagna")[0].click().run()
     box = next(b for b in at.selectbox if b.label == "Campagna")
     assert box.options[0] == "Tutte le campagne"

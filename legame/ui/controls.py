@@ -183,46 +183,41 @@ def filter_controls(dimensions: dict[str, list[str]]) -> dict[str, str]:
             )
             st.stop()
         return pinned.filters
-    filters = {}
-    channel = _choice(filter_label("channel"), "channel", _options("channel", dimensions), ALL, widget=st.pills)
-    if channel != ALL:
-        filters["channel"] = channel
-    campaign = _campaign_picker(_options("campaign", dimensions))
-    if campaign != ALL:
-        filters["campaign"] = campaign
+    channels, campaigns = _options("channel", dimensions), _options("campaign", dimensions)
+    if not _filters_asked_for(channels, campaigns):
+        st.button(_("Filter by channel or campaign"), icon=":material/filter_list:", type="tertiary", on_click=_ask)
+        keep_in_url(channel=None, campaign=None)
+        return {}
+    st.session_state[FILTERS_ASKED] = True  # they stay once shown, also when back on everything
+    filters = {"channel": _choice(filter_label("channel"), "channel", channels, ALL, widget=st.pills)}
+    if len(campaigns) > 1:  # campaigns can be dozens: a select box
+        with st.columns([3, 7])[0]:
+            filters["campaign"] = _choice(filter_label("campaign"), "campaign", campaigns, ALL, widget=st.selectbox)
+    filters = {key: value for key, value in filters.items() if value != ALL}
     keep_in_url(**{key: filters.get(key) for key in ("channel", "campaign")})
     return filters
 
 
-CAMPAIGN_PICKER = "campaign_picker"  # session state: the reader asked for the campaign picker
+# Session state: the reader asked for the channel and campaign pickers. Until then a button stands for them, so
+# that a board on everything lays out neither a dozen channel buttons nor a select box (whose script is many
+# chunks) before its cards (bench/browser.py).
+FILTERS_ASKED = "filters_asked"
 
 
-def _ask_for_campaigns() -> None:
-    st.session_state[CAMPAIGN_PICKER] = True
+def _ask() -> None:
+    st.session_state[FILTERS_ASKED] = True
+
+
+def _filters_asked_for(channels: dict[str, str], campaigns: dict[str, str]) -> bool:
+    """Asked for in this session, or named by the URL (a copied link opens with its filters on show)."""
+    named = _from_url("channel", channels, ALL) != ALL or _from_url("campaign", campaigns, ALL) != ALL
+    return named or bool(st.session_state.get(FILTERS_ASKED))
 
 
 def _options(dimension: str, dimensions: dict[str, list[str]]) -> dict[str, str]:
     """A filter's choices by id: everything, then each channel or campaign in the data."""
     names = dimensions.get(dimension, [])
     return {ALL: all_of(dimension), **{name: dimension_label(dimension, name) for name in names}}
-
-
-def _campaign_picker(options: dict[str, str]) -> str:
-    """Campaigns can be dozens: a select box, shown once asked for (or when the URL names a campaign), so that a
-    board opened on every campaign does not load a select box's script before its cards."""
-    if len(options) == 1:
-        return ALL
-    if not st.session_state.get(CAMPAIGN_PICKER) and _from_url("campaign", options, ALL) == ALL:
-        st.button(
-            _("Filter by campaign"),
-            icon=":material/filter_list:",
-            type="tertiary",
-            on_click=_ask_for_campaigns,
-        )
-        return ALL
-    st.session_state[CAMPAIGN_PICKER] = True  # stays once shown, also when back on every campaign
-    with st.columns([3, 7])[0]:
-        return _choice(filter_label("campaign"), "campaign", options, ALL, widget=st.selectbox)
 
 
 def demo_banner(state: str, upload_page: bool = False) -> None:
