@@ -130,7 +130,7 @@ def main() -> None:
     for kind, budget in kinds:
         legame, trivial = t["legame"][kind], t["trivial"][kind]
         print(
-            f"first card, {kind:<16}: legame {legame:6.2f} s, trivial {trivial:6.2f} s, "
+            f"first card, {kind:<17}: legame {legame:6.2f} s, trivial {trivial:6.2f} s, "
             f"ratio {legame / trivial:5.2f}x (budget {budget})"
         )
     print(

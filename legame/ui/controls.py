@@ -164,7 +164,8 @@ def dimension_label(dimension: str, name: str) -> str:
 
 
 def filter_controls(dimensions: dict[str, list[str]]) -> dict[str, str]:
-    """Channel and campaign pickers, in the URL too; returns the filters in force (none = everything).
+    """Channel and campaign pickers, in the URL too, behind one button until asked for or named by the URL;
+    returns the filters in force (none = everything).
 
     A shared link's viewer gets the filters it pins, with no picker.
     """
