@@ -509,7 +509,8 @@ def test_a_viewer_sees_the_pinned_period_and_filters_and_no_pickers(app):
     # The viewer reads the channel's name in the taxonomy, not its id.
     assert "Q3 2025 compared with the previous period · channel Organic social" in at.info[0].value
     assert not [box for box in at.selectbox if box.label in ("Period", "Channel", "Campaign")]
-    assert not [group for group in at.button_group if group.label == "Compared with"]
+    assert [group.label for group in at.main.button_group] == ["View"]  # no period, comparison or channel picker
+    assert not [button for button in at.button if button.label == "Filter by channel or campaign"]
     at.switch_page("pages/advocacy.py").run()
     assert at.subheader[0].value == "Q3 2025 compared with Q2 2025 · channel Organic social"
     at.switch_page("pages/community.py").run()

@@ -54,11 +54,14 @@ def _date_from_url(key: str, default: date) -> date:
 def _choice(label: str, key: str, options: dict[str, str], default: str, widget=st.segmented_control) -> str:
     """A picker whose value lives in the URL as a stable id (?period=last_quarter), not its label.
 
-    `options` maps each id to its label as shown (already in the reader's language)."""
+    `options` maps each id to its label as shown (already in the reader's language). Segmented controls and pills
+    (one family with one script chunk) unless a list is too long for buttons: a select box's script is many chunks
+    that a browser loads and runs before the cards below it appear (bench/browser.py)."""
     initial = _from_url(key, options, default)
-    kwargs = {"index": list(options).index(initial)} if widget is st.selectbox else {"default": initial}
-    if widget is not st.selectbox:
-        kwargs["required"] = True
+    if widget is st.selectbox:
+        kwargs = {"index": list(options).index(initial)}
+    else:
+        kwargs = {"default": initial, "required": True}
     return widget(label, list(options), format_func=options.get, key=f"widget_{key}", **kwargs)
 
 
@@ -83,16 +86,22 @@ def period_controls(anchor: date) -> tuple[Period, str, str]:
             view = _choice(_("View"), "view", _views(), "cards")
         keep_in_url(view=view)
         return pinned.period, pinned.compare, view
-    left, middle, right = st.columns([3, 4, 3], vertical_alignment="bottom")
-    with left:
-        name = _choice(_("Period"), "period", presets(), DEFAULT_PRESET, widget=st.selectbox)
-    with middle:
+    # Pills wrap onto a second row as a whole when seven periods do not fit (Italian's names, a phone).
+    name = _choice(_("Period"), "period", presets(), DEFAULT_PRESET, widget=st.pills)
+    days = _custom_days(anchor) if name == "custom" else None  # right under the period they define
+    with st.container(horizontal=True, gap="medium"):
         comparison = _choice(_("Compared with"), "compare", comparisons(), "previous")
-    with right:
         view = _choice(_("View"), "view", _views(), "cards")
-    if name != "custom":
+    if days is None:
         keep_in_url(period=name, compare=comparison, view=view, **{"from": None, "to": None})
         return preset(name, anchor), comparison, view
+    start, end = days
+    keep_in_url(period=name, compare=comparison, view=view, **{"from": start.isoformat(), "to": end.isoformat()})
+    return Period.custom(start, end), comparison, view
+
+
+def _custom_days(anchor: date) -> tuple[date, date]:
+    """A custom period's first and last day, picked (and kept in the URL's from= and to=)."""
     default = preset(DEFAULT_PRESET, anchor)
     start_col, end_col, _rest = st.columns([2, 2, 6])
     order = NumberFormat.for_reader(session.config()).date_input
@@ -102,8 +111,7 @@ def period_controls(anchor: date) -> tuple[Period, str, str]:
     if end < start:
         st.warning(_("The end date is before the start date; showing the start date alone."))
         end = start
-    keep_in_url(period=name, compare=comparison, view=view, **{"from": start.isoformat(), "to": end.isoformat()})
-    return Period.custom(start, end), comparison, view
+    return start, end
 
 
 ALL = "all"
@@ -156,7 +164,8 @@ def dimension_label(dimension: str, name: str) -> str:
 
 
 def filter_controls(dimensions: dict[str, list[str]]) -> dict[str, str]:
-    """Channel and campaign pickers, in the URL too; returns the filters in force (none = everything).
+    """Channel and campaign pickers, in the URL too, behind one button until asked for or named by the URL;
+    returns the filters in force (none = everything).
 
     A shared link's viewer gets the filters it pins, with no picker.
     """
@@ -175,16 +184,41 @@ def filter_controls(dimensions: dict[str, list[str]]) -> dict[str, str]:
             )
             st.stop()
         return pinned.filters
-    left, right, _rest = st.columns([3, 4, 3])
-    filters = {}
-    for column, key in ((left, "channel"), (right, "campaign")):
-        options = {ALL: all_of(key), **{name: dimension_label(key, name) for name in dimensions.get(key, [])}}
-        with column:
-            value = _choice(filter_label(key), key, options, ALL, widget=st.selectbox)
-        if value != ALL:
-            filters[key] = value
+    channels, campaigns = _options("channel", dimensions), _options("campaign", dimensions)
+    if not _filters_asked_for(channels, campaigns):
+        st.button(_("Filter by channel or campaign"), icon=":material/filter_list:", type="tertiary", on_click=_ask)
+        keep_in_url(channel=None, campaign=None)
+        return {}
+    st.session_state[FILTERS_ASKED] = True  # they stay once shown, also when back on everything
+    filters = {"channel": _choice(filter_label("channel"), "channel", channels, ALL, widget=st.pills)}
+    if len(campaigns) > 1:  # campaigns can be dozens: a select box
+        with st.columns([3, 7])[0]:
+            filters["campaign"] = _choice(filter_label("campaign"), "campaign", campaigns, ALL, widget=st.selectbox)
+    filters = {key: value for key, value in filters.items() if value != ALL}
     keep_in_url(**{key: filters.get(key) for key in ("channel", "campaign")})
     return filters
+
+
+# Session state: the reader asked for the channel and campaign pickers. Until then a button stands for them, so
+# that a board on everything lays out neither a dozen channel buttons nor a select box (whose script is many
+# chunks) before its cards (bench/browser.py).
+FILTERS_ASKED = "filters_asked"
+
+
+def _ask() -> None:
+    st.session_state[FILTERS_ASKED] = True
+
+
+def _filters_asked_for(channels: dict[str, str], campaigns: dict[str, str]) -> bool:
+    """Asked for in this session, or named by the URL (a copied link opens with its filters on show)."""
+    named = _from_url("channel", channels, ALL) != ALL or _from_url("campaign", campaigns, ALL) != ALL
+    return named or bool(st.session_state.get(FILTERS_ASKED))
+
+
+def _options(dimension: str, dimensions: dict[str, list[str]]) -> dict[str, str]:
+    """A filter's choices by id: everything, then each channel or campaign in the data."""
+    names = dimensions.get(dimension, [])
+    return {ALL: all_of(dimension), **{name: dimension_label(dimension, name) for name in names}}
 
 
 def demo_banner(state: str, upload_page: bool = False) -> None:
