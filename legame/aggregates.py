@@ -19,14 +19,8 @@ import duckdb
 AGGREGATES_DIR = Path(__file__).resolve().parent.parent / "queries" / "aggregates"
 # The people recomputed now (_agg_scope, and the in_scope test every person table's SQL selects them by).
 SCOPE_SQL = AGGREGATES_DIR.parent / "aggregate_scope.sql"
-# The raw tables the aggregates are computed from, and the columns naming the people each row is about (a referral:
-# its referrer, in agg_referrals, and the person referred, agg_first_sales.is_referred).
-SOURCES = {
-    "orders": ("person_id",),
-    "interactions": ("person_id",),
-    "people": ("person_id",),
-    "referrals": ("referrer_id", "referred_id"),
-}
+# The raw tables the aggregates are computed from, and the column naming the person each row is about.
+SOURCES = {"orders": "person_id", "interactions": "person_id", "people": "person_id", "referrals": "referrer_id"}
 # Aggregate table of each file in AGGREGATES_DIR (the file name after its order prefix).
 PERSON_TABLES = ("agg_first_sales", "agg_sale_days", "agg_interaction_days", "agg_customer_acts", "agg_referrals")
 WHOLE_TABLES = ("agg_members", "agg_channel_names", "agg_order_days")  # small: recomputed whole on every refresh
@@ -88,22 +82,24 @@ def mark(con: duckdb.DuckDBPyConnection, table: str, where: str = "true", params
 
     A no-op for tables the aggregates do not read. `where` is SQL of ours, with named `params`.
     """
-    columns = SOURCES.get(table)
-    if columns is None:
+    column = SOURCES.get(table)
+    if column is None:
         return
     _scope(con)
     if _whole(con):
         return  # everything is recomputed anyway
-    named = " union all ".join(
-        f"select {column} as person_id from {table} where ({where}) and {column} is not null" for column in columns
-    )
     # A load of most people (a first load) rebuilds everything: no list of them to keep. An estimate
     # decides, which only picks between two ways to the same rows.
-    many = con.execute(f"select approx_count_distinct(person_id) from ({named})", params or {}).fetchone()[0]
+    many = con.execute(
+        f"select approx_count_distinct({column}) from {table} where ({where}) and {column} is not null", params or {}
+    ).fetchone()[0]
     if many > WHOLE_SHARE * max(_people(con), 1) and many > WHOLE_AT_LEAST:
         con.execute("create temp table _agg_whole as select 1")
         return
-    con.execute(f"insert into _agg_scope select distinct person_id from ({named})", params or {})
+    con.execute(
+        f"insert into _agg_scope select distinct {column} from {table} where ({where}) and {column} is not null",
+        params or {},
+    )
 
 
 def _whole(con: duckdb.DuckDBPyConnection) -> bool:

@@ -464,10 +464,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     (
         # Each referral with its referrer's first sale (queries/aggregates/8_referrals.sql): a period's referrers
-        # who are customers are read from the referrals alone, not looked up among every customer; and whether a
-        # customer was referred (queries/aggregates/1_first_sales.sql), not looked up among every referral (#15).
-        # Filled by the rebuild the aggregates' changed SQL brings on connect.
-        "alter table agg_first_sales add column is_referred boolean",
+        # who are customers are read from the referrals alone, not looked up among every customer (#15). Filled by
+        # the rebuild the aggregates' changed SQL brings on connect.
         """create table agg_referrals (
             person_id varchar not null,
             referred_at timestamp not null,

@@ -70,7 +70,7 @@ posts_in_period as (
 new_in_period as (
     select count(*) as new_customers, count(*) filter (where is_referred) as referred_new_customers
     from (
-        select is_referred
+        select referred_by is not null or person_id in (select referred_id from referrals) as is_referred
         from new_customers($channels, $person_fallback, $start, $end)
         where ($channel is null or channel = $channel)
             and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)

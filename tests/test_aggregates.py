@@ -224,24 +224,18 @@ def test_forgetting_a_person_updates_the_aggregates(con, config, tmp_path):
 
 def test_a_referrer_counts_as_an_advocate_once_a_customer_and_not_once_erased(con, config, tmp_path):
     """agg_referrals keeps each referral's referrer's first sale: a later orders load, a referrals load, a
-    replaced referral and an erasure each change who of the period's referrers is a customer by its end; and
-    agg_first_sales.is_referred whether a new customer is one a referral names, made before or after the sale."""
+    replaced referral and an erasure each change who of the period's referrers is a customer by its end."""
     q3 = PERIODS[0]
     referrals, orders = "referrer_id,referred_id,referred_at", "order_id,person_id,ordered_at,revenue"
 
     def load(name: str, *lines: str) -> None:
         assert load_file(con, config, write(tmp_path, name, "\n".join(lines) + "\n")).rejected == 0
 
-    def advocacy(name: str = "advocates") -> int:
-        found = family_rows(con, config, q3, {})["advocacy"][name]
-        assert found == family_rows(con, config, q3, {}, fast=False)["advocacy"][name]
+    def advocates() -> int:
+        found = family_rows(con, config, q3, {})["advocacy"]["advocates"]
+        assert found == family_rows(con, config, q3, {}, fast=False)["advocacy"]["advocates"]
         return found
 
-    def advocates() -> int:
-        return advocacy()
-
-    # Enough people that a load's few are refreshed alone, not by a rebuild of everyone (aggregates.WHOLE_SHARE).
-    load("people.csv", "person_id,first_seen", *(f"p{i}@example.com,2026-01-01" for i in range(20)))
     load(
         "referrals.csv",
         referrals,
@@ -256,11 +250,6 @@ def test_a_referrer_counts_as_an_advocate_once_a_customer_and_not_once_erased(co
     assert advocates() == 1  # Bo is a customer now, but his referral left the quarter
     load("referrals3.csv", referrals, "bo@example.com,ed@example.com,2026-09-30 23:00:00")
     assert advocates() == 2
-    # The people referred: new customers of the quarter whom a referral names, before or after their first sale.
-    load("orders3.csv", orders, "o4,cy@example.com,2026-08-01,30", "o5,fe@example.com,2026-08-02,30")
-    assert advocacy("referred_new_customers") == 1  # Cy; Fe is named by no referral yet
-    load("referrals4.csv", referrals, "bo@example.com,fe@example.com,2026-12-01")
-    assert advocacy("referred_new_customers") == 2
     assert rebuilt_equal(con) == []
     forget(con, config, "ana@example.com")
     assert advocates() == 1
@@ -457,12 +446,11 @@ def test_active_members_on_a_channel_count_each_member_once(con, config, tmp_pat
 
 
 def test_a_file_from_before_the_advocacy_and_membership_columns_is_upgraded_and_rebuilt(demo, config):
-    # A warehouse written before agg_interaction_days.prev_advocacy_day, agg_sale_days.is_member_sale,
-    # agg_first_sales.is_referred and agg_referrals: its schema three migrations behind, its aggregates of the older
-    # SQL. Opening it adds the columns and the table and rebuilds them.
+    # A warehouse written before agg_interaction_days.prev_advocacy_day, agg_sale_days.is_member_sale and
+    # agg_referrals: its schema three migrations behind, its aggregates of the older SQL. Opening it adds the
+    # columns and the table and rebuilds them.
     demo.execute("alter table agg_interaction_days drop column prev_advocacy_day")
     demo.execute("alter table agg_sale_days drop column is_member_sale")
-    demo.execute("alter table agg_first_sales drop column is_referred")
     demo.execute("drop table agg_referrals")
     demo.execute("delete from schema_version where version > $v", {"v": warehouse.SCHEMA_VERSION - 3})
     demo.execute("update aggregates_version set sha256 = 'older'")
@@ -472,6 +460,5 @@ def test_a_file_from_before_the_advocacy_and_membership_columns_is_upgraded_and_
     assert con.execute("select count(*) from agg_interaction_days where prev_advocacy_day is not null").fetchone()[0]
     assert con.execute("select count(*) from agg_sale_days where is_member_sale").fetchone()[0]
     assert con.execute("select count(*) from agg_referrals where referrer_since is not null").fetchone()[0]
-    assert con.execute("select count(*) from agg_first_sales where is_referred").fetchone()[0]
     assert differences(con, config, PERIODS[:1]) == []
     con.close()

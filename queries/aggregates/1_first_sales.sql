@@ -1,7 +1,6 @@
 -- agg_first_sales: each customer's first sale ever (paid_orders), the sale new_customers dates and attributes.
 -- Grain: one row per person in _agg_scope with a sale. Ties on the same instant go to the smaller order_id,
---   as in new_customers. acquisition_channel (attribution's person fallback) and referred_by are the buyer's in people;
---   is_referred: the CRM names a referrer (referred_by) or a referral names the buyer (new_customers' rule).
+--   as in new_customers. acquisition_channel (attribution's person fallback) and referred_by are the buyer's in people.
 with firsts as (
     select
         person_id,
@@ -24,13 +23,6 @@ buyers as (
     where in_scope(person_id, $everyone, $slice, $slices)
 ),
 
--- The same people among those referrals name as referred (aggregates.SOURCES marks them on a referrals load).
-referred as (
-    select distinct referred_id as person_id
-    from referrals
-    where in_scope(referred_id, $everyone, $slice, $slices)
-),
-
 final as (
     select
         f.person_id,
@@ -40,8 +32,7 @@ final as (
         f.first_sale.campaign as campaign,
         f.first_sale.revenue as first_revenue,
         p.acquisition_channel,
-        p.referred_by,
-        p.referred_by is not null or f.person_id in (select person_id from referred) as is_referred
+        p.referred_by
     from firsts as f
     left join buyers as p using (person_id)
 )

@@ -7,7 +7,6 @@ create or replace macro new_customers(channels, person_fallback, start_day, end_
         sale_channel(channels, person_fallback, campaign, source_channel, acquisition_channel) as channel,
         campaign,
         first_revenue,
-        referred_by,
-        is_referred
+        referred_by
     from agg_first_sales
     where first_ordered_at >= start_day and first_ordered_at < end_day + interval 1 day;

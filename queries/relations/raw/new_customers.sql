@@ -3,8 +3,7 @@
 -- Only the period's buyers are checked against history (anti join on earlier sales), so nobody's whole
 --   history is aggregated. They belong to the channel and campaign of that first sale (attributed_orders);
 --   first_revenue is its revenue. arg_min_null: a first sale with no campaign has none (arg_min would skip
---   to a later sale's campaign). referred_by: the buyer's in people. is_referred: the CRM names a referrer
---   (referred_by) or a referral names the buyer (referrals.referred_id).
+--   to a later sale's campaign). referred_by: the buyer's in people.
 create or replace macro new_customers(channels, person_fallback, start_day, end_day) as table
     with firsts as (
         select
@@ -18,14 +17,7 @@ create or replace macro new_customers(channels, person_fallback, start_day, end_
         group by person_id
     )
 
-    select
-        f.person_id,
-        f.first_ordered_at,
-        f.channel,
-        f.campaign,
-        f.first_revenue,
-        p.referred_by,
-        p.referred_by is not null or f.person_id in (select referred_id from referrals) as is_referred
+    select f.person_id, f.first_ordered_at, f.channel, f.campaign, f.first_revenue, p.referred_by
     from firsts as f
     anti join (select person_id from paid_orders() where ordered_at < start_day) as earlier using (person_id)
     left join people as p using (person_id);
