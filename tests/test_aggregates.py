@@ -236,6 +236,8 @@ def test_a_referrer_counts_as_an_advocate_once_a_customer_and_not_once_erased(co
         assert found == family_rows(con, config, q3, {}, fast=False)["advocacy"]["advocates"]
         return found
 
+    # Enough people that a load's few are refreshed alone, not by a rebuild of everyone (aggregates.WHOLE_SHARE).
+    load("people.csv", "person_id,first_seen", *(f"p{i}@example.com,2026-01-01" for i in range(20)))
     load(
         "referrals.csv",
         referrals,

@@ -47,15 +47,42 @@ def _scanned(plan: object, found: set[str]) -> set[str]:
     return found
 
 
+def _sources(scanned: set[str], of_aggregates: dict[str, set[str]]) -> set[str]:
+    """The canonical tables behind what a plan scans: an aggregate stands for the tables it is computed from."""
+    found = {t for t in scanned if not t.startswith(("agg_", "_"))}  # _agg_scope: the people a refresh recomputes
+    return found.union(*(of_aggregates[t] for t in scanned if t.startswith("agg_")))
+
+
+def aggregate_sources(con) -> dict[str, set[str]]:
+    """The canonical tables each aggregate is computed from: those DuckDB's plan of its SQL in queries/aggregates/
+    scans, an aggregate it reads (one of an earlier file) standing for its own."""
+    aggregates._scope(con)
+    found: dict[str, set[str]] = {}
+    for file in aggregates._files():
+        text = file.read_text(encoding="utf-8")
+        params = {"everyone": True, "slice": 0, "slices": 0} if "$everyone" in text else {}
+        plan = json.loads(con.execute("explain (format json) " + text, params).fetchall()[0][1])
+        found[aggregates._table(file)] = _sources(_scanned(plan, set()), found)
+    return found
+
+
 def tables_read(con, config, name: str, filters: dict[str, str]) -> set[str]:
     """The canonical tables DuckDB's plan of queries/<name>.sql scans, an aggregate standing for its sources."""
     text = queries.sql(name)
     used = set(queries._PARAM.findall(queries._COMMENT.sub("", text)))
     params = {k: v for k, v in query_params(config, Q3, filters, channel_map(con, config)).items() if k in used}
     plan = json.loads(con.execute("explain (format json) " + text, params).fetchall()[0][1])
-    scanned = _scanned(plan, set())
-    sources = set(aggregates.SOURCES) if any(t.startswith("agg_") for t in scanned) else set()
-    return {t for t in scanned if not t.startswith("agg_")} | sources
+    return _sources(_scanned(plan, set()), aggregate_sources(con))
+
+
+def test_each_aggregate_is_computed_from_the_tables_its_sql_reads(demo):
+    """What the families' tables are checked against below: a referrals load changes agg_referrals alone (which
+    only advocacy reads), not the acts and sales per day that community, conversion and the others read."""
+    found = aggregate_sources(demo)
+    assert set(found) == {*aggregates.PERSON_TABLES, *aggregates.WHOLE_TABLES}
+    assert {"referrals", "orders"} <= found["agg_referrals"]  # and people, through agg_first_sales
+    assert [table for table, sources in found.items() if "referrals" in sources] == ["agg_referrals"]
+    assert set().union(*found.values()) <= set(aggregates.SOURCES) | {"posts", "spend", "visits"}
 
 
 def test_every_family_declares_at_least_the_tables_its_query_reads(demo, config):
