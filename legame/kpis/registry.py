@@ -869,7 +869,8 @@ NO_MODEL = NOT_ENOUGH_HISTORY
 # The inputs that add up across channels and campaigns (the tests hold them to it).
 ADDITIVE_INPUTS = ("spend", "new_customers", "attributed_revenue", "orders", "reach", "engaged_people", "known_people")
 # The canonical tables each family's inputs are read from: queries/<family>.sql and the relations it calls, an
-# aggregate standing for the tables it is computed from (aggregates.SOURCES: interactions, orders, people). The
+# aggregate standing for the tables its own SQL reads (queries/aggregates/: interactions, orders and people; and
+# referrals for agg_referrals, which advocacy alone reads). The
 # clv_model family reads the fitted CLV model alone: its tables are the fit's (queries/clv_summary.sql and
 # value_people.sql); clv reads the fit and queries/clv_kpis.sql. Caches of a family's numbers are keyed on the
 # loads of these tables (legame/ui/cache.py, legame/clv/cache.py): an upload of another table keeps them.
