@@ -1,6 +1,6 @@
 """Load test of the server, not the browsers: N Streamlit sessions over the websocket, no browser.
 
-Usage: .venv/bin/python bench/load.py [--sessions 1,20,50] [--only-trivial] [--no-upload]
+Usage: .venv/bin/python bench/load.py [--sessions 1,20,50] [--only-trivial] [--no-upload] [--click-at SECONDS]
 
 Starts `streamlit run app.py` on a free port with its own config, database and archive in a
 temporary folder (the first start loads the demo data), and the baseline, bench/trivial_app.py
@@ -21,7 +21,9 @@ has no admin password) uploads a posts export (the demo's Meta Business Suite fi
 ids) through the Upload page the way the browser does: a `file_urls_request` BackMsg, an HTTP PUT
 of the file to the URL the server returns (with the XSRF cookie and header), the file uploader's
 widget state in a rerun, "Keep it, mixed with my data" for the demo data, then a click on
-"Load 1 file". Its time and outcome print below the table; its errors count in the run's.
+"Load 1 file". Its time and outcome print below the table, with when the click landed among the boards (the
+tail follows it); its errors count in the run's. Where the click lands varies from run to run: `--click-at S`
+makes the Upload page ready before the sessions set off and clicks Load S seconds after they do.
 
 The table: sessions ok (no error, both pages finished), errors, p50/p95 seconds of the board and
 of the second page, the run's wall time, and the CPU seconds the server process and this client
@@ -262,6 +264,7 @@ class Result:
     board: float | None = None
     second: float | None = None
     errors: list[str] = field(default_factory=list)
+    board_done: float = 0.0  # perf_counter() when the board's run finished
     ended: float = 0.0  # perf_counter() when the session closed
 
 
@@ -272,7 +275,8 @@ async def one_session(url: str, second_page: str, timeout: float) -> Result:
     try:
         await session.connect()
         run = await session.rerun()
-        result.board = time.perf_counter() - started
+        result.board_done = time.perf_counter()
+        result.board = result.board_done - started
         result.errors += run.errors + _shown(run, "Board")
         if second_page not in run.pages:
             result.errors.append(f"no page {second_page!r} in the navigation ({', '.join(run.pages)})")
@@ -347,77 +351,112 @@ def _put_file(url: str, upload_url: str, name: str, data: bytes) -> int:
 class Upload:
     seconds: float | None = None
     load_seconds: float | None = None
+    clicked: float = 0.0  # perf_counter() when Load was clicked
     outcome: str = ""
     errors: list[str] = field(default_factory=list)
 
 
-async def admin_upload(url: str, timeout: float) -> Upload:
-    """Open the Upload page, drop a file, keep the demo data, click Load: what an admin's browser sends."""
+@dataclass
+class Prepared:
+    """An admin's Upload page with the file dropped and the demo kept, its Load button not yet clicked (no
+    button: the preparation failed, its errors in `upload`)."""
+
+    session: Session
+    upload: Upload
+    started: float
+    widgets: list = field(default_factory=list)  # the file uploader's and the demo choice's states
+    button: str = ""
+
+
+async def prepare_upload(url: str, timeout: float) -> Prepared:
+    """Open the Upload page, drop a file, keep the demo data: what an admin's browser sends before Load."""
+    prepared = Prepared(Session(url, timeout), Upload(), time.perf_counter())
+    try:
+        await _drop_file(prepared)
+    except TimeoutError:
+        prepared.upload.errors.append(f"timeout after {timeout:.0f} s")
+    except Exception as exc:  # a load test reports what failed and carries on
+        prepared.upload.errors.append(f"{type(exc).__name__}: {exc}")
+    return prepared
+
+
+async def _drop_file(prepared: Prepared) -> None:
     from streamlit.proto.Common_pb2 import UploadedFileInfo
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-    upload = Upload()
-    session = Session(url, timeout)
-    started = time.perf_counter()
+    session, upload, url = prepared.session, prepared.upload, prepared.session.url
+    await session.connect()
+    run = await session.rerun()
+    if UPLOAD_PAGE not in run.pages:
+        upload.errors.append(f"no {UPLOAD_PAGE!r} page: not an admin session ({', '.join(run.pages)})")
+        return
+    run = await session.rerun(run.pages[UPLOAD_PAGE])
+    uploader = run.widgets.get(("file_uploader", "Export files"))
+    if uploader is None:
+        upload.errors.append("no file uploader on the Upload page")
+        return
+    tag = f"{secrets.randbelow(10**8):08d}"
+    name = f"meta_posts_load_bench_{tag}.csv"
+    data = posts_export(tag)
+    ask = BackMsg()
+    ask.file_urls_request.request_id = uuid.uuid4().hex
+    ask.file_urls_request.file_names.append(name)
+    ask.file_urls_request.session_id = session.session_id
+    await session.send(ask)
+    while True:
+        msg = await asyncio.wait_for(session.recv(), session.timeout)
+        if msg.WhichOneof("type") == "file_urls_response":
+            urls = msg.file_urls_response.file_urls[0]
+            break
+    status = await asyncio.to_thread(_put_file, url, urls.upload_url, name, data)
+    if status not in (200, 204):
+        upload.errors.append(f"PUT of the file answered {status}")
+        return
+    files = WidgetState(id=uploader)
+    files.file_uploader_state_value.uploaded_file_info.append(
+        UploadedFileInfo(name=name, size=len(data), file_id=urls.file_id, file_urls=urls)
+    )
+    run = await session.rerun(widgets=[files])
+    upload.errors += run.errors
+    demo = run.widgets.get(("radio", "The demo data"))
+    keep = [WidgetState(id=demo, string_value=KEEP_DEMO)] if demo else []
+    if demo:
+        run = await session.rerun(widgets=[files, *keep])
+        upload.errors += run.errors
+    button = next(
+        (wid for (kind, label), wid in run.widgets.items() if kind == "button" and label == "Load 1 file"), None
+    )
+    if button is None:
+        upload.errors.append("no 'Load 1 file' button: the file was not recognised")
+        return
+    prepared.widgets, prepared.button = [files, *keep], button
+
+
+async def admin_upload(url: str, timeout: float, prepared: Prepared | None = None, wait: float = 0.0) -> Upload:
+    """Open the Upload page, drop a file, keep the demo data, click Load: what an admin's browser sends.
+    `prepared`: a page made ready before (prepare_upload), its Load clicked after `wait` seconds."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    prepared = prepared or await prepare_upload(url, timeout)
+    upload = prepared.upload
     try:
-        await session.connect()
-        run = await session.rerun()
-        if UPLOAD_PAGE not in run.pages:
-            upload.errors.append(f"no {UPLOAD_PAGE!r} page: not an admin session ({', '.join(run.pages)})")
-            return upload
-        run = await session.rerun(run.pages[UPLOAD_PAGE])
-        uploader = run.widgets.get(("file_uploader", "Export files"))
-        if uploader is None:
-            upload.errors.append("no file uploader on the Upload page")
-            return upload
-        tag = f"{secrets.randbelow(10**8):08d}"
-        name = f"meta_posts_load_bench_{tag}.csv"
-        data = posts_export(tag)
-        ask = BackMsg()
-        ask.file_urls_request.request_id = uuid.uuid4().hex
-        ask.file_urls_request.file_names.append(name)
-        ask.file_urls_request.session_id = session.session_id
-        await session.send(ask)
-        while True:
-            msg = await asyncio.wait_for(session.recv(), timeout)
-            if msg.WhichOneof("type") == "file_urls_response":
-                urls = msg.file_urls_response.file_urls[0]
-                break
-        status = await asyncio.to_thread(_put_file, url, urls.upload_url, name, data)
-        if status not in (200, 204):
-            upload.errors.append(f"PUT of the file answered {status}")
-            return upload
-        files = WidgetState(id=uploader)
-        files.file_uploader_state_value.uploaded_file_info.append(
-            UploadedFileInfo(name=name, size=len(data), file_id=urls.file_id, file_urls=urls)
-        )
-        run = await session.rerun(widgets=[files])
-        upload.errors += run.errors
-        demo = run.widgets.get(("radio", "The demo data"))
-        keep = [WidgetState(id=demo, string_value=KEEP_DEMO)] if demo else []
-        if demo:
-            run = await session.rerun(widgets=[files, *keep])
+        if prepared.button:
+            await asyncio.sleep(wait)
+            upload.clicked = time.perf_counter()
+            click = WidgetState(id=prepared.button, trigger_value=True)
+            run = await prepared.session.rerun(widgets=[*prepared.widgets, click])
+            upload.load_seconds = time.perf_counter() - upload.clicked
             upload.errors += run.errors
-        button = next(
-            (wid for (kind, label), wid in run.widgets.items() if kind == "button" and label == "Load 1 file"), None
-        )
-        if button is None:
-            upload.errors.append("no 'Load 1 file' button: the file was not recognised")
-            return upload
-        clicked = time.perf_counter()
-        run = await session.rerun(widgets=[files, *keep, WidgetState(id=button, trigger_value=True)])
-        upload.load_seconds = time.perf_counter() - clicked
-        upload.errors += run.errors
-        upload.outcome = next((text for text in run.texts if "Loaded as load" in text), "")
-        if not upload.outcome:
-            upload.errors.append("no 'Loaded as load #' confirmation after Load")
-        upload.seconds = time.perf_counter() - started
+            upload.outcome = next((text for text in run.texts if "Loaded as load" in text), "")
+            if not upload.outcome:
+                upload.errors.append("no 'Loaded as load #' confirmation after Load")
+            upload.seconds = time.perf_counter() - prepared.started
     except TimeoutError:
         upload.errors.append(f"timeout after {timeout:.0f} s")
     except Exception as exc:
         upload.errors.append(f"{type(exc).__name__}: {exc}")
     finally:
-        await session.close()
+        await prepared.session.close()
     return upload
 
 
@@ -433,6 +472,7 @@ class Measured:
     server_cpu: float | None = None
     client_cpu: float | None = None
     upload: Upload | None = None
+    started: float = 0.0  # perf_counter() when the sessions set off
 
     @property
     def ok(self) -> int:
@@ -451,18 +491,26 @@ class Measured:
         return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
 
 
-async def measure(app: str, server: Server, n: int, pages: list[str], timeout: float, upload: bool) -> Measured:
-    """N sessions at once (and the admin's upload alongside): the server's time, and its CPU and ours."""
+async def measure(
+    app: str, server: Server, n: int, pages: list[str], timeout: float, upload: bool, click_at: float | None = None
+) -> Measured:
+    """N sessions at once (and the admin's upload alongside): the server's time, and its CPU and ours.
+
+    `click_at`: the admin's Upload page is made ready (file dropped, demo kept) before the sessions set off, and
+    Load is clicked `click_at` seconds after they do; otherwise the admin starts from the board with them."""
     sessions = [one_session(server.url, pages[i % len(pages)], timeout) for i in range(n)]
+    prepared = await prepare_upload(server.url, timeout) if upload and click_at is not None else None
     server_cpu, client_cpu, started = server.cpu_seconds(), time.process_time(), time.perf_counter()
     if upload:
-        *results, uploaded = await asyncio.gather(*sessions, admin_upload(server.url, timeout))
+        uploading = admin_upload(server.url, timeout, prepared, click_at or 0.0)
+        *results, uploaded = await asyncio.gather(*sessions, uploading)
     else:
         results, uploaded = await asyncio.gather(*sessions), None
     after = server.cpu_seconds()
     wall = max(r.ended for r in results) - started  # the sessions' wall time; the upload's prints apart
     server_cpu = None if after is None or server_cpu is None else after - server_cpu
-    return Measured(app, n, list(results), wall, server_cpu, time.process_time() - client_cpu, uploaded)
+    client_cpu = time.process_time() - client_cpu
+    return Measured(app, n, list(results), wall, server_cpu, client_cpu, uploaded, started)
 
 
 async def warm(url: str, pages: list[str], timeout: float) -> tuple[Result, list[Result]]:
@@ -482,6 +530,26 @@ def _ms(seconds: float | None, sessions: int) -> str:
 
 def _ratio(a: float | None, b: float | None) -> str:
     return "—" if a is None or not b else f"{a / b:.1f}x"
+
+
+def upload_timeline(m: Measured) -> str:
+    """When the Load click landed among the sessions, and the boards on either side of it: the tail follows it."""
+    u = m.upload
+    if not u.clicked or u.load_seconds is None:
+        return "  the Load click never came"
+    boards = [r for r in m.results if r.board is not None]
+    before = sorted(r.board for r in boards if r.board_done <= u.clicked)
+    after = sorted(r.board for r in boards if r.board_done > u.clicked)
+    last = max((r.board_done for r in boards), default=m.started)
+
+    def spread(values: list[float]) -> str:
+        return f"{len(values)} (median {_s(statistics.median(values))} s, max {_s(values[-1])} s)" if values else "0"
+
+    return (
+        f"  Load clicked at +{u.clicked - m.started:.2f} s, finished at +{u.clicked + u.load_seconds - m.started:.2f} s"
+        f" (the last board finished at +{last - m.started:.2f} s); boards finished before the click: {spread(before)},"
+        f" after it: {spread(after)}"
+    )
 
 
 def print_table(rows: list[Measured]) -> None:
@@ -526,7 +594,8 @@ async def bench_app(app: str, server: Server, sizes: list[int], pages: list[str]
     )
     rows = []
     for n in sizes:
-        rows.append(await measure(app, server, n, pages, args.timeout, app == "legame" and not args.no_upload))
+        upload = app == "legame" and not args.no_upload
+        rows.append(await measure(app, server, n, pages, args.timeout, upload, args.click_at))
         m = rows[-1]
         print(f"{app}: N={n} done in {m.wall:.1f} s, {m.errors} errors", flush=True)
     return rows
@@ -537,6 +606,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", default="1,20,50", help="comma-separated session counts (default 1,20,50)")
     parser.add_argument("--only-trivial", action="store_true", help="measure the trivial app only (a smoke run)")
     parser.add_argument("--no-upload", action="store_true", help="no admin upload during Legame's runs")
+    parser.add_argument(
+        "--click-at",
+        type=float,
+        default=None,
+        help="the admin's upload made ready before the sessions, its Load clicked this many seconds after they set "
+        "off (default: the admin starts with the sessions, and the click lands wherever it does)",
+    )
     parser.add_argument("--timeout", type=float, default=300, help="seconds one script run may take (default 300)")
     parser.add_argument(
         "--flag",
@@ -570,6 +646,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"\nUpload during legame N={m.n}: {_s(u.seconds)} s in all, "
                     f"Load click to finished {_s(u.load_seconds)} s" + (f": {u.outcome}" if u.outcome else "")
                 )
+                print(upload_timeline(m))
         for m in rows:
             shown = [e for r in m.results for e in r.errors] + (m.upload.errors if m.upload else [])
             for error in sorted(set(shown))[:10]:

@@ -110,22 +110,26 @@ def demo_rows(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return dict(zip(TABLES, con.execute(f"select {counts}").fetchall()[0], strict=True))
 
 
-def delete_demo(con: duckdb.DuckDBPyConnection, removed_by: str) -> DemoRemoval | None:
+def delete_demo(con: duckdb.DuckDBPyConnection, removed_by: str, aggregates_too: bool = True) -> DemoRemoval | None:
     """Delete the demo rows, their rejects and the demo loads, inside the caller's transaction.
 
     Returns None, changing nothing, when there is no demo load. The caller commits or rolls back:
     the ingest pipeline calls it at the start of a load's transaction, so the file's rows are
-    compared and merged with the user's data alone.
+    compared and merged with the user's data alone. `aggregates_too=False` leaves the aggregates as they
+    were: a preview's transaction, rolled back with nothing reading them, need not rebuild them (most of
+    a removal's cost on the demo).
     """
     loads = con.execute("select count(*) from loads where is_demo").fetchall()[0][0]
     if not loads:
         return None
     rows = {}
     for name in TABLES:
-        aggregates.mark(con, name, f"load_id in {_DEMO_LOADS}")
+        if aggregates_too:
+            aggregates.mark(con, name, f"load_id in {_DEMO_LOADS}")
         # DuckDB's DELETE returns the number of rows it removed.
         rows[name] = con.execute(f"delete from {name} where load_id in {_DEMO_LOADS}").fetchall()[0][0]
-    aggregates.refresh(con)
+    if aggregates_too:
+        aggregates.refresh(con)
     rejects = con.execute(f"delete from rejects where load_id in {_DEMO_LOADS}").fetchall()[0][0]
     con.execute("delete from loads where is_demo")
     removal = DemoRemoval(rows, rejects, loads)

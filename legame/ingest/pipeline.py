@@ -908,7 +908,8 @@ def load_file(
             committed = False
             con.execute("begin transaction")
             try:
-                removed = delete_demo(con, loaded_by) if remove_demo and not is_demo else None
+                # A preview (rolled back) leaves the aggregates alone: nothing reads them before the rollback.
+                removed = delete_demo(con, loaded_by, aggregates_too=commit) if remove_demo and not is_demo else None
                 load_id = _next_load_id(con) if commit and one_pass and _is_empty(con, profile.table) else None
                 # The file the table's last load read, and the table as that load left it: nothing to read.
                 unchanged, fingerprint, plain, written = None, None, False, None
