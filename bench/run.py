@@ -120,7 +120,7 @@ def bench_board(folder: Path, repeat: int) -> Path:
     the warehouse's file."""
     config = kpis.bench_config(folder)
     con = warehouse.connect(config)
-    t = kpis.measure(con, config, repeat=max(repeat, 3))
+    t = kpis.measure(con, config, repeat=max(repeat, 7), raw_repeat=max(repeat, 3))
     con.close()
     base = t["baseline"]
     line("board KPIs first run", t["cold"], base, "three full scans", "(includes the CLV fits)")
