@@ -472,6 +472,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             referrer_since timestamp
         )""",
     ),
+    (
+        # The customers referrals name as referred, with their first sale (queries/aggregates/9_referred_customers.sql):
+        # a period's referred new customers are read by that date, not looked up among every referral (#15). Filled
+        # by the rebuild the aggregates' changed SQL brings on connect.
+        """create table agg_referred_customers (
+            person_id varchar not null,
+            first_ordered_at timestamp not null
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -66,11 +66,14 @@ posts_in_period as (
         and ($channel is null or channel = $channel)
 ),
 
--- One row per new customer (new_customers' grain): referred when the CRM names a referrer or referrals do.
+-- One row per new customer (new_customers' grain): referred when the CRM names a referrer or referrals do
+--   (referred_customers: the period's few, not every referral).
 new_in_period as (
     select count(*) as new_customers, count(*) filter (where is_referred) as referred_new_customers
     from (
-        select referred_by is not null or person_id in (select referred_id from referrals) as is_referred
+        select
+            referred_by is not null
+            or person_id in (select person_id from referred_customers($start, $end)) as is_referred
         from new_customers($channels, $person_fallback, $start, $end)
         where ($channel is null or channel = $channel)
             and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)
