@@ -480,6 +480,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             person_id varchar not null,
             first_ordered_at timestamp not null
         )""",
+        # The acts of advocacy per day and person (queries/aggregates/9_advocacy_days.sql): a period's advocates are
+        # read from those rows alone, not filtered out of every act (#15). Filled by the same rebuild.
+        """create table agg_advocacy_days (
+            day date not null,
+            person_id varchar not null,
+            source_channel varchar,
+            ugc bigint not null,
+            prev_advocacy_day date,
+            customer_since timestamp
+        )""",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -28,7 +28,7 @@ referrers as (
     where $channel is null or $channel = 'unattributed'
 ),
 
--- Only the rows with an act of advocacy (a ugc act is one: is_advocacy_kind), read once.
+-- Only the rows with an act of advocacy (a ugc act is one: is_advocacy_kind: advocacy_days), read once.
 -- Advocates: the customers with an act, plus the referrers without one. Without a channel filter each person's
 --   first advocacy row of the period is one row (is_first_advocacy_in_period), so they are counted without a
 --   distinct over their ids (the board's largest cost); on one channel, deduplicated.
@@ -49,8 +49,8 @@ acts_in_period as (
             is_first_advocacy_in_period,
             customer_since < $end + interval 1 day as is_customer,
             person_id in (select person_id from referrers) as is_referrer
-        from interaction_days($channels, $start, $end)
-        where of_channel($channels, 'interactions', source_channel, $channel) and advocacy_acts > 0
+        from advocacy_days($channels, $start, $end)
+        where of_channel($channels, 'interactions', source_channel, $channel)
     )
 ),
 

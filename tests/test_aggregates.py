@@ -482,12 +482,13 @@ def test_active_members_on_a_channel_count_each_member_once(con, config, tmp_pat
 
 def test_a_file_from_before_the_advocacy_and_membership_columns_is_upgraded_and_rebuilt(demo, config):
     # A warehouse written before agg_interaction_days.prev_advocacy_day, agg_sale_days.is_member_sale,
-    # agg_referrals and agg_referred_customers: its schema four migrations behind, its aggregates of the older SQL.
-    # Opening it adds the columns and the tables and rebuilds them.
+    # agg_referrals, agg_referred_customers and agg_advocacy_days: its schema four migrations behind, its
+    # aggregates of the older SQL. Opening it adds the columns and the tables and rebuilds them.
     demo.execute("alter table agg_interaction_days drop column prev_advocacy_day")
     demo.execute("alter table agg_sale_days drop column is_member_sale")
     demo.execute("drop table agg_referrals")
     demo.execute("drop table agg_referred_customers")
+    demo.execute("drop table agg_advocacy_days")
     demo.execute("delete from schema_version where version > $v", {"v": warehouse.SCHEMA_VERSION - 4})
     demo.execute("update aggregates_version set sha256 = 'older'")
     demo.close()
@@ -497,5 +498,6 @@ def test_a_file_from_before_the_advocacy_and_membership_columns_is_upgraded_and_
     assert con.execute("select count(*) from agg_sale_days where is_member_sale").fetchone()[0]
     assert con.execute("select count(*) from agg_referrals where referrer_since is not null").fetchone()[0]
     assert con.execute("select count(*) from agg_referred_customers").fetchone()[0]
+    assert con.execute("select count(*) from agg_advocacy_days where prev_advocacy_day is not null").fetchone()[0]
     assert differences(con, config, PERIODS[:1]) == []
     con.close()
