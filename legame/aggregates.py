@@ -22,8 +22,17 @@ SCOPE_SQL = AGGREGATES_DIR.parent / "aggregate_scope.sql"
 # The raw tables the aggregates are computed from, and the column naming the person each row is about.
 SOURCES = {"orders": "person_id", "interactions": "person_id", "people": "person_id", "referrals": "referrer_id"}
 # Aggregate table of each file in AGGREGATES_DIR (the file name after its order prefix).
-PERSON_TABLES = ("agg_first_sales", "agg_sale_days", "agg_interaction_days", "agg_customer_acts", "agg_referrals")
-WHOLE_TABLES = ("agg_members", "agg_channel_names", "agg_order_days")  # small: recomputed whole on every refresh
+PERSON_TABLES = (
+    "agg_first_sales",
+    "agg_sale_days",
+    "agg_interaction_days",
+    "agg_customer_acts",
+    "agg_referrals",
+    "agg_advocacy_days",
+)
+# Small: recomputed whole on every refresh. agg_referred_customers is keyed by the referred person, whom a referrals
+# load does not mark (SOURCES): whole, it follows referrals and first sales alike.
+WHOLE_TABLES = ("agg_members", "agg_channel_names", "agg_order_days", "agg_referred_customers")
 # Above this share of all people, a refresh rebuilds the tables whole rather than by person.
 WHOLE_SHARE = 0.5
 # ...and above this many people marked at once (`mark` decides on an estimate; a few people are listed).

@@ -472,6 +472,25 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             referrer_since timestamp
         )""",
     ),
+    (
+        # The customers referrals name as referred, with their first sale (queries/aggregates/9_referred_customers.sql):
+        # a period's referred new customers are read by that date, not looked up among every referral (#15). Filled
+        # by the rebuild the aggregates' changed SQL brings on connect.
+        """create table agg_referred_customers (
+            person_id varchar not null,
+            first_ordered_at timestamp not null
+        )""",
+        # The acts of advocacy per day and person (queries/aggregates/9_advocacy_days.sql): a period's advocates are
+        # read from those rows alone, not filtered out of every act (#15). Filled by the same rebuild.
+        """create table agg_advocacy_days (
+            day date not null,
+            person_id varchar not null,
+            source_channel varchar,
+            ugc bigint not null,
+            prev_advocacy_day date,
+            customer_since timestamp
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -28,7 +28,7 @@ referrers as (
     where $channel is null or $channel = 'unattributed'
 ),
 
--- Only the rows with an act of advocacy (a ugc act is one: is_advocacy_kind), read once.
+-- Only the rows with an act of advocacy (a ugc act is one: is_advocacy_kind: advocacy_days), read once.
 -- Advocates: the customers with an act, plus the referrers without one. Without a channel filter each person's
 --   first advocacy row of the period is one row (is_first_advocacy_in_period), so they are counted without a
 --   distinct over their ids (the board's largest cost); on one channel, deduplicated.
@@ -49,8 +49,8 @@ acts_in_period as (
             is_first_advocacy_in_period,
             customer_since < $end + interval 1 day as is_customer,
             person_id in (select person_id from referrers) as is_referrer
-        from interaction_days($channels, $start, $end)
-        where of_channel($channels, 'interactions', source_channel, $channel) and advocacy_acts > 0
+        from advocacy_days($channels, $start, $end)
+        where of_channel($channels, 'interactions', source_channel, $channel)
     )
 ),
 
@@ -66,11 +66,14 @@ posts_in_period as (
         and ($channel is null or channel = $channel)
 ),
 
--- One row per new customer (new_customers' grain): referred when the CRM names a referrer or referrals do.
+-- One row per new customer (new_customers' grain): referred when the CRM names a referrer or referrals do
+--   (referred_customers: the period's few, not every referral).
 new_in_period as (
     select count(*) as new_customers, count(*) filter (where is_referred) as referred_new_customers
     from (
-        select referred_by is not null or person_id in (select referred_id from referrals) as is_referred
+        select
+            referred_by is not null
+            or person_id in (select person_id from referred_customers($start, $end)) as is_referred
         from new_customers($channels, $person_fallback, $start, $end)
         where ($channel is null or channel = $channel)
             and ($campaign is null or coalesce(campaign, 'unattributed') = $campaign)

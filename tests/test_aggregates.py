@@ -259,6 +259,39 @@ def test_a_referrer_counts_as_an_advocate_once_a_customer_and_not_once_erased(co
     assert rebuilt_equal(con) == []
 
 
+def test_a_new_customer_counts_as_referred_once_a_referral_names_them_whatever_the_load(con, config, tmp_path):
+    """agg_referred_customers keeps the customers referrals name as referred, keyed by the referred person, whom a
+    referrals load does not mark (it marks the referrer): a referrals load alone, an orders load, a replaced referral
+    and an erasure each change who of the period's new customers was referred."""
+    q3 = PERIODS[0]
+    referrals, orders = "referrer_id,referred_id,referred_at", "order_id,person_id,ordered_at,revenue"
+
+    def load(name: str, *lines: str) -> None:
+        assert load_file(con, config, write(tmp_path, name, "\n".join(lines) + "\n")).rejected == 0
+
+    def referred() -> int:
+        found = family_rows(con, config, q3, {})["advocacy"]["referred_new_customers"]
+        assert found == family_rows(con, config, q3, {}, fast=False)["advocacy"]["referred_new_customers"]
+        return found
+
+    # Enough people that a load's few are refreshed alone, not by a rebuild of everyone (aggregates.WHOLE_SHARE).
+    load("people.csv", "person_id,first_seen", *(f"p{i}@example.com,2026-01-01" for i in range(20)))
+    load("orders.csv", orders, "o1,cy@example.com,2026-07-05,40", "o2,di@example.com,2026-08-06,25")
+    assert referred() == 0  # two new customers, no referral yet
+    # A referral made after the quarter still makes Cy a referred customer; only Ana, the referrer, is marked.
+    load("referrals.csv", referrals, "ana@example.com,cy@example.com,2026-11-10")
+    assert referred() == 1
+    load("referrals2.csv", referrals, "bo@example.com,di@example.com,2026-06-01")
+    assert referred() == 2
+    load("orders2.csv", orders, "o3,di@example.com,2026-03-02,10")  # Di's first sale moves before the quarter
+    assert referred() == 1
+    assert rebuilt_equal(con) == []
+    forget(con, config, "cy@example.com")
+    assert referred() == 0
+    assert differences(con, config, PERIODS[:1]) == []
+    assert rebuilt_equal(con) == []
+
+
 def test_removing_the_demo_empties_the_aggregates(con, config):
     load_demo_if_empty(con, config)
     assert con_has_rows(con)
@@ -448,13 +481,15 @@ def test_active_members_on_a_channel_count_each_member_once(con, config, tmp_pat
 
 
 def test_a_file_from_before_the_advocacy_and_membership_columns_is_upgraded_and_rebuilt(demo, config):
-    # A warehouse written before agg_interaction_days.prev_advocacy_day, agg_sale_days.is_member_sale and
-    # agg_referrals: its schema three migrations behind, its aggregates of the older SQL. Opening it adds the
-    # columns and the table and rebuilds them.
+    # A warehouse written before agg_interaction_days.prev_advocacy_day, agg_sale_days.is_member_sale,
+    # agg_referrals, agg_referred_customers and agg_advocacy_days: its schema four migrations behind, its
+    # aggregates of the older SQL. Opening it adds the columns and the tables and rebuilds them.
     demo.execute("alter table agg_interaction_days drop column prev_advocacy_day")
     demo.execute("alter table agg_sale_days drop column is_member_sale")
     demo.execute("drop table agg_referrals")
-    demo.execute("delete from schema_version where version > $v", {"v": warehouse.SCHEMA_VERSION - 3})
+    demo.execute("drop table agg_referred_customers")
+    demo.execute("drop table agg_advocacy_days")
+    demo.execute("delete from schema_version where version > $v", {"v": warehouse.SCHEMA_VERSION - 4})
     demo.execute("update aggregates_version set sha256 = 'older'")
     demo.close()
     con = warehouse.connect(config)
@@ -462,5 +497,7 @@ def test_a_file_from_before_the_advocacy_and_membership_columns_is_upgraded_and_
     assert con.execute("select count(*) from agg_interaction_days where prev_advocacy_day is not null").fetchone()[0]
     assert con.execute("select count(*) from agg_sale_days where is_member_sale").fetchone()[0]
     assert con.execute("select count(*) from agg_referrals where referrer_since is not null").fetchone()[0]
+    assert con.execute("select count(*) from agg_referred_customers").fetchone()[0]
+    assert con.execute("select count(*) from agg_advocacy_days where prev_advocacy_day is not null").fetchone()[0]
     assert differences(con, config, PERIODS[:1]) == []
     con.close()

@@ -76,12 +76,15 @@ def tables_read(con, config, name: str, filters: dict[str, str]) -> set[str]:
 
 
 def test_each_aggregate_is_computed_from_the_tables_its_sql_reads(demo):
-    """What the families' tables are checked against below: a referrals load changes agg_referrals alone (which
-    only advocacy reads), not the acts and sales per day that community, conversion and the others read."""
+    """What the families' tables are checked against below: a referrals load changes agg_referrals and
+    agg_referred_customers alone (which only advocacy reads), not the acts and sales per day that community,
+    conversion and the others read."""
     found = aggregate_sources(demo)
     assert set(found) == {*aggregates.PERSON_TABLES, *aggregates.WHOLE_TABLES}
     assert {"referrals", "orders"} <= found["agg_referrals"]  # and people, through agg_first_sales
-    assert [table for table, sources in found.items() if "referrals" in sources] == ["agg_referrals"]
+    assert {"referrals", "orders"} <= found["agg_referred_customers"]
+    referred = [table for table, sources in found.items() if "referrals" in sources]
+    assert referred == ["agg_referrals", "agg_referred_customers"]
     assert set().union(*found.values()) <= set(aggregates.SOURCES) | {"posts", "spend", "visits"}
 
 

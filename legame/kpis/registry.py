@@ -870,7 +870,7 @@ NO_MODEL = NOT_ENOUGH_HISTORY
 ADDITIVE_INPUTS = ("spend", "new_customers", "attributed_revenue", "orders", "reach", "engaged_people", "known_people")
 # The canonical tables each family's inputs are read from: queries/<family>.sql and the relations it calls, an
 # aggregate standing for the tables its own SQL reads (queries/aggregates/: interactions, orders and people; and
-# referrals for agg_referrals, which advocacy alone reads). The
+# referrals for agg_referrals and agg_referred_customers, which advocacy alone reads). The
 # clv_model family reads the fitted CLV model alone: its tables are the fit's (queries/clv_summary.sql and
 # value_people.sql); clv reads the fit and queries/clv_kpis.sql. Caches of a family's numbers are keyed on the
 # loads of these tables (legame/ui/cache.py, legame/clv/cache.py): an upload of another table keeps them.
