@@ -86,10 +86,14 @@ class Board:
         return [by_id[i] for i in BOARD_KPIS]
 
 
-def anchor_date(con: duckdb.DuckDBPyConnection, today: date | None = None) -> date:
-    """The day presets count back from: the latest day with data, never after today."""
+def anchor_date(
+    con: duckdb.DuckDBPyConnection, today: date | None = None, freshness: dict[str, date | None] | None = None
+) -> date:
+    """The day presets count back from: the latest day with data, never after today. `freshness`: the caller's
+    warehouse.freshness, when it holds it."""
     today = today or date.today()
-    latest = [d for d in warehouse.freshness(con).values() if d is not None]
+    freshness = warehouse.freshness(con) if freshness is None else freshness
+    latest = [d for d in freshness.values() if d is not None]
     return min(max(latest), today) if latest else today
 
 

@@ -352,3 +352,23 @@ def test_the_channel_map_is_read_once_per_data_version_and_again_after_a_load(ap
     with i18n.language("en"):
         shown = cache.board_for(period, "previous", {})
     assert [k.as_dict() for k in shown.kpis] == [k.as_dict() for k in kpis.compute(con, app.config, period)]
+
+
+def test_the_latest_days_are_read_once_per_data_version_for_the_anchor_and_the_freshness_line(
+    app, local_server, counting, tmp_path
+):
+    """The presets' anchor and the board's freshness line both come from each table's latest day: after a load
+    the first board waits on reading them, once (cache._freshness), not once for each."""
+    read = counting(warehouse, "freshness")
+    at = app.test().run()
+    assert not at.exception and len(at.metric) == 8
+    assert read == Counter({"freshness": 1}), read
+    upload(app, tmp_path, "meta_posts_more_comments.csv", posts_with_more_comments("5"))
+    read.clear()
+    at.switch_page("pages/board.py").run()
+    assert not at.exception
+    assert read == Counter({"freshness": 1}), read
+    con = session._connection().cursor()
+    assert cache.anchor() == board.anchor_date(con) == min(
+        max(d for d in warehouse.freshness(con).values() if d), date.today()
+    )

@@ -271,7 +271,7 @@ def dimensions() -> dict[str, list[str]]:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _anchor(version: int) -> date:
-    return board.anchor_date(cursor())
+    return board.anchor_date(cursor(), freshness=_freshness(version))
 
 
 def anchor() -> date:
