@@ -369,6 +369,8 @@ def test_the_latest_days_are_read_once_per_data_version_for_the_anchor_and_the_f
     assert not at.exception
     assert read == Counter({"freshness": 1}), read
     con = session._connection().cursor()
-    assert cache.anchor() == board.anchor_date(con) == min(
-        max(d for d in warehouse.freshness(con).values() if d), date.today()
+    assert (
+        cache.anchor()
+        == board.anchor_date(con)
+        == min(max(d for d in warehouse.freshness(con).values() if d), date.today())
     )
