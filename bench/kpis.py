@@ -143,17 +143,6 @@ def measure(
         # (legame/ui/cache.py keeps each family's KPIs on the version of its own tables).
         compute(con, config, period, families=[f for f, tables in FAMILY_TABLES.items() if "posts" in tables])
 
-    def raw_board() -> float | None:
-        # The relations over the raw rows for this one board (their installation is not timed). None: out of
-        # memory under the warehouse's cap (at 20 M rows the raw path does not fit; the aggregates do).
-        warehouse.install_relations(con, "raw")
-        try:
-            return timed(board)
-        except duckdb.OutOfMemoryException:
-            return None
-        finally:
-            warehouse.install_relations(con)
-
     cold = timed(board)
     # Warm, as the app computes an uncached view: with the channel map it keeps per data version (cache.channel_map).
     # A posts upload is a new data version: the app reads the map again, as after_posts_upload does here.
@@ -168,7 +157,7 @@ def measure(
     # The raw path last, never between two warm boards: the app never reads it, and at 5 M its board fills DuckDB's
     # 1 GB cap with raw rows, so the board after it read its aggregates back in (run.py's warm median, one of its
     # three boards after the raw path, was 0.156 s where boards one after another took 0.09-0.10).
-    raw = [raw_board() for _ in range(raw_repeat)]
+    raw = raw_boards(con, config, period, raw_repeat) if raw_repeat else None
     return {
         "baseline": statistics.median(base),
         "cold": cold,
@@ -176,8 +165,22 @@ def measure(
         "warm_cpu": statistics.median(fast_cpu),
         "posts": statistics.median(wall for wall, _ in posts),
         "posts_cpu": statistics.median(cpu for _, cpu in posts),
-        "warm_raw": None if None in raw else statistics.median(raw),
+        "warm_raw": raw,
     }
+
+
+def raw_boards(con, config: Config, period: Period = QUARTER, repeat: int = 3) -> float | None:
+    """The median seconds of `repeat` warm boards from the raw rows (the relations over the raw tables: the path
+    before the aggregates, still what a file without them reads, which read the channel map itself; their
+    installation is not timed); None when one ran out of memory under the warehouse's cap (at 20 M rows the raw
+    path does not fit)."""
+    warehouse.install_relations(con, "raw")
+    try:
+        return statistics.median(timed(lambda: compute(con, config, period)) for _ in range(repeat))
+    except duckdb.OutOfMemoryException:
+        return None
+    finally:
+        warehouse.install_relations(con)
 
 
 def family_times(con, config: Config, period: Period = QUARTER, repeat: int = 5) -> dict[str, float]:
