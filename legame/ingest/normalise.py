@@ -276,11 +276,42 @@ def _extra_checks(
     return checks
 
 
+def once_per_email(col: Column, cmap: ColumnMap, profile: Profile) -> bool:
+    """Whether the column's person id is computed once per distinct cell of the file (`Lookup`): an email that
+    is not the table's key and whose people repeat in the file (profiles.with_repeats: a person's acts, orders).
+
+    A person id is a salted sha256 of the address, which costs DuckDB ~0.55 CPU-s per million rows: the single
+    largest piece of a first load's parsing. When every row names another person, the lookup's distinct, join
+    and copy of the cells cost more than they save (0.2-0.35 CPU-s per million rows): each is hashed on its row."""
+    return (
+        col.kind == "person" and bool(cmap.email) and col.name in profile.repeated and col.name not in profile.table.key
+    )
+
+
+class Lookup:
+    """One column parsed once per distinct trimmed cell, in a select the parsing joins on the cell: the
+    same SQL (`parse_expr`) over the same text, so the same values, null for an empty cell as on its row."""
+
+    def __init__(self, name: str, cell: str, expr: str) -> None:
+        self.name, self.cell, self.expr = name, cell, expr
+
+    def join(self, rows: str) -> str:
+        """The left join of `rows` (the file's trimmed cells) with this column's value per distinct cell."""
+        distinct = f"select distinct {self.cell} as _e from {rows} where {self.cell} is not null"
+        return (
+            f"left join (select _e, {self.expr} as _v from ({distinct})) as {self.name} "
+            f"on {rows}.{self.cell} = {self.name}._e"
+        )
+
+
 def _parts(
-    profile: Profile, decisions: Decisions | None, currency: str
+    profile: Profile, decisions: Decisions | None, currency: str, lookups: list[Lookup] | None = None
 ) -> tuple[Cells, list[str], list[str], list[str], list[str]]:
     """SQL fragments: the file's columns trimmed (innermost select), parsed and raw values (inner select), output
-    columns, bad-row tests, error structs."""
+    columns, bad-row tests, error structs.
+
+    `lookups`: when a list, the columns `once_per_email` parses are appended to it as `Lookup`s, and the inner
+    select reads their values from the lookup's join (`staging_select`) instead of parsing them on every row."""
     cells = Cells()
     table = profile.table
     inner: list[str] = []
@@ -307,6 +338,10 @@ def _parts(
             continue
         expr, reason, values = parse_expr(col, cmap, profile, decisions, cells)
         parsed, raw = f"_p{i}", f"_r{i}"
+        if lookups is not None and once_per_email(col, cmap, profile):
+            lookup = Lookup(f"_l{i}", cells(cmap.source), parse_expr(col, cmap, profile, decisions, lambda _: "_e")[0])
+            lookups.append(lookup)
+            expr = f"{lookup.name}._v"
         inner.append(f"{expr} as {parsed}")
         keyed = col.name in table.key and not col.required
         outputs.append(f"{f'coalesce({parsed}, {chr(39) * 2})' if keyed else parsed} as {col.name}")
@@ -427,14 +462,26 @@ def staging_select(
     `numbered`: the source carries `_row`, the row's position in the file; then
     `_skip` says why a row is not data (`_skip_sql`, on the file's `header` columns).
     """
-    cells, inner, outputs, bad, _ = _parts(profile, decisions, currency)
+    lookups: list[Lookup] = []
+    cells, inner, outputs, bad, _ = _parts(profile, decisions, currency, lookups)
     row = []
     if numbered:
         row = ["_row", f"{_skip_sql(profile, header or [])} as _skip"]
     kept = ["_row", "_skip"] if numbered else []
+    read = f"select {', '.join([*row, *cells.select()])} from {source}"
+    parsed = f"select {', '.join([*kept, *outputs])}, {' or '.join(bad) or 'false'} as _bad"
+    if not lookups:
+        return f"{parsed} from (select {', '.join([*kept, *inner])} from ({read}))"
+    # The file is read twice, each lookup's distinct cells from a read of their own: kept (materialized) so as to
+    # read it once, the cells of a 20 M-row file spilled ~1.2 GB under the 1 GB cap, raw addresses included, into
+    # the warehouse's .tmp folder, which DuckDB 1.5 leaves behind when the process is killed (duckdb#24576); and
+    # the kept cells added 400 MB to a 5 M-row load's peak RSS. Read twice, the insert costs no more CPU (5 M rows,
+    # 1 M people, 4 rounds interleaved, min/median CPU-s: kept 12.21/13.19, twice 11.91/12.13, each row 12.58/12.84).
+    joins = " ".join(lookup.join("_cells") for lookup in lookups)
+    kept = [f"_cells.{k}" for k in kept]
     return (
-        f"select {', '.join([*kept, *outputs])}, {' or '.join(bad) or 'false'} as _bad "
-        f"from (select {', '.join([*kept, *inner])} from (select {', '.join([*row, *cells.select()])} from {source}))"
+        f"with _cells as not materialized ({read}) "
+        f"{parsed} from (select {', '.join([*kept, *inner])} from _cells {joins})"
     )
 
 

@@ -30,7 +30,7 @@ from legame.ingest import currency as money
 from legame.ingest import reasons
 from legame.ingest.locale import Decisions, decide
 from legame.ingest.normalise import errors_select, ident, literal, parse_expr, staging_select, total_sql, undecided
-from legame.ingest.profiles import Profile, bind, default_date_order, detect, profile_label
+from legame.ingest.profiles import Profile, bind, default_date_order, detect, profile_label, with_repeats
 from legame.ingest.report import (
     LoadReport,
     currency_note,
@@ -889,6 +889,7 @@ def load_file(
         sniffed, profile = _bind_below_preamble(path, file_name, profile)
         reason = _("you matched its columns by hand as {profile}", profile=profile_label(profile))
     _refuse_other_currency(profile, config, file_name)
+    profile = with_repeats(profile, path, sniffed)  # which person ids to hash once per distinct email
     limits = UploadLimits.from_config(config)
     fmt = NumberFormat.for_reader(config)
     limits.check_file(path, file_name, len(sniffed.header), fmt)

@@ -21,7 +21,7 @@ from legame.config import Config
 from legame.errors import ConfigError, UnrecognisedExport
 from legame.i18n import _, ngettext, pgettext
 from legame.ingest import currency as money
-from legame.ingest.sniff import unique_names
+from legame.ingest.sniff import Sniffed, repeats, unique_names
 from legame.warehouse import TABLES, Table, table_word
 
 
@@ -79,6 +79,9 @@ class Profile:
     # are loaded; the rest are counted.
     only_if: tuple[str, tuple[str, ...]] | None = None
     only_if_why: str = ""  # why the other rows are not this table's, in the report's words
+    # The person columns whose emails repeat across this file's rows (`with_repeats`): their ids are hashed
+    # once per distinct email (normalise.Lookup). A property of one file, not of the export's kind.
+    repeated: frozenset[str] = frozenset()
 
     @property
     def source_columns(self) -> set[str]:
@@ -633,3 +636,13 @@ def _unrecognised_message(header: tuple[str, ...], config: Config, file_name: st
         file_name=file_name,
         shown=shown,
     )
+
+
+def with_repeats(profile: Profile, path: Path, sniffed: Sniffed) -> Profile:
+    """The profile for this file, with the email columns (not the table's key) whose people repeat in it."""
+    repeated = frozenset(
+        name
+        for name, cmap in profile.columns.items()
+        if cmap.email and cmap.source and name not in profile.table.key and repeats(path, sniffed, cmap.source)
+    )
+    return replace(profile, repeated=repeated)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 import re
 import shutil
 import tempfile
@@ -539,3 +540,64 @@ def without_lines(path: Path, sniffed: Sniffed, broken: list[BrokenLine]) -> Ite
             for number, line in enumerate(lines, start=1):
                 copy.write((line[len(line.rstrip("\r\n")) :] or "\n") if number in numbers else line)
         yield target, replace(sniffed, encoding="utf-8")
+
+
+# A file's rows sampled for `repeats`: one short chunk at a random place in each of as many equal parts of the
+# file (~2 MB in all). Many short chunks at random places, not a few long ones evenly spaced: a file that
+# names its people in a cycle (the benchmark's) put 32 evenly spaced chunks exactly between one another's people.
+SPREAD_CHUNKS = 512
+SPREAD_CHUNK_BYTES = 4 * 1024
+# Above this many rows per distinct value on average, a person id is worth hashing once per distinct email:
+# at 1 M rows every email distinct, the lookup cost 0.2-0.35 CPU-s more than hashing every row; at 5 M rows of
+# 1 M people it saved 2.3-2.7 (normalise.Lookup). Break-even near 1.4.
+REPEATS = 1.5
+
+
+def repeats(path: Path, sniffed: Sniffed, column: str) -> bool:
+    """Whether the file's values of `column` (trimmed, in lower case) repeat: more than REPEATS rows a value
+    on average, estimated from rows read in chunks spread over the whole file (a file's first rows may name
+    each person once, its later rows the same people again). A small file is read whole: its exact ratio.
+
+    Only a choice between two ways to the same values rests on it. A UTF-16 file is not sampled (False).
+    """
+    codec = TRANSCODED.get(sniffed.encoding, sniffed.encoding)
+    names = unique_names(sniffed.header)
+    if "utf-16" in codec or column not in names:
+        return False
+    index, size = names.index(column), path.stat().st_size
+    part = size // SPREAD_CHUNKS
+    whole = part < 2 * SPREAD_CHUNK_BYTES
+    places = random.Random(size)  # the same file, the same sample
+    # The first part from the file's start (its header); every other part at a random place, the chunks never
+    # overlapping (a row read twice would look repeated).
+    starts = (
+        [0]
+        if whole
+        else [0] + [i * part + places.randrange(part - SPREAD_CHUNK_BYTES) for i in range(1, SPREAD_CHUNKS)]
+    )
+    values: list[str] = []
+    read = 0
+    with open(path, "rb") as fh:
+        for start in starts:
+            fh.seek(start)
+            chunk = fh.read(size if whole else SPREAD_CHUNK_BYTES)
+            lines = chunk.decode(codec, errors="replace").splitlines()
+            # The chunk's first line is cut short (or the header and the lines above it), its last one too.
+            lines = lines[sniffed.skip + 1 :] if start == 0 else lines[1:]
+            if start + len(chunk) < size:
+                lines = lines[:-1]
+            read += sum(len(line) + 1 for line in lines)
+            try:
+                for row in csv.reader(lines, delimiter=sniffed.delimiter):
+                    if len(row) > index and (value := row[index].strip().lower()):
+                        values.append(value)
+            except csv.Error:  # a quote left open (the pipeline says where): the chunk's rows read so far
+                continue
+    rows, distinct = len(values), len(set(values))
+    if not distinct:
+        return False
+    if whole:
+        return rows / distinct > REPEATS
+    # Values met twice in n rows drawn from N, each value on k rows: about n²(k - 1) / 2N pairs.
+    file_rows = size * rows / max(read, 1)
+    return 1 + 2 * file_rows * (rows - distinct) / rows**2 > REPEATS
