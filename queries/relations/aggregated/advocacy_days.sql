@@ -8,7 +8,7 @@ create or replace macro advocacy_days(channels, start_day, end_day) as table
         source_channel,
         coalesce(mapped(channels, 'interactions', source_channel), 'unattributed') as channel,
         ugc,
-        coalesce(prev_advocacy_day < start_day, true) as is_first_advocacy_in_period,
+        (prev_advocacy_day < start_day) is not false as is_first_advocacy_in_period,
         customer_since
     from agg_advocacy_days
     where day between start_day and end_day;
