@@ -825,7 +825,7 @@ def _connect_file(path: Path | None, read_only: bool) -> duckdb.DuckDBPyConnecti
     assert path is not None
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseBusy(
@@ -861,6 +861,30 @@ def _connect_file(path: Path | None, read_only: bool) -> duckdb.DuckDBPyConnecti
                 )
             ) from None
         raise
+    if not read_only:
+        drop_stale_spill(con)
+    return con
+
+
+def drop_stale_spill(con: duckdb.DuckDBPyConnection) -> None:
+    """Delete what a killed process spilled into the warehouse's temporary folder, right after opening it to write.
+
+    Under MEMORY_LIMIT, DuckDB spills big sorts, joins and reads into `<file>.tmp`; a process killed meanwhile
+    leaves those files behind, and DuckDB 1.5.5 neither reuses nor deletes them when the file is opened again
+    (duckdb#24576). They can hold a file's cells as read, email addresses included, against DESIGN.md's
+    "personal data stays out of the database". Opened to write, the file is this process's alone (DuckDB's
+    lock: no other process, reader or writer, has it open); in this process, another connection to the same
+    file shares its database, whose live spill files DuckDB lists (listed after the folder is read, so a file
+    a live spill makes meanwhile is not among those deleted): every other file there is a dead process's.
+    A file opened read-only may share the folder with other processes reading it: kept.
+    """
+    folder = con.execute("select current_setting('temp_directory')").fetchone()[0]
+    if not folder:
+        return
+    found = {file.resolve() for file in Path(folder).glob("duckdb_temp_*")}
+    live = {Path(row[0]).resolve() for row in con.execute("select path from duckdb_temporary_files()").fetchall()}
+    for stale in found - live:
+        stale.unlink(missing_ok=True)
 
 
 # DuckDB 1.5.5's words for a file it cannot read as a database: another kind of file, a checksum that does not
