@@ -169,6 +169,21 @@ def parse_expr(
             f"when len({found}) = 1 then {hashed.format(found + '[1]')} end"
         )
         return expr, "not an email address (or several in one cell)", None
+    if col.kind == "person" and not cmap.hash_of:
+        # An id column holding an address (a referrer or referred_by written as an email, the only id a user
+        # knows of people loaded by email): stored as that person's id, the salted hash of the address as an
+        # email column's, never as written; a cell naming several addresses is rejected; other ids are kept as
+        # they are (with the export's prefix).
+        found = f"regexp_extract_all({raw}, {literal(EMAIL)})"
+        hashed = f"left(sha256($salt || lower({{}})), {PERSON_ID_CHARS})"
+        kept = f"{literal(cmap.prefix)} || {raw}" if cmap.prefix else raw
+        expr = (
+            f"case when not contains({raw}, '@') then {kept} "
+            f"when regexp_full_match({raw}, {literal(EMAIL)}) then {hashed.format(raw)} "
+            f"when len({found}) = 1 then {hashed.format(found + '[1]')} "
+            f"when len({found}) = 0 then {kept} end"
+        )
+        return expr, "not an email address (or several in one cell)", None
     if col.kind in ("text", "person"):
         text = f"lower({raw})" if col.name == "channel" else raw
         if cmap.hash_of:
