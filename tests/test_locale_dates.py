@@ -329,3 +329,11 @@ def test_iso_times_read_plain_as_the_zoned_cast_reads_them(date, time, zone):
         f"select {iso_sql('$t')}, try_cast($t as timestamptz)::timestamp", {"t": text}
     ).fetchone()
     assert plain == zoned, text
+    # On another clock (config.yaml's time_zone), a time read plain is one that carries no zone: as written.
+    plain, zoned, unzoned = con.execute(
+        f"select {iso_sql('$t', '$z')}, timezone($z, try_cast($t as timestamptz)), "
+        "case when try_cast($t as timestamptz) is not null then try_cast($t as timestamp) end",
+        {"t": text, "z": "Europe/Rome"},
+    ).fetchone()
+    assert plain in (zoned, unzoned), text
+    assert (plain == zoned) or not zone.strip(), text

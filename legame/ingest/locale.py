@@ -240,23 +240,33 @@ def _parsed(text: str, regex: str, parts: tuple[str, ...], stamp: str) -> str:
     return f"list_transform([{groups}], lambda p: {stamp})[1]"
 
 
-def iso_sql(text: str) -> str:
-    """SQL of the UTC wall time of an ISO timestamp `text`, zoned (an offset, Z, a zone name) or not.
+def iso_sql(text: str, zone: str | None = None) -> str:
+    """SQL of the wall time of an ISO timestamp `text`, zoned (an offset, Z, a zone name) or not.
+
+    A zoned time is read on the clock of `zone` (SQL of a time zone name; None: the connection's, UTC), so
+    that it falls on the day it was there, as a time without an offset is taken to be written.
 
     A zoned time needs the time-zone cast (ICU), ten times dearer than the plain one, which reads the
     same text the same way but drops an offset. So a text with no offset sign past its date part
-    (`+`, or `-` from the 11th character) is read plain, and only texts the plain cast refuses (a
-    zone name) or that carry an offset pay for the zoned cast (`test_locale_dates` holds the two equal).
+    (`+`, or `-` from the 11th character) and not in UTC (a final `Z` or ` UTC`, which the plain cast
+    accepts and drops) is read plain, and only texts the plain cast refuses (another zone name) or that
+    carry an offset or UTC pay for the zoned cast (`test_locale_dates` holds the two equal).
     """
-    zoned = f"try_cast({text} as timestamptz)::timestamp"
-    unsigned = f"strpos({text}, '+') = 0 and strpos(substr({text}, 11), '-') = 0"
+    moment = f"try_cast({text} as timestamptz)"
+    zoned = f"{moment}::timestamp" if zone is None else f"timezone({zone}, {moment})"
+    unsigned = (
+        f"strpos({text}, '+') = 0 and strpos(substr({text}, 11), '-') = 0 "
+        f"and not suffix({text}, 'Z') and not suffix(upper({text}), ' UTC')"
+    )
     return f"case when {unsigned} then coalesce(try_cast({text} as timestamp), {zoned}) else {zoned} end"
 
 
-def date_sql(text: str, order: str | None) -> str:
-    """SQL timestamp for `text`: ISO, else `DAY_MONTH` in `order` ('dmy' or 'mdy') or `NAMED_DATE`; None: ISO only."""
+def date_sql(text: str, order: str | None, zone: str | None = None) -> str:
+    """SQL timestamp for `text`: ISO, else `DAY_MONTH` in `order` ('dmy' or 'mdy') or `NAMED_DATE`; None: ISO only.
+
+    `zone`: SQL of the time zone a zoned time's clock is read in (iso_sql)."""
     # The year first (DuckDB's own cast would read 07/01/25 as the year 7).
-    iso = f"case when substr({text}, 5, 1) = '-' then {iso_sql(text)} end"
+    iso = f"case when substr({text}, 5, 1) = '-' then {iso_sql(text, zone)} end"
     if order is None:
         return iso
     branches = []

@@ -22,6 +22,9 @@ from legame.warehouse import Column
 TRUE_WORDS = ("true", "1", "yes", "y", "t", "si", "sì")
 FALSE_WORDS = ("false", "0", "no", "n", "f")
 PERSON_ID_CHARS = 24
+# A time written with an offset or a zone (Shopify's +0200, Stripe's UTC) is stored on the clock of config.yaml's
+# `time_zone`, bound here: a sale at 00:30 on 1 April in Rome counts on 1 April, as one written without an offset.
+TIME_ZONE = "$time_zone"
 EMAIL = r"[^\s<>()\[\];,:\"']+@[^\s<>()\[\];,:\"']+\.[^\s<>()\[\];,:\"'.]+"
 
 
@@ -199,12 +202,11 @@ def parse_expr(
         if cmap.fmt:
             parsed = f"try_strptime({raw}, {literal(cmap.fmt)})"
             if "%z" in cmap.fmt:
-                parsed = f"({parsed})::timestamptz"
+                parsed = f"timezone({TIME_ZONE}, ({parsed})::timestamptz)"
             reason, args = "not a date in the form {format}", {"format": cmap.fmt}
         else:
-            # Zoned times become UTC wall time (the connection runs in UTC).
             order = None if decisions is PLAIN else decisions.date_order.get(col.name)
-            parsed = locale.date_sql(raw, order)
+            parsed = locale.date_sql(raw, order, zone=TIME_ZONE)
             reason, args = "not a date in the form yyyy-mm-dd (optionally with a time)", None
             if order == "dmy":
                 reason = (

@@ -17,6 +17,7 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
@@ -29,7 +30,16 @@ from legame.i18n import _, ngettext
 from legame.ingest import currency as money
 from legame.ingest import reasons
 from legame.ingest.locale import Decisions, decide
-from legame.ingest.normalise import errors_select, ident, literal, parse_expr, staging_select, total_sql, undecided
+from legame.ingest.normalise import (
+    TIME_ZONE,
+    errors_select,
+    ident,
+    literal,
+    parse_expr,
+    staging_select,
+    total_sql,
+    undecided,
+)
 from legame.ingest.profiles import Profile, bind, default_date_order, detect, profile_label, with_repeats
 from legame.ingest.report import (
     LoadReport,
@@ -338,11 +348,26 @@ def _read_raw(
 
 
 def _bound(select: str, config: Config) -> dict[str, object]:
-    """The parameters a staging select uses: the salt (only a profile that hashes emails) and plausibility."""
+    """The parameters a staging select uses: the salt (only a profile that hashes emails), the time zone of zoned
+    times and plausibility."""
     params: dict[str, object] = {"salt": config.secret} if "$salt" in select else {}
+    if TIME_ZONE in select:
+        params["time_zone"] = time_zone(config)
     if "$earliest" in select or "$latest" in select or "$negatives" in select:
         params |= {k: v for k, v in plausibility(config).items() if f"${k}" in select}
     return params
+
+
+def time_zone(config: Config) -> str:
+    """config.yaml `time_zone` (default UTC): the clock a time written with an offset or a zone is stored on."""
+    zone = str(config.get("time_zone", default="UTC"))
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            _("config.yaml time_zone: {zone} is not a time zone name (such as Europe/Rome or UTC).", zone=repr(zone))
+        ) from None
+    return zone
 
 
 def plausibility(config: Config) -> dict[str, object]:
