@@ -64,15 +64,17 @@ def test_what_changed_ranks_real_moves_by_signal():
     from legame.kpis import Period
     from legame.kpis.engine import Kpi
 
-    def kpi(kpi_id, signal, noise=None):
+    def kpi(kpi_id, signal, noise=None, delta=0.5):
         return Kpi(
             id=kpi_id, label="", plain_label="", family="", unit="%", direction="higher", definition="",
-            value=1.0, na_reason=None, comparison_value=1.0, delta=0.0, delta_pct=0.0, target=None, status=None,
+            value=1.0 + delta, na_reason=None, comparison_value=1.0, delta=delta, delta_pct=delta * 100, target=None,
+            status=None,
             assumptions=[], freshness=None, sentence="", display={}, period=Period(date(2025, 1, 1), date(2025, 1, 31)),
             comparison_period=Period(date(2024, 12, 1), date(2024, 12, 31)), noise=noise, signal=signal,
         )  # fmt: skip
 
     kpis = [kpi("a", 2.0), kpi("b", -9.0), kpi("c", 30.0, noise="small base"), kpi("d", None), kpi("e", 4.0)]
+    kpis.append(kpi("f", 40.0, delta=0.004))  # a statistically clear change too small to mention: about the same
     board = Board(period=kpis[0].period, kpis=kpis, freshness={}, demo_state="real", trend=[])
     assert [k.id for k in board.what_changed()] == ["b", "e", "a"]
 
