@@ -12,7 +12,7 @@ from legame import annotations, i18n, queries, warehouse
 from legame.config import Config
 from legame.fmt import NumberFormat
 from legame.i18n import _, ngettext
-from legame.kpis import Kpi, Period, compute
+from legame.kpis import Kpi, Period, compute, narrative
 from legame.kpis.params import query_params
 
 # The cards on the board, in the order an executive reads them: money first, then
@@ -49,7 +49,9 @@ class Board:
 
     def what_changed(self, n: int = 3) -> list[Kpi]:
         """The n biggest real movements, ranked by size relative to their normal variation."""
-        moved = [k for k in self.kpis if k.signal is not None and not k.noise]
+        moved = [
+            k for k in self.kpis if k.signal is not None and narrative.verdict(k) in (narrative.BETTER, narrative.WORSE)
+        ]
         return sorted(moved, key=lambda k: -abs(k.signal))[:n]
 
     @property

@@ -31,7 +31,7 @@ from legame.config import Config
 from legame.export import status_words
 from legame.fmt import NumberFormat
 from legame.i18n import N_, _, ngettext
-from legame.kpis import Kpi
+from legame.kpis import Kpi, narrative
 from legame.safe import for_pdf
 from legame.theme import printed
 
@@ -127,13 +127,15 @@ def _ruled(rows: list[list], widths: list[float]) -> Table:
 
 
 def _change_words(kpi: Kpi) -> tuple[str, str, colors.Color]:
-    """For a KPI with a delta: the arrow, the judgement and its colour. Up or down as the number moved,
-    better or worse as the KPI's direction reads it (a falling cost is better), or no real change within the noise."""
+    """For a KPI with a delta: the arrow, the verdict (narrative.verdict, as on every surface) and its colour. Up or
+    down as the number moved; green when better, red when worse, grey when about the same or within the noise."""
     arrow = "▲" if kpi.delta > 0 else "▼" if kpi.delta < 0 else ""
-    if kpi.noise or kpi.delta == 0:
-        return arrow, _("no real change"), MUTED
-    improved = (kpi.delta > 0) == (kpi.direction == "higher")
-    return arrow, (_("better") if improved else _("worse")), GOOD if improved else BAD
+    verdict = narrative.verdict(kpi)
+    return (
+        arrow,
+        narrative.verdict_words(kpi),
+        GOOD if verdict == narrative.BETTER else BAD if verdict == narrative.WORSE else MUTED,
+    )
 
 
 def _kpi_table(kpis: list[Kpi], style: Styles) -> Table:
@@ -293,7 +295,7 @@ def _definitions(kpis: list[Kpi], style: Styles) -> Table:
         notes = [*kpi.assumptions, _direction_note(kpi)]
         if kpi.na_reason:
             notes.append(_("Not available: {reason}.", reason=kpi.na_reason))
-        if kpi.noise:
+        if narrative.verdict(kpi) == narrative.NOISE:
             notes.append(_("The change is within normal variation: {why}.", why=kpi.noise))
         name = [
             Paragraph(f"<b>{_text(kpi.plain_label)}</b>", style["cell"]),
@@ -406,7 +408,8 @@ def _legend() -> str:
     """The key to the KPI table's arrows, words and marks (the sentence is translated whole, marks filled in)."""
     return _(
         "{up} {down} the number went up or down; <i>better</i> or <i>worse</i> reads it against the KPI's "
-        "direction (a falling cost is better); <i>no real change</i>: within normal variation. Status against "
+        "direction (a falling cost is better); <i>about the same</i>: it moved by less than half a percent of its "
+        "earlier value; <i>within normal variation</i>: a movement the data would show by chance. Status against "
         "target: {on_track} on track, {watch} watch (within the tolerance set in config.yaml), {off_track} off track.",
         up=_symbol("▲", MUTED),
         down=_symbol("▼", MUTED),

@@ -186,7 +186,7 @@ def test_board_pack_pdf_shows_the_period_values_definitions_and_filters(demo, co
         ("lower", -5.0, None, ("▼", "better")),  # a cost that fell
         ("lower", 5.0, None, ("▲", "worse")),
         ("higher", -5.0, None, ("▼", "worse")),
-        ("higher", 5.0, "the 90% interval of the change includes zero", ("▲", "no real change")),
+        ("higher", 5.0, "the 90% interval of the change includes zero", ("▲", "within normal variation")),
     ],
 )
 def test_a_change_reads_against_the_kpis_direction(demo, config, direction, delta, noise, expected):

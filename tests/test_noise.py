@@ -53,7 +53,8 @@ def test_signal_is_the_change_in_units_of_its_spread():
     from legame.kpis.noise import signal
 
     assert signal(Sample("rate", 120, 40), Sample("rate", 80, 40)) == pytest.approx(1.0 / (200**0.5 / 40))
-    assert signal(Sample("base", 5, 5), Sample("base", 9, 9)) is None
+    assert signal(Sample("count", 0, 0), Sample("count", 0, 0)) is None  # two zero counts have no spread
+    assert signal(Sample("rate", 5, 0), Sample("rate", 9, 9)) is None  # no exposure in a period
 
 
 def test_what_changed_ranks_real_moves_by_signal():
@@ -63,15 +64,17 @@ def test_what_changed_ranks_real_moves_by_signal():
     from legame.kpis import Period
     from legame.kpis.engine import Kpi
 
-    def kpi(kpi_id, signal, noise=None):
+    def kpi(kpi_id, signal, noise=None, delta=0.5):
         return Kpi(
             id=kpi_id, label="", plain_label="", family="", unit="%", direction="higher", definition="",
-            value=1.0, na_reason=None, comparison_value=1.0, delta=0.0, delta_pct=0.0, target=None, status=None,
+            value=1.0 + delta, na_reason=None, comparison_value=1.0, delta=delta, delta_pct=delta * 100, target=None,
+            status=None,
             assumptions=[], freshness=None, sentence="", display={}, period=Period(date(2025, 1, 1), date(2025, 1, 31)),
             comparison_period=Period(date(2024, 12, 1), date(2024, 12, 31)), noise=noise, signal=signal,
         )  # fmt: skip
 
     kpis = [kpi("a", 2.0), kpi("b", -9.0), kpi("c", 30.0, noise="small base"), kpi("d", None), kpi("e", 4.0)]
+    kpis.append(kpi("f", 40.0, delta=0.004))  # a statistically clear change too small to mention: about the same
     board = Board(period=kpis[0].period, kpis=kpis, freshness={}, demo_state="real", trend=[])
     assert [k.id for k in board.what_changed()] == ["b", "e", "a"]
 
@@ -92,3 +95,58 @@ def test_estimates_compare_through_their_intervals():
     assert hi - lo == pytest.approx(2 * 1.6448536 * 5 * 2**0.5, rel=1e-3)
     assert within_noise(now, before, 30)
     assert estimate(None, 1, 2, 10) is None
+
+
+def test_two_counts_are_two_poisson_counts():
+    # 233 UGC posts against 91: a change of 142, sd sqrt(233 + 91) = 18; the rate's formula over one period.
+    lo, hi = delta_interval(Sample("count", 233, 233), Sample("count", 91, 91))
+    assert (lo + hi) / 2 == pytest.approx(142)
+    assert hi - lo == pytest.approx(2 * 1.6448536 * 18, rel=1e-6)
+    assert (lo, hi) == pytest.approx(delta_interval(Sample("rate", 233, 1), Sample("rate", 91, 1)))
+    assert within_noise(Sample("count", 233, 233), Sample("count", 91, 91), 30) is None
+    # 345 advocates against 318 is 27 +- 42; 31 against 30 is 1 +- 13: neither is a real change.
+    assert within_noise(Sample("count", 345, 345), Sample("count", 318, 318), 30) == (
+        "the 90% interval of the change includes zero"
+    )
+    assert within_noise(Sample("count", 31, 31), Sample("count", 30, 30), 30)
+    # A count is its own base: ten posts are too few to judge, whatever the other period's count.
+    assert within_noise(Sample("count", 10, 10), Sample("count", 1000, 1000), 30) == "the base is small (10 < 30)"
+    # A count of zero still has a spread from the other period's count.
+    assert delta_interval(Sample("count", 40, 40), Sample("count", 0, 0)) == pytest.approx(
+        (40 - 1.6448536 * 40**0.5, 40 + 1.6448536 * 40**0.5)
+    )
+
+
+def test_a_cost_per_counted_customer_varies_with_the_count():
+    # EUR 3,000 over 30 new customers (100 each) against EUR 3,000 over 60 (50 each): each value's sd is
+    # value / sqrt(count) (the spend is known, the count Poisson), 100 / sqrt(30) and 50 / sqrt(60).
+    now, before = Sample("per_count", 3000, 30), Sample("per_count", 3000, 60)
+    lo, hi = delta_interval(now, before)
+    assert (lo + hi) / 2 == pytest.approx(50)
+    assert hi - lo == pytest.approx(2 * 1.6448536 * (100**2 / 30 + 50**2 / 60) ** 0.5, rel=1e-6)
+    assert within_noise(now, before, 30) is None
+    # The same spend over 31 customers against 30: about 3% apart, well within the noise.
+    assert within_noise(Sample("per_count", 3000, 31), Sample("per_count", 3000, 30), 30)
+
+
+def test_a_kind_with_no_model_is_a_mistake_not_a_real_change():
+    with pytest.raises(ValueError, match="base"):
+        within_noise(Sample("base", 31, 31), Sample("base", 30, 30), 30)
+
+
+def test_every_count_kpi_is_judged_as_a_count():
+    # One test for every count of events or people; a count with no noise model must be one that is not a count
+    # of independent things (reach adds up the audience of a few posts, each person seen many times).
+    from legame.kpis.registry import KPIS, Count
+
+    not_counts_of_things = {"earned_reach"}
+    counts = {k.id: k for k in KPIS.values() if k.unit == "count"}
+    assert {"advocates", "ugc_volume", "advocacy_ladder", "earned_reach"} <= set(counts)
+    for kpi_id, kdef in counts.items():
+        expected = None if kpi_id in not_counts_of_things else "count"
+        assert isinstance(kdef.measure, Count) and kdef.measure.noise == expected, kpi_id
+    row = {"employee_posts": 3, "customer_posts": 20, "advocates": 345, "influencer_posts": 2, "ugc": 233}
+    assert KPIS["advocacy_ladder"].sample(row, {}) == Sample("count", 370, 370)
+    assert KPIS["advocates"].sample(row, {}) == Sample("count", 345, 345)
+    assert KPIS["ugc_volume"].sample(row, {}) == Sample("count", 233, 233)
+    assert KPIS["cac"].sample({"spend": 3000, "new_customers": 30}, {}).kind == "per_count"

@@ -8,6 +8,7 @@ from legame.fmt import NumberFormat
 from legame.i18n import N_, _, pgettext
 from legame.kpis import status
 from legame.kpis.engine import Kpi
+from legame.kpis.narrative import verdict_words
 
 UNIT_WORDS = {
     "%": N_("percent"),
@@ -33,12 +34,6 @@ def _status(k: Kpi) -> str:
     return _("n/a: {reason}", reason=k.na_reason) if k.na_reason else _("no target")
 
 
-def _change(k: Kpi) -> str:
-    if k.noise:
-        return _("within normal variation")
-    return _("n/a") if k.delta is None else _("real change")
-
-
 def facts(kpis: list[Kpi], currency: str) -> list[dict[str, Any]]:
     """One row per KPI for files (CSV, XLSX): numbers as numbers, units in words, with definition and assumptions."""
     return [
@@ -54,7 +49,7 @@ def facts(kpis: list[Kpi], currency: str) -> list[dict[str, Any]]:
             _("Target"): k.target,
             _("Status"): _status(k),
             # "Delta" is already "Variazione" in Italian: this column says what kind of change it was.
-            pgettext("facts", "Change"): _change(k),
+            pgettext("facts", "Change"): verdict_words(k),
             _("Better when"): _(DIRECTIONS[k.direction]),
             _("Definition"): k.definition,
             _("Assumptions"): " ".join(k.assumptions),
@@ -80,7 +75,7 @@ def shown_facts(kpis: list[Kpi], fmt: NumberFormat) -> list[dict[str, str]]:
             _("Change %"): text(k.display["delta_pct"]),
             _("Target"): text(k.display["target"]),
             _("Status"): _status(k),
-            _("Variation"): _change(k),
+            _("Variation"): verdict_words(k),
             _("Definition"): k.definition,
             _("Assumptions"): " ".join(k.assumptions) or MISSING,
             _("Data up to"): fmt.date(k.freshness) if k.freshness else MISSING,

@@ -40,15 +40,41 @@ CLAUSES = {
 }
 
 
+# The verdict on a change, the one every surface shows: the card's colour, the sentence, "What changed", the
+# board pack, the facts table and its CSV and XLSX files.
+NONE, FLAT, NOISE, BETTER, WORSE = "none", "flat", "noise", "better", "worse"
+VERDICT_WORDS = {
+    NONE: N_("n/a"),
+    FLAT: N_("about the same"),
+    NOISE: N_("within normal variation"),
+    BETTER: N_("better"),
+    WORSE: N_("worse"),
+}
+
+
 def change(kpi: Kpi) -> str:
-    """How the KPI moved against its comparison: none (no earlier figure), flat, noise, up or down."""
+    """How the KPI moved against its comparison: none (no earlier figure), flat (too small to mention, whatever
+    its noise), noise (within normal variation), up or down (a real change)."""
     if kpi.comparison_value is None or kpi.delta is None:
-        return "none"
+        return NONE
     if kpi.is_flat:
-        return "flat"
+        return FLAT
     if kpi.noise:
-        return "noise"
+        return NOISE
     return "up" if kpi.delta > 0 else "down"
+
+
+def verdict(kpi: Kpi) -> str:
+    """The change as the KPI's direction reads it: none, flat, noise, better or worse (a falling cost is better)."""
+    moved = change(kpi)
+    if moved in ("up", "down"):
+        return BETTER if (moved == "up") == (kpi.direction == "higher") else WORSE
+    return moved
+
+
+def verdict_words(kpi: Kpi) -> str:
+    """The verdict in the reader's language: 'about the same' / 'stabile', 'worse' / 'peggio'..."""
+    return _(VERDICT_WORDS[verdict(kpi)])
 
 
 def comparison_clause(kpi: Kpi) -> str:

@@ -6,6 +6,11 @@ is "within normal variation": never coloured as a win or a loss.
 - proportions (active members / members): Newcombe's hybrid score interval,
   built from each period's Wilson interval (Newcombe 1998, method 10);
 - rates of events over an exposure (comments per post): Poisson, normal approximation;
+- counts of events or people in the period (UGC posts, advocates, voices for the brand): two Poisson
+  counts a and b, the change a - b against z * sqrt(a + b) (the rate's formula over an exposure of one
+  period); a count is its own base, so a count below `min_base` in either period is a small base;
+- a cost per counted thing (spend per new customer): the spend is known and the count Poisson, so the
+  value's spread is value / sqrt(count) (the delta method);
 - NPS: the variance of a difference of two shares of one multinomial,
   (p + d - (p - d)^2) / n per period;
 - model estimates with their own interval (the community's uplift, bootstrapped):
@@ -27,9 +32,9 @@ Z90 = 1.6448536269514722
 class Sample:
     """What a KPI value was computed from, as much as the noise test needs."""
 
-    kind: str  # proportion | rate | nps | estimate | base
-    count: float  # successes, events, promoters, or the estimate
-    base: float  # trials, exposure, answers, or the group size
+    kind: str  # proportion | rate | count | per_count | nps | estimate
+    count: float  # successes, events, the count itself, the amount spent, promoters, or the estimate
+    base: float  # trials, exposure, the count itself, the things counted, answers, or the group size
     other: float = 0.0  # detractors for NPS; the standard error for an estimate
     scale: float = 1.0  # 100 when the KPI is shown in percent or NPS points
 
@@ -50,10 +55,16 @@ def wilson(k: float, n: float, z: float = Z90) -> tuple[float, float]:
 
 
 def delta_interval(now: Sample, before: Sample, z: float = Z90) -> tuple[float, float] | None:
-    """90% interval of (now - before) in the KPI's own unit, or None for a kind with no model."""
+    """90% interval of (now - before) in the KPI's own unit, or None when a period has no base (two counts:
+    when both are zero)."""
+    kind = now.kind
+    if kind == "count":  # the rate's formula over an exposure of one period; a count of zero is still a count
+        if now.count + before.count <= 0:
+            return None
+        d, half = now.count - before.count, z * math.sqrt(now.count + before.count)
+        return (d - half) * now.scale, (d + half) * now.scale
     if now.base <= 0 or before.base <= 0:
         return None
-    kind = now.kind
     if kind == "proportion" and (now.count > now.base or before.count > before.base):
         # More "successes" than trials (e.g. customers from untracked clicks): not a share, treat as a rate.
         kind = "rate"
@@ -69,6 +80,10 @@ def delta_interval(now: Sample, before: Sample, z: float = Z90) -> tuple[float, 
         d = r1 - r2
         half = z * math.sqrt(now.count / now.base**2 + before.count / before.base**2)
         lo, hi = d - half, d + half
+    elif kind == "per_count":
+        v1, v2 = now.count / now.base, before.count / before.base
+        half = z * math.sqrt(v1**2 / now.base + v2**2 / before.base)
+        lo, hi = v1 - v2 - half, v1 - v2 + half
     elif kind == "nps":
 
         def share_var(s: Sample) -> tuple[float, float]:
@@ -82,7 +97,7 @@ def delta_interval(now: Sample, before: Sample, z: float = Z90) -> tuple[float, 
         half = z * math.sqrt(now.other**2 + before.other**2)
         lo, hi = now.count - before.count - half, now.count - before.count + half
     else:
-        return None
+        raise ValueError(f"no noise model for a sample of kind {kind!r}")
     return lo * now.scale, hi * now.scale
 
 

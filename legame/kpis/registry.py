@@ -72,8 +72,8 @@ class Ratio:
     """numerator / denominator x scale; undefined with `na` when the denominator is zero.
 
     `noise` is the kind of number for the delta's noise test: "proportion" (a share of the
-    denominator), "rate" (events per unit of exposure), "base" (only the denominator's size
-    matters) or None (no model of its variation)."""
+    denominator), "rate" (events per unit of exposure), "per_count" (a known amount per a Poisson
+    count: spend per new customer) or None (no model of its variation)."""
 
     numerator: Term
     denominator: Term
@@ -91,8 +91,6 @@ class Ratio:
         if self.noise is None:
             return None
         denominator = _term(self.denominator, row, settings)
-        if self.noise == "base":
-            return Sample("base", denominator, denominator)
         return Sample(self.noise, _term(self.numerator, row, settings), denominator, scale=self.scale)
 
 
@@ -107,19 +105,22 @@ class _CommunityShare(Ratio):
 
 @dataclass(frozen=True)
 class Count:
-    """A count of things in the period; its noise is Poisson ("rate") or only its size ("base")."""
+    """A count of things in the period (a column, or several summed by a function of the row).
 
-    column: str
-    noise: str | None = "rate"
+    `noise`: "count" for events or people, each counted once (Poisson: noise.py compares two counts a and b
+    by a - b against z * sqrt(a + b)); None for a sum that is not a count of independent things (reach, money)."""
+
+    column: Term
+    noise: str | None = "count"
 
     def value(self, row: Row, settings: Settings) -> Value:
-        return float(row[self.column] or 0), None
+        return _term(self.column, row, settings), None
 
     def sample(self, row: Row, settings: Settings) -> Sample | None:
-        count = float(row[self.column] or 0)
-        if self.noise == "rate":
-            return Sample("rate", count, 1)
-        return Sample("base", count, count) if self.noise == "base" else None
+        if self.noise is None:
+            return None
+        count = _term(self.column, row, settings)
+        return Sample(self.noise, count, count)
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ class Modelled:
 
 @dataclass(frozen=True)
 class Formula:
-    """Any other shape, written out once (payback, the ladder, CLV against cost)."""
+    """Any other shape, written out once (payback, the funnel, CLV against cost)."""
 
     compute: Callable[[Row, Settings], Value]
 
@@ -275,9 +276,8 @@ def _payback(row: Row, settings: Settings) -> Value:
     return row["spend"] / row["new_customers"] / monthly_margin, None
 
 
-def _ladder(row: Row, settings: Settings) -> Value:
-    voices = row["employee_posts"] + row["customer_posts"] + row["advocates"] + row["influencer_posts"]
-    return float(voices), None
+def _voices(row: Row, settings: Settings) -> float:
+    return float(row["employee_posts"] + row["customer_posts"] + row["advocates"] + row["influencer_posts"])
 
 
 def _clv_roi(row: Row, settings: Settings) -> Value:
@@ -552,7 +552,7 @@ _RATES_AND_RESULTS = (
         "lower",
         N_("Marketing spend / new customers (first purchase in the period)."),
         N_("Each new customer cost {value} in marketing"),
-        _Cac("spend", "new_customers", NO_NEW, noise="base"),
+        _Cac("spend", "new_customers", NO_NEW, noise="per_count"),
         inputs=("spend", "new_customers"),
         assumptions=(N_("Blended over every channel: all new customers, paid and organic, share the spend."),),
     ),
@@ -633,7 +633,7 @@ _ADVOCACY_AND_RETURN = (
                 **v,
             )
         ),
-        Count("advocates", noise="base"),
+        Count("advocates"),
         inputs=("advocates",),
         assumptions=(
             N_("Referrals from the referral programme's export carry no channel: by channel they are unattributed."),
@@ -709,7 +709,7 @@ _ADVOCACY_AND_RETURN = (
                 **v,
             )
         ),
-        Formula(_ladder),
+        Count(_voices),
         inputs=("employee_posts", "customer_posts", "advocates", "influencer_posts"),
         not_split=ACTS_NO_CAMPAIGN,
         breakdown=lambda r: {
