@@ -56,6 +56,15 @@ SLICE_ROWS = 2_000_000
 # 1.02 CPU-s against 0.38; a sort of the whole table by day instead of each slice's read no less (0.457
 # against 0.440). Inside a first load's transaction 2 M-row slices spill 120-145 MB, 1 M-row ones 35-72 MB,
 # at the same CPU (12.9-13.4 against 13.5-13.6 for the whole rebuild).
+# Tried and not kept (#15, agg15; CPU-s of the statement, interleaved runs on a machine at load 8-15, so only
+# differences above ~10 % would have shown): the window over the keys alone joined back on (person, day, channel),
+# 12.2 against 10.4 at 5 M (the grouping read twice); the counts as integer and the window ordered by first_at alone
+# (day is its date), 1.60 against 1.72 at 1 M with threads=1 outside a load, but 11.3 against 11.2 at 5 M and
+# 2.50-3.24 against 2.65-3.26 inside 1 M first loads; the tie-break as first(event_id order by occurred_at, event_id)
+# (0.83 against 1.02 per 5 M slice when every group is one act, no better on groups of four; its per-group state not
+# measured under the 1 GB cap at 20 M) or as min(create_sort_key(occurred_at, event_id)) ordering the window alone (no
+# gain); previous_advocacy_day as lag(... ignore nulls) or last_value(... ignore nulls) (no gain); threads=1 (the same
+# CPU, twice the wall).
 
 
 def _files() -> list[Path]:
