@@ -22,7 +22,7 @@ from legame.errors import ConfigError
 from legame.fmt import NumberFormat, format_value, shown
 from legame.i18n import N_, _, ngettext
 from legame.kpis.clv_inputs import clv_inputs, value_inputs
-from legame.kpis.narrative import FLAT_SHARE, sentence
+from legame.kpis.narrative import FLAT_SHARE, sentence, verdict
 from legame.kpis.noise import signal, within_noise
 from legame.kpis.params import channel_map, query_params
 from legame.kpis.period import COMPARISONS, Period
@@ -113,6 +113,8 @@ class Kpi:
             "status": self.status,
             "direction": self.direction,
             "within_noise": self.noise is not None,
+            # The change as every surface words it (narrative.verdict): none, flat, noise, better or worse.
+            "verdict": verdict(self),
             "signal": _round(self.signal),
             "noise_reason": self.noise,
             "filters": self.filters,

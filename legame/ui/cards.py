@@ -9,6 +9,7 @@ import streamlit as st
 from legame import i18n
 from legame.i18n import N_, _
 from legame.kpis import Kpi, Period
+from legame.kpis.narrative import NOISE, verdict
 from legame.safe import for_markdown
 
 # Colour, icon and words together, so the status reads without colour too.
@@ -39,7 +40,10 @@ def kpi_card(kpi: Kpi) -> None:
         help_text += "\n\n" + _("The model says: {detail}", detail=kpi.na_detail)
     # Out of the f-strings below, where the catalogue's extraction (tests/test_i18n_catalogue.py) cannot see it.
     within = _("Within normal variation")
-    if kpi.noise:
+    # Said only when it is the change's verdict (narrative.verdict), as every other surface says it: a change
+    # too small to mention reads "about the same" in the sentence, whatever its noise.
+    noisy = verdict(kpi) == NOISE
+    if noisy:
         help_text += "\n\n" + f"**{within}**. " + _("Because {why}.", why=kpi.noise)
     st.metric(
         kpi.plain_label,
@@ -57,7 +61,7 @@ def kpi_card(kpi: Kpi) -> None:
         # (Italian's "Da tenere d'occhio" and a target do not fit one badge in a card of four).
         target = _("target {value}", value=kpi.display["target"])
         lines.append(f":{colour}-badge[{icon} {plain(_(words))}] :gray-badge[{plain(target)}]")
-    if kpi.noise:
+    if noisy:
         lines.append(f":gray-badge[:material/swap_vert: {plain(within)}]")
     # The sentence in small grey type under the badges, in the same element: each element is a message a run
     # sends and its server pays for (the sentence was an st.caption of its own, 8 messages a board).
