@@ -132,3 +132,25 @@ def test_person_ids_per_distinct_email_equal_the_definition_on_every_path(con, c
     )
     # Every form of one address is one person: 32 people, however many rows and files named them.
     assert con.execute("select count(distinct person_id) from interactions").fetchone()[0] == len(ADDRESSES)
+
+
+def test_the_lookup_reads_the_file_twice_and_keeps_no_cells(config, tmp_path):
+    """The raw cells (addresses included) are never kept: DuckDB materializes a CTE over read_csv, even one
+    declared `not materialized`, into memory that spills to the warehouse's temporary folder. The plan of the
+    lookup's select reads the file twice and holds no CTE."""
+    first, _ = export(0)
+    path = write(tmp_path, "first.csv", first)
+    interactions, _ = detect(HEADER.strip().split(","), config, "x.csv")
+    select = staging_select(
+        replace(interactions, repeated=frozenset({"person_id"})),
+        source=f"read_csv('{path}', header = true, all_varchar = true)",
+        numbered=False,
+    )
+    con = duckdb.connect()
+    con.execute("set explain_output = 'physical_only'")
+    params = {"salt": "s", "earliest": "1990-01-01", "latest": "2100-01-01", "negatives": False}
+    params = {k: v for k, v in params.items() if f"${k}" in select}
+    plan = "".join(r[1] for r in con.execute(f"explain {select}", params).fetchall())
+    assert "CTE" not in plan
+    assert plan.count("READ_CSV") >= 2
+    con.close()
