@@ -549,7 +549,9 @@ SPREAD_CHUNKS = 512
 SPREAD_CHUNK_BYTES = 4 * 1024
 # Above this many rows per distinct value on average, a person id is worth hashing once per distinct email:
 # at 1 M rows every email distinct, the lookup cost 0.2-0.35 CPU-s more than hashing every row; at 5 M rows of
-# 1 M people it saved 2.3-2.7 (normalise.Lookup). Break-even near 1.4.
+# 1 M people it saved 2.3-2.7 (normalise.Lookup). Break-even near 1.4. With the lookup's cells read twice rather
+# than kept, the insert alone, per row vs lookup, CPU medians of 4 interleaved runs: 1.5 M rows of 1 M people 4.08
+# vs 4.08 s, 2 M 5.12 vs 5.03, 3 M 8.13 vs 7.04: break-even still near 1.5.
 REPEATS = 1.5
 # A file smaller than this (4 MB, the size below which the spread chunks would cover it) is not read to decide:
 # its person ids are hashed on every row. Reading it whole cost more than the lookup could save (CPU, medians of
