@@ -156,3 +156,23 @@ def test_the_lookup_reads_the_file_twice_and_keeps_no_cells(config, tmp_path):
     assert "CTE" not in plan
     assert plan.count("READ_CSV") >= 2
     con.close()
+
+
+def test_the_preview_of_an_unchanged_reload_reads_the_file_once(con, config, tmp_path):
+    """The preview hashes its few person ids on their rows: a lookup would read the file and sort it twice."""
+    from legame.ingest import pipeline
+
+    first, _ = export(0)
+    path = write(tmp_path, "first.csv", first)
+    interactions, _ = detect(HEADER.strip().split(","), config, "x.csv")
+    repeated = replace(interactions, repeated=frozenset({"person_id"}))
+    sent: list[str] = []
+
+    class Recording:
+        def execute(self, sql, *args):
+            sent.append(sql)
+            return con.execute(sql, *args)
+
+    rows = pipeline._preview(Recording(), path, sniff(path, "first.csv"), repeated, config)
+    assert len(rows) == pipeline.PREVIEW_ROWS
+    assert sent[-1].count("read_csv(") == 1
