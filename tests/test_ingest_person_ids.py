@@ -13,7 +13,7 @@ from dataclasses import replace
 import duckdb
 import pytest
 
-from legame.ingest import load_file
+from legame.ingest import load_file, profiles
 from legame.ingest.normalise import PERSON_ID_CHARS, staging_select
 from legame.ingest.profiles import detect, with_repeats
 from legame.ingest.sniff import SPREAD_CHUNK_BYTES, SPREAD_CHUNKS, repeats, sniff
@@ -95,20 +95,22 @@ def big_export(path, rows: int, people: int) -> None:
         (150_000, 30_000, True),  # five rows a person, the first 30,000 rows each a new one
         (150_000, 100_000, True),  # one and a half
         (150_000, 130_000, False),  # fewer than 1.2
-        (300, 300, False),  # a small file, read whole
-        (300, 100, True),
+        (300, 300, False),  # a small file is not read: its ids are hashed on every row (sniff.SMALL_FILE_BYTES)
+        (300, 100, False),  # however often its people repeat
     ],
 )
 def test_a_file_whose_people_repeat_is_told_from_its_sample(tmp_path, rows, people, repeated):
     path = tmp_path / "acts.csv"
     big_export(path, rows, people)
     sniffed = sniff(path, "acts.csv")
-    assert (path.stat().st_size > SPREAD_CHUNKS * 2 * SPREAD_CHUNK_BYTES) == (rows > 1000)  # sampled, or read whole
+    assert (path.stat().st_size > SPREAD_CHUNKS * 2 * SPREAD_CHUNK_BYTES) == (rows > 1000)  # sampled, or small
     assert repeats(path, sniffed, "email") is repeated
 
 
-def test_person_ids_per_distinct_email_equal_the_definition_on_every_path(con, config, tmp_path):
+def test_person_ids_per_distinct_email_equal_the_definition_on_every_path(con, config, tmp_path, monkeypatch):
     salt = config.secret
+    # These files are small, which the lookup does not pay for (sniff.SMALL_FILE_BYTES): it is taken all the same.
+    monkeypatch.setattr(profiles, "repeats", lambda *_: True)
     first, first_expected = export(0)
     path = write(tmp_path, "first.csv", first)
     interactions, _ = detect(HEADER.strip().split(","), config, "x.csv")
@@ -132,3 +134,45 @@ def test_person_ids_per_distinct_email_equal_the_definition_on_every_path(con, c
     )
     # Every form of one address is one person: 32 people, however many rows and files named them.
     assert con.execute("select count(distinct person_id) from interactions").fetchone()[0] == len(ADDRESSES)
+
+
+def test_the_lookup_reads_the_file_twice_and_keeps_no_cells(config, tmp_path):
+    """The raw cells (addresses included) are never kept: DuckDB materializes a CTE over read_csv, even one
+    declared `not materialized`, into memory that spills to the warehouse's temporary folder. The plan of the
+    lookup's select reads the file twice and holds no CTE."""
+    first, _ = export(0)
+    path = write(tmp_path, "first.csv", first)
+    interactions, _ = detect(HEADER.strip().split(","), config, "x.csv")
+    select = staging_select(
+        replace(interactions, repeated=frozenset({"person_id"})),
+        source=f"read_csv('{path}', header = true, all_varchar = true)",
+        numbered=False,
+    )
+    con = duckdb.connect()
+    con.execute("set explain_output = 'physical_only'")
+    params = {"salt": "s", "earliest": "1990-01-01", "latest": "2100-01-01", "negatives": False}
+    params = {k: v for k, v in params.items() if f"${k}" in select}
+    plan = "".join(r[1] for r in con.execute(f"explain {select}", params).fetchall())
+    assert "CTE" not in plan
+    assert plan.count("READ_CSV") >= 2
+    con.close()
+
+
+def test_the_preview_of_an_unchanged_reload_reads_the_file_once(con, config, tmp_path):
+    """The preview hashes its few person ids on their rows: a lookup would read the file and sort it twice."""
+    from legame.ingest import pipeline
+
+    first, _ = export(0)
+    path = write(tmp_path, "first.csv", first)
+    interactions, _ = detect(HEADER.strip().split(","), config, "x.csv")
+    repeated = replace(interactions, repeated=frozenset({"person_id"}))
+    sent: list[str] = []
+
+    class Recording:
+        def execute(self, sql, *args):
+            sent.append(sql)
+            return con.execute(sql, *args)
+
+    rows = pipeline._preview(Recording(), path, sniff(path, "first.csv"), repeated, config)
+    assert len(rows) == pipeline.PREVIEW_ROWS
+    assert sent[-1].count("read_csv(") == 1

@@ -312,9 +312,10 @@ class Lookup:
     def __init__(self, name: str, cell: str, expr: str) -> None:
         self.name, self.cell, self.expr = name, cell, expr
 
-    def join(self, rows: str) -> str:
-        """The left join of `rows` (the file's trimmed cells) with this column's value per distinct cell."""
-        distinct = f"select distinct {self.cell} as _e from {rows} where {self.cell} is not null"
+    def join(self, rows: str, read: str) -> str:
+        """The left join of `rows` (the alias of the file's trimmed cells) with this column's value per distinct
+        cell, the distinct cells taken from `read` (a select of the trimmed cells: a read of the file of their own)."""
+        distinct = f"select distinct {self.cell} as _e from ({read}) where {self.cell} is not null"
         return (
             f"left join (select _e, {self.expr} as _v from ({distinct})) as {self.name} "
             f"on {rows}.{self.cell} = {self.name}._e"
@@ -492,14 +493,14 @@ def staging_select(
     # The file is read twice, each lookup's distinct cells from a read of their own: kept (materialized) so as to
     # read it once, the cells of a 20 M-row file spilled ~1.2 GB under the 1 GB cap, raw addresses included, into
     # the warehouse's .tmp folder, which DuckDB 1.5 leaves behind when the process is killed (duckdb#24576); and
-    # the kept cells added 400 MB to a 5 M-row load's peak RSS. Read twice, the insert costs no more CPU (5 M rows,
-    # 1 M people, 4 rounds interleaved, min/median CPU-s: kept 12.21/13.19, twice 11.91/12.13, each row 12.58/12.84).
-    joins = " ".join(lookup.join("_cells") for lookup in lookups)
+    # the kept cells added 400 MB to a 5 M-row load's peak RSS. Two subqueries, not a CTE: DuckDB 1.5.5
+    # materializes a CTE over read_csv even when it is declared `not materialized` (its plan shows CTE and
+    # CTE_SCAN, one READ_CSV). Read twice, the insert of 5 M rows with 1 M people costs ~0.5-1 CPU-s more than
+    # with the cells kept (medians of interleaved rounds in one process: kept 8.95-9.51, twice 9.96-10.04) and
+    # still less than hashing on every row (12.48).
+    joins = " ".join(lookup.join("_cells", read) for lookup in lookups)
     kept = [f"_cells.{k}" for k in kept]
-    return (
-        f"with _cells as not materialized ({read}) "
-        f"{parsed} from (select {', '.join([*kept, *inner])} from _cells {joins})"
-    )
+    return f"{parsed} from (select {', '.join([*kept, *inner])} from ({read}) as _cells {joins})"
 
 
 def errors_select(profile: Profile, decisions: Decisions | None = PLAIN, currency: str = "EUR") -> str:

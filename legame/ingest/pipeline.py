@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from concurrent import futures
 from concurrent.futures import Future
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -752,7 +753,10 @@ def _preview(
     cmap = profile.columns.get(date_col)
     order = parse_expr(table.column(date_col), cmap, profile)[0] if cmap is not None else "1"
     source = f"(select * from {_read_csv(sniffed, parallel=True)} order by {order} limit {PREVIEW_ROWS})"
-    select = staging_select(profile, source=source, numbered=False, currency=config.currency)
+    # Its few person ids hashed on their rows: a lookup (normalise.Lookup) would read `source`, the whole file
+    # and its sort, a second time (an unchanged reload of 5 M rows: 4.5 CPU-s instead of 2.9).
+    unrepeated = replace(profile, repeated=frozenset())
+    select = staging_select(unrepeated, source=source, numbered=False, currency=config.currency)
     columns = ", ".join(c.name for c in table.columns)
     _fresh_rejects(con)
     return con.execute(

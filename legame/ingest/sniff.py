@@ -549,38 +549,42 @@ SPREAD_CHUNKS = 512
 SPREAD_CHUNK_BYTES = 4 * 1024
 # Above this many rows per distinct value on average, a person id is worth hashing once per distinct email:
 # at 1 M rows every email distinct, the lookup cost 0.2-0.35 CPU-s more than hashing every row; at 5 M rows of
-# 1 M people it saved 2.3-2.7 (normalise.Lookup). Break-even near 1.4.
+# 1 M people it saved 2.3-2.7 (normalise.Lookup). Break-even near 1.4. With the lookup's cells read twice rather
+# than kept, the insert alone, per row vs lookup, CPU medians of 4 interleaved runs: 1.5 M rows of 1 M people 4.08
+# vs 4.08 s, 2 M 5.12 vs 5.03, 3 M 8.13 vs 7.04: break-even still near 1.5.
 REPEATS = 1.5
+# A file smaller than this (4 MB, the size below which the spread chunks would cover it) is not read to decide:
+# its person ids are hashed on every row. Reading it whole cost more than the lookup could save (CPU, medians of
+# 12 interleaved runs of the insert alone; repeats' own read): the demo's community_activity.tsv (1.75 MB,
+# 20 K rows) 90.8 ms per row, 89.1 with the lookup, 20.7 to read; 10 K rows of 2 K people (0.64 MB) 33.4 and
+# 44.2, 7.1 to read; 60 K rows of 10 K people (3.94 MB) 117.9 and 124.0, 50.2 to read. From 200 K rows of 50 K
+# people (13 MB; 500 and 317) the lookup pays, and the sample costs ~25 ms whatever the size.
+SMALL_FILE_BYTES = 2 * SPREAD_CHUNKS * SPREAD_CHUNK_BYTES
 
 
 def repeats(path: Path, sniffed: Sniffed, column: str) -> bool:
     """Whether the file's values of `column` (trimmed, in lower case) repeat: more than REPEATS rows a value
     on average, estimated from rows read in chunks spread over the whole file (a file's first rows may name
-    each person once, its later rows the same people again). A small file is read whole: its exact ratio.
+    each person once, its later rows the same people again). A small file (SMALL_FILE_BYTES) is not read: False.
 
     Only a choice between two ways to the same values rests on it. A UTF-16 file is not sampled (False).
     """
     codec = TRANSCODED.get(sniffed.encoding, sniffed.encoding)
     names = unique_names(sniffed.header)
-    if "utf-16" in codec or column not in names:
+    size = path.stat().st_size
+    if "utf-16" in codec or column not in names or size < SMALL_FILE_BYTES:
         return False
-    index, size = names.index(column), path.stat().st_size
-    part = size // SPREAD_CHUNKS
-    whole = part < 2 * SPREAD_CHUNK_BYTES
+    index, part = names.index(column), size // SPREAD_CHUNKS
     places = random.Random(size)  # the same file, the same sample
     # The first part from the file's start (its header); every other part at a random place, the chunks never
     # overlapping (a row read twice would look repeated).
-    starts = (
-        [0]
-        if whole
-        else [0] + [i * part + places.randrange(part - SPREAD_CHUNK_BYTES) for i in range(1, SPREAD_CHUNKS)]
-    )
+    starts = [0] + [i * part + places.randrange(part - SPREAD_CHUNK_BYTES) for i in range(1, SPREAD_CHUNKS)]
     values: list[str] = []
     read = 0
     with open(path, "rb") as fh:
         for start in starts:
             fh.seek(start)
-            chunk = fh.read(size if whole else SPREAD_CHUNK_BYTES)
+            chunk = fh.read(SPREAD_CHUNK_BYTES)
             lines = chunk.decode(codec, errors="replace").splitlines()
             # The chunk's first line is cut short (or the header and the lines above it), its last one too.
             lines = lines[sniffed.skip + 1 :] if start == 0 else lines[1:]
@@ -596,8 +600,6 @@ def repeats(path: Path, sniffed: Sniffed, column: str) -> bool:
     rows, distinct = len(values), len(set(values))
     if not distinct:
         return False
-    if whole:
-        return rows / distinct > REPEATS
     # Values met twice in n rows drawn from N, each value on k rows: about n²(k - 1) / 2N pairs.
     file_rows = size * rows / max(read, 1)
     return 1 + 2 * file_rows * (rows - distinct) / rows**2 > REPEATS
