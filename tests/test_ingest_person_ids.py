@@ -150,7 +150,7 @@ def test_the_lookup_reads_the_file_twice_and_keeps_no_cells(config, tmp_path):
     )
     con = duckdb.connect()
     con.execute("set explain_output = 'physical_only'")
-    params = {"salt": "s", "earliest": "1990-01-01", "latest": "2100-01-01", "negatives": False}
+    params = {"salt": "s", "time_zone": "UTC", "earliest": "1990-01-01", "latest": "2100-01-01", "negatives": False}
     params = {k: v for k, v in params.items() if f"${k}" in select}
     plan = "".join(r[1] for r in con.execute(f"explain {select}", params).fetchall())
     assert "CTE" not in plan

@@ -7,6 +7,7 @@ columns, the archive checked by its chunks' tags, and the rebuild's raised memor
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import struct
@@ -16,6 +17,7 @@ import duckdb
 import pytest
 
 from legame import aggregates, raw_archive, warehouse
+from legame.config import Config
 from legame.errors import FatalFileError
 from legame.ingest import load_file, locale
 from legame.ingest.normalise import cell
@@ -23,6 +25,16 @@ from legame.kpis import Period
 from legame.kpis.params import channel_map, query_params
 from tests.conftest import write
 from tests.test_aggregates import differences, rebuilt_equal
+
+
+@pytest.fixture
+def config(config):
+    """These tests read times as the zoned cast reads them in UTC: on UTC's clock (test_ingest_time_zone.py
+    holds the configured clock)."""
+    data = copy.deepcopy(config.data)
+    data["time_zone"] = "UTC"
+    return Config(data=data, root=config.root)
+
 
 # -- 1. ISO times: the plain cast for a text with no offset ---------------------------------------------
 
