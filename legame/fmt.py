@@ -118,6 +118,15 @@ class NumberFormat:
         """'30 set 2026' (it), '30 Sept 2026' (en); style 'long' writes the month in full."""
         return format_date(day, style, locale=self._locale)
 
+    def span(self, start: date, end: date) -> str:
+        """A range of days as a label: '3 Jan – 9 Feb 2025', '20 Dec 2025 – 5 Jan 2026', one day as itself."""
+        last = self.date(end)
+        if start == end:
+            return last
+        if start.year != end.year:
+            return f"{self.date(start)} – {last}"
+        return f"{format_skeleton('MMMd', start, locale=self._locale)} – {last}"
+
     def month(self, day: date, short: bool = False) -> str:
         """'settembre 2026', or 'set 2026' when short."""
         return format_skeleton("yMMM" if short else "yMMMM", day, locale=self._locale)
