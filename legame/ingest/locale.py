@@ -544,5 +544,5 @@ def _either_way_note(label: str, mark: str, example: str, why: str, locale: str 
     elif why == "day_first":
         reason = _("The file's dates are day first (dd/mm/yyyy), as in files with ',' as decimal mark.")
     else:
-        reason = _("Nothing else in the file says which: '.' is the default.")
+        reason = _("'.' is the default.")
     return f"{reading} {reason}"
