@@ -10,7 +10,7 @@ from itertools import product
 import pytest
 
 from legame import i18n
-from legame.fmt import NumberFormat, format_change, format_value
+from legame.fmt import NumberFormat, format_change, format_value, shown
 
 GRID = {
     "%": [0.0, 0.0008, 0.0082, 0.0098, 0.01, 0.01089, 0.0149, 0.05, 0.0951, 0.0999, 0.1, 0.15, 1.05, 4.25, 73.05],
@@ -72,3 +72,11 @@ def test_the_reviewers_cases():
         "0.095%",
         "0.1%",
     ]
+
+
+def test_a_value_is_judged_as_shown_beside_its_comparison():
+    """Status (cards, `check`) reads the value with the decimals the card writes it with beside its comparison."""
+    assert shown(0.0149, "%") == 0.015
+    assert shown(0.0149, "%", 0.0082) == 0.0149  # written 0.0149% beside 0.0082%
+    assert shown(2.675, "x") == 2.68  # as Babel writes it, not round()'s 2.67
+    assert shown(1234.56, "currency", 999.99) == 1235  # money keeps each amount's own decimals
