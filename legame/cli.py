@@ -141,8 +141,11 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
         if fmt == "json":
             print(json.dumps(found.as_dict(), indent=2, ensure_ascii=False, default=str))
             return 0
+        from legame.channels import Taxonomy
+
+        labels = Taxonomy.from_config(config).all_labels if args.by == "channel" else {}
         for name, kpis in [*found.rows, ("total", found.total)]:
-            print("== " + _heading(args.by, name))
+            print("== " + _heading(args.by, name, labels))
             _print_table(kpis)
             print()
         return 0
@@ -178,11 +181,12 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
     return 0
 
 
-def _heading(by: str, name: str) -> str:
+def _heading(by: str, name: str, labels: dict[str, str]) -> str:
+    """A split's row as the board names it: a channel by its label ('Paid social'), a campaign by its name."""
     if name == "total":
         return pgettext("split", "total")
     if by == "channel":
-        return _("channel {name}", name=name)
+        return _("channel {name}", name=labels.get(name, name))
     return _("campaign {name}", name=name)
 
 

@@ -102,7 +102,7 @@ def findings(kpis: list, config: Any) -> list[Finding]:
         if k.target is None or k.status in (None, ON_TRACK):
             continue
         target = Target.from_config(config.get("targets", k.id))
-        was = status(shown(k.comparison_value, k.unit), target, KPIS[k.id].direction)
+        was = status(shown(k.comparison_value, k.unit, k.value), target, KPIS[k.id].direction)  # as the card shows it
         found.append(Finding(k, was, counts=not (was == ON_TRACK and k.noise)))
     return found
 

@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -117,6 +118,15 @@ class NumberFormat:
         """'30 set 2026' (it), '30 Sept 2026' (en); style 'long' writes the month in full."""
         return format_date(day, style, locale=self._locale)
 
+    def span(self, start: date, end: date) -> str:
+        """A range of days as a label: '3 Jan – 9 Feb 2025', '20 Dec 2025 – 5 Jan 2026', one day as itself."""
+        last = self.date(end)
+        if start == end:
+            return last
+        if start.year != end.year:
+            return f"{self.date(start)} – {last}"
+        return f"{format_skeleton('MMMd', start, locale=self._locale)} – {last}"
+
     def month(self, day: date, short: bool = False) -> str:
         """'settembre 2026', or 'set 2026' when short."""
         return format_skeleton("yMMM" if short else "yMMMM", day, locale=self._locale)
@@ -135,28 +145,80 @@ class NumberFormat:
         return f"{text} {moment.astimezone(zone).tzname()}"
 
 
+DELTA_UNIT = {"%": "pp"}  # a change of a share is in percentage points
+_MOST_DECIMALS = 6  # a share of 0.0000012% shows as 0.000001%: smaller ones read as 0
+
+
 def decimals(value: float, unit: str) -> int:
     """How many decimals a value of this unit is shown with (money: none from 1,000 up)."""
     if unit == "currency":
         return 0 if abs(value) >= 1000 else 2
     if unit in ("%", "pp"):
-        # Small shares keep two significant digits, so 0.0082% does not read as 0.0% or 0.01%.
-        if 0 < abs(value) < 0.01:
-            return min(4, 1 - math.floor(math.log10(abs(value))))
-        return 2 if 0 < abs(value) < 0.1 else 1
+        # Below 0.1, two significant digits: 0.0082% and 0.015% read as they are, not as 0.0% or 0.01%.
+        if 0 < abs(value) < 0.1:
+            return min(_MOST_DECIMALS, 1 - math.floor(math.log10(abs(value))))
+        return 1
     return {"points": 0, "x": 2, "count": 0, "months": 1}.get(unit, 1)
 
 
-def shown(value: float | None, unit: str) -> float | None:
-    """The value as a card shows it: status, deltas and sentences are worked out on this, never on hidden decimals."""
-    return None if value is None else round(value, decimals(value, unit))
+def pair_decimals(value: float | None, comparison: float | None, unit: str) -> int:
+    """The decimals a value and its comparison are both shown with, and their change: as many as the one needing
+    more (the smaller share: 0.0082% against 0.0110%, not 0.01%)."""
+    return max((decimals(v, unit) for v in (value, comparison) if v is not None), default=0)
 
 
-def format_value(value: float | None, unit: str, fmt: NumberFormat, currency: str, signed: bool = False) -> str:
-    """A KPI value with its unit: '4,1%', '52,10 €', '+42', '3,20x', 'n/a'."""
+def shown(value: float | None, unit: str, comparison: float | None = None) -> float | None:
+    """The value as a card shows it (beside `comparison` when given): status, deltas and sentences are worked out
+    on this, never on hidden decimals."""
+    if value is None:
+        return None
+    if unit == "currency":
+        return as_written(value, decimals(value, unit))
+    return as_written(value, pair_decimals(value, comparison, unit))
+
+
+def as_written(value: float, digits: int) -> float:
+    """`value` rounded to `digits` decimals as `NumberFormat` writes it (Babel rounds the shortest decimal text of a
+    float half to even: 2.675 is written 2.68, where round() gives 2.67 from the binary value)."""
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN))
+
+
+def shown_delta(value: float | None, comparison: float | None, unit: str) -> float | None:
+    """The change as shown: the shown value less the shown comparison, so '+40 vs +34' reads '+6', never '+5'."""
+    if value is None or comparison is None:
+        return None
+    now, before = shown(value, unit, comparison), shown(comparison, unit, value)
+    return as_written(now - before, pair_decimals(value, comparison, unit))  # type: ignore[operator]
+
+
+def format_change(
+    value: float | None, comparison: float | None, unit: str, fmt: NumberFormat, currency: str
+) -> dict[str, str]:
+    """A value, its comparison and their change, written with one precision: `value`, `comparison_value`, `delta`.
+
+    Money keeps each amount's own decimals (none from 1,000 up). The change is the difference of the two values
+    as written (`shown_delta`), in the change's unit (a share's change is in percentage points), with the
+    decimals of the more precise of the two."""
+    if unit == "currency":
+        value_text = format_value(value, unit, fmt, currency)
+        comparison_text = format_value(comparison, unit, fmt, currency)
+    else:
+        digits = pair_decimals(value, comparison, unit)
+        value_text = format_value(value, unit, fmt, currency, digits=digits)
+        comparison_text = format_value(comparison, unit, fmt, currency, digits=digits)
+    delta, digits = shown_delta(value, comparison, unit), pair_decimals(value, comparison, unit)
+    delta_text = format_value(delta, DELTA_UNIT.get(unit, unit), fmt, currency, signed=True, digits=digits)
+    return {"value": value_text, "comparison_value": comparison_text, "delta": delta_text}
+
+
+def format_value(
+    value: float | None, unit: str, fmt: NumberFormat, currency: str, signed: bool = False, digits: int | None = None
+) -> str:
+    """A KPI value with its unit: '4,1%', '52,10 €', '+42', '3,20x', 'n/a'; `digits`: decimals other than its own."""
     if value is None:
         return _("n/a")
-    digits = decimals(value, unit)
+    if digits is None:
+        digits = decimals(value, unit)
     if unit == "currency":
         return fmt.money(value, currency, digits, signed=signed)
     if unit == "%":

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gettext
 import io
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -105,6 +106,53 @@ def misses(lang: str) -> set[str]:
         return set(_misses.get(lang, ()))
 
 
+# Italian before a date: the article and the prepositions joined with it elide before a day read with a vowel
+# (8 is "otto", 11 "undici": "dall'8 ago", "all'11 set", "l'8 dic"), and the first of a month is written 1°
+# ("primo": "dal 1° ago", "il 1° set"), as Italian business writing does. Dates are written by NumberFormat, so a
+# date in a sentence is a placeholder's value: "{day}" after one of these words, the value a day then its month.
+_ITALIAN_ARTICLES = re.compile(r"\b((?i:il|al|dal|del|nel|sul|col))[ \u00a0]\{(\w+)\}")
+_ELIDED = {"il": "l'", "al": "all'", "dal": "dall'", "del": "dell'", "nel": "nell'", "sul": "sull'", "col": "coll'"}
+_DAY_THEN_MONTH = re.compile(r"(\d{1,2})([ \u00a0]+)(\w+)")
+
+
+@cache
+def _month_words(lang: str) -> frozenset[str]:
+    """The month names and abbreviations a date in `lang` is written with (CLDR), in lower case."""
+    months = Locale.parse(lang).months
+    return frozenset(
+        name.lower().rstrip(".") for context in months.values() for width in context.values() for name in width.values()
+    )
+
+
+def _italian_dates(text: str, values: dict[str, Any]) -> str:
+    """`text` (a template) with each article or preposition before a date placeholder agreeing with its day, and
+    the date's value written in (braces doubled) where it changed: 'Dal {start}' with 8 ago 2026 -> "Dall'8 ago
+    2026"; with 1 ago 2026 -> 'Dal 1° ago 2026'."""
+
+    def agree(match: re.Match[str]) -> str:
+        word, name = match.group(1), match.group(2)
+        value = values.get(name)
+        day = _DAY_THEN_MONTH.match(value) if isinstance(value, str) else None
+        if day is None or day.group(3).lower() not in _month_words("it"):
+            return match.group(0)
+        literal = str(value).replace("{", "{{").replace("}", "}}")
+        if day.group(1) in ("8", "08", "11"):
+            elided = _ELIDED[word.lower()]
+            return (elided[0].upper() + elided[1:] if word[0].isupper() else elided) + literal.lstrip("0")
+        if day.group(1) in ("1", "01"):
+            return f"{word} 1°{literal[day.end(1) :]}"
+        return match.group(0)
+
+    return _ITALIAN_ARTICLES.sub(agree, text) if "l {" in text or "l\u00a0{" in text else text
+
+
+def _fill(lang: str, text: str, values: dict[str, Any]) -> str:
+    """`text` with its `{placeholders}` filled, in the grammar of `lang` (Italian dates: `_italian_dates`)."""
+    if lang == "it":
+        text = _italian_dates(text, values)
+    return text.format(**values)
+
+
 def _(message: str, /, **values: Any) -> str:
     """`message` in the current language, with `{name}` placeholders filled from `values`."""
     lang = _language.get()
@@ -113,7 +161,7 @@ def _(message: str, /, **values: Any) -> str:
         text = translations(lang).gettext(message)
         if message not in catalogue(lang):
             _miss(lang, message)
-    return text.format(**values) if values else text
+    return _fill(lang, text, values) if values else text
 
 
 def ngettext(singular: str, plural: str, n: int, /, **values: Any) -> str:
@@ -124,7 +172,7 @@ def ngettext(singular: str, plural: str, n: int, /, **values: Any) -> str:
         text = translations(lang).ngettext(singular, plural, n)
         if singular not in catalogue(lang):
             _miss(lang, singular)
-    return text.format(n=n, **values)
+    return _fill(lang, text, {"n": n, **values})
 
 
 def pgettext(context: str, message: str, /, **values: Any) -> str:
@@ -135,7 +183,7 @@ def pgettext(context: str, message: str, /, **values: Any) -> str:
         text = translations(lang).pgettext(context, message)
         if catalogue(lang).get(message, context=context) is None:
             _miss(lang, message)
-    return text.format(**values) if values else text
+    return _fill(lang, text, values) if values else text
 
 
 def resolve(config_language: str | None, config_locale: str | None, requested: str | None = None) -> str:

@@ -85,7 +85,7 @@ def test_the_table_check_and_help_speak_italian_with_exit_codes_unchanged(demo_d
     assert table.stdout.splitlines()[0].split() == [
         "kpi", "valore", "confronto", "variazione", "obiettivo", "stato", "cambiamento"
     ]  # fmt: skip
-    assert re.search(r"^nps +\+40 +\+34 +\+5 +\+40 +in linea +entro la normale variabilità$", table.stdout, re.M)
+    assert re.search(r"^nps +\+40 +\+34 +\+6 +\+40 +in linea +entro la normale variabilità$", table.stdout, re.M)
 
     check = legame(demo_db, "check", "--period", "last-quarter", "--lang", "it")
     assert check.returncode == 1, check.stderr
@@ -219,3 +219,12 @@ def test_share_create_in_italian_pins_the_language_and_shows_rome_time(demo_db):
     ]
     row = next(re.split(r"\s{2,}", line) for line in table[1:] if "CdA T3" in line)
     assert row[1:3] == ["CdA T3", "attivo"] and row[5] == "mai" and row[3] in opens
+
+
+def test_kpis_by_channel_name_each_channel_as_the_board_does(demo_db):
+    table = legame(demo_db, "kpis", *Q3, "--by", "channel", **NO_LANG)
+    headings = [line for line in table.stdout.splitlines() if line.startswith("== ")]
+    assert headings[:2] == ["== canale Social a pagamento", "== canale Social organico"]
+    assert headings[-2:] == ["== canale Non attribuito", "== totale"]
+    english = legame(demo_db, "kpis", *Q3, "--by", "channel", "--lang", "en")
+    assert "== channel Paid social" in english.stdout and "paid_social" not in english.stdout

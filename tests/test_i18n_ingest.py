@@ -67,7 +67,7 @@ def test_a_reject_names_row_and_column_in_italian(con, config, tmp_path):
                 "row": 5,
                 "column": "ordered_at",
                 "value": "1900-01-01",
-                "reason": "una data precedente al 1 gen 1990, la prima data plausibile "
+                "reason": "una data precedente al 1° gen 1990, la prima data plausibile "
                 "(config.yaml plausibility.earliest_date)",
             },
         ]

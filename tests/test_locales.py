@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from legame import i18n
 from legame.config import Config
 from legame.ingest import load_file
 from legame.ingest.locale import date_sql, decide, null_words, number_sql, thousands_for
@@ -99,9 +100,64 @@ def test_a_column_of_numbers_that_read_either_way_uses_the_decimal_point_and_say
     report = load_file(con, config, write(tmp_path, "spend.csv", SPEND + rows))
     assert [r[2] for r in spend_rows(con)] == [1234.0, 2500.0]
     assert (
-        "Column amount: ',' read as thousands separator, '.' as decimal mark "
-        "(every value could be read either way, like 1,234 or 1.234: the default)."
-    ) in report.notes
+        "Column amount: every value could be read either way; '.' read as decimal mark, ',' as thousands "
+        "separator: 1,234 is read as 1,234, not 1.234."
+    ) in " ".join(report.notes)
+
+
+def either_way(values: list[str], dates: list[str], **evidence: str) -> tuple[list, list[str]]:
+    """`values` (reading either way) and `dates` decided together as one file's columns, with `evidence`
+    (delimiter, locale) as the load passes it; the numbers read and the notes."""
+    con = duckdb.connect()
+    con.execute("create table t (i int, v varchar, d varchar)")
+    con.executemany(
+        "insert into t values (?, ?, ?)", [(i, v, d) for i, (v, d) in enumerate(zip(values, dates, strict=True))]
+    )
+    text, day = null_words("nullif(trim(v), '')"), null_words("nullif(trim(d), '')")
+    decisions = decide(con, "t", [("n", "revenue", text, False)], [("d", "ordered_at", day)], "dmy", **evidence)
+    mark = decisions.decimal["n"]
+    numbers = con.execute(f"select {number_sql(text, mark, thousands_for(mark))} from t order by i").fetchall()
+    con.close()
+    return [n for (n,) in numbers], decisions.notes
+
+
+@pytest.mark.parametrize(
+    ("dates", "evidence", "expected", "why"),
+    [
+        # The reviewer's case: ';'-separated, day-first dates, locale it-IT: 1.500 is one thousand five hundred.
+        (["01/05/2026", "02/05/2026"], {"delimiter": ";", "locale": "it-IT"}, [1500, 2250], "semicolons"),
+        (["01/05/2026", "02/05/2026"], {"delimiter": ",", "locale": "it-IT"}, [1500, 2250], "locale (it-IT)"),
+        (["13/05/2026", "14/05/2026"], {"delimiter": ","}, [1500, 2250], "day first"),
+        # The mirror: a US file, month-first dates, 1.500 is one and a half, even read under it-IT.
+        (["05/13/2026", "05/14/2026"], {"delimiter": ",", "locale": "it-IT"}, [1.5, 2.25], "month first"),
+        (["05/01/2026", "05/02/2026"], {"delimiter": ",", "locale": "en-US"}, [1.5, 2.25], "locale (en-US)"),
+        (["05/01/2026", "05/02/2026"], {"delimiter": ","}, [1.5, 2.25], "default"),
+    ],
+)
+def test_numbers_that_read_either_way_follow_the_files_evidence_then_the_locale(dates, evidence, expected, why):
+    numbers, notes = either_way(["1.500", "2.250"], dates, **evidence)
+    assert numbers == pytest.approx(expected)
+    note = next(n for n in notes if n.startswith("Column revenue:"))
+    reading = "1.500 is read as 1,500, not 1.5." if expected[0] > 1000 else "1.500 is read as 1.5, not 1,500."
+    assert reading in note and why in note
+
+
+def test_the_files_other_number_columns_decide_a_column_that_reads_either_way():
+    con = duckdb.connect()
+    con.execute("create table t (a varchar, b varchar)")
+    con.execute("insert into t values ('1.500', '12,50'), ('2.250', '3,5')")
+    cols = [(c, c, f"nullif(trim({c}), '')", False) for c in ("a", "b")]
+    decisions = decide(con, "t", cols, [], "dmy", delimiter=",", locale="en-GB")
+    assert decisions.decimal == {"a": ",", "b": ","}
+    assert "The file's other number columns are written that way." in decisions.notes[0]
+
+
+def test_the_either_way_note_reads_in_italian():
+    with i18n.language("it"):
+        _numbers, notes = either_way(["1.500"], ["01/05/2026"], delimiter=";", locale="it-IT")
+    assert "Colonna revenue: ogni valore si poteva leggere in entrambi i modi" in notes[0]
+    assert "1.500 vale 1.500, non 1,5." in notes[0]
+    assert "punto e virgola" in notes[0]
 
 
 def test_whole_number_columns_read_a_lone_separator_as_thousands(con, config, tmp_path):

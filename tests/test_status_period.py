@@ -74,7 +74,7 @@ def test_locale_formats():
     assert format_value(0.4, "pp", it, "EUR", signed=True) == "+0,4 pp"
     assert format_value(42, "points", it, "EUR") == "+42"
     assert format_value(None, "x", it, "EUR") == "n/a"
-    assert format_value(0.04, "%", it, "EUR") == "0,04%"
+    assert format_value(0.04, "%", it, "EUR") == "0,040%"  # two significant digits below 0.1%
 
 
 def test_locales_that_hand_written_rules_got_wrong():

@@ -20,11 +20,16 @@ all its values, unless the profile sets `decimal` or `thousands`:
     `1,234.5`, `1,234,567`) counts for `.`;
   - the side with such values wins; with values on both sides, the side with
     more wins (`.` on a tie) and the other side's values are rejected;
-  - with none (only values like `1,234` or `1.234`, which read either way),
-    the decimal mark is `.` in a number column; in a whole-number column the
-    separator is read as thousands (`1.234` and `1,234` are 1234).
+  - with none (only values like `1,234` or `1.500`, which read either way),
+    in a whole-number column the separator is read as thousands (`1.234` and
+    `1,234` are 1234); in a number column the file's evidence decides, then
+    config.yaml's locale (`either_way_mark`): its other number columns, a `;`
+    separator (`,`), month-first dates (`.`), the locale's decimal mark,
+    day-first dates (`,`), else `.`.
 The load report's notes say what was decided for each column whose values hold
-a `,`, or whose decimal mark was decided to be `,`.
+a `,`, or whose decimal mark was decided to be `,`; for a number column whose
+values all read either way, always, with an example value as read and as it
+would have read the other way, and what decided it.
 
 Dates. Without a profile `format`, a date is one of:
   - ISO (`2025-03-31`, optionally with a time and zone);
@@ -313,12 +318,17 @@ def decide(
     dates: list[tuple[str, str, str]],
     default_order: str,
     fmt: NumberFormat | None = None,
+    *,
+    delimiter: str | None = None,
+    locale: str | None = None,
 ) -> Decisions:
     """Decide every undecided column in one aggregate query over `source`.
 
     `numbers` and `dates` hold (canonical column, the file's column name, SQL of
     its trimmed text with null words made null) for each undecided column; a
     number column's fourth item says it holds whole numbers. `fmt` writes the counts in the notes.
+    `delimiter` (the file's separator) and `locale` (config.yaml's, a CLDR id like it-IT) decide a number
+    column whose values all read either way when the file's other columns do not (`either_way_mark`).
     """
     fmt = fmt or NumberFormat(i18n.DEFAULT_LOCALE[i18n.current()])
     decisions = Decisions()
@@ -331,6 +341,9 @@ def decide(
             f"count(*) filter (where regexp_full_match({text}, {comma}) and not regexp_full_match({text}, {dot}))",
             f"count(*) filter (where contains({text}, ','))",
             f"count(*) filter (where regexp_matches({text}, '^[^,]*[.][^,]*$'))",
+            # A value that reads either way (1.500, 2,250), shown in the note as an example of the reading taken.
+            f"min({text}) filter (where regexp_full_match({text}, {dot}) and regexp_full_match({text}, {comma}) "
+            f"and regexp_matches({text}, '[.,]'))",
         ]
     day_month = literal(DAY_MONTH)
     for _name, _label, text in dates:
@@ -342,20 +355,36 @@ def decide(
     if not aggregates:
         return decisions
     counts = con.execute(f"select {', '.join(aggregates)} from {source}").fetchone()
-    i = 0
-    for name, label, _text, whole in numbers:
-        dot_only, comma_only, with_comma, with_dot = counts[i : i + 4]
-        i += 4
+    width = 5 * len(numbers)
+    number_counts = [counts[j : j + 5] for j in range(0, width, 5)]
+    date_counts = [counts[j : j + 3] for j in range(width, len(counts), 3)]
+    evidence = Evidence(
+        dot=sum(c[0] for c in number_counts),
+        comma=sum(c[1] for c in number_counts),
+        day_first=sum(c[0] for c in date_counts),
+        month_first=sum(c[1] for c in date_counts),
+        delimiter=delimiter,
+        locale=locale,
+    )
+    for (name, label, _text, whole), (dot_only, comma_only, with_comma, with_dot, example) in zip(
+        numbers, number_counts, strict=True
+    ):
         either_way = not dot_only and not comma_only
         if either_way and whole:
             # Only values like 1.234 or 1,234: in a whole-number column the mark is a thousands separator.
             mark = "," if with_dot > with_comma else "."
+        elif either_way and example is not None:
+            mark, why = either_way_mark(evidence)
+            decisions.decimal[name] = mark
+            decisions.notes.append(_either_way_note(label, mark, example, why, locale, fmt))
+            continue
         else:
             mark = "," if comma_only > dot_only else "."
         decisions.decimal[name] = mark
         if not with_comma and mark == ".":
             continue
         decisions.notes.append(_number_note(label, mark, dot_only, comma_only, whole, fmt))
+    i = width
     for name, label, _text in dates:
         day_first, month_first, day_month = counts[i : i + 3]
         i += 3
@@ -414,15 +443,9 @@ def _number_note(label: str, mark: str, dot_only: int, comma_only: int, whole: b
                 "read either way, like 1,234 or 1.234: whole numbers).",
                 **values,
             )
-        if whole:
-            return _(
-                "Column {column}: ',' read as thousands separator, '.' as decimal mark (every value could be "
-                "read either way, like 1,234 or 1.234: whole numbers).",
-                **values,
-            )
         return _(
             "Column {column}: ',' read as thousands separator, '.' as decimal mark (every value could be "
-            "read either way, like 1,234 or 1.234: the default).",
+            "read either way, like 1,234 or 1.234: whole numbers).",
             **values,
         )
     if mark == ",":
@@ -446,3 +469,90 @@ def _date_note(label: str, order: str, other_way: int, fmt: NumberFormat) -> str
         "Column {column}: dates read month first (mm/dd/yyyy); dates written the other way are rejected ({count}).",
         **values,
     )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a file says of its decimal mark besides a column whose values all read either way (1.500, 2,250).
+
+    `dot` and `comma`: values of its number columns readable only with `.` or only with `,` as decimal mark;
+    `day_first` and `month_first`: its numeric dates that only read day first or only month first;
+    `delimiter`: its separator; `locale`: config.yaml's locale (it-IT), None when not known.
+    """
+
+    dot: int = 0
+    comma: int = 0
+    day_first: int = 0
+    month_first: int = 0
+    delimiter: str | None = None
+    locale: str | None = None
+
+
+def either_way_mark(evidence: Evidence) -> tuple[str, str]:
+    """The decimal mark of a number column whose values all read either way, and why (a key of `_WHY`).
+
+    The file first: its other number columns, a `;` separator (a file with `,` as decimal mark cannot use
+    `,` between values), month-first dates (the US writes `.`); then config.yaml's locale; then day-first
+    dates (continental Europe writes `,`, but so do not the UK and India, hence after the locale); else `.`.
+    """
+    if evidence.dot != evidence.comma:
+        return ("," if evidence.comma > evidence.dot else "."), "columns"
+    if evidence.delimiter == ";":
+        return ",", "separator"
+    if evidence.month_first > evidence.day_first:
+        return ".", "month_first"
+    if evidence.locale:
+        try:
+            return NumberFormat.for_locale(evidence.locale).decimal, "locale"
+        except (ValueError, TypeError):
+            pass
+    if evidence.day_first > evidence.month_first:
+        return ",", "day_first"
+    return ".", "default"
+
+
+def _read_as(text: str, mark: str) -> tuple[float, int]:
+    """A value that reads either way (`1.500`), read with `mark` as decimal mark, and its decimals to show."""
+    kept = "".join(c for c in text if c.isdigit() or c == mark)
+    whole, _sep, fraction = kept.partition(mark)
+    fraction = fraction.rstrip("0")
+    value = float(f"{whole or 0}.{fraction or 0}")
+    negative = "-" in text or "(" in text
+    return (-value if negative else value), len(fraction)
+
+
+def _either_way_note(label: str, mark: str, example: str, why: str, locale: str | None, fmt: NumberFormat) -> str:
+    """What the load report says of a number column whose values all read either way: the reading taken, with an
+    example value and what it would have been the other way, and what decided it."""
+    taken, other = _read_as(example, mark), _read_as(example, "," if mark == "." else ".")
+    values = {
+        "column": label,
+        "example": example,
+        "value": fmt.number(taken[0], taken[1]),
+        "other": fmt.number(other[0], other[1]),
+    }
+    if mark == ",":
+        reading = _(
+            "Column {column}: every value could be read either way; ',' read as decimal mark, '.' as thousands "
+            "separator: {example} is read as {value}, not {other}.",
+            **values,
+        )
+    else:
+        reading = _(
+            "Column {column}: every value could be read either way; '.' read as decimal mark, ',' as thousands "
+            "separator: {example} is read as {value}, not {other}.",
+            **values,
+        )
+    if why == "columns":
+        reason = _("The file's other number columns are written that way.")
+    elif why == "separator":
+        reason = _("The file separates its values with semicolons, as files with ',' as decimal mark do.")
+    elif why == "month_first":
+        reason = _("The file's dates are month first (mm/dd/yyyy), as in files with '.' as decimal mark.")
+    elif why == "locale":
+        reason = _("config.yaml's locale ({locale}) writes numbers that way.", locale=locale)
+    elif why == "day_first":
+        reason = _("The file's dates are day first (dd/mm/yyyy), as in files with ',' as decimal mark.")
+    else:
+        reason = _("'.' is the default.")
+    return f"{reading} {reason}"

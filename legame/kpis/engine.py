@@ -19,7 +19,7 @@ from legame import queries
 from legame.channels import UNATTRIBUTED, Taxonomy
 from legame.config import Config
 from legame.errors import ConfigError
-from legame.fmt import NumberFormat, format_value, shown
+from legame.fmt import NumberFormat, format_change, format_value, shown
 from legame.i18n import N_, _, ngettext
 from legame.kpis.clv_inputs import clv_inputs, value_inputs
 from legame.kpis.narrative import FLAT_SHARE, sentence, verdict
@@ -40,8 +40,6 @@ NO_ORDERS = N_("there are no orders yet")
 ATTRIBUTED = {"new_customers", "attributed_revenue"}
 DIMENSIONS = ("channel", "campaign")
 Value = tuple[float | None, str | None, str | None]
-# The unit a delta is shown in: a change of a percentage is in percentage points.
-DELTA_UNIT = {"%": "pp"}
 # Why a KPI is n/a in a view filtered by a dimension it cannot be split by ({why}: the registry's reason).
 NOT_MEASURABLE = {
     "channel": N_("not measurable by channel: {why}"),
@@ -324,14 +322,13 @@ def _build(
         delta_pct=delta_pct,
         target=target.value if target else None,
         # Judged on the value as the card shows it: "+40 · target +40" is on track, whatever the hidden decimals.
-        status=status(shown(value, kdef.unit), target, kdef.direction),
+        status=status(shown(value, kdef.unit, comparison_value), target, kdef.direction),
         assumptions=[say(a, values) for a in kdef.assumptions],
         freshness=row.get("latest_date"),
         sentence="",
         display={
-            "value": show(value),
-            "comparison_value": show(comparison_value),
-            "delta": show(delta, DELTA_UNIT.get(kdef.unit, kdef.unit), signed=True),
+            # One precision for the value, its comparison and their change, the change the shown values' difference.
+            **format_change(value, comparison_value, kdef.unit, fmt, config.currency),
             "delta_pct": _("n/a") if delta_pct is None else fmt.percent(delta_pct, 1, signed=True),
             "target": show(target.value) if target else _("no target"),
         },

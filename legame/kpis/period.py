@@ -10,6 +10,7 @@ from babel.dates import format_date, format_skeleton
 
 from legame import i18n
 from legame.errors import LegameError
+from legame.fmt import NumberFormat
 from legame.i18n import N_, _, pgettext
 
 # Shown through _() where they are picked (the keys are the ids of URLs and the CLI).
@@ -96,6 +97,9 @@ class Period:
 
     def _comparison(self, kind: str) -> Period:
         if kind == "year":
+            if self.kind in ("month", "quarter", "year"):
+                # The whole same calendar unit: February 2025 with 1-29 February 2024, not 1-28.
+                return Period(_add_months(self.start, -12), _month_end(_add_months(self.end, -12)))
             return Period(_add_months(self.start, -12), _add_months(self.end, -12))
         if kind != "previous":
             raise LegameError(
@@ -114,7 +118,7 @@ class Period:
     @property
     def label(self) -> str:
         """In the reader's language, by CLDR: 'March 2025' / 'marzo 2025', 'Q1 2025' / 'T1 2025', '2025',
-        or '3 Jan – 9 Feb 2025' / '3 gen – 9 feb 2025'."""
+        '3 Jan – 9 Feb 2025' / '3 gen – 9 feb 2025', or one day: '29 Feb 2024'."""
         return self.label_in(i18n.locale_for(i18n.current(), None))
 
     def label_in(self, locale: str) -> str:
@@ -125,14 +129,13 @@ class Period:
             return format_date(self.start, "QQQ y", locale=locale)
         if self.kind == "year":
             return str(self.start.year)
-        end = format_date(self.end, "medium", locale=locale)
-        if self.start.year != self.end.year:
-            return f"{format_date(self.start, 'medium', locale=locale)} – {end}"
-        return f"{format_skeleton('MMMd', self.start, locale=locale)} – {end}"
+        return NumberFormat(locale).span(self.start, self.end)
 
     @property
     def kind(self) -> str:
-        """month, quarter, year (whole calendar ones) or range: how the period is named."""
+        """day, month, quarter, year (whole calendar ones) or range: how the period is named."""
+        if self.start == self.end:
+            return "day"
         months = self.whole_months
         if months == 1:
             return "month"
@@ -146,15 +149,12 @@ class Period:
     def during(self) -> str:
         """The period as a time phrase opening a sentence, with the preposition its kind takes: 'In Q3 2026' /
         'Nel T3 2026', 'In September 2026' / 'A settembre 2026', 'From 3 Jan to 9 Feb 2025' / 'Dal 3 gen al 9 feb
-        2025'."""
-        if self.kind == "range":
-            fmt = i18n.locale_for(i18n.current(), None)
-            return pgettext(
-                "range",
-                "From {start} to {end}",
-                start=format_date(self.start, "medium", locale=fmt),
-                end=format_date(self.end, "medium", locale=fmt),
-            )
+        2025', 'On 8 Aug 2026' / "L'8 ago 2026" (Italian articles agree with the day: `i18n`)."""
+        if self.kind in ("day", "range"):
+            fmt = NumberFormat(i18n.locale_for(i18n.current(), None))
+            if self.kind == "day":
+                return pgettext("day", "On {day}", day=fmt.date(self.start))
+            return pgettext("range", "From {start} to {end}", start=fmt.date(self.start), end=fmt.date(self.end))
         if self.kind == "month":
             return pgettext("month", "In {period}", period=self.label)
         if self.kind == "quarter":
