@@ -192,6 +192,7 @@ def _heading(by: str, name: str, labels: dict[str, str]) -> str:
 
 def _print_table(kpis: list) -> None:
     from legame.export import status_words
+    from legame.kpis.narrative import NONE, verdict, verdict_words
 
     rows = [
         (
@@ -201,7 +202,7 @@ def _print_table(kpis: list) -> None:
             k.display["delta"],
             k.display["target"],
             status_words(k.status).lower() if k.status else "",
-            pgettext("change column", "noise") if k.noise else "",
+            "" if verdict(k) == NONE else verdict_words(k),  # as every surface words the change
         )
         for k in kpis
     ]

@@ -53,6 +53,12 @@ class Finding:
         text = _said(k.status, **values)
         if not self.was:
             return text + _(" (no figure for {before} to compare with).", **values)
+        if self.was == ON_TRACK and not self.counts and not k.noise:
+            return text + _(
+                "; it was on track in {before} ({was_value}) and the change is too small to mention, "
+                "so it is not counted.",
+                **values,
+            )
         if self.was == ON_TRACK and not self.counts:
             return text + _(
                 "; it was on track in {before} ({was_value}) and the change is within normal variation ({why}), "
@@ -94,6 +100,7 @@ def _said(status: str, **values: object) -> str:
 def findings(kpis: list, config: Any) -> list[Finding]:
     """Every KPI with a target that is not on track, with its status in the comparison period."""
     from legame.fmt import shown
+    from legame.kpis.narrative import BETTER, WORSE, verdict
     from legame.kpis.registry import KPIS
     from legame.kpis.status import Target, status
 
@@ -103,7 +110,9 @@ def findings(kpis: list, config: Any) -> list[Finding]:
             continue
         target = Target.from_config(config.get("targets", k.id))
         was = status(shown(k.comparison_value, k.unit, k.value), target, KPIS[k.id].direction)  # as the card shows it
-        found.append(Finding(k, was, counts=not (was == ON_TRACK and k.noise)))
+        # A slip from on track counts when the change is real (narrative.verdict): not within normal variation,
+        # not too small to mention.
+        found.append(Finding(k, was, counts=not (was == ON_TRACK and verdict(k) not in (BETTER, WORSE))))
     return found
 
 

@@ -73,3 +73,17 @@ def test_a_slip_within_normal_variation_is_reported_and_not_counted(demo, config
     real = dataclasses.replace(slipped, noise=None)
     (finding,) = cli_check.findings([real], config)
     assert (finding.counts, cli_check.exit_code([finding])) == (True, 1)
+
+
+def test_a_slip_too_small_to_mention_is_reported_and_not_counted(demo, config):
+    """A change every surface calls 'about the same' (narrative.verdict flat) does not raise the exit code."""
+    config.data["targets"] = {"nps": {"target": 40, "watch_within": 10}}
+    nps = next(k for k in compute(demo, config, Period(date(2026, 7, 1), date(2026, 9, 30))) if k.id == "nps")
+    # On track at 40.1 (target 40), then on watch at 39.99: a change of 0.3 %, real by its noise.
+    slipped = dataclasses.replace(
+        nps, value=39.99, comparison_value=40.1, delta=-0.11, delta_pct=-0.27, status="watch", noise=None
+    )
+    slipped.display = {**nps.display, "value": "+40", "comparison_value": "+40", "target": "+40"}
+    (finding,) = cli_check.findings([slipped], config)
+    assert (finding.was, finding.counts, cli_check.exit_code([finding])) == ("on track", False, 0)
+    assert finding.line.endswith("and the change is too small to mention, so it is not counted.")

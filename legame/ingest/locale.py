@@ -374,7 +374,7 @@ def decide(
             # Only values like 1.234 or 1,234: in a whole-number column the mark is a thousands separator.
             mark = "," if with_dot > with_comma else "."
         elif either_way and example is not None:
-            mark, why = either_way_mark(evidence)
+            mark, why = either_way_mark(evidence, commas=with_comma > 0)
             decisions.decimal[name] = mark
             decisions.notes.append(_either_way_note(label, mark, example, why, locale, fmt))
             continue
@@ -488,17 +488,22 @@ class Evidence:
     locale: str | None = None
 
 
-def either_way_mark(evidence: Evidence) -> tuple[str, str]:
+def either_way_mark(evidence: Evidence, commas: bool = False) -> tuple[str, str]:
     """The decimal mark of a number column whose values all read either way, and why (a key of `_WHY`).
 
     The file first: its other number columns, a `;` separator (a file with `,` as decimal mark cannot use
-    `,` between values), month-first dates (the US writes `.`); then config.yaml's locale; then day-first
+    `,` between values) or, for values like `1,500`, a `,` one (files with `,` as decimal mark use `;`),
+    month-first dates (the US writes `.`); then config.yaml's locale; then day-first
     dates (continental Europe writes `,`, but so do not the UK and India, hence after the locale); else `.`.
     """
     if evidence.dot != evidence.comma:
         return ("," if evidence.comma > evidence.dot else "."), "columns"
     if evidence.delimiter == ";":
         return ",", "separator"
+    if evidence.delimiter == "," and commas:
+        # Values with a ',' in them (`commas`: 1,500) in a file separated by ',' had to be quoted: what tools
+        # writing '.' as decimal mark do (Excel in English); those writing ',' separate values with ';' instead.
+        return ".", "comma_separator"
     if evidence.month_first > evidence.day_first:
         return ".", "month_first"
     if evidence.locale:
@@ -547,6 +552,8 @@ def _either_way_note(label: str, mark: str, example: str, why: str, locale: str 
         reason = _("The file's other number columns are written that way.")
     elif why == "separator":
         reason = _("The file separates its values with semicolons, as files with ',' as decimal mark do.")
+    elif why == "comma_separator":
+        reason = _("The file separates its values with commas, as files with '.' as decimal mark do.")
     elif why == "month_first":
         reason = _("The file's dates are month first (mm/dd/yyyy), as in files with '.' as decimal mark.")
     elif why == "locale":

@@ -1099,7 +1099,15 @@ def _run(
         short = _read_raw(con, path, sniffed, file_name, profile)
         # Numbers and dates in a locale's style: decimal mark and date order decided per column, in one query.
         data_rows = f"(select * from _raw where _row > {int(profile.skip_rows_after_header)})"
-        decisions = decide(con, data_rows, *undecided(profile), default_date_order(profile, config), fmt)
+        decisions = decide(
+            con,
+            data_rows,
+            *undecided(profile),
+            default_date_order(profile, config),
+            fmt,
+            delimiter=sniffed.delimiter,
+            locale=config.get("locale", default=None),
+        )
         skipped = _stage(con, profile, config, decisions, unique_names(sniffed.header))
     structural = _structural_rejects(con, len(sniffed.header), fmt)
     staged = inserted_now is None
