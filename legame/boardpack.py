@@ -379,6 +379,10 @@ def _subtitle(kpis: list[Kpi], fmt: NumberFormat) -> str:
         "end": fmt.date(period.end, "long"),
         "comparison": comparison.label,
     }
+    if period.start == period.end:  # one day is one day, not a range from it to itself
+        if kpis[0].comparison_kind == "year":
+            return _("{start}, compared with {comparison}, the same day last year", **values)
+        return _("{start}, compared with {comparison}, the day before", **values)
     if kpis[0].comparison_kind == "year":
         return _("{start} – {end}, compared with {comparison}, the same period last year", **values)
     return _("{start} – {end}, compared with {comparison}, the previous period", **values)

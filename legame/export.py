@@ -25,7 +25,7 @@ from legame import i18n, warehouse
 from legame.errors import LegameError
 from legame.fmt import NumberFormat
 from legame.i18n import N_, _, pgettext
-from legame.kpis import Kpi
+from legame.kpis import Kpi, Period
 from legame.kpis.facts import facts
 from legame.safe import FORMULA_TRIGGERS as FORMULA_TRIGGERS  # tests and callers read it here too
 from legame.safe import for_spreadsheet
@@ -108,7 +108,14 @@ def about(
     period, comparison = first.period, first.comparison_period
 
     def span(start: date, end: date) -> str:
+        if start == end:  # one day is one day
+            return fmt.date(start)
         return _("{start} to {end}", start=fmt.date(start), end=fmt.date(end))
+
+    def labelled(p: Period) -> str:
+        """'Q3 2026 (1 Jul 2026 to 30 Sept 2026)'; a day's label is its date already."""
+        dates = span(p.start, p.end)
+        return p.label if p.label == dates else f"{p.label} ({dates})"
 
     latest = [
         _("{table} {day}", table=warehouse.table_word(table), day=fmt.date(day))
@@ -116,10 +123,8 @@ def about(
         if day
     ]
     return {
-        "Period": f"{period.label} ({span(period.start, period.end)})",
-        "Compared with": compared_with(
-            first.comparison_kind, f"{comparison.label} ({span(comparison.start, comparison.end)})"
-        ),
+        "Period": labelled(period),
+        "Compared with": compared_with(first.comparison_kind, labelled(comparison)),
         "Channel": filters.get("channel") or _("all channels"),
         "Campaign": filters.get("campaign") or _("all campaigns"),
         "Data": _(DATA_WORDS[demo_state]) if demo_state in DATA_WORDS else _("Your loaded exports"),
