@@ -65,14 +65,9 @@ with st.container(border=True):
         period = Period(start, end)
     else:
         period = suggested
-    st.caption(
-        _(
-            "The link shows {period} ({start} to {end}) and keeps these dates as new data arrives.",
-            period=period.label,
-            start=fmt.date(period.start),
-            end=fmt.date(period.end),
-        )
-    )
+    dates = fmt.span(period.start, period.end)
+    shown = period.label if period.label == dates else f"{period.label} ({dates})"
+    st.caption(_("The link shows {period} and keeps these dates as new data arrives.", period=shown))
     dimensions = cache.dimensions()
     channel_column, campaign_column = st.columns(2)
     filters = {}

@@ -33,7 +33,7 @@ def load_report(report: LoadReport) -> None:
     )
     cols[4].metric(pgettext("rows", "Rejected"), fmt.number(report.rejected))
     if report.min_date:
-        st.caption(_("Dates from {start} to {end}.", start=fmt.date(report.min_date), end=fmt.date(report.max_date)))
+        st.caption(_("Dates: {dates}.", dates=fmt.span(report.min_date, report.max_date)))
     for note in report.notes:
         st.caption(note)
     if report.previously_loaded:
