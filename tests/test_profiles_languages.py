@@ -23,15 +23,12 @@ EXPORTS = Path(__file__).parent / "fixtures" / "exports"
         ("meta_ads_manager_fr.csv", "meta_ads_manager_fr", 3, 56.25, 24221, 96, 2),
         # 18,40 + 19,60 + 7,25; 9034 + 9876 + 1987; 38 + 44 (one blank): Día, not the range start
         ("meta_ads_manager_es.csv", "meta_ads_manager_es", 3, 45.25, 20897, 82, 2),
-        # 54,30 + 19,95; 30034 + 7120; 120 + 33: the week counts on its first day
-        ("meta_ads_manager_pt.csv", "meta_ads_manager_pt", 2, 74.25, 37154, 153, 1),
         # 18,40 + 6,15 + 1.019,60; 9034 + 2011 + 9876; 38 + 44 (one blank): Tag, not Berichtsstart
         ("meta_ads_manager_de.csv", "meta_ads_manager_de", 3, 1044.15, 20921, 82, 2),
-        # 168,25 + 89,90; 40034 + 3987; 410 + 96: Beginn der Berichterstattung, the month on its first day
-        ("meta_ads_manager_de_range.csv", "meta_ads_manager_de", 2, 258.15, 44021, 506, 1),
+        # The Portuguese week and the German month without the day breakdown are refused: test_spend_ranges.py.
     ],
 )
-def test_meta_ads_manager_in_french_spanish_portuguese_and_german(
+def test_meta_ads_manager_in_french_spanish_and_german(
     con, config, fixture, profile, rows, amount, impressions, clicks, days
 ):
     report = load_file(con, config, EXPORTS / fixture)

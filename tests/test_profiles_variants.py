@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from legame.errors import FatalFileError
 from legame.ingest import load_file
 from legame.ingest.profiles import bind, vendor_profile
 from tests.conftest import write
@@ -29,16 +32,11 @@ def test_stripe_payments_with_created_utc_load_like_created_date_utc(con, config
     assert (float(total), refunds, first) == (95.0, 1, "2019-05-02 10:15:00")
 
 
-def test_meta_ads_manager_italian_without_day_breakdown_counts_the_range_on_its_first_day(con, config):
-    report = load_file(con, config, EXPORTS / "meta_ads_manager_it_range.csv")
-    assert (report.profile, report.table) == ("meta_ads_manager_it", "spend")
-    assert "Inizio dei report" in report.reason
-    assert (report.rows_read, report.inserted, report.rejected) == (3, 3, 0)
-    # 168,25 + 89,90 + 1.204,50 = 1462.65 EUR; 40034 + 9311 + 3987 impressions; 410 + 96 clicks.
-    amount, impressions, clicks, days = con.execute(
-        "select sum(amount), sum(impressions), sum(clicks), list(distinct day::varchar) from spend"
-    ).fetchone()
-    assert (round(float(amount), 2), impressions, clicks, days) == (1462.65, 53332, 506, ["2025-03-01"])
+def test_meta_ads_manager_italian_without_day_breakdown_is_recognised_and_refused_for_its_range(con, config):
+    # Inizio dei report is read as the day only to refuse a row whose range ends on another day (test_spend_ranges.py).
+    with pytest.raises(FatalFileError, match=r"none of its 3 rows can be loaded.*'Fine dei report'.*1 Mar 2025"):
+        load_file(con, config, EXPORTS / "meta_ads_manager_it_range.csv")
+    assert con.execute("select count(*) from spend").fetchone()[0] == 0
 
 
 def test_a_column_with_alternatives_reads_the_first_one_present():

@@ -24,15 +24,16 @@ def count_and_sum(con, sql: str) -> tuple:
 
 # --- Italian exports as an Italian marketer saves them ------------------------------------------
 
-# Meta Ads Manager over a range, opened in Italian Excel and saved again: a BOM, CRLF, `;`
+# Meta Ads Manager without the day breakdown, each row a one-day range (a row over several days is refused:
+# test_spend_ranges.py), opened in Italian Excel and saved again: a BOM, CRLF, `;`
 # between values, day-first dates, "1.234,56", columns in another order than Meta writes
 # them, an extra column, a quoted campaign holding the delimiter, two trailing empty
 # columns and a last row of totals with no day.
 META_IT_EXCEL = (
     "\ufeffNome della campagna;Consegna della campagna;Copertura;Impression;Importo speso (EUR);"
     "Clic sul link;Inizio dei report;Fine dei report;;\r\n"
-    '"Saldi; estate";active;1.234;5.678;1.234,56;12;01/07/2025;31/07/2025;;\r\n'
-    "Autunno;inactive;100;200;10,50;3;01/08/2025;31/08/2025;;\r\n"
+    '"Saldi; estate";active;1.234;5.678;1.234,56;12;01/07/2025;01/07/2025;;\r\n'
+    "Autunno;inactive;100;200;10,50;3;01/08/2025;01/08/2025;;\r\n"
     ";;;;1.245,06;15;;;;\r\n"
 )
 
@@ -168,12 +169,12 @@ def test_a_repeated_column_with_other_values_is_named_in_italian(con, config, tm
 def test_implausible_values_of_an_italian_meta_export_are_rejected_with_their_reason(con, config, tmp_path):
     text = (
         "Inizio dei report,Fine dei report,Nome della campagna,Importo speso (EUR),Impression,Clic sul link\r\n"
-        "2025-07-01,2025-07-31,A,-12.50,100,5\r\n"
-        "2025-07-01,2025-07-31,B,12.50,-100,5\r\n"
-        "2025-07-01,2025-07-31,C,12.50,100,-5\r\n"
-        "2025-07-01,2025-07-31,D,7.25,100,5\r\n"
-        "1900-01-01,2025-07-31,E,1,1,1\r\n"
-        "2099-01-01,2025-07-31,F,1,1,1\r\n"
+        "2025-07-01,2025-07-01,A,-12.50,100,5\r\n"
+        "2025-07-01,2025-07-01,B,12.50,-100,5\r\n"
+        "2025-07-01,2025-07-01,C,12.50,100,-5\r\n"
+        "2025-07-01,2025-07-01,D,7.25,100,5\r\n"
+        "1900-01-01,1900-01-01,E,1,1,1\r\n"
+        "2099-01-01,2099-01-01,F,1,1,1\r\n"
     )
     with i18n.language("it"):
         report = load_file(con, config, write(tmp_path, "meta.csv", text))

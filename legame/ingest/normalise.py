@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from legame.ingest import currency as money
@@ -284,6 +285,16 @@ def _extra_checks(
             test = "case when contains(_x, '+') then regexp_full_match(_x, '\\d([.,]\\d+)?[eE]\\+\\d+') else false end"
             reason = "rounded by Excel into a number: export the file again without opening it in Excel"
             checks.append((cmap.source, cells(cmap.source), test, reason, args_sql(None)))
+    for i, col in enumerate(profile.table.columns):
+        cmap = profile.columns.get(col.name)
+        if cmap is not None and cmap.source is not None and cmap.until and col.kind == "date":
+            # The row's range ends on its end column's date: one day, or the row is not that day's (`_p<i>`).
+            until = replace(cmap, source=cmap.until, alternatives=())
+            end = parse_expr(col, until, profile, decisions, lambda _: "_x")[0]
+            # A daily export writes the same text twice (`_r<i>` is the day's): only other text is parsed.
+            test = f"_x <> _r{i} and {end} <> _p{i}"
+            values = f"json_object('start', strftime(_p{i}, '%Y-%m-%d'), 'end', strftime({end}, '%Y-%m-%d'))::varchar"
+            checks.append((cmap.until, cells(cmap.until), test, RANGE_REASON, values))
     if profile.currency_column:
         raw = cells(profile.currency_column)
         test = f"upper(_x) <> {literal(currency.upper())}"
@@ -387,6 +398,10 @@ def _error(failed: str, column: str, value: str, reason: str, args: str) -> str:
         f"'reason': {literal(reason)}, 'args': {args}}} end"
     )
 
+
+RANGE_REASON = (
+    "covers {start} to {end} in one row, but Legame needs one row per day: export it again broken down by day"
+)
 
 # Plausibility (config.yaml `plausibility`), bound as parameters of every staging select:
 # $earliest and $latest (dates), $negatives (true: counts and amounts may be below zero).

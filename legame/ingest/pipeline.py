@@ -48,6 +48,7 @@ from legame.ingest.report import (
     encoding_note,
     ignored_columns,
     repeated_column_notes,
+    repeated_key_note,
     skipped_notes,
 )
 from legame.ingest.sniff import (
@@ -475,6 +476,14 @@ def _stage(
         con.execute(
             f"create or replace temp table _deduplicated as "
             f"select {combined} from _staged where not _bad group by {keys}"
+        )
+    elif profile.add_repeats:
+        # Rows of one key are one campaign's day broken down further (ad sets, ages): added up (Profile.add_repeats).
+        added = ", ".join(
+            c.name if c.name in table.key else f"sum({c.name})::{c.sql_type} as {c.name}" for c in table.columns
+        )
+        con.execute(
+            f"create or replace temp table _deduplicated as select {added} from _staged where not _bad group by {keys}"
         )
     else:
         # Within one file the last row for a key wins, like a later export would.
@@ -1216,23 +1225,7 @@ def _run(
             )
         )
     if n := report.duplicates_in_file:
-        if profile.table.merge == "combine":
-            note = ngettext(
-                "1 row repeats a key seen earlier in the file; it is combined with it "
-                "(a later value wins, a blank keeps the earlier one).",
-                "{count} rows repeat a key seen earlier in the file; they are combined with it "
-                "(a later value wins, a blank keeps the earlier one).",
-                n,
-                count=fmt.number(n),
-            )
-        else:
-            note = ngettext(
-                "1 row repeats a key seen earlier in the file; the last one counts.",
-                "{count} rows repeat a key seen earlier in the file; the last one counts.",
-                n,
-                count=fmt.number(n),
-            )
-        report.notes.append(note)
+        report.notes.append(repeated_key_note(profile, n, fmt))
     report.notes.extend(_skipped_notes(con, profile, skipped, sniffed.skip, fmt))
     report.notes.extend(_closing_notes(profile, config))
     return report, plain and not structural, written

@@ -43,6 +43,10 @@ class ColumnMap:
     # A value taken from the file's name: the first group of this regex (searched case-insensitively),
     # after `prefix`; the file must match it (a member's Discourse archive names the member only there).
     from_file_name: str | None = None
+    # A date column read from a range's start column: its end column, by start column (Meta's export without
+    # the day breakdown); `until` is the one `bind` found. A row whose range ends on another day is rejected.
+    ends: dict[str, str] = field(default_factory=dict)
+    until: str | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -82,6 +86,9 @@ class Profile:
     # The person columns whose emails repeat across this file's rows (`with_repeats`): their ids are hashed
     # once per distinct email (normalise.Lookup). A property of one file, not of the export's kind.
     repeated: frozenset[str] = frozenset()
+    # Rows of one file sharing the table's key are added up (`repeated_keys: add`: an ad export broken down
+    # below the campaign); otherwise the last one counts.
+    add_repeats: bool = False
 
     @property
     def source_columns(self) -> set[str]:
@@ -89,7 +96,8 @@ class Profile:
         maps = self.columns.values()
         extra = [self.currency_column, self.only_if[0] if self.only_if else None, self.continuation_if_empty]
         hashed = [c for m in maps for c in m.hash_of]
-        return {c for c in [*(m.source for m in maps), *(m.minus for m in maps), *hashed, *extra] if c}
+        ends = [m.until for m in maps]
+        return {c for c in [*(m.source for m in maps), *(m.minus for m in maps), *hashed, *ends, *extra] if c}
 
     @property
     def numbered_read(self) -> bool:
@@ -137,6 +145,7 @@ def _column_map(spec: Any) -> ColumnMap:
             fmt=spec.get("format"),
             values={_word(k): v for k, v in (spec.get("values") or {}).items()},
             email=bool(spec.get("email", False)),
+            ends={str(k): str(v) for k, v in (spec.get("ends") or {}).items()},
         )
     raise ConfigError(_("A profile column must be a column name or a mapping, not {spec}.", spec=repr(spec)))
 
@@ -273,7 +282,21 @@ def vendor_profile(name: str, spec: dict[str, Any]) -> Profile:
         currency_column_if_present=_currency_names(spec.get("currency_column_if_present")),
         only_if=_only_if(name, spec.get("only_if")),
         only_if_why=_only_if_why(spec.get("only_if")),
+        add_repeats=_add_repeats(name, spec.get("repeated_keys"), table),
     )
+
+
+def _add_repeats(name: str, value: Any, table: Table) -> bool:
+    """`repeated_keys`: last (the last row of a key counts) or add (they are added up, which only a table
+    whose every other column is a count or an amount allows: a reach or a date cannot be added)."""
+    if value in (None, "last"):
+        return False
+    additive = all(c.kind in ("number", "integer") and not c.bounds for c in table.columns if c.name not in table.key)
+    if value != "add" or not additive:
+        raise ConfigError(
+            _("Profile {name}: repeated_keys must be last, or add for a table of counts and amounts.", name=name)
+        )
+    return True
 
 
 def bind(profile: Profile, header: tuple[str, ...], file_name: str = "") -> Profile | None:
@@ -328,6 +351,9 @@ def bind(profile: Profile, header: tuple[str, ...], file_name: str = "") -> Prof
             if profile.table.column(name).required:
                 return None
             continue
+        if cmap.ends:
+            end = next((e for s_, e in cmap.ends.items() if source and s_.lower() == source.lower()), None)
+            cmap = replace(cmap, until=end if end and end.lower() in present else None)
         columns[name] = replace(cmap, source=source, pattern=None) if cmap.pattern or cmap.alternatives else cmap
     detected = profile.detect + tuple(f for f in [*chosen, *found] if f and f not in profile.detect)
     currency = profile.currency_column or next(

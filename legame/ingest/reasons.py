@@ -19,7 +19,7 @@ from legame.i18n import N_, _, ngettext, pgettext
 # The reasons with a count, by their singular message: their plural form goes through ngettext.
 VALUES_NOT_COLUMNS = "has {count} value but the header has {columns} columns"
 DUCKDB = "{error}"  # DuckDB's own words for a line it could not read: shown as DuckDB writes them
-_DATE_VALUES = ("earliest", "latest")
+_DATE_VALUES = ("earliest", "latest", "start", "end")
 _NUMBER_VALUES = ("count", "columns", "low", "high", "size", "limit")
 
 
@@ -102,6 +102,7 @@ MESSAGES = (
     N_("rounded by Excel into a number: export the file again without opening it in Excel"),
     N_("a date before {earliest}, the earliest plausible date (config.yaml plausibility.earliest_date)"),
     N_("a date after {latest}, the latest plausible date (config.yaml plausibility.latest_days_ahead)"),
+    N_("covers {start} to {end} in one row, but Legame needs one row per day: export it again broken down by day"),
     N_("below zero on a row that is not a refund (config.yaml plausibility.negatives)"),
     N_("below zero: a count or amount cannot be negative (config.yaml plausibility.negatives)"),
     N_("is {size} bytes long, more than the {limit} a row may have"),

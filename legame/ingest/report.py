@@ -140,6 +140,35 @@ def repeated_column_notes(header: tuple[str, ...], profile: Profile) -> list[str
     return notes
 
 
+def repeated_key_note(profile: Profile, count: int, fmt: NumberFormat) -> str:
+    """What became of a file's `count` rows that repeat an earlier row's key (Table.merge, Profile.add_repeats)."""
+    n = fmt.number(count)
+    if profile.table.merge == "combine":
+        return ngettext(
+            "1 row repeats a key seen earlier in the file; it is combined with it "
+            "(a later value wins, a blank keeps the earlier one).",
+            "{count} rows repeat a key seen earlier in the file; they are combined with it "
+            "(a later value wins, a blank keeps the earlier one).",
+            count,
+            count=n,
+        )
+    if profile.add_repeats:
+        return ngettext(
+            "1 row has the same day and campaign as an earlier row of the file: the export breaks campaigns "
+            "down (by ad set or ad group, ad, age or placement), so the two are added up.",
+            "{count} rows have the same day and campaign as an earlier row of the file: the export breaks "
+            "campaigns down (by ad set or ad group, ad, age or placement), so they are added up.",
+            count,
+            count=n,
+        )
+    return ngettext(
+        "1 row repeats a key seen earlier in the file; the last one counts.",
+        "{count} rows repeat a key seen earlier in the file; the last one counts.",
+        count,
+        count=n,
+    )
+
+
 def encoding_note(encoding: str) -> str | None:
     """The report's word on an encoding read from the file's bytes rather than declared by them."""
     if encoding not in DETECTED:
