@@ -30,10 +30,10 @@ def test_shopify_line_item_export_takes_each_orders_total_from_its_first_row(con
         "select order_id, ordered_at::varchar, revenue, channel, is_refund from orders order by order_id"
     ).fetchall()
     assert rows == [
-        ("#1001", "2025-03-03 09:15:00", 62.13, "web", False),
-        ("#1002", "2025-03-04 17:40:12", 28.33, "web", True),  # refunded
-        ("#1003", "2025-03-30 21:30:00", 1049.80, "shopify_draft_order", False),  # partially refunded; +0200 (DST)
-        ("#1004", "2025-04-01 10:05:30", 15.90, "pos", False),
+        ("#1001", "2025-03-03 10:15:00", 62.13, "web", False),
+        ("#1002", "2025-03-04 18:40:12", 28.33, "web", True),  # refunded
+        ("#1003", "2025-03-30 23:30:00", 1049.80, "shopify_draft_order", False),  # partially refunded; +0200 (DST)
+        ("#1004", "2025-04-01 12:05:30", 15.90, "pos", False),
     ]
     assert con.execute("select round(sum(revenue), 2) from orders").fetchone()[0] == 1156.16
     # Anna's two orders, her email written differently, are one person.
@@ -156,13 +156,13 @@ def test_discourse_user_list_members_are_everyone_but_staged_accounts(con, confi
         (2, "email", "no_email", "not an email address (or several in one cell)"),
         (3, "email", "discobot_email", "not an email address (or several in one cell)"),
     ]
-    # Ruby's "2024-01-10 08:05:12 UTC" times; Carla is staged (wrote in by email only): not a member.
+    # Ruby's "2024-01-10 09:05:12 UTC" times; Carla is staged (wrote in by email only): not a member.
     rows = con.execute("select first_seen::varchar, is_member from people order by first_seen").fetchall()
     assert rows == [
-        ("2024-01-10 08:05:12", True),
-        ("2024-06-15 20:41:03", True),
-        ("2025-02-11 23:59:59", False),
-        ("2025-03-01 00:30:00", True),
+        ("2024-01-10 09:05:12", True),
+        ("2024-06-15 22:41:03", True),
+        ("2025-02-12 00:59:59", False),
+        ("2025-03-01 01:30:00", True),
     ]
 
 

@@ -79,10 +79,10 @@ def test_circle_members_list_makes_every_row_a_member_since_the_join_date(con, c
         "select first_seen::varchar, is_member, member_since::varchar from people order by first_seen"
     ).fetchall()
     assert rows == [
-        ("2024-01-10 08:05:12", True, "2024-01-10"),
-        ("2024-06-15 20:41:03", True, "2024-06-15"),
-        ("2025-02-28 23:59:59", True, "2025-02-28"),
-        ("2025-03-02 12:30:00", True, "2025-03-02"),
+        ("2024-01-10 09:05:12", True, "2024-01-10"),
+        ("2024-06-15 22:41:03", True, "2024-06-15"),
+        ("2025-03-01 00:59:59", True, "2025-03-01"),  # 23:59:59 UTC on 28 Feb is 1 March in Rome
+        ("2025-03-02 13:30:00", True, "2025-03-02"),
     ]
     assert person(con, config, "bruno.esposito@example.com") in {r[0] for r in con.execute("from people").fetchall()}
 
@@ -258,8 +258,8 @@ def test_luma_guest_list_counts_only_guests_who_checked_in(con, config):
     rows = con.execute("select event_id, person_id, occurred_at::varchar from interactions order by 1").fetchall()
     # Check-in times in UTC; event ids prefixed so no other tool's ids can meet them.
     assert rows == [
-        ("luma-gst-5cWq1PoL3d", person(con, config, "chiara.bianchi@example.com"), "2025-03-06 18:20:10"),
-        ("luma-gst-8fQk2LmN1a", person(con, config, "anna.rossi@example.com"), "2025-03-06 18:04:51"),
+        ("luma-gst-5cWq1PoL3d", person(con, config, "chiara.bianchi@example.com"), "2025-03-06 19:20:10"),
+        ("luma-gst-8fQk2LmN1a", person(con, config, "anna.rossi@example.com"), "2025-03-06 19:04:51"),
     ]
     assert con.execute("select distinct kind, channel from interactions").fetchall() == [("event", "luma")]
 

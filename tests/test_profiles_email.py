@@ -66,8 +66,8 @@ def test_discourse_user_archive_is_the_members_posts_named_by_the_file(con, conf
     rows = con.execute("select person_id, kind, channel, count(*) from interactions group by all").fetchall()
     assert rows == [("discourse:anna_r", "post", "discourse", 3)]
     assert con.execute("select min(occurred_at)::varchar, max(occurred_at)::varchar from interactions").fetchone() == (
-        "2025-03-01 09:12:03",
-        "2025-03-02 08:30:00",
+        "2025-03-01 10:12:03",
+        "2025-03-02 09:30:00",
     )
 
 
