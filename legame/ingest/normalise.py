@@ -141,6 +141,18 @@ def undecided(profile: Profile) -> tuple[list[tuple[str, str, str, bool]], list[
     return numbers, dates
 
 
+def _address_id(raw: str) -> str:
+    """The `when` branches of a cell's person id from its address: the salted sha256 of the address, also from
+    "Ana Rossi <ana@example.com>" or "Ana Rossi (ana@example.com)"; no branch for a cell naming none or several.
+    A cell that is just an address (nearly all) skips the extraction."""
+    found = f"regexp_extract_all({raw}, {literal(EMAIL)})"
+    hashed = f"left(sha256($salt || lower({{}})), {PERSON_ID_CHARS})"
+    return (
+        f"when regexp_full_match({raw}, {literal(EMAIL)}) then {hashed.format(raw)} "
+        f"when len({found}) = 1 then {hashed.format(found + '[1]')}"
+    )
+
+
 def parse_expr(
     col: Column,
     cmap: ColumnMap,
@@ -164,29 +176,16 @@ def parse_expr(
         mapped = _values_case(raw, cmap.values, "null")
         return f"({mapped})::{col.sql_type}", "unknown value; expected one of {expected}", {"expected": expected}
     if col.kind == "person" and cmap.email:
-        # The address alone, also from "Ana Rossi <ana@example.com>" or "Ana Rossi (ana@example.com)".
-        found = f"regexp_extract_all({raw}, {literal(EMAIL)})"
-        hashed = f"left(sha256($salt || lower({{}})), {PERSON_ID_CHARS})"
-        # A cell that is just an address (nearly all) skips the extraction.
-        expr = (
-            f"case when regexp_full_match({raw}, {literal(EMAIL)}) then {hashed.format(raw)} "
-            f"when len({found}) = 1 then {hashed.format(found + '[1]')} end"
-        )
-        return expr, "not an email address (or several in one cell)", None
+        return f"case {_address_id(raw)} end", "not an email address (or several in one cell)", None
     if col.kind == "person" and not cmap.hash_of:
         # An id column holding an address (a referrer or referred_by written as an email, the only id a user
         # knows of people loaded by email): stored as that person's id, the salted hash of the address as an
         # email column's, never as written; a cell naming several addresses is rejected; other ids are kept as
         # they are (with the export's prefix).
-        found = f"regexp_extract_all({raw}, {literal(EMAIL)})"
-        hashed = f"left(sha256($salt || lower({{}})), {PERSON_ID_CHARS})"
         kept = f"{literal(cmap.prefix)} || {raw}" if cmap.prefix else raw
-        expr = (
-            f"case when not contains({raw}, '@') then {kept} "
-            f"when regexp_full_match({raw}, {literal(EMAIL)}) then {hashed.format(raw)} "
-            f"when len({found}) = 1 then {hashed.format(found + '[1]')} "
-            f"when len({found}) = 0 then {kept} end"
-        )
+        found = f"regexp_extract_all({raw}, {literal(EMAIL)})"
+        unnamed = f"when len({found}) = 0 then {kept}"
+        expr = f"case when not contains({raw}, '@') then {kept} {_address_id(raw)} {unnamed} end"
         return expr, "not an email address (or several in one cell)", None
     if col.kind in ("text", "person"):
         text = f"lower({raw})" if col.name == "channel" else raw
